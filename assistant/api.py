@@ -1,0 +1,166 @@
+"""The one place where components are composed: the CLI, the web app and Python users all come here.
+
+Example:
+    >>> from assistant.api import PolicyRAG, build_index
+    >>> build_index(["../shared/corpus"], index_dir=Path(".policyrag/index"))   # doctest: +SKIP
+    >>> rag = PolicyRAG.open(Path(".policyrag/index"))                          # doctest: +SKIP
+    >>> rag.search("หลัก Once-Only คืออะไร", k=3)[0].chunk.source              # doctest: +SKIP
+    'oecd/oecd-digital-government-index-2019-results.pdf'
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.retrieval import Hit, HybridRetriever, RetrievalWeights
+from assistant.settings import Settings
+from corpus.manifest import CorpusManifest
+from index.analyzer import ThaiEnglishAnalyzer
+from index.embedder import Embedder, UseEmbedder, make_encoder
+from index.storage import BuildStats, IndexWriter, OpenIndex
+from ingest.chunker import Chunker
+from ingest.loader import DocumentLoader, SkippedFile
+from ingest.model import Chunk
+
+logger = logging.getLogger(__name__)
+
+
+def make_encoders(settings: Settings) -> list[Embedder | UseEmbedder]:
+    """The primary embedding model, then the optional second one."""
+    models = [settings.model] + ([settings.second_model] if settings.second_model else [])
+    return [
+        make_encoder(model, settings.query_prompt, settings.passage_prompt, settings.embed_batch_size)
+        for model in models
+    ]
+
+
+@dataclass
+class IngestReport:
+    files_read: int
+    skipped: list[SkippedFile]
+    chunks: int
+    chunks_by_lang: dict[str, int]
+    read_seconds: float
+    embed_seconds: float
+    total_seconds: float
+    index_dir: Path
+    sources: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [
+            f"Indexed {self.files_read} file(s) into {self.chunks} passages "
+            f"({', '.join(f'{lang}: {n}' for lang, n in sorted(self.chunks_by_lang.items()))}) "
+            f"in {self.total_seconds:.1f} s (reading {self.read_seconds:.1f} s, embedding {self.embed_seconds:.1f} s, "
+            f"{self.chunks / max(self.total_seconds, 1e-9):.1f} passages/s).",
+            f"Index: {self.index_dir}",
+        ]
+        if self.skipped:
+            lines.append(f"Skipped {len(self.skipped)} file(s):")
+            lines.extend(f"  - {item.path}: {item.reason}" for item in self.skipped)
+        return "\n".join(lines)
+
+
+def build_index(paths: list[Path], settings: Settings | None = None, index_dir: Path | None = None) -> IngestReport:
+    """Read, chunk, embed and index ``paths`` (files or folders) into a fresh index generation."""
+    settings = settings or Settings.load()
+    index_dir = index_dir or settings.index_dir
+    started = time.perf_counter()
+    loaded = DocumentLoader(max_file_bytes=settings.max_file_bytes, show_progress=settings.show_progress).run(
+        [Path(path) for path in paths]
+    )
+    documents = loaded.documents
+    skipped = list(loaded.skipped)
+    for root in {Path(path) for path in paths if Path(path).is_dir()}:
+        manifest = CorpusManifest.find(root)
+        skipped += [
+            SkippedFile(document.path, f"excluded by the corpus manifest ({manifest.source})")
+            for document in documents
+            if manifest.is_excluded(document.source)
+        ]
+        documents = [document for document in documents if not manifest.is_excluded(document.source)]
+        manifest.apply(documents)
+    chunker = Chunker(
+        max_chars=settings.chunk_max_chars,
+        overlap_chars=settings.chunk_overlap_chars,
+        min_chars=settings.chunk_min_chars,
+    )
+    chunks: list[Chunk] = [chunk for document in documents for chunk in chunker.run(document)]
+    read_seconds = time.perf_counter() - started
+    if not chunks:
+        raise ValueError(
+            "nothing to index: no readable text in " + ", ".join(str(path) for path in paths)
+            + (f" ({len(skipped)} file(s) skipped)" if skipped else "")
+        )
+    writer = IndexWriter(
+        make_encoders(settings),
+        ThaiEnglishAnalyzer(),
+        passage_template=settings.passage_template,
+        chunking={
+            "max_chars": settings.chunk_max_chars,
+            "overlap_chars": settings.chunk_overlap_chars,
+            "min_chars": settings.chunk_min_chars,
+        },
+        show_progress=settings.show_progress,
+    )
+    stats: BuildStats = writer.run(documents, chunks, index_dir)
+    by_lang: dict[str, int] = {}
+    for chunk in chunks:
+        by_lang[chunk.lang] = by_lang.get(chunk.lang, 0) + 1
+    return IngestReport(
+        files_read=len(documents),
+        skipped=skipped,
+        chunks=stats.chunks,
+        chunks_by_lang=by_lang,
+        read_seconds=read_seconds,
+        embed_seconds=stats.embed_seconds,
+        total_seconds=time.perf_counter() - started,
+        index_dir=index_dir,
+        sources=[document.source for document in documents],
+    )
+
+
+class PolicyRAG:
+    """An opened index plus the query-side components: search in Thai or English, get cited passages."""
+
+    def __init__(self, index: OpenIndex, encoders: list[Embedder | UseEmbedder], settings: Settings) -> None:
+        self.index = index
+        self.encoders = encoders
+        self.settings = settings
+        self.retriever = HybridRetriever(
+            index,
+            encoders,
+            weights=RetrievalWeights(
+                dense=(settings.dense_weight, settings.second_model_weight)[: len(encoders)],
+                bm25=settings.bm25_weight,
+                cross_script_bm25=settings.cross_script_bm25_weight,
+                document=settings.document_weight,
+            ),
+            dense_candidates=settings.dense_candidates,
+            bm25_candidates=settings.bm25_candidates,
+        )
+
+    @classmethod
+    def open(cls, index_dir: Path | None = None, settings: Settings | None = None) -> PolicyRAG:
+        """Open an index; fails with a rebuild hint when it was built with another model or prompts."""
+        settings = settings or Settings.load()
+        index_dir = index_dir or settings.index_dir
+        index = OpenIndex(index_dir)
+        encoders = make_encoders(settings)
+        index.manifest.check_encoders(
+            [(encoder.model_name, encoder.query_prompt, encoder.passage_prompt) for encoder in encoders], index_dir
+        )
+        return cls(index, encoders, settings)
+
+    def search(self, query: str, k: int | None = None, sources: set[str] | None = None, langs: set[str] | None = None) -> list[Hit]:
+        if not query.strip():
+            raise ValueError("the query is empty")
+        return self.retriever.run(query, k=k or self.settings.top_k, sources=sources, langs=langs)
+
+    def search_many(self, queries: list[str], k: int | None = None) -> list[list[Hit]]:
+        return self.retriever.run_batch(queries, k=k or self.settings.top_k)
+
+    def close(self) -> None:
+        self.index.close()

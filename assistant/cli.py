@@ -1,0 +1,173 @@
+"""The ``policyrag`` command: ingest, search, eval.
+
+Errors a user can fix (a missing path, an index built with another model) are printed as one
+line naming the file and the fix, with exit code 2; never a stack trace.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+from assistant.settings import Settings
+from index.manifest import IndexError_
+
+EXIT_USAGE = 2
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {}
+    if getattr(args, "index", None):
+        overrides["index_dir"] = args.index
+    if getattr(args, "quiet", False):
+        overrides["show_progress"] = False
+    return Settings.load(config_file=args.config, **overrides)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from assistant.api import build_index
+
+    settings = _settings(args)
+    paths = [Path(path) for path in args.paths] or [settings.corpus_dir]
+    for path in paths:
+        if not path.exists():
+            raise FileNotFoundError(f"{path} does not exist: give a document file or a folder of documents")
+    report = build_index(paths, settings)
+    print(report.summary(), file=sys.stderr)
+    return 0
+
+
+def _read_queries(path: Path) -> list[str]:
+    if not path.is_file():
+        raise FileNotFoundError(f"queries file {path} does not exist")
+    queries = []
+    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("{"):
+            try:
+                queries.append(str(json.loads(line)["question"]))
+            except (json.JSONDecodeError, KeyError) as error:
+                raise ValueError(f"{path}:{number}: a JSON line needs a \"question\" field ({error})") from error
+        else:
+            queries.append(line)
+    return queries
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from assistant.api import PolicyRAG
+
+    if args.query and args.queries_file:
+        raise ValueError("give either a QUERY or --queries-file FILE, not both")
+    rag = PolicyRAG.open(settings=_settings(args))
+    if not args.query and not args.queries_file:
+        return _interactive(rag, args.k)
+    queries = _read_queries(Path(args.queries_file)) if args.queries_file else [args.query]
+    results = rag.search_many(queries, k=args.k)
+    for query, hits in zip(queries, results):
+        if args.json or args.queries_file:
+            print(json.dumps({"query": query, "hits": [hit.to_dict() for hit in hits]}, ensure_ascii=False))
+        else:
+            _print_hits(query, hits)
+    return 0
+
+
+def _print_hits(query: str, hits: list) -> None:  # type: ignore[type-arg]
+    print(f"# {query}")
+    for hit in hits:
+        page = f" p.{hit.chunk.page}" if hit.chunk.page else ""
+        snippet = " ".join(hit.chunk.text.split())[:200]
+        print(f"{hit.rank:>2}. [{hit.score:.3f}] {hit.chunk.title} ({hit.chunk.source}{page}, {hit.chunk.lang})")
+        print(f"    {snippet}")
+
+
+def _interactive(rag, k: int) -> int:  # type: ignore[no-untyped-def]
+    """A prompt loop: the model loads once, then each question is answered in well under a second."""
+    print("Ask in Thai or English (empty line or Ctrl-D to quit) / พิมพ์คำถามภาษาไทยหรืออังกฤษ", file=sys.stderr)
+    while True:
+        try:
+            query = input("? ").strip()
+        except EOFError:
+            return 0
+        if not query:
+            return 0
+        _print_hits(query, rag.search(query, k=k))
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from assistant.api import PolicyRAG
+    from assistant.evaluation import evaluate, load_qa
+
+    items = load_qa(Path(args.qa_file))
+    rag = PolicyRAG.open(settings=_settings(args))
+    latencies: list[float] = []
+
+    def search_many(queries: list[str], k: int) -> list[list[dict[str, object]]]:
+        out = []
+        for query in queries:  # one at a time, so the latency is per query as a user sees it
+            started = time.perf_counter()
+            hits = rag.search(query, k=k)
+            latencies.append(time.perf_counter() - started)
+            out.append([hit.to_dict() for hit in hits])
+        return out
+
+    report = evaluate(items, search_many, k=max(10, args.k))
+    latencies.sort()
+    timing = {"median_ms": round(1000 * latencies[len(latencies) // 2], 1)} if latencies else {}
+    if args.json:
+        print(json.dumps({**report.to_dict(), "latency": timing}, ensure_ascii=False))
+    else:
+        print(report.format_table())
+        if timing:
+            print(f"median latency per query: {timing['median_ms']} ms")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="policyrag", description="Bilingual Thai/English search over policy documents")
+    parser.add_argument("--config", type=Path, help="settings TOML file (default: ./policyrag.toml if present)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ingest = sub.add_parser("ingest", help="read documents and build the search index")
+    ingest.add_argument("paths", nargs="*", help="files or folders (default: the corpus folder from settings)")
+    ingest.add_argument("--index", type=Path, help="index folder (default from settings)")
+    ingest.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    ingest.set_defaults(func=cmd_ingest)
+
+    search = sub.add_parser("search", help="search the index")
+    search.add_argument("query", nargs="?", help="the question, in Thai or English")
+    search.add_argument("--queries-file", help="one query per line, or JSON Lines with a 'question' field")
+    search.add_argument("--index", type=Path)
+    search.add_argument("-k", type=int, default=10, help="number of passages (default 10)")
+    search.add_argument("--json", action="store_true", help="JSON Lines output")
+    search.set_defaults(func=cmd_search)
+
+    evaluation = sub.add_parser("eval", help="score retrieval on a QA file with evidence strings")
+    evaluation.add_argument("qa_file")
+    evaluation.add_argument("--index", type=Path)
+    evaluation.add_argument("-k", type=int, default=10)
+    evaluation.add_argument("--json", action="store_true")
+    evaluation.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args))
+    except (FileNotFoundError, ValueError, IndexError_) as error:
+        print(f"policyrag: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

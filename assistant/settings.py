@@ -1,0 +1,110 @@
+"""All of policyrag's configuration in one typed object.
+
+Values come from, in increasing priority: the defaults below, a TOML file (``policyrag.toml`` in
+the working directory, or the file named by ``POLICYRAG_CONFIG``), then environment variables
+named ``POLICYRAG_<FIELD>`` in upper case (e.g. ``POLICYRAG_MODEL``, ``POLICYRAG_TOP_K``).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from index.bundled_model import BUNDLED_MODEL_NAME
+from index.embedder import USE_MODEL_NAME
+
+ENV_PREFIX = "POLICYRAG_"
+CONFIG_ENV = "POLICYRAG_CONFIG"
+DEFAULT_CONFIG_FILE = "policyrag.toml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Where things live
+    index_dir: Path = Path(".policyrag/index")
+    corpus_dir: Path = Path("corpus")
+
+    # Embedding model (any sentence-transformers name or folder works here)
+    model: str = BUNDLED_MODEL_NAME
+    query_prompt: str = "query: "
+    passage_prompt: str = "passage: "
+    passage_template: str = "{title}\n{text}"
+    embed_batch_size: int = 16
+    # A second, different multilingual encoder whose scores are added (empty string: none).
+    second_model: str = USE_MODEL_NAME
+
+    # Chunking
+    chunk_max_chars: int = 800
+    chunk_overlap_chars: int = 120
+    chunk_min_chars: int = 200
+
+    # Ingest
+    max_file_bytes: int = 200_000_000
+
+    # Retrieval
+    top_k: int = 10
+    dense_candidates: int = 100
+    bm25_candidates: int = 100
+    dense_weight: float = 1.0
+    second_model_weight: float = 0.5
+    bm25_weight: float = 2.0
+    cross_script_bm25_weight: float = 0.3
+    document_weight: float = 0.0
+
+    show_progress: bool = True
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.top_k <= 0:
+            problems.append(f"top_k must be positive (got {self.top_k})")
+        if self.chunk_max_chars < 100:
+            problems.append(f"chunk_max_chars must be at least 100 (got {self.chunk_max_chars})")
+        if not 0 <= self.chunk_overlap_chars < self.chunk_max_chars:
+            problems.append("chunk_overlap_chars must be >= 0 and smaller than chunk_max_chars")
+        if "{text}" not in self.passage_template:
+            problems.append("passage_template must contain {text}")
+        if problems:
+            raise ValueError("invalid policyrag settings: " + "; ".join(problems))
+
+    @classmethod
+    def load(cls, config_file: Path | None = None, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Defaults, then the TOML file, then ``POLICYRAG_*`` environment variables, then ``overrides``."""
+        environ = dict(os.environ if environ is None else environ)
+        values: dict[str, Any] = {}
+        path = config_file or (Path(environ[CONFIG_ENV]) if CONFIG_ENV in environ else Path(DEFAULT_CONFIG_FILE))
+        if path.is_file():
+            with path.open("rb") as handle:
+                data = tomllib.load(handle)
+            values.update(data.get("policyrag", data))
+        elif config_file is not None or CONFIG_ENV in environ:
+            raise FileNotFoundError(f"settings file {path} does not exist (named by --config or {CONFIG_ENV})")
+        for field in fields(cls):
+            key = ENV_PREFIX + field.name.upper()
+            if key in environ:
+                values[field.name] = environ[key]
+        values.update({key: value for key, value in overrides.items() if value is not None})
+        unknown = set(values) - {field.name for field in fields(cls)}
+        if unknown:
+            raise ValueError(f"unknown policyrag setting(s) {sorted(unknown)} in {path} or overrides")
+        return cls(**{name: _coerce(name, value) for name, value in values.items()})
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        return replace(self, **{k: _coerce(k, v) for k, v in overrides.items() if v is not None})
+
+
+def _coerce(name: str, value: Any) -> Any:
+    """Turn TOML/env strings into the field's type, with an error naming the setting."""
+    kind = get_type_hints(Settings)[name]
+    try:
+        if kind is bool and isinstance(value, str):
+            if value.lower() not in {"1", "0", "true", "false", "yes", "no", "on", "off"}:
+                raise ValueError(value)
+            return value.lower() in {"1", "true", "yes", "on"}
+        if kind is Path:
+            return Path(value).expanduser()
+        return kind(value)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"setting {name!r} expects {kind.__name__}, got {value!r}") from error

@@ -1,0 +1,71 @@
+"""Dense vector index: FAISS inner-product search, one pool per language.
+
+multilingual-e5 scores a passage in the question's own language higher than an equally relevant
+passage in the other language. In one mixed pool the English evidence for a Thai question sinks
+below Thai passages that merely share the topic. Keeping one pool per language lets retrieval
+search each pool and compare scores *within* a pool, where they are comparable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+
+class DenseIndex:
+    """Exact inner-product search over L2-normalised vectors, partitioned into named pools.
+
+    Rows are the chunk rows of the store, so a hit maps straight back to its chunk.
+    """
+
+    def __init__(self, dimension: int) -> None:
+        if dimension <= 0:
+            raise ValueError(f"dimension must be positive, got {dimension}")
+        self.dimension = dimension
+        self._pools: dict[str, object] = {}
+
+    @property
+    def pools(self) -> list[str]:
+        return sorted(self._pools)
+
+    def pool_size(self, pool: str) -> int:
+        index = self._pools.get(pool)
+        return int(index.ntotal) if index is not None else 0  # type: ignore[attr-defined]
+
+    def add(self, pool: str, rows: np.ndarray, vectors: np.ndarray) -> None:
+        import faiss
+
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        if vectors.ndim != 2 or vectors.shape[1] != self.dimension:
+            raise ValueError(f"expected vectors of shape (n, {self.dimension}), got {vectors.shape}")
+        if pool not in self._pools:
+            self._pools[pool] = faiss.IndexIDMap2(faiss.IndexFlatIP(self.dimension))
+        self._pools[pool].add_with_ids(vectors, np.asarray(rows, dtype=np.int64))  # type: ignore[attr-defined]
+
+    def search(self, pool: str, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Top-``k`` (scores, rows) per query within one pool; rows are -1 past the pool's size."""
+        queries = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
+        size = self.pool_size(pool)
+        if size == 0 or k <= 0:
+            empty = np.zeros((queries.shape[0], 0))
+            return empty.astype(np.float32), empty.astype(np.int64)
+        scores, rows = self._pools[pool].search(queries, min(k, size))  # type: ignore[attr-defined]
+        return scores, rows
+
+    def save(self, folder: Path) -> None:
+        import faiss
+
+        folder.mkdir(parents=True, exist_ok=True)
+        for pool, index in self._pools.items():
+            faiss.write_index(index, str(folder / f"dense-{pool}.faiss"))
+
+    @classmethod
+    def load(cls, folder: Path, dimension: int) -> DenseIndex:
+        import faiss
+
+        dense = cls(dimension)
+        for path in sorted(folder.glob("dense-*.faiss")):
+            pool = path.stem.removeprefix("dense-")
+            dense._pools[pool] = faiss.read_index(str(path))
+        return dense

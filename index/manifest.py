@@ -1,0 +1,86 @@
+"""The index folder's manifest: what built it, so that opening it with other settings fails loudly.
+
+Vectors from one model are meaningless to another; a silent mismatch returns confident garbage.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+MANIFEST_NAME = "manifest.json"
+FORMAT_VERSION = 1
+
+
+class IndexError_(RuntimeError):
+    """Base class of index problems a user can fix (names the folder and the command to run)."""
+
+
+class IndexNotFoundError(IndexError_):
+    pass
+
+
+class IndexMismatchError(IndexError_):
+    pass
+
+
+def package_version() -> str:
+    try:
+        return version("policyrag")
+    except PackageNotFoundError:  # running from a source tree
+        return "0+unknown"
+
+
+@dataclass
+class IndexManifest:
+    encoders: list[dict[str, object]]  # model, dimension, query_prompt, passage_prompt; first is primary
+    passage_template: str
+    chunking: dict[str, int]
+    analyzer: dict[str, object]
+    chunks: int = 0
+    documents: int = 0
+    languages: dict[str, int] = field(default_factory=dict)
+    format_version: int = FORMAT_VERSION
+    package_version: str = field(default_factory=package_version)
+    created: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+
+    def save(self, folder: Path) -> None:
+        (folder / MANIFEST_NAME).write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> IndexManifest:
+        path = folder / MANIFEST_NAME
+        if not path.is_file():
+            raise IndexNotFoundError(
+                f"no policyrag index at {folder} (missing {MANIFEST_NAME}). "
+                f"Build one with: policyrag ingest PATH --index {folder}"
+            )
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format_version") != FORMAT_VERSION:
+            raise IndexMismatchError(
+                f"the index at {folder} has format {data.get('format_version')}, this policyrag reads "
+                f"format {FORMAT_VERSION}. Rebuild it with: policyrag ingest PATH --index {folder}"
+            )
+        return cls(**data)
+
+    def check_encoders(self, configured: list[tuple[str, str, str]], folder: Path) -> None:
+        """Raise when the configured models or prompts differ from the ones that built the index.
+
+        ``configured`` holds (model, query_prompt, passage_prompt) per encoder, primary first.
+        """
+        built = [(str(e["model"]), str(e["query_prompt"]), str(e["passage_prompt"])) for e in self.encoders]
+        rebuild = f"policyrag ingest PATH --index {folder}"
+        if [c[0] for c in configured] != [b[0] for b in built]:
+            raise IndexMismatchError(
+                f"the index at {folder} was built with embedding model(s) {[b[0] for b in built]}, but the "
+                f"settings name {[c[0] for c in configured]}. Either restore the settings (POLICYRAG_MODEL="
+                f"{built[0][0]!r}) or rebuild the index with the new model: {rebuild}"
+            )
+        if configured != built:
+            raise IndexMismatchError(
+                f"the index at {folder} was built with prompts {[(b[1], b[2]) for b in built]} (query, passage), "
+                f"but the settings say {[(c[1], c[2]) for c in configured]}. Restore them or rebuild: {rebuild}"
+            )

@@ -1,0 +1,232 @@
+"""Cut documents into passages for indexing, following the document's structure.
+
+Why structure first: a passage that is one section or a few whole paragraphs reads well when
+cited and embeds one topic. Only a block longer than ``max_chars`` is split, first at its line
+breaks (tables, lists, code), then at sentence ends (pythainlp's crfcut for Thai, punctuation for
+English), then between words, and as a last resort every ``max_chars`` characters.
+
+Every chunk is an exact slice ``document_text(doc)[start:end]`` so that the index can point back
+into the document, and never spans two pages so that a PDF citation names one page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ingest.lang import detect_lang
+from ingest.model import BLOCK_SEPARATOR, Chunk, Document, document_text
+from ingest.sentences import Span, line_spans, sentence_spans, word_spans
+
+# A tiny piece may make its neighbour this much longer than max_chars rather than stand alone.
+MERGE_TOLERANCE = 1.3
+_WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """The smallest unit the packer moves: a whole block, or a line/sentence/word of a long one."""
+
+    start: int
+    end: int
+    page: int | None
+    block: int
+    starts_heading: bool  # the first piece of a heading block
+
+
+@dataclass
+class _Span:
+    start: int
+    end: int
+    page: int | None
+    first: _Piece  # the first piece that is new in this chunk (not overlap)
+    pieces: list[_Piece] = field(default_factory=list)
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+class Chunker:
+    """Splits a :class:`Document` into :class:`Chunk` passages.
+
+    Consecutive blocks of one page are packed into a chunk up to ``max_chars``; a heading starts a
+    new chunk once the current one has ``min_chars``. The next chunk on the same page starts with
+    the last sentence(s) of the previous one, up to ``overlap_chars``, unless it starts with a
+    heading. A chunk shorter than ``min_chars`` that does not start with a heading is merged into
+    its neighbour on the same page when the result stays within 1.3 x ``max_chars``.
+
+    Each chunk's ``heading_path`` is that of its first (non-overlap) block; when that block is a
+    heading, the heading itself is included (the chunk is the section under it).
+
+    Args:
+        max_chars: longest chunk in characters; up to 30 % more when a tiny remainder is merged
+            or a heading is kept with its first paragraph.
+        overlap_chars: most characters repeated from the end of the previous chunk; 0 disables.
+        min_chars: a chunk shorter than this is "tiny": a heading does not close it, and it is
+            merged into a neighbour when possible.
+
+    Example:
+        >>> from ingest.model import Block, Document
+        >>> doc = Document(source="a.md", title="A", blocks=[Block("Intro"), Block("Text.")])
+        >>> [(c.chunk_id, c.text) for c in Chunker().run(doc)]
+        [('a.md#0', 'Intro\\n\\nText.')]
+    """
+
+    def __init__(self, max_chars: int = 800, overlap_chars: int = 120, min_chars: int = 200) -> None:
+        for name, value in (("max_chars", max_chars), ("overlap_chars", overlap_chars), ("min_chars", min_chars)):
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise ValueError(f"{name} must be an integer, got {value!r}")
+        if max_chars < 20:
+            raise ValueError(f"max_chars must be at least 20 characters, got {max_chars}")
+        if not 0 <= overlap_chars <= max_chars // 2:
+            raise ValueError(
+                f"overlap_chars must be between 0 and max_chars // 2 ({max_chars // 2}), got {overlap_chars}"
+            )
+        if not 0 <= min_chars <= max_chars:
+            raise ValueError(f"min_chars must be between 0 and max_chars ({max_chars}), got {min_chars}")
+        self.max_chars = max_chars
+        self.overlap_chars = overlap_chars
+        self.min_chars = min_chars
+
+    def to_dict(self) -> dict[str, int]:
+        """The settings, to save with an index and rebuild the same chunker."""
+        return {"max_chars": self.max_chars, "overlap_chars": self.overlap_chars, "min_chars": self.min_chars}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, int]) -> Chunker:
+        return cls(**data)
+
+    def run(self, document: Document) -> list[Chunk]:
+        """Chunk one document; chunks are numbered ``f"{source}#{ordinal}"`` from 0 in reading order."""
+        text = document_text(document)
+        pieces = self._pieces(document, text)
+        spans = self._merge_tiny(self._pack(pieces, text))
+        chunks: list[Chunk] = []
+        for ordinal, span in enumerate(spans):
+            block = document.blocks[span.first.block]
+            heading_path = block.heading_path + ((block.text,) if block.is_heading else ())
+            chunk_text = text[span.start : span.end]
+            chunks.append(
+                Chunk(
+                    chunk_id=f"{document.source}#{ordinal}",
+                    source=document.source,
+                    title=document.title,
+                    text=chunk_text,
+                    page=span.page,
+                    heading_path=heading_path,
+                    lang=detect_lang(chunk_text),
+                    start=span.start,
+                    end=span.end,
+                )
+            )
+        return chunks
+
+    # -- pieces ---------------------------------------------------------------------------------
+
+    def _pieces(self, document: Document, text: str) -> list[_Piece]:
+        pieces: list[_Piece] = []
+        offset = 0
+        for index, block in enumerate(document.blocks):
+            start, end = offset, offset + len(block.text)
+            offset = end + len(BLOCK_SEPARATOR)
+            for number, (piece_start, piece_end) in enumerate(self._split(text, start, end, 0)):
+                pieces.append(_Piece(piece_start, piece_end, block.page, index, block.is_heading and number == 0))
+        return pieces
+
+    def _split(self, text: str, start: int, end: int, level: int) -> list[Span]:
+        """Spans of at most max_chars covering ``text[start:end]``, cut at the coarsest boundary."""
+        if end - start <= self.max_chars:
+            return [(start, end)]
+        splitters: list[Callable[[str, int, int], list[Span]]] = [line_spans, sentence_spans, word_spans]
+        if level >= len(splitters):  # one "word" longer than max_chars: cut it
+            return [(cut, min(cut + self.max_chars, end)) for cut in range(start, end, self.max_chars)]
+        spans = splitters[level](text, start, end)
+        result: list[Span] = []
+        for span_start, span_end in spans:
+            result.extend(self._split(text, span_start, span_end, level + 1))
+        return result
+
+    # -- packing --------------------------------------------------------------------------------
+
+    def _pack(self, pieces: list[_Piece], text: str) -> list[_Span]:
+        spans: list[_Span] = []
+        current: _Span | None = None
+        for piece in pieces:
+            if current is not None and self._extends(current, piece):
+                current.end = piece.end
+                current.pieces.append(piece)
+                continue
+            start = piece.start
+            if current is not None:
+                spans.append(current)
+                if current.page == piece.page and not piece.starts_heading:
+                    overlap = self._overlap_start(current, text)
+                    if overlap is not None and piece.end - overlap <= self.max_chars:
+                        start = overlap
+            current = _Span(start=start, end=piece.end, page=piece.page, first=piece, pieces=[piece])
+        if current is not None:
+            spans.append(current)
+        return spans
+
+    def _extends(self, current: _Span, piece: _Piece) -> bool:
+        """Whether ``piece`` joins the current chunk."""
+        if piece.page != current.page:
+            return False
+        if piece.starts_heading and current.length >= self.min_chars:
+            return False
+        limit = self.max_chars
+        if all(p.starts_heading for p in current.pieces):  # keep a heading with its first paragraph
+            limit = int(self.max_chars * MERGE_TOLERANCE)
+        return piece.end - current.start <= limit
+
+    def _overlap_start(self, previous: _Span, text: str) -> int | None:
+        """Where the next chunk starts inside ``previous``: its last sentence(s) within overlap_chars.
+
+        Falls back to the first word boundary inside the last overlap_chars characters when the
+        last sentence alone is longer; None when there is no boundary (or overlap is off).
+        """
+        if not self.overlap_chars:
+            return None
+        earliest = previous.end - self.overlap_chars
+        last = previous.pieces[-1]
+        starts = [piece.start for piece in previous.pieces]
+        if last.end - last.start > self.overlap_chars:  # look for sentence ends inside the last piece
+            starts += [start for start, _ in sentence_spans(text, last.start, last.end)]
+        candidates = [start for start in starts if previous.start < start and start >= earliest]
+        if candidates:
+            return min(candidates)
+        match = _WHITESPACE.search(text, max(earliest, previous.start), previous.end)
+        if match and previous.start < match.end() < previous.end:
+            return match.end()
+        return None
+
+    def _merge_tiny(self, spans: list[_Span]) -> list[_Span]:
+        """Merge chunks shorter than min_chars into a neighbour on the same page when it fits."""
+        limit = int(self.max_chars * MERGE_TOLERANCE)
+        merged: list[_Span] = []
+        for span in spans:
+            previous = merged[-1] if merged else None
+            if (
+                previous is not None
+                and span.length < self.min_chars
+                and not span.first.starts_heading
+                and previous.page == span.page
+                and span.end - previous.start <= limit
+            ):
+                previous.end = span.end
+                previous.pieces.extend(span.pieces)
+                continue
+            if (  # a tiny chunk that could not go back goes forward into the next one
+                previous is not None
+                and previous.length < self.min_chars
+                and not span.first.starts_heading
+                and previous.page == span.page
+                and span.end - previous.start <= limit
+            ):
+                previous.end = span.end
+                previous.pieces.extend(span.pieces)
+                continue
+            merged.append(span)
+        return merged

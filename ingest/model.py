@@ -1,0 +1,86 @@
+"""The data that flows from ingest to index: documents made of blocks, and the chunks cut from them.
+
+Kept free of any parsing or model code so that index and assistant can import it cheaply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+Lang = Literal["th", "en"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One structural unit of a document: a paragraph, list item or table row group.
+
+    Attributes:
+        text: normalised text of the block (see ``ingest.normalize``).
+        page: 1-based PDF page number, or None for formats without pages.
+        heading_path: the headings above this block, outermost first.
+        is_heading: True when the block is itself a heading (kept in the text so it is searchable).
+    """
+
+    text: str
+    page: int | None = None
+    heading_path: tuple[str, ...] = ()
+    is_heading: bool = False
+
+
+@dataclass
+class Document:
+    """A read and normalised document.
+
+    Attributes:
+        source: path relative to the ingested folder, with forward slashes (what users cite).
+        title: from front matter, the first heading, PDF metadata or the file name.
+        blocks: the document's content in reading order.
+        path: absolute path of the file that was read.
+        lang: the dominant language of the document by script.
+    """
+
+    source: str
+    title: str
+    blocks: list[Block]
+    path: str = ""
+    lang: Lang = "en"
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Chunk:
+    """A passage to index, with everything needed to display and cite it.
+
+    ``start``/``end`` are character offsets into ``document_text(doc)``: the blocks of the
+    document joined with ``BLOCK_SEPARATOR``. A chunk never spans two pages.
+    """
+
+    chunk_id: str
+    source: str
+    title: str
+    text: str
+    page: int | None
+    heading_path: tuple[str, ...]
+    lang: Lang
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["heading_path"] = list(self.heading_path)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Chunk:
+        values = dict(data)
+        values["heading_path"] = tuple(values.get("heading_path") or ())  # type: ignore[arg-type]
+        return cls(**values)  # type: ignore[arg-type]
+
+
+BLOCK_SEPARATOR = "\n\n"
+
+
+def document_text(document: Document) -> str:
+    """The canonical full text of a document that chunk spans point into."""
+    return BLOCK_SEPARATOR.join(block.text for block in document.blocks)

@@ -1,0 +1,187 @@
+"""Turn Markdown/MDX source into plain CommonMark: front matter out, MDX syntax and tags stripped.
+
+MDX pages (Astro Starlight in this corpus) wrap Markdown in JSX components, e.g.
+``<Tabs><TabItem label="iOS">  1. เปิดแอป ...</TabItem></Tabs>``. A CommonMark parser sees such
+a block as raw HTML, or the indented list inside as a code block, and the text is lost or
+mangled. So before parsing: ``import``/``export`` statements are dropped, tags are removed while
+the text between them stays, the ``title``/``label`` attribute of a component (the only visible
+text of a ``<LinkCard title=...>`` or a tab) is kept as its own paragraph, and lines inside a
+component are dedented so that Markdown inside it parses as Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_ESM = re.compile(r"^(import|export)\b")
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_JSX_COMMENT = re.compile(r"\{/\*.*?\*/\}", re.DOTALL)
+_ATTRIBUTE = r"""\s+[^\s=/>"'{}]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|\{[^{}]*\}|[^\s"'=<>`{}]+))?"""
+_TAG = re.compile(rf"<(/?)([A-Za-z][\w.:-]*)((?:{_ATTRIBUTE})*)\s*(/?)>")
+_KEPT_ATTRIBUTE = re.compile(r"""\b(?:title|label)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_UNCLOSED_TAG = re.compile(r"<[A-Za-z][\w.:-]*(?:\s[^<>]*)?$")
+_MAX_TAG_LINES = 10
+_CODE_SPAN = re.compile(r"(`+).*?\1")
+_HTML_ELEMENTS = frozenset(
+    """a abbr address article aside audio b bdi bdo blockquote body br button canvas caption center
+    cite code col colgroup dd del details dfn dialog div dl dt em embed figcaption figure font footer
+    form h1 h2 h3 h4 h5 h6 head header hr html i iframe img input ins kbd label legend li link main
+    mark meta nav noscript object ol p picture pre q s samp section small source span strong sub
+    summary sup table tbody td tfoot th thead time tr track u ul var video wbr""".split()
+)
+# HTML elements that never have a closing tag, so they do not open a container.
+_VOID_ELEMENTS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+)
+
+
+@dataclass
+class MarkdownSource:
+    """Markdown text ready for a CommonMark parser, and the front matter that was split off."""
+
+    body: str
+    front_matter: dict[str, Any] = field(default_factory=dict)
+    front_matter_error: str = ""
+
+
+def split_front_matter(text: str, path: Path) -> MarkdownSource:
+    """Split a leading ``---`` YAML block off the text.
+
+    Invalid YAML does not lose the document: the block is dropped and the error is reported in
+    ``front_matter_error`` (with the file and the fix) for the caller to log.
+    """
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return MarkdownSource(body=text)
+    body = text[match.end() :]
+    try:
+        data = yaml.safe_load(match.group(1))
+    except yaml.YAMLError as error:
+        detail = str(error).replace("\n", " ")
+        return MarkdownSource(
+            body=body,
+            front_matter_error=f"{path}: invalid YAML front matter ({detail}): fix it or remove the --- block",
+        )
+    return MarkdownSource(body=body, front_matter=data if isinstance(data, dict) else {})
+
+
+def _strip_tags(line: str, depth: int, *, is_mdx: bool) -> tuple[str, int, list[str], bool]:
+    """Remove tags from one line outside code spans.
+
+    In plain Markdown only HTML elements are tags: ``?OfficeID=<OfficeID>`` in an API table is a
+    placeholder and stays. In MDX every tag is markup (components).
+
+    Returns the line without tags, the container depth after the line, the kept attribute texts,
+    and whether the line had any tag.
+    """
+    kept: list[str] = []
+    had_tag = False
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal depth, had_tag
+        closing, name, attributes, self_closing = match.groups()
+        if not is_mdx and name.lower() not in _HTML_ELEMENTS:
+            return match.group(0)
+        had_tag = True
+        if closing:
+            depth = max(depth - 1, 0)
+        else:
+            kept.extend(a or b for a, b in _KEPT_ATTRIBUTE.findall(attributes) if (a or b).strip())
+            if not self_closing and name.lower() not in _VOID_ELEMENTS:
+                depth += 1
+        # <br> and cell ends become a space: a newline would break the Markdown table row around it
+        return " " if name.lower() in ("br", "td", "th") and (closing or name.lower() == "br") else ""
+
+    pieces: list[str] = []
+    position = 0
+    for span in _CODE_SPAN.finditer(line):  # `<Tag>` inside backticks is literal text
+        pieces.append(_TAG.sub(replace, line[position : span.start()]))
+        pieces.append(span.group(0))
+        position = span.end()
+    pieces.append(_TAG.sub(replace, line[position:]))
+    return "".join(pieces), depth, kept, had_tag
+
+
+def clean_markdown(body: str, *, is_mdx: bool) -> str:
+    """Remove MDX statements, comments and HTML/JSX tags, keeping the text between tags.
+
+    Fenced code is left exactly as it is. ``import``/``export`` lines are only dropped in MDX files
+    (in plain Markdown they are prose).
+
+    Example:
+        >>> clean_markdown('import { Callout } from "x";\\n\\n<Callout type="info">ข้อความ</Callout>', is_mdx=True)
+        '\\nข้อความ'
+    """
+    body = _HTML_COMMENT.sub("", body)
+    if is_mdx:
+        body = _JSX_COMMENT.sub("", body)
+    lines = body.split("\n")
+    out: list[tuple[str, bool]] = []  # (line, dedent with its neighbours: Markdown inside a component)
+    depth = 0
+    fence: str | None = None
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        fence_match = _FENCE.match(line)
+        if fence is not None:
+            out.append((line, depth > 0))
+            if fence_match and fence_match.group(1)[0] == fence[0] and len(fence_match.group(1)) >= len(fence):
+                fence = None
+            continue
+        if fence_match:
+            fence = fence_match.group(1)
+            out.append((line, depth > 0))
+            continue
+        if is_mdx and depth == 0 and _ESM.match(line):
+            balance = line.count("{") - line.count("}")
+            while balance > 0 and index < len(lines):  # a statement spread over several lines
+                balance += lines[index].count("{") - lines[index].count("}")
+                index += 1
+            continue
+        # A tag whose attributes continue on the next lines: join them first (a few lines at most,
+        # so a stray "<word" in prose cannot swallow the page).
+        if _UNCLOSED_TAG.search(line):
+            for count in range(1, min(_MAX_TAG_LINES, len(lines) - index) + 1):
+                candidate = " ".join([line, *(more.strip() for more in lines[index : index + count])])
+                if not _UNCLOSED_TAG.search(candidate):
+                    line, index = candidate, index + count
+                    break
+        text, new_depth, kept, had_tag = _strip_tags(line, depth, is_mdx=is_mdx)
+        if not had_tag:
+            out.append((line, depth > 0))
+            continue
+        inside = depth > 0 or new_depth > 0
+        depth = new_depth
+        for attribute_text in kept:  # its own paragraph
+            out.extend([("", False), (attribute_text, False), ("", False)])
+        out.append((text.strip() if inside else text, False) if text.strip() else ("", False))
+    return _dedent_components(out)
+
+
+def _dedent_components(lines: list[tuple[str, bool]]) -> str:
+    """Dedent each run of lines that sat inside a component, so indented Markdown is not code.
+
+    Runs end at tag lines, so each tab's content is dedented on its own.
+    """
+    result: list[str] = []
+    run: list[str] = []
+    for line, inside in lines:
+        if inside:
+            run.append(line)
+            continue
+        if run:
+            result.extend(textwrap.dedent("\n".join(run)).split("\n"))
+            run = []
+        result.append(line)
+    if run:
+        result.extend(textwrap.dedent("\n".join(run)).split("\n"))
+    return "\n".join(result)

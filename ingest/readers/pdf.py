@@ -1,0 +1,180 @@
+"""PDF files: pypdf text, one block per rebuilt paragraph per page, Thai extraction repaired."""
+
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pypdf
+from pypdf.errors import DependencyError, PdfReadError, PdfReadWarning
+
+from ingest.model import Block, Document
+from ingest.normalize import normalize_text
+from ingest.readers.base import MAX_TITLE_CHARS, ReaderError, build_document
+from ingest.readers.pdf_layout import find_running_lines, rebuild_paragraphs, typical_full_width
+
+logger = logging.getLogger(__name__)
+
+# Titles that PDF producers fill in automatically and that say nothing.
+_MEANINGLESS_TITLE = re.compile(
+    r"^(untitled.*|microsoft (word|powerpoint|excel) - .*|.*\.(docx?|pptx?|xlsx?|pdf|indd|rtf|odt))$",
+    re.IGNORECASE,
+)
+_MIN_TITLE_LETTERS = 4
+
+
+@contextmanager
+def quiet_pypdf() -> Iterator[None]:
+    """Keep pypdf's repair chatter ("Ignoring wrong pointing object ...") out of the user's output.
+
+    Some DGA PDFs log hundreds of these warnings although their text extracts fine; real failures
+    are counted per page instead (see ``Document.metadata["pages_failed"]``).
+    """
+    pypdf_logger = logging.getLogger("pypdf")
+    previous = pypdf_logger.level
+    pypdf_logger.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PdfReadWarning)
+            yield
+    finally:
+        pypdf_logger.setLevel(previous)
+
+
+def _letters(text: str) -> int:
+    return sum(ch.isalpha() for ch in text)
+
+
+def meaningful_pdf_title(raw: str | None, path: Path) -> str:
+    """The metadata title when it is a real title, else "".
+
+    Not real: empty, a producer default ("Untitled", "Microsoft Word - x.docx"), a file name, or an
+    identifier like ``GovAPI_PersonAPI_AdminManual_22112018`` (no space, underscores).
+    """
+    title = normalize_text(raw or "")
+    if _letters(title) < _MIN_TITLE_LETTERS or len(title) > MAX_TITLE_CHARS:
+        return ""
+    if _MEANINGLESS_TITLE.match(title) or title == path.stem:
+        return ""
+    if " " not in title and "_" in title:
+        return ""
+    return title
+
+
+def first_substantial_line(pages: list[list[str]]) -> str:
+    """The first line of the first pages with text that has some words and is short enough for a title."""
+    for lines in [lines for lines in pages if any(line.strip() for line in lines)][:2]:
+        for line in lines:
+            text = normalize_text(line, from_pdf=True)
+            letters = _letters(text)
+            # mostly letters: not a form line full of dotted leaders, not a table of numbers
+            mostly_letters = letters >= 0.6 * len("".join(line.split()))
+            if letters >= _MIN_TITLE_LETTERS * 2 and len(text) < MAX_TITLE_CHARS and mostly_letters:
+                return text
+    return ""
+
+
+class PDFReader:
+    """Reads ``.pdf`` with pypdf.
+
+    Each page's lines are rebuilt into paragraphs (see :mod:`ingest.readers.pdf_layout`); each
+    paragraph is one block with ``page`` set (1-based), normalised with ``from_pdf=True`` so that
+    Thai text broken by extraction is repaired. Running headers and footers are dropped. Pages
+    without a text layer give no blocks (scanned pages: OCR is a later step).
+
+    Title: the PDF metadata title when meaningful, else the first substantial line, else the file
+    stem. ``Document.metadata`` gets ``pages``, ``pages_failed`` and ``pages_without_text``.
+
+    Args:
+        drop_running_lines: leave out lines repeated at the top or bottom of most pages.
+    """
+
+    def __init__(self, *, drop_running_lines: bool = True) -> None:
+        if not isinstance(drop_running_lines, bool):
+            raise ValueError(f"drop_running_lines must be True or False, got {drop_running_lines!r}")
+        self.drop_running_lines = drop_running_lines
+
+    def run(self, path: Path, source: str) -> Document:
+        with quiet_pypdf():
+            reader = self._open(path)
+            pages, failed, errors = self._extract_pages(reader, path)
+            raw_title = self._metadata_title(reader)
+        if pages and failed == len(pages):
+            raise ReaderError(
+                f"{path}: text extraction failed on all {failed} pages ({errors[0]}): "
+                "the PDF may be damaged; re-export it or print it to a new PDF"
+            )
+        if failed:
+            logger.warning("%s: text extraction failed on %d of %d pages (%s)", path, failed, len(pages), errors[0])
+        page_lines = [text.split("\n") for text in pages]
+        drop = find_running_lines(page_lines) if self.drop_running_lines else set()
+        full_width = typical_full_width(page_lines)
+        blocks: list[Block] = []
+        for number, lines in enumerate(page_lines, start=1):
+            for paragraph in rebuild_paragraphs(lines, drop=drop, full_width=full_width):
+                blocks.append(Block(text=normalize_text(paragraph, from_pdf=True), page=number))
+        title = meaningful_pdf_title(raw_title, path) or first_substantial_line(page_lines) or path.stem
+        return build_document(
+            path=path,
+            source=source,
+            title=title,
+            blocks=blocks,
+            metadata={
+                "pages": str(len(pages)),
+                "pages_failed": str(failed),
+                "pages_without_text": str(sum(1 for text in pages if not text.strip())),
+            },
+        )
+
+    @staticmethod
+    def _open(path: Path) -> pypdf.PdfReader:
+        try:
+            reader = pypdf.PdfReader(path)
+        except (PdfReadError, OSError, ValueError) as error:
+            raise ReaderError(
+                f"{path}: damaged or not a PDF ({type(error).__name__}: {error}): re-download or re-export it"
+            ) from error
+        if reader.is_encrypted:
+            try:
+                decrypted = reader.decrypt("")
+            except DependencyError as error:
+                raise ReaderError(
+                    f"{path}: encrypted PDF and pypdf lacks its AES support ({error}): "
+                    "decrypt it first (qpdf --decrypt in.pdf out.pdf) or pip install cryptography"
+                ) from error
+            if not decrypted:
+                raise ReaderError(
+                    f"{path}: encrypted PDF with a password: decrypt it first "
+                    "(qpdf --decrypt --password=... in.pdf out.pdf)"
+                )
+        return reader
+
+    @staticmethod
+    def _metadata_title(reader: pypdf.PdfReader) -> str | None:
+        try:
+            return reader.metadata.title if reader.metadata else None
+        except Exception:  # noqa: BLE001 - a broken info dictionary only costs the title
+            return None
+
+    @staticmethod
+    def _extract_pages(reader: pypdf.PdfReader, path: Path) -> tuple[list[str], int, list[str]]:
+        """Text of every page; a page that fails gives "" and is counted."""
+        pages: list[str] = []
+        errors: list[str] = []
+        try:
+            page_list = list(reader.pages)
+        except Exception as error:  # noqa: BLE001 - a broken page tree: report, don't crash the batch
+            raise ReaderError(
+                f"{path}: PDF page tree unreadable ({type(error).__name__}: {error}): re-export the PDF"
+            ) from error
+        for page in page_list:
+            try:
+                pages.append(page.extract_text() or "")
+            except Exception as error:  # noqa: BLE001 - pypdf raises many kinds on broken content streams
+                pages.append("")
+                errors.append(f"{type(error).__name__}: {error}")
+        return pages, len(errors), errors

@@ -1,0 +1,81 @@
+"""The CLI contract other tools read: JSON Lines output, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.cli import main
+
+
+def test_missing_path_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["ingest", str(tmp_path / "no-such-folder"), "--index", str(tmp_path / "idx")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "no-such-folder does not exist" in err
+    assert "Traceback" not in err
+
+
+def test_search_without_an_index_says_how_to_build_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["search", "anything", "--index", str(tmp_path / "idx")])
+    assert code == 2
+    assert "policyrag ingest" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_queries_file_gives_one_json_line_per_query_in_order(
+    real_index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    queries = tmp_path / "queries.jsonl"
+    queries.write_text(
+        json.dumps({"question": "ตู้บริการอัจฉริยะใช้บัตรอะไร"}, ensure_ascii=False)
+        + "\n\n"
+        + json.dumps({"question": "What is the once-only principle?"})
+        + "\n",
+        encoding="utf-8",
+    )
+    code = main(["search", "--queries-file", str(queries), "--index", str(real_index), "-k", "2", "--json"])
+    assert code == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["query"] for line in lines] == ["ตู้บริการอัจฉริยะใช้บัตรอะไร", "What is the once-only principle?"]
+    for line in lines:
+        assert len(line["hits"]) == 2
+        for rank, hit in enumerate(line["hits"], start=1):
+            assert set(hit) == {"rank", "source", "page", "title", "lang", "score", "text"}
+            assert hit["rank"] == rank
+            assert hit["lang"] in {"th", "en"}
+            assert isinstance(hit["score"], float)
+            assert not Path(hit["source"]).is_absolute()
+    assert lines[0]["hits"][0]["source"] == "thai-services.md"
+    assert lines[0]["hits"][0]["title"] == "บริการดิจิทัลภาครัฐ (ชุดทดสอบ)"
+
+
+@pytest.mark.slow
+def test_plain_query_lines_and_single_query(real_index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    queries = tmp_path / "queries.txt"
+    queries.write_text("open data portal\ncloud computing costs\n", encoding="utf-8")
+    assert main(["search", "--queries-file", str(queries), "--index", str(real_index), "--json"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 2
+    assert main(["search", "open data portal", "--index", str(real_index), "--json", "-k", "1"]) == 0
+    hit = json.loads(capsys.readouterr().out)["hits"][0]
+    assert hit["source"] == "notes.txt"
+
+
+@pytest.mark.slow
+def test_eval_reports_metrics_as_json(real_index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    qa = tmp_path / "qa.jsonl"
+    qa.write_text(
+        json.dumps(
+            {"id": "f1", "question": "How do people pay fees online?", "lang": "en", "kind": "cross",
+             "source": "thai-services.md", "evidence": ["ผ่านระบบพร้อมเพย์"]},
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    assert main(["eval", str(qa), "--index", str(real_index), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["overall"]["R@10"] == 1.0
+    assert set(report["cells"]) == {"en-cross"}

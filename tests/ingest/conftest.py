@@ -1,0 +1,77 @@
+"""Fixtures for ingest tests: files are built in tmp_path, nothing is downloaded."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+
+def _pdf_string(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+def write_pdf(path: Path, pages: list[list[str]], title: str | None = None) -> Path:
+    """Write a minimal valid PDF: one Helvetica text line per string, a page per list.
+
+    An empty list gives a page without text (like a scanned page). Latin-1 text only: Thai needs
+    an embedded font, so Thai PDF behaviour is tested on strings (see test_normalize).
+    """
+    objects: list[bytes] = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"",  # the page tree, filled in below
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    kids = []
+    for lines in pages:
+        operators = ["BT", "/F1 11 Tf", "14 TL", "72 760 Td", *(f"({_pdf_string(line)}) Tj T*" for line in lines), "ET"]
+        stream = "\n".join(operators).encode("latin-1")
+        page_number, content_number = len(objects) + 1, len(objects) + 2
+        kids.append(f"{page_number} 0 R")
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+            f"/Resources << /Font << /F1 3 0 R >> >> /Contents {content_number} 0 R >>".encode()
+        )
+        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>".encode()
+    info = ""
+    if title is not None:
+        objects.append(f"<< /Title ({_pdf_string(title)}) >>".encode())
+        info = f" /Info {len(objects)} 0 R"
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R{info} >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    path.write_bytes(bytes(out))
+    return path
+
+
+@pytest.fixture
+def make_pdf(tmp_path: Path) -> Callable[..., Path]:
+    """``make_pdf("name.pdf", [["line", ...], ...], title=None)`` -> path in tmp_path."""
+
+    def make(name: str, pages: list[list[str]], title: str | None = None) -> Path:
+        return write_pdf(tmp_path / name, pages, title)
+
+    return make
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip this folder's ``slow`` tests unless they are asked for (``-m slow``).
+
+    The project's addopts only deselect browser and llm tests; reading the whole reference corpus
+    takes ~30 s, too long for every run.
+    """
+    if "slow" in (config.getoption("markexpr") or ""):
+        return
+    skip = pytest.mark.skip(reason="slow: run with -m slow")
+    here = Path(__file__).parent
+    for item in items:
+        if "slow" in item.keywords and here in Path(str(item.path)).parents:
+            item.add_marker(skip)

@@ -1,0 +1,194 @@
+from __future__ import annotations
+
+from itertools import pairwise
+
+import pytest
+
+from ingest.chunker import Chunker
+from ingest.model import Block, Chunk, Document, document_text
+
+SENTENCE = "Digital government needs sound governance and shared infrastructure."  # 69 chars
+THAI_SENTENCE = "การพัฒนารัฐบาลดิจิทัลต้องอาศัยธรรมาภิบาลข้อมูลที่ดี "  # ends with a phrase space
+
+
+def doc(blocks: list[Block], source: str = "docs/a.pdf", title: str = "A") -> Document:
+    return Document(source=source, title=title, blocks=blocks)
+
+
+def paragraph(sentences: int, page: int | None = None, text: str = SENTENCE) -> Block:
+    return Block(text=" ".join([text.strip()] * sentences), page=page)
+
+
+def check_invariants(document: Document, chunks: list[Chunk], chunker: Chunker) -> None:
+    text = document_text(document)
+    for ordinal, chunk in enumerate(chunks):
+        assert chunk.text == text[chunk.start : chunk.end]
+        assert chunk.chunk_id == f"{document.source}#{ordinal}"
+        assert chunk.source == document.source
+        assert chunk.title == document.title
+        assert 0 < len(chunk.text) <= chunker.max_chars * 1.3
+        assert chunk.text == chunk.text.strip()
+    covered = "".join(text[c.start : c.end] for c in chunks)
+    for block in document.blocks:  # nothing is lost
+        assert block.text[:30] in covered
+
+
+class TestInit:
+    def test_defaults(self) -> None:
+        chunker = Chunker()
+        assert chunker.to_dict() == {"max_chars": 800, "overlap_chars": 120, "min_chars": 200}
+        assert Chunker.from_dict(chunker.to_dict()).to_dict() == chunker.to_dict()
+
+    @pytest.mark.parametrize(
+        ("kwargs", "message"),
+        [
+            ({"max_chars": 0}, "max_chars"),
+            ({"max_chars": 100, "overlap_chars": 60}, "overlap_chars"),
+            ({"overlap_chars": -1}, "overlap_chars"),
+            ({"max_chars": 100, "overlap_chars": 10, "min_chars": 101}, "min_chars"),
+            ({"max_chars": 800.0}, "integer"),
+        ],
+    )
+    def test_invalid_settings(self, kwargs: dict[str, object], message: str) -> None:
+        with pytest.raises(ValueError, match=message):
+            Chunker(**kwargs)  # type: ignore[arg-type]
+
+
+class TestRun:
+    def test_empty_document(self) -> None:
+        assert Chunker().run(doc([])) == []
+
+    def test_small_blocks_packed_with_metadata(self) -> None:
+        document = doc(
+            [
+                Block("Guide", heading_path=(), is_heading=True),
+                Block("Install", heading_path=("Guide",), is_heading=True),
+                Block("Run the installer.", heading_path=("Guide", "Install")),
+            ],
+            source="guide.md",
+            title="The Guide",
+        )
+        chunks = Chunker().run(document)
+        assert len(chunks) == 1
+        chunk = chunks[0]
+        assert chunk.text == "Guide\n\nInstall\n\nRun the installer."
+        assert (chunk.chunk_id, chunk.source, chunk.title, chunk.page, chunk.lang) == (
+            "guide.md#0", "guide.md", "The Guide", None, "en"
+        )
+        assert chunk.heading_path == ("Guide",)  # the first block is the heading "Guide" itself
+        assert (chunk.start, chunk.end) == (0, len(document_text(document)))
+
+    def test_never_crosses_pages(self) -> None:
+        document = doc([paragraph(2, page=1), paragraph(1, page=1), paragraph(2, page=2), paragraph(1, page=3)])
+        chunker = Chunker()
+        chunks = chunker.run(document)
+        check_invariants(document, chunks, chunker)
+        assert [c.page for c in chunks] == [1, 2, 3]
+        for chunk in chunks:
+            blocks = _block_starts(document)
+            pages = {b.page for b, start in blocks if start < chunk.end and chunk.start < start + len(b.text)}
+            assert pages == {chunk.page}
+
+    def test_heading_starts_new_chunk_when_current_is_non_trivial(self) -> None:
+        document = doc(
+            [
+                Block("Intro", is_heading=True),
+                paragraph(4),
+                Block("Details", heading_path=(), is_heading=True),
+                Block("Short.", heading_path=("Details",)),
+            ]
+        )
+        chunks = Chunker(max_chars=800, overlap_chars=100, min_chars=200).run(document)
+        assert [c.text.split("\n\n")[0] for c in chunks] == ["Intro", "Details"]
+        assert chunks[1].heading_path == ("Details",)
+        assert not chunks[1].text.startswith(SENTENCE)  # no overlap before a heading
+
+    def test_heading_does_not_close_a_tiny_chunk(self) -> None:
+        document = doc([Block("Q1", is_heading=True), Block("Yes."), Block("Q2", is_heading=True), Block("No.")])
+        assert len(Chunker().run(document)) == 1
+
+    def test_long_block_split_by_sentences_with_overlap(self) -> None:
+        document = doc([paragraph(30, page=4)])  # ~2 100 chars
+        chunker = Chunker(max_chars=400, overlap_chars=100, min_chars=100)
+        chunks = chunker.run(document)
+        check_invariants(document, chunks, chunker)
+        assert len(chunks) >= 5
+        for previous, chunk in pairwise(chunks):
+            assert chunk.start < previous.end  # overlap
+            assert previous.end - chunk.start <= 100
+            assert chunk.text.startswith("Digital government")  # starts at a sentence
+            assert chunk.page == 4
+
+    def test_overlap_disabled(self) -> None:
+        chunks = Chunker(max_chars=400, overlap_chars=0, min_chars=0).run(doc([paragraph(30)]))
+        for previous, chunk in pairwise(chunks):
+            assert chunk.start > previous.end
+
+    def test_long_thai_block_split_by_thai_sentences(self) -> None:
+        document = doc([Block(text=(THAI_SENTENCE * 40).strip(), page=1)])
+        chunker = Chunker(max_chars=300, overlap_chars=60, min_chars=50)
+        chunks = chunker.run(document)
+        check_invariants(document, chunks, chunker)
+        assert len(chunks) > 5
+        assert all(c.lang == "th" for c in chunks)
+        assert all(c.text.startswith("การพัฒนา") for c in chunks)
+
+    def test_lines_split_before_sentences(self) -> None:
+        table = "\n".join(f"row {i}; value {i}; more text to make the row longer" for i in range(40))
+        document = doc([Block(text=table)])
+        chunker = Chunker(max_chars=300, overlap_chars=0, min_chars=0)
+        chunks = chunker.run(document)
+        check_invariants(document, chunks, chunker)
+        assert all(c.text.startswith("row ") and c.text.endswith("longer") for c in chunks)
+
+    def test_last_resort_character_split(self) -> None:
+        document = doc([Block(text="x" * 1000)])
+        chunker = Chunker(max_chars=300, overlap_chars=0, min_chars=0)
+        chunks = chunker.run(document)
+        check_invariants(document, chunks, chunker)
+        assert [len(c.text) for c in chunks] == [300, 300, 300, 100]
+
+    def test_tiny_trailing_piece_merged(self) -> None:
+        document = doc([paragraph(10, page=1), Block("Tail.", page=1), paragraph(10, page=2)])
+        chunker = Chunker(max_chars=690, overlap_chars=0, min_chars=200)  # the paragraph is 689
+        chunks = chunker.run(document)
+        check_invariants(document, chunks, chunker)
+        assert chunks[0].text.endswith("Tail.")
+        assert len(chunks[0].text) > 690  # allowed up to 1.3 x max_chars
+        assert [c.page for c in chunks] == [1, 2]
+
+    def test_tiny_piece_not_merged_across_pages(self) -> None:
+        document = doc([paragraph(5, page=1), Block("Tail.", page=2)])
+        chunks = Chunker().run(document)
+        assert [c.text for c in chunks][-1] == "Tail."
+
+    def test_lang_per_chunk(self) -> None:
+        document = doc([paragraph(10, page=1), Block(THAI_SENTENCE.strip(), page=2)])
+        assert [c.lang for c in Chunker().run(document)] == ["en", "th"]
+
+    def test_heading_path_of_first_block(self) -> None:
+        document = doc(
+            [
+                Block("A", is_heading=True),
+                Block("B", heading_path=("A",), is_heading=True),
+                Block(text=paragraph(8).text, heading_path=("A", "B")),
+                Block(text=paragraph(8).text, heading_path=("A", "B")),
+            ]
+        )
+        chunks = Chunker().run(document)
+        assert chunks[0].heading_path == ("A",)
+        assert chunks[-1].heading_path == ("A", "B")
+
+    def test_stable_ids(self) -> None:
+        document = doc([paragraph(30)], source="x/y.md")
+        first = [c.to_dict() for c in Chunker().run(document)]
+        assert first == [c.to_dict() for c in Chunker().run(document)]
+        assert [c["chunk_id"] for c in first] == [f"x/y.md#{i}" for i in range(len(first))]
+
+
+def _block_starts(document: Document) -> list[tuple[Block, int]]:
+    starts, offset = [], 0
+    for block in document.blocks:
+        starts.append((block, offset))
+        offset += len(block.text) + 2
+    return starts

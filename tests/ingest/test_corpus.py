@@ -1,0 +1,55 @@
+"""Slow checks on the reference corpus in shared/corpus (skipped when it is not there)."""
+
+from __future__ import annotations
+
+import statistics
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from ingest import Chunker, DocumentLoader
+from ingest.model import document_text
+from ingest.normalize import count_thai_pdf_defects
+from ingest.readers.pdf import PDFReader, quiet_pypdf
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+if not CORPUS.is_dir():
+    CORPUS = Path("/work/shared/corpus")
+THAI_PDFS = CORPUS / "thai" / "dga-kb"
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not CORPUS.is_dir(), reason="reference corpus not found (shared/corpus)"),
+]
+
+
+def test_cabinet_decision_pdf_repaired() -> None:
+    path = THAI_PDFS / "files__cabinetDoc161018.pdf"
+    text = document_text(PDFReader().run(path, path.name))
+    assert "อำนวยความสะดวก" in text
+    assert "ดำเนินการ" in text
+    assert "อ านวย" not in text and "ด าเนิน" not in text
+
+
+def test_repair_removes_thai_pdf_defects() -> None:
+    before = after = 0
+    for path in sorted(THAI_PDFS.glob("*.pdf")):
+        with quiet_pypdf():
+            raw = "\n".join(page.extract_text() or "" for page in pypdf.PdfReader(path).pages)
+        before += count_thai_pdf_defects(raw)["lost_sara_am"]
+        after += count_thai_pdf_defects(document_text(PDFReader().run(path, path.name)))["lost_sara_am"]
+    assert before > 100
+    assert after == 0
+
+
+def test_whole_corpus_loads_and_chunks() -> None:
+    result = DocumentLoader(show_progress=False).run([CORPUS])
+    assert len(result.documents) >= 50
+    assert all(skip.reason.startswith("no extractable text") for skip in result.skipped), result.skipped
+    chunker = Chunker()
+    chunks = [chunk for document in result.documents for chunk in chunker.run(document)]
+    assert 800 <= len(chunks) <= 3000
+    assert {chunk.lang for chunk in chunks} == {"th", "en"}
+    assert 400 <= statistics.median(len(chunk.text) for chunk in chunks) <= 800
+    assert max(len(chunk.text) for chunk in chunks) <= 800 * 1.3

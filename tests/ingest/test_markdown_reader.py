@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from ingest.model import Block, document_text
+from ingest.readers.markdown import MarkdownReader
+
+
+def read(tmp_path: Path, name: str, text: str):  # type: ignore[no-untyped-def]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return MarkdownReader().run(path, name)
+
+
+MDX = """---
+title: "การใช้งาน"
+description: ""
+weight: 2
+tags: [faq, czp]
+---
+import { Tabs, TabItem } from '@astrojs/starlight/components';
+import {
+  Card,
+  CardGrid,
+} from '@astrojs/starlight/components';
+export const meta = { a: 1 };
+
+#### Download แอปพลิเคชัน "ทางรัฐ" วิธีใด
+ตอบ ขั้นตอนการ Download
+
+<Tabs>
+    <TabItem label="iOS" icon="apple">
+        1. เปิดแอปพลิเคชัน “App Store”
+        2. พิมพ์ “ทางรัฐ”
+    </TabItem>
+</Tabs>
+
+<Callout type="info">ข้อความสำคัญ</Callout>
+
+<LinkCard title="คำถามทั่วไป" href="/czp/faq-1/" />
+"""
+
+
+class TestMarkdownReader:
+    def test_front_matter_title_and_metadata(self, tmp_path: Path) -> None:
+        document = read(tmp_path, "faq.mdx", MDX)
+        assert document.title == "การใช้งาน"
+        assert document.metadata == {"description": "", "weight": "2", "tags": "faq, czp"}
+        assert document.lang == "th"
+        assert document.source == "faq.mdx"
+
+    def test_mdx_statements_and_tags_dropped_text_kept(self, tmp_path: Path) -> None:
+        document = read(tmp_path, "faq.mdx", MDX)
+        text = document_text(document)
+        for gone in ("import", "export", "Tabs", "TabItem", "<", "apple", "Callout", "href"):
+            assert gone not in text
+        assert [block.text for block in document.blocks] == [
+            'Download แอปพลิเคชัน "ทางรัฐ" วิธีใด',
+            "ตอบ ขั้นตอนการ Download",
+            "iOS",
+            "1. เปิดแอปพลิเคชัน “App Store”",
+            "2. พิมพ์ “ทางรัฐ”",
+            "ข้อความสำคัญ",
+            "คำถามทั่วไป",
+        ]
+        assert document.blocks[0].is_heading
+        assert all(block.heading_path == ('Download แอปพลิเคชัน "ทางรัฐ" วิธีใด',) for block in document.blocks[1:])
+
+    def test_heading_paths_nest_by_level(self, tmp_path: Path) -> None:
+        text = "# Guide\n\nintro\n\n## Install\n\nstep\n\n### Linux\n\napt\n\n## Use\n\nrun\n"
+        document = read(tmp_path, "g.md", text)
+        assert document.title == "Guide"
+        assert [(b.text, b.heading_path, b.is_heading) for b in document.blocks] == [
+            ("Guide", (), True),
+            ("intro", ("Guide",), False),
+            ("Install", ("Guide",), True),
+            ("step", ("Guide", "Install"), False),
+            ("Linux", ("Guide", "Install"), True),
+            ("apt", ("Guide", "Install", "Linux"), False),
+            ("Use", ("Guide",), True),
+            ("run", ("Guide", "Use"), False),
+        ]
+
+    def test_lists_links_images_emphasis(self, tmp_path: Path) -> None:
+        text = (
+            "Read [the guide](https://example.org/guide) **now** ![logo](logo.png) please.\n\n"
+            "- first\n- second with `code`\n\n3. three\n4. four\n"
+        )
+        blocks = [block.text for block in read(tmp_path, "a.md", text).blocks]
+        assert blocks == ["Read the guide now please.", "first", "second with code", "3. three", "4. four"]
+
+    def test_table_rows_without_pipes(self, tmp_path: Path) -> None:
+        text = "| รายการ | รายละเอียด |\n| --- | --- |\n| API | https://api.example |\n| Key | ค่า |\n"
+        assert read(tmp_path, "t.md", text).blocks == [
+            Block(text="รายการ; รายละเอียด\nAPI; https://api.example\nKey; ค่า")
+        ]
+
+    def test_code_fence_kept(self, tmp_path: Path) -> None:
+        text = 'Response\n\n```json\n{\n  "JuristicID": "0000000000000"\n}\n```\n'
+        blocks = [block.text for block in read(tmp_path, "c.md", text).blocks]
+        assert blocks == ["Response", '{\n"JuristicID": "0000000000000"\n}']
+
+    def test_tags_inside_code_are_kept(self, tmp_path: Path) -> None:
+        text = "Use `List<String>` here.\n\n```\n<Tabs>literal</Tabs>\n```\n"
+        blocks = [block.text for block in read(tmp_path, "c.mdx", text).blocks]
+        assert blocks == ["Use List<String> here.", "<Tabs>literal</Tabs>"]
+
+    def test_import_lines_are_prose_in_plain_markdown(self, tmp_path: Path) -> None:
+        assert [b.text for b in read(tmp_path, "p.md", "import data from the survey\n").blocks] == [
+            "import data from the survey"
+        ]
+
+    def test_html_block_in_markdown(self, tmp_path: Path) -> None:
+        text = '<div class="group">\n\n> quoted text\n\n</div>\n\n<!-- hidden -->\nvisible\n'
+        assert [b.text for b in read(tmp_path, "h.md", text).blocks] == ["quoted text", "visible"]
+
+    def test_title_fallbacks(self, tmp_path: Path) -> None:
+        assert read(tmp_path, "a.md", "intro\n\n# First H1\n\n# Second\n").title == "First H1"
+        assert read(tmp_path, "plain-page.md", "## Only H2\n\ntext\n").title == "plain-page"
+        assert read(tmp_path, "b.md", "---\nTitle: e-Document\n---\ntext\n").title == "e-Document"
+
+    def test_invalid_front_matter_warns_and_keeps_text(self, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+        with caplog.at_level(logging.WARNING):
+            document = read(tmp_path, "bad.md", "---\ntitle: [unclosed\n---\nbody text\n")
+        assert [block.text for block in document.blocks] == ["body text"]
+        assert document.title == "bad"
+        assert "bad.md: invalid YAML front matter" in caplog.text
+
+    def test_front_matter_only_gives_no_blocks(self, tmp_path: Path) -> None:
+        assert read(tmp_path, "stub.md", "---\ntitle: Stub\n---\n\n  \n").blocks == []
+
+
+def test_placeholders_in_urls_kept(tmp_path: Path) -> None:
+    text = "| รายการ | รายละเอียด |\n| --- | --- |\n| URL | https://api/link?OfficeID=<OfficeID>&x=1<br />next |\n"
+    assert read(tmp_path, "api.md", text).blocks[0].text == (
+        "รายการ; รายละเอียด\nURL; https://api/link?OfficeID=<OfficeID>&x=1 next"
+    )

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from ingest.model import document_text
+from ingest.readers.base import ReaderError
+from ingest.readers.pdf import PDFReader, meaningful_pdf_title
+
+LONG = "This is the first paragraph of the test document and it is long enough "
+
+
+class TestPDFReader:
+    def test_init_validates(self) -> None:
+        with pytest.raises(ValueError, match="drop_running_lines"):
+            PDFReader(drop_running_lines="yes")  # type: ignore[arg-type]
+
+    def test_blocks_per_paragraph_per_page(self, make_pdf: Callable[..., Path]) -> None:
+        path = make_pdf(
+            "report.pdf",
+            [[LONG, "to wrap over two lines.", "Second paragraph."], [], ["Third page text."]],
+            title="Digital Government Review",
+        )
+        document = PDFReader().run(path, "docs/report.pdf")
+        assert document.source == "docs/report.pdf"
+        assert document.title == "Digital Government Review"
+        assert document.lang == "en"
+        assert [(block.page, block.text) for block in document.blocks] == [
+            (1, LONG + "to wrap over two lines."),
+            (1, "Second paragraph."),
+            (3, "Third page text."),
+        ]
+        assert document.metadata == {"pages": "3", "pages_failed": "0", "pages_without_text": "1"}
+        assert Path(document.path).is_absolute()
+
+    def test_title_falls_back_to_first_substantial_line(self, make_pdf: Callable[..., Path]) -> None:
+        path = make_pdf("x.pdf", [["12", "Annual Digital Report", "body text"]], title="Microsoft Word - x.docx")
+        assert PDFReader().run(path, "x.pdf").title == "Annual Digital Report"
+
+    def test_title_falls_back_to_stem(self, make_pdf: Callable[..., Path]) -> None:
+        path = make_pdf("scan_2018.pdf", [["1 2 3"]])
+        assert PDFReader().run(path, "scan_2018.pdf").title == "scan_2018"
+
+    def test_page_without_text_gives_no_blocks(self, make_pdf: Callable[..., Path]) -> None:
+        document = PDFReader().run(make_pdf("scan.pdf", [[], []]), "scan.pdf")
+        assert document.blocks == []
+        assert document.metadata["pages_without_text"] == "2"
+
+    def test_running_headers_dropped(self, make_pdf: Callable[..., Path]) -> None:
+        pages = [
+            ["Annual Report 2024", f"Body line {c} of the page", "more", "and more", f"{n}"]
+            for n, c in enumerate("abcd", 1)
+        ]
+        text = document_text(PDFReader().run(make_pdf("r.pdf", pages), "r.pdf"))
+        assert "Annual Report" not in text
+        assert "Body line a of the page" in text
+        kept = document_text(PDFReader(drop_running_lines=False).run(make_pdf("r2.pdf", pages), "r2.pdf"))
+        assert "Annual Report" in kept
+
+    def test_corrupt_pdf(self, tmp_path: Path) -> None:
+        path = tmp_path / "broken.pdf"
+        path.write_bytes(b"%PDF-1.4\nthis is not really a pdf\n")
+        with pytest.raises(ReaderError, match=r"broken\.pdf: damaged or not a PDF .*re-download or re-export"):
+            PDFReader().run(path, "broken.pdf")
+
+    def test_encrypted_pdf(self, make_pdf: Callable[..., Path], tmp_path: Path) -> None:
+        writer = pypdf.PdfWriter(clone_from=make_pdf("plain.pdf", [["secret text"]]))
+        writer.encrypt("password", algorithm="RC4-128")
+        path = tmp_path / "locked.pdf"
+        with path.open("wb") as handle:
+            writer.write(handle)
+        with pytest.raises(ReaderError, match=r"locked\.pdf: encrypted PDF.*decrypt it first"):
+            PDFReader().run(path, "locked.pdf")
+
+    def test_pypdf_logger_level_restored(self, make_pdf: Callable[..., Path]) -> None:
+        logger = logging.getLogger("pypdf")
+        logger.setLevel(logging.INFO)
+        PDFReader().run(make_pdf("a.pdf", [["text"]]), "a.pdf")
+        assert logger.level == logging.INFO
+        logger.setLevel(logging.NOTSET)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("OECD Digital Government Index", "OECD Digital Government Index"),
+        ("", ""),
+        (None, ""),
+        ("Untitled", ""),
+        ("Microsoft Word - report.docx", ""),
+        ("report_final.pdf", ""),
+        ("GovAPI_PersonAPI_AdminManual_22112018", ""),
+        ("my-file", ""),  # the file stem
+        ("12", ""),
+    ],
+)
+def test_meaningful_pdf_title(raw: str | None, expected: str) -> None:
+    assert meaningful_pdf_title(raw, Path("/x/my-file.pdf")) == expected

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.readers.base import ReaderError
+from ingest.readers.text import TextReader, decode_bytes
+
+THAI = "สำนักงานพัฒนารัฐบาลดิจิทัล (องค์การมหาชน) ร่วมกับ OECD จัดการสัมมนา\nเรื่อง รัฐบาลดิจิทัลเพื่อบริการประชาชน"
+
+
+class TestTextReader:
+    def test_utf8_paragraphs_and_title(self, tmp_path: Path) -> None:
+        path = tmp_path / "note.txt"
+        path.write_text("Seminar summary\n\nFirst line\nsecond line\n\n\n\nLast  paragraph\n", encoding="utf-8")
+        document = TextReader().run(path, "note.txt")
+        assert document.title == "Seminar summary"
+        texts = [block.text for block in document.blocks]
+        assert texts == ["Seminar summary", "First line\nsecond line", "Last paragraph"]
+        assert all(block.page is None and not block.is_heading for block in document.blocks)
+
+    def test_utf8_with_bom(self, tmp_path: Path) -> None:
+        path = tmp_path / "bom.txt"
+        path.write_bytes("\ufeff".encode() + THAI.encode("utf-8"))
+        document = TextReader().run(path, "bom.txt")
+        assert document.blocks[0].text == THAI
+        assert document.lang == "th"
+
+    @pytest.mark.parametrize("encoding", ["cp874", "tis-620"])
+    def test_thai_legacy_encoding(self, tmp_path: Path, encoding: str) -> None:
+        path = tmp_path / "old.txt"
+        path.write_bytes(THAI.encode(encoding))
+        assert TextReader().run(path, "old.txt").blocks[0].text == THAI
+
+    def test_long_first_line_is_not_a_title(self, tmp_path: Path) -> None:
+        path = tmp_path / "long-note.txt"
+        path.write_text("word " * 40, encoding="utf-8")
+        assert TextReader().run(path, "long-note.txt").title == "long-note"
+
+    def test_markdown_heading_marks_dropped_from_title(self, tmp_path: Path) -> None:
+        path = tmp_path / "t.txt"
+        path.write_text("## สรุปเนื้อหาการสัมมนา\n\ntext", encoding="utf-8")
+        assert TextReader().run(path, "t.txt").title == "สรุปเนื้อหาการสัมมนา"
+
+    def test_empty_file(self, tmp_path: Path) -> None:
+        path = tmp_path / "empty.txt"
+        path.write_bytes(b"")
+        document = TextReader().run(path, "empty.txt")
+        assert document.blocks == []
+        assert document.title == "empty"
+
+
+def test_decode_error_names_file_and_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    class NoMatch:
+        def best(self) -> None:
+            return None
+
+    monkeypatch.setattr("ingest.readers.text.from_bytes", lambda data: NoMatch())
+    with pytest.raises(ReaderError, match=r"x\.txt: not UTF-8 .*convert it to UTF-8"):
+        decode_bytes(b"\xff\xfe\x00", Path("x.txt"))
