@@ -160,6 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if not args.verbose:
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
     try:
         return int(args.func(args))
     except (FileNotFoundError, ValueError, IndexError_) as error:

@@ -9,9 +9,10 @@ passage for a Thai question further down (th->en R@10 0.21). So:
    standardised against that pool's own score distribution for this query (z-scores). A passage
    then counts by how much it stands out *within its language*, which removes e5's
    same-language bias without a tuned constant.
-2. Lexical: BM25 over newmm-segmented Thai / stemmed English. Its scores are scaled to [0, 1] by
-   the query's best score and weighted by script: full weight for passages in the query's
-   language, a small weight across scripts (there it only sees shared names and numbers).
+2. Lexical: BM25 over newmm-segmented Thai / stemmed English, divided by the summed IDF of the
+   query's terms (the share of the query's information a passage matches: matching only a
+   common word scores low). Passages in the other script get a fraction of the weight: there
+   BM25 only sees shared Latin terms, names and numbers.
 3. Document context: a passage in a document that has other strong passages for the query gets
    a boost (e5 finds the right document far more often than the right passage).
 """
@@ -53,11 +54,11 @@ class Hit:
 @dataclass(frozen=True)
 class RetrievalWeights:
     """How the evidence adds up. Dense terms are z-scores (one weight per encoder, primary first);
-    BM25 is scaled to [0, 1] by the query's best match."""
+    BM25 is divided by the summed IDF of the query terms (the share of the query matched)."""
 
     dense: tuple[float, ...] = (1.0, 0.5)
-    bm25: float = 2.0
-    cross_script_bm25: float = 0.3
+    bm25: float = 3.0
+    cross_script_bm25: float = 0.5  # a fraction of ``bm25``
     document: float = 0.0
 
 
@@ -148,17 +149,19 @@ class HybridRetriever:
         return combined
 
     def _bm25(self, query: str, query_lang: str) -> dict[int, float]:
+        """BM25 as the share of the query's information a passage matches, weighted by script."""
         if not self.weights.bm25:
             return {}
-        scores = self.index.bm25.scores(self.index.analyzer.run(query))
-        best = float(scores.max()) if len(scores) else 0.0
-        if best <= 0:
+        terms = self.index.analyzer.run(query)
+        bound = self.index.bm25.query_bound(terms)
+        if bound <= 0:
             return {}
+        scores = self.index.bm25.scores(terms)
         top = np.argsort(-scores)[: self.bm25_candidates]
         top = top[scores[top] > 0]
         same = self.index.row_langs[top] == query_lang
-        weight = np.where(same, self.weights.bm25, self.weights.cross_script_bm25)
-        return dict(zip(top.tolist(), (weight * scores[top] / best).tolist()))
+        weight = np.where(same, self.weights.bm25, self.weights.bm25 * self.weights.cross_script_bm25)
+        return dict(zip(top.tolist(), (weight * scores[top] / bound).tolist()))
 
     def _add_document_context(self, fused: dict[int, float], dense: dict[int, float]) -> dict[int, float]:
         """Boost passages whose document also holds other strong passages for the query."""

@@ -50,8 +50,8 @@ class Settings:
     bm25_candidates: int = 100
     dense_weight: float = 1.0
     second_model_weight: float = 0.5
-    bm25_weight: float = 2.0
-    cross_script_bm25_weight: float = 0.3
+    bm25_weight: float = 3.0
+    cross_script_bm25_weight: float = 0.5  # fraction of bm25_weight for passages in the other script
     document_weight: float = 0.0
 
     show_progress: bool = True

@@ -43,6 +43,22 @@ class BM25Index:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
 
+    def query_bound(self, query_terms: list[str]) -> float:
+        """Sum of the IDF of the query's distinct known terms: what a passage matching every term
+        about once scores. Dividing by it turns BM25 into "how much of the query's information
+        this passage matches", comparable across queries; dividing by the best hit instead would
+        give a passage that matches only a common word ("government") full marks."""
+        if self._bm25 is None:
+            raise RuntimeError("BM25Index is empty: call build() or load() first")
+        vocab = self._bm25.vocab_dict
+        ids = sorted({vocab[term] for term in query_terms if term and term in vocab})
+        if not ids:
+            return 0.0
+        indptr = np.asarray(self._bm25.scores["indptr"])
+        document_frequency = (indptr[1:] - indptr[:-1])[ids].astype(np.float64)
+        idf = np.log(1.0 + (self.size - document_frequency + 0.5) / (document_frequency + 0.5))
+        return float(idf.sum())
+
     def save(self, folder: Path) -> None:
         if self._bm25 is None:
             raise RuntimeError("nothing to save: build the BM25 index first")

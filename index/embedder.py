@@ -49,6 +49,9 @@ class Embedder:
         if self._model is None:
             os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
             from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as transformers_logging
+
+            transformers_logging.disable_progress_bar()  # a "Loading weights" bar on every start is noise
 
             path = resolve_model_path(self.model_name)
             logger.info("loading embedding model %s", path)
@@ -65,7 +68,9 @@ class Embedder:
 
     @property
     def dimension(self) -> int:
-        return int(self.model.get_sentence_embedding_dimension())
+        model = self.model
+        get_dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        return int(get_dimension())
 
     def embed_queries(self, queries: Sequence[str]) -> np.ndarray:
         return self._encode(queries, self.query_prompt, show_progress=False)

@@ -60,18 +60,3 @@ def make_pdf(tmp_path: Path) -> Callable[..., Path]:
         return write_pdf(tmp_path / name, pages, title)
 
     return make
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip this folder's ``slow`` tests unless they are asked for (``-m slow``).
-
-    The project's addopts only deselect browser and llm tests; reading the whole reference corpus
-    takes ~30 s, too long for every run.
-    """
-    if "slow" in (config.getoption("markexpr") or ""):
-        return
-    skip = pytest.mark.skip(reason="slow: run with -m slow")
-    here = Path(__file__).parent
-    for item in items:
-        if "slow" in item.keywords and here in Path(str(item.path)).parents:
-            item.add_marker(skip)

@@ -1,0 +1,430 @@
+"""Ingest time and query latency of policyrag against a naive RAG baseline, in the same run.
+
+Why a baseline in the same run: the machine (2 CPU cores) is shared, so absolute seconds move
+with other people's jobs; a naive pipeline measured beside the product under the same load turns
+them into ratios that mean something. The naive baseline is what a quick RAG prototype does:
+
+* read: pypdf ``extract_text()`` for PDFs, the raw file text for everything else (no markup
+  stripping, no Thai PDF repair, no manifest titles);
+* chunk: fixed 1000-character windows with 200 characters of overlap;
+* index: the product's e5 encoder only (``second_model=""``) in ONE mixed-language ``DenseIndex``
+  pool, plus a regex BM25 built at ingest (as such prototypes do) but not used at query time;
+* search: e5 query vector -> top-k of the mixed pool, nothing else.
+
+It reuses the product's encoder, ``DenseIndex`` and ``BM25Index`` but not its loader or chunker,
+and it reads exactly the files the production ingest indexed, so passages/s compare like for like.
+
+Query latency: every dev-qa question, one query at a time, alternating which system goes first
+so both see the same load; the first 3 queries are a warm-up (model loading, caches) and are
+excluded. ``--repeat`` runs more passes over the questions.
+
+Run:  python -m benchmarks.ingest_latency                       (full corpus, ~10 minutes)
+      python -m benchmarks.ingest_latency --corpus /tmp/small --out /tmp/small.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+DEFAULT_CORPUS = Path("/work/shared/corpus")
+DEFAULT_QUESTIONS = Path("/work/shared/eval/dev-qa.jsonl")
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+WINDOW_CHARS = 1000
+WINDOW_OVERLAP = 200
+WARMUP_QUERIES = 3
+NAIVE_POOL = "all"
+
+
+# --------------------------------------------------------------------------------------------
+# The naive baseline
+
+
+def naive_read(path: Path) -> str:
+    """pypdf text for PDFs, the file as UTF-8 text otherwise: what a prototype does."""
+    if path.suffix.lower() == ".pdf":
+        import pypdf
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = pypdf.PdfReader(str(path))
+            return "\n".join(page.extract_text() or "" for page in reader.pages)
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
+def naive_windows(text: str, size: int = WINDOW_CHARS, overlap: int = WINDOW_OVERLAP) -> list[str]:
+    """Fixed-size character windows; whitespace-only windows are dropped."""
+    step = size - overlap
+    windows = [text[start : start + size] for start in range(0, max(len(text) - overlap, 1), step)]
+    return [window for window in windows if window.strip()]
+
+
+@dataclass
+class NaiveIndex:
+    windows: list[str]
+    sources: list[str]
+    encoder: object
+    dense: object
+
+
+@dataclass
+class NaiveIngest:
+    files: int
+    passages: int
+    read_seconds: float
+    embed_seconds: float
+    bm25_seconds: float
+    total_seconds: float
+
+
+def naive_build(corpus: Path, sources: list[str], settings: object, index_dir: Path) -> tuple[NaiveIndex, NaiveIngest]:
+    """Read, window, embed (e5 only, one pool) and BM25-index ``sources``; save like a real index."""
+    from assistant.api import make_encoders
+    from index.analyzer import RegexAnalyzer
+    from index.bm25 import BM25Index
+    from index.dense import DenseIndex
+
+    started = time.perf_counter()
+    windows: list[str] = []
+    window_sources: list[str] = []
+    for source in sources:
+        for window in naive_windows(naive_read(corpus / source)):
+            windows.append(window)
+            window_sources.append(source)
+    read_seconds = time.perf_counter() - started
+
+    embed_started = time.perf_counter()
+    (encoder,) = make_encoders(settings.with_overrides(second_model=""))  # type: ignore[attr-defined]
+    vectors = encoder.embed_passages(windows, show_progress=False)
+    dense = DenseIndex(vectors.shape[1])
+    dense.add(NAIVE_POOL, np.arange(len(windows)), vectors)
+    dense.save(index_dir / "dense")
+    embed_seconds = time.perf_counter() - embed_started
+
+    bm25_started = time.perf_counter()
+    BM25Index().build(RegexAnalyzer().run_batch(windows)).save(index_dir / "bm25")
+    bm25_seconds = time.perf_counter() - bm25_started
+    (index_dir / "windows.json").write_text(
+        json.dumps({"windows": windows, "sources": window_sources}, ensure_ascii=False), encoding="utf-8"
+    )
+    stats = NaiveIngest(
+        files=len(sources),
+        passages=len(windows),
+        read_seconds=read_seconds,
+        embed_seconds=embed_seconds,
+        bm25_seconds=bm25_seconds,
+        total_seconds=time.perf_counter() - started,
+    )
+    return NaiveIndex(windows, window_sources, encoder, dense), stats
+
+
+def naive_search(index: NaiveIndex, query: str, k: int) -> list[str]:
+    """Sources of the top-k windows of the single mixed e5 pool."""
+    vector = index.encoder.embed_queries([query])  # type: ignore[attr-defined]
+    _, rows = index.dense.search(NAIVE_POOL, vector, k)  # type: ignore[attr-defined]
+    return [index.sources[row] for row in rows[0].tolist() if row >= 0]
+
+
+# --------------------------------------------------------------------------------------------
+# Measurement
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q)) if values else float("nan")
+
+
+def latency_summary(seconds: list[float]) -> dict[str, float | int]:
+    milliseconds = [value * 1000 for value in seconds]
+    return {
+        "n": len(milliseconds),
+        "median_ms": round(percentile(milliseconds, 50), 2),
+        "p90_ms": round(percentile(milliseconds, 90), 2),
+        "mean_ms": round(float(np.mean(milliseconds)), 2) if milliseconds else float("nan"),
+        "min_ms": round(min(milliseconds), 2) if milliseconds else float("nan"),
+        "max_ms": round(max(milliseconds), 2) if milliseconds else float("nan"),
+    }
+
+
+def load_questions(path: Path) -> list[dict[str, object]]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def measure_latency(
+    systems: dict[str, Callable[[str], list[str]]], questions: list[dict[str, object]], repeat: int
+) -> tuple[dict[str, list[float]], dict[str, list[list[str]]]]:
+    """Per-query wall time of each system, one query at a time, first-system order alternating.
+
+    Why alternate: with two systems timed back to back, the second can ride on caches warmed by
+    the first or on a quieter moment; alternating spreads both effects evenly. Returns the timed
+    seconds (warm-up excluded) and the first pass's top-k sources for the sanity check.
+    """
+    names = list(systems)
+    timings: dict[str, list[float]] = {name: [] for name in names}
+    first_pass: dict[str, list[list[str]]] = {name: [] for name in names}
+    for number in range(repeat):
+        for position, item in enumerate(questions):
+            order = names if (number + position) % 2 == 0 else names[::-1]
+            for name in order:
+                started = time.perf_counter()
+                sources = systems[name](str(item["question"]))
+                elapsed = time.perf_counter() - started
+                if number == 0:
+                    first_pass[name].append(sources)
+                if number > 0 or position >= WARMUP_QUERIES:
+                    timings[name].append(elapsed)
+        print(f"  latency pass {number + 1}/{repeat} done", file=sys.stderr, flush=True)
+    return timings, first_pass
+
+
+def source_quality(questions: list[dict[str, object]], ranked_sources: list[list[str]]) -> dict[str, float | int]:
+    """Share of questions whose gold document is the top hit / in the top k (a sanity check only:
+    document-level, 40 questions; the passage-level quality benchmark is benchmarks.xquad)."""
+    top1 = sum(1 for item, sources in zip(questions, ranked_sources) if sources[:1] == [item["source"]])
+    topk = sum(1 for item, sources in zip(questions, ranked_sources) if item["source"] in sources)
+    n = len(questions)
+    return {"n": n, "source_hit@1": round(top1 / n, 3) if n else 0.0, "source_hit@k": round(topk / n, 3) if n else 0.0}
+
+
+def machine_info() -> dict[str, object]:
+    """What the numbers were measured on; timings mean little without it."""
+    cpu_model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu_model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    info: dict[str, object] = {
+        "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "cpu_model": cpu_model,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "loadavg_start": [round(value, 2) for value in os.getloadavg()],
+    }
+    try:
+        import torch
+
+        info["torch"] = torch.__version__
+        info["torch_threads"] = torch.get_num_threads()
+        info["gpu"] = torch.cuda.is_available()
+    except ImportError:
+        info["gpu"] = False
+    return info
+
+
+def write_json(path: Path, payload: dict[str, object]) -> None:
+    """Write through a temporary file so a crashed run never leaves half a record."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def ratio(a: float, b: float) -> float:
+    return round(a / b, 2) if b else float("nan")
+
+
+# --------------------------------------------------------------------------------------------
+# Main
+
+
+def run(corpus: Path, questions_path: Path, repeat: int, work_dir: Path) -> dict[str, object]:
+    from assistant.api import PolicyRAG, build_index, make_encoders
+    from assistant.settings import Settings
+
+    settings = Settings().with_overrides(show_progress=False)
+    stages: dict[str, float] = {}
+
+    # Load e5 and USE once, untimed, so both timed ingests find the model files in the page
+    # cache (the first ever load also materialises the bundled e5; neither ingest should pay that).
+    started = time.perf_counter()
+    for encoder in make_encoders(settings):
+        encoder.embed_queries(["warm-up"])
+    stages["pre-warm model files (untimed in ingest)"] = time.perf_counter() - started
+
+    print("production ingest ...", file=sys.stderr, flush=True)
+    production_dir = work_dir / "production"
+    report = build_index([corpus], settings, index_dir=production_dir)
+    stages["production ingest"] = report.total_seconds
+    print(f"  {report.summary()}", file=sys.stderr, flush=True)
+
+    sources = [source for source in report.sources if (corpus / source).is_file()]
+    print(f"naive ingest of the same {len(sources)} files ...", file=sys.stderr, flush=True)
+    naive, naive_stats = naive_build(corpus, sources, settings, work_dir / "naive")
+    stages["naive ingest"] = naive_stats.total_seconds
+    print(f"  {naive_stats}", file=sys.stderr, flush=True)
+
+    started = time.perf_counter()
+    rag = PolicyRAG.open(production_dir, settings)
+    stages["PolicyRAG.open"] = time.perf_counter() - started
+    k = settings.top_k
+    questions = load_questions(questions_path)
+    systems: dict[str, Callable[[str], list[str]]] = {
+        "policyrag": lambda query: [hit.chunk.source for hit in rag.search(query, k=k)],
+        "naive": lambda query: naive_search(naive, query, k),
+    }
+    started = time.perf_counter()
+    timings, first_pass = measure_latency(systems, questions, repeat)
+    stages["query latency passes"] = time.perf_counter() - started
+    rag.close()
+
+    production = {
+        "files": report.files_read,
+        "skipped": len(report.skipped),
+        "passages": report.chunks,
+        "passages_by_lang": report.chunks_by_lang,
+        "read_seconds": round(report.read_seconds, 2),
+        "embed_seconds": round(report.embed_seconds, 2),
+        "total_seconds": round(report.total_seconds, 2),
+        "passages_per_second": round(report.chunks / report.total_seconds, 2),
+        "seconds_per_file": round(report.total_seconds / max(report.files_read, 1), 2),
+    }
+    baseline = {
+        "files": naive_stats.files,
+        "passages": naive_stats.passages,
+        "read_seconds": round(naive_stats.read_seconds, 2),
+        "embed_seconds": round(naive_stats.embed_seconds, 2),
+        "bm25_seconds": round(naive_stats.bm25_seconds, 2),
+        "total_seconds": round(naive_stats.total_seconds, 2),
+        "passages_per_second": round(naive_stats.passages / naive_stats.total_seconds, 2),
+        "seconds_per_file": round(naive_stats.total_seconds / max(naive_stats.files, 1), 2),
+    }
+    latency = {name: latency_summary(values) for name, values in timings.items()}
+    return {
+        "config": {
+            "corpus": str(corpus),
+            "questions": str(questions_path),
+            "n_questions": len(questions),
+            "repeat": repeat,
+            "warmup_queries_excluded": WARMUP_QUERIES,
+            "k": k,
+            "production_settings": {
+                "model": settings.model,
+                "second_model": settings.second_model,
+                "chunk_max_chars": settings.chunk_max_chars,
+                "chunk_overlap_chars": settings.chunk_overlap_chars,
+                "chunk_min_chars": settings.chunk_min_chars,
+                "embed_batch_size": settings.embed_batch_size,
+            },
+            "naive": {"window_chars": WINDOW_CHARS, "overlap_chars": WINDOW_OVERLAP, "encoder": settings.model},
+        },
+        "ingest": {
+            "policyrag": production,
+            "naive": baseline,
+            "ratio_total_seconds": ratio(production["total_seconds"], baseline["total_seconds"]),  # type: ignore[arg-type]
+            "ratio_passages_per_second": ratio(production["passages_per_second"], baseline["passages_per_second"]),  # type: ignore[arg-type]
+        },
+        "latency": {
+            **latency,
+            "ratio_median": ratio(latency["policyrag"]["median_ms"], latency["naive"]["median_ms"]),  # type: ignore[arg-type]
+            "ratio_p90": ratio(latency["policyrag"]["p90_ms"], latency["naive"]["p90_ms"]),  # type: ignore[arg-type]
+        },
+        "sanity_source_hits": {name: source_quality(questions, ranked) for name, ranked in first_pass.items()},
+        "stage_seconds": {stage: round(seconds, 2) for stage, seconds in stages.items()},
+    }
+
+
+def markdown(result: dict[str, object], header: str) -> str:
+    ingest = result["ingest"]  # type: ignore[index]
+    latency = result["latency"]  # type: ignore[index]
+    sanity = result["sanity_source_hits"]  # type: ignore[index]
+    k = result["config"]["k"]  # type: ignore[index]
+    p, n = ingest["policyrag"], ingest["naive"]  # type: ignore[index]
+    lines = [
+        header,
+        "",
+        "Ingest (one run each, same files, same process)",
+        "",
+        "| Pipeline | Files | Passages | Read+chunk s | Embed s | Total s | Passages/s | s/file |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        f"| policyrag (e5 + USE, newmm BM25) | {p['files']} | {p['passages']} | {p['read_seconds']:.1f} | "
+        f"{p['embed_seconds']:.1f} | {p['total_seconds']:.1f} | {p['passages_per_second']:.2f} | {p['seconds_per_file']:.2f} |",
+        f"| naive (pypdf/raw, 1000/200 windows, e5, regex BM25) | {n['files']} | {n['passages']} | {n['read_seconds']:.1f} | "
+        f"{n['embed_seconds']:.1f} | {n['total_seconds']:.1f} | {n['passages_per_second']:.2f} | {n['seconds_per_file']:.2f} |",
+        f"| ratio policyrag / naive | | | | | {ingest['ratio_total_seconds']:.2f}x | {ingest['ratio_passages_per_second']:.2f}x | |",
+        "",
+        f"Query latency (one query at a time, k={k}, {WARMUP_QUERIES} warm-up queries excluded)",
+        "",
+        "| System | Queries timed | Median ms | p90 ms | Mean ms | Max ms |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, label in (("policyrag", "policyrag PolicyRAG.search"), ("naive", "naive (e5, one mixed pool)")):
+        row = latency[name]  # type: ignore[index]
+        lines.append(
+            f"| {label} | {row['n']} | {row['median_ms']:.1f} | {row['p90_ms']:.1f} | {row['mean_ms']:.1f} | {row['max_ms']:.1f} |"
+        )
+    lines.append(f"| ratio policyrag / naive | | {latency['ratio_median']:.2f}x | {latency['ratio_p90']:.2f}x | | |")
+    lines += [
+        "",
+        f"Sanity check: gold document among the hits (dev-qa, {sanity['policyrag']['n']} questions, document level)",  # type: ignore[index]
+        "",
+        f"| System | Source hit@1 | Source hit@{k} |",
+        "|---|---:|---:|",
+    ]
+    for name in ("policyrag", "naive"):
+        row = sanity[name]  # type: ignore[index]
+        lines.append(f"| {name} | {row['source_hit@1']:.3f} | {row['source_hit@k']:.3f} |")
+    lines += ["", "Wall time per stage", "", "| Stage | Seconds |", "|---|---:|"]
+    lines += [f"| {stage} | {seconds:.1f} |" for stage, seconds in result["stage_seconds"].items()]  # type: ignore[union-attr]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.ingest_latency",
+        description="Ingest time and query latency of policyrag beside a naive RAG baseline.",
+    )
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder of documents to ingest")
+    parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS, help="JSONL with a 'question' (and 'source') per line")
+    parser.add_argument("--repeat", type=int, default=3, help="latency passes over all questions (default 3)")
+    parser.add_argument("--out", type=Path, default=RESULTS_DIR / "ingest_latency.json", help="JSON result file")
+    args = parser.parse_args(argv)
+    if args.repeat <= 0:
+        parser.error("--repeat must be positive")
+    if not args.corpus.is_dir():
+        parser.error(f"--corpus {args.corpus} is not a folder")
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+    machine = machine_info()
+    started_at = datetime.now(timezone.utc).astimezone()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="policyrag-bench-") as work_dir:
+        result = run(args.corpus, args.questions, args.repeat, Path(work_dir))
+    total = time.perf_counter() - started
+    machine["loadavg_end"] = [round(value, 2) for value in os.getloadavg()]
+    header = (
+        f"## Ingest and query latency ({started_at:%Y-%m-%d %H:%M %Z}, {machine['cpus_usable']} CPU cores, "
+        f"GPU: {'yes' if machine.get('gpu') else 'no'}, corpus {args.corpus}, total {total:.0f} s)"
+    )
+    print(markdown(result, header))
+    write_json(
+        args.out,
+        {
+            "benchmark": "ingest-latency",
+            "date": started_at.isoformat(timespec="seconds"),
+            "machine": machine,
+            **result,
+            "total_seconds": round(total, 2),
+        },
+    )
+    print(f"\nWrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

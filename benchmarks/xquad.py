@@ -1,0 +1,510 @@
+"""XQuAD Thai/English retrieval benchmark, following the Thai Sentence Vector Benchmark protocol.
+
+Why this benchmark: XQuAD gives the *same* 240 Wikipedia paragraphs and 1190 questions in Thai and
+English, so one run measures monolingual (th->th, en->en) and cross-lingual (th->en, en->th)
+retrieval on identical content, and the Thai Sentence Vector Benchmark publishes numbers for the
+same protocol to compare against (BGE-M3 th->th Recall@1 0.905). Protocol: every question is
+searched against ALL contexts of one language; the gold context is the question's own paragraph;
+we report Recall@1 and MRR@10.
+
+Rows, all computed in one run so that they share data, machine and load:
+
+(a) ``regex-BM25``: BM25 over ``(?u)\\b\\w\\w+\\b`` tokens, the naive baseline most RAG tools ship.
+(b) ``newmm-BM25``: BM25 over the product's analyzer (pythainlp newmm + stemmed English).
+(c) ``e5 dense``: multilingual-e5 cosine only, read from the same index as (d) with weights
+    dense=(1.0, 0.0), bm25=0, cross_script_bm25=0 (z-scoring within one pool keeps the cosine order).
+(d) ``policyrag``: the production ``HybridRetriever`` with the weights of ``Settings()``, over an
+    index built by ``IndexWriter`` with one chunk per context (``source`` = paragraph index).
+
+Every context set and question set is embedded once per encoder: the index build embeds the
+contexts, the questions are embedded up front into a per-encoder cache, and the retrieval rows only
+read that cache, so the retrieval stage times fusion and search rather than the models.
+
+Run:  python -m benchmarks.xquad            (full run, a few minutes on 2 CPU cores)
+      python -m benchmarks.xquad --limit 20 (smoke run on the first 20 paragraphs)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+DEFAULT_DATA_DIR = Path("/work/shared/bench/xquad")
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+LANGS = ("th", "en")
+DIRECTIONS: tuple[tuple[str, str], ...] = (("th", "th"), ("th", "en"), ("en", "th"), ("en", "en"))
+MRR_DEPTH = 10
+# Must-meet Recall@1 of the policyrag row (question language, context language) -> minimum.
+TARGETS: dict[tuple[str, str], float] = {("th", "th"): 0.93, ("th", "en"): 0.75, ("en", "th"): 0.75}
+# Published reference on the same protocol (Thai Sentence Vector Benchmark, XQuAD th->th).
+PUBLISHED = {"BGE-M3": {"th->th": {"recall@1": 0.905}}}
+ROW_LABELS = {
+    "regex-bm25": "(a) regex-BM25 baseline",
+    "newmm-bm25": "(b) newmm-BM25",
+    "e5-dense": "(c) e5 dense only",
+    "policyrag": "(d) policyrag (production)",
+}
+
+
+def direction_name(direction: tuple[str, str]) -> str:
+    return f"{direction[0]}->{direction[1]}"
+
+
+# --------------------------------------------------------------------------------------------
+# Data
+
+
+@dataclass
+class XquadData:
+    """Parallel XQuAD: ``contexts[lang][i]`` and ``questions[lang][j]``; ``gold[j]`` is the
+    paragraph index of question j, the same in both languages because the files are parallel."""
+
+    contexts: dict[str, list[str]]
+    questions: dict[str, list[str]]
+    gold: list[int]
+
+
+def load_xquad(data_dir: Path, limit: int | None = None) -> XquadData:
+    """Read ``xquad.th.json`` and ``xquad.en.json`` and check they are parallel.
+
+    Why the check: the gold label of a cross-lingual question is "the same paragraph index in the
+    other file", which is only true if paragraphs and question ids line up one to one.
+    """
+    paragraphs: dict[str, list[dict]] = {}
+    for lang in LANGS:
+        with (data_dir / f"xquad.{lang}.json").open(encoding="utf-8") as handle:
+            data = json.load(handle)
+        paragraphs[lang] = [paragraph for article in data["data"] for paragraph in article["paragraphs"]]
+    if len(paragraphs["th"]) != len(paragraphs["en"]):
+        raise ValueError("xquad.th.json and xquad.en.json have different numbers of paragraphs")
+    for number, (th, en) in enumerate(zip(paragraphs["th"], paragraphs["en"])):
+        if [qa["id"] for qa in th["qas"]] != [qa["id"] for qa in en["qas"]]:
+            raise ValueError(f"paragraph {number}: question ids differ between th and en; not parallel")
+    if limit is not None:
+        paragraphs = {lang: items[:limit] for lang, items in paragraphs.items()}
+    # Some Thai contexts start with a byte-order mark left over from the translation files.
+    contexts = {lang: [p["context"].lstrip("\ufeff").strip() for p in items] for lang, items in paragraphs.items()}
+    questions = {
+        lang: [qa["question"].lstrip("\ufeff").strip() for p in items for qa in p["qas"]]
+        for lang, items in paragraphs.items()
+    }
+    gold = [number for number, p in enumerate(paragraphs["th"]) for _ in p["qas"]]
+    return XquadData(contexts, questions, gold)
+
+
+# --------------------------------------------------------------------------------------------
+# Metrics
+
+
+def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """95% interval of a proportion; tells whether a miss against a target is beyond sampling noise."""
+    if n == 0:
+        return (0.0, 0.0)
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def summarise(ranks: Sequence[int]) -> dict[str, float | int | list[float]]:
+    """Recall@1, MRR@10 (and R@10) from 1-based ranks of the gold context (0 = not in the top 10)."""
+    n = len(ranks)
+    hits1 = sum(1 for rank in ranks if rank == 1)
+    return {
+        "n": n,
+        "recall@1": hits1 / n if n else 0.0,
+        "recall@1_ci95": list(wilson_interval(hits1, n)),
+        "recall@10": sum(1 for rank in ranks if 1 <= rank <= MRR_DEPTH) / n if n else 0.0,
+        "mrr@10": sum(1.0 / rank for rank in ranks if 1 <= rank <= MRR_DEPTH) / n if n else 0.0,
+    }
+
+
+def rank_of_gold(scores: np.ndarray, gold: int) -> int:
+    """Pessimistic 1-based rank: ties with the gold context count as ranked above it.
+
+    Why pessimistic: BM25 gives many contexts the same score (often 0 across scripts), and the
+    order of ties is arbitrary; an optimistic or index-order tie break would credit lucky ids.
+    Returns 0 when the rank is beyond ``MRR_DEPTH`` (it then counts for neither metric).
+    """
+    rank = int(np.count_nonzero(scores >= scores[gold]))
+    return rank if rank <= MRR_DEPTH else 0
+
+
+# --------------------------------------------------------------------------------------------
+# Encoders: count time and embed each question once
+
+
+class MeteredEncoder:
+    """Wraps a product encoder: times every call and embeds each distinct query text once.
+
+    Why: the rows (c) and (d) and both context languages use the same question vectors; the
+    retriever calls ``embed_queries`` on every ``run_batch``, so without the cache the run would
+    encode the 2380 questions four times per encoder. Everything else is forwarded unchanged.
+    """
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+        self.passage_seconds = 0.0
+        self.query_seconds = 0.0
+        self.passages_embedded = 0
+        self.queries_embedded = 0
+        self._cache: dict[str, np.ndarray] = {}
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+    def embed_passages(self, passages: Sequence[str], show_progress: bool = False) -> np.ndarray:
+        started = time.perf_counter()
+        vectors = self.inner.embed_passages(passages, show_progress=show_progress)  # type: ignore[attr-defined]
+        self.passage_seconds += time.perf_counter() - started
+        self.passages_embedded += len(passages)
+        return vectors
+
+    def embed_queries(self, queries: Sequence[str]) -> np.ndarray:
+        missing = [query for query in dict.fromkeys(queries) if query not in self._cache]
+        if missing:
+            started = time.perf_counter()
+            vectors = self.inner.embed_queries(missing)  # type: ignore[attr-defined]
+            self.query_seconds += time.perf_counter() - started
+            self.queries_embedded += len(missing)
+            self._cache.update(zip(missing, vectors))
+        return np.stack([self._cache[query] for query in queries])
+
+
+# --------------------------------------------------------------------------------------------
+# The benchmark
+
+
+@dataclass
+class Run:
+    """Results and per-stage wall times of one benchmark run."""
+
+    rows: dict[str, dict[str, dict[str, object]]] = field(default_factory=dict)
+    stages: dict[str, float] = field(default_factory=dict)
+
+    def timed(self, stage: str, action: Callable[[], object]) -> object:
+        started = time.perf_counter()
+        result = action()
+        self.stages[stage] = self.stages.get(stage, 0.0) + time.perf_counter() - started
+        print(f"  {stage}: {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+        return result
+
+
+def bm25_ranks(analyzer: object, data: XquadData) -> dict[str, list[int]]:
+    """Gold ranks of a plain BM25 over each context language, for the four directions."""
+    from index.bm25 import BM25Index
+
+    ranks: dict[str, list[int]] = {}
+    indexes = {
+        lang: BM25Index().build(analyzer.run_batch(data.contexts[lang]))  # type: ignore[attr-defined]
+        for lang in LANGS
+    }
+    terms = {lang: analyzer.run_batch(data.questions[lang]) for lang in LANGS}  # type: ignore[attr-defined]
+    for q_lang, c_lang in DIRECTIONS:
+        ranks[direction_name((q_lang, c_lang))] = [
+            rank_of_gold(indexes[c_lang].scores(query_terms), gold)
+            for query_terms, gold in zip(terms[q_lang], data.gold)
+        ]
+    return ranks
+
+
+def hit_ranks(hits_per_query: list[list[object]], gold: list[int]) -> list[int]:
+    """Gold rank from retriever hits: the hit whose chunk source is the gold paragraph index."""
+    ranks = []
+    for hits, paragraph in zip(hits_per_query, gold):
+        wanted = str(paragraph)
+        ranks.append(next((hit.rank for hit in hits if hit.chunk.source == wanted), 0))  # type: ignore[attr-defined]
+    return ranks
+
+
+def run_benchmark(data_dir: Path, limit: int | None, work_dir: Path) -> tuple[Run, dict[str, object]]:
+    from assistant.api import make_encoders
+    from assistant.retrieval import HybridRetriever, RetrievalWeights
+    from assistant.settings import Settings
+    from index.analyzer import RegexAnalyzer, ThaiEnglishAnalyzer
+    from index.storage import IndexWriter, OpenIndex
+    from ingest.model import Block, Chunk, Document
+
+    run = Run()
+    data: XquadData = run.timed("load XQuAD", lambda: load_xquad(data_dir, limit))  # type: ignore[assignment]
+    print(
+        f"XQuAD: {len(data.gold)} questions x {len(data.contexts['th'])} contexts per language",
+        file=sys.stderr,
+    )
+
+    ranks: dict[str, dict[str, list[int]]] = {}
+    ranks["regex-bm25"] = run.timed("(a) regex-BM25: analyze, index, score", lambda: bm25_ranks(RegexAnalyzer(), data))  # type: ignore[assignment]
+    ranks["newmm-bm25"] = run.timed("(b) newmm-BM25: analyze, index, score", lambda: bm25_ranks(ThaiEnglishAnalyzer(), data))  # type: ignore[assignment]
+
+    settings = Settings()
+    encoders = [MeteredEncoder(encoder) for encoder in make_encoders(settings)]
+    # Load the models before timing the embedding stages (a 10-20 s one-off, not per passage).
+    run.timed("load encoders", lambda: [encoder.embed_queries(["warm-up"]) for encoder in encoders])
+    for encoder in encoders:
+        encoder._cache.clear()
+        encoder.query_seconds = 0.0
+        encoder.queries_embedded = 0
+
+    indexes: dict[str, OpenIndex] = {}
+    for lang in LANGS:
+        chunks = [
+            Chunk(
+                chunk_id=f"xquad-{lang}-{number}", source=str(number), title="", text=text, page=None,
+                heading_path=(), lang=lang, start=0, end=len(text),  # type: ignore[arg-type]
+            )
+            for number, text in enumerate(data.contexts[lang])
+        ]
+        documents = [
+            Document(source=str(number), title="", blocks=[Block(text)], lang=lang)  # type: ignore[arg-type]
+            for number, text in enumerate(data.contexts[lang])
+        ]
+        writer = IndexWriter(
+            encoders,  # type: ignore[arg-type]
+            ThaiEnglishAnalyzer(),
+            passage_template="{text}",
+            chunking={},
+            show_progress=False,
+        )
+        index_dir = work_dir / f"index-{lang}"
+        run.timed(f"build {lang} index (embed {len(chunks)} contexts x {len(encoders)} encoders + BM25)",
+                  lambda: writer.run(documents, chunks, index_dir))
+        indexes[lang] = OpenIndex(index_dir)
+
+    for lang in LANGS:
+        run.timed(
+            f"embed {len(data.questions[lang])} {lang} questions x {len(encoders)} encoders",
+            lambda: [encoder.embed_queries(data.questions[lang]) for encoder in encoders],
+        )
+
+    production = RetrievalWeights(
+        dense=(settings.dense_weight, settings.second_model_weight)[: len(encoders)],
+        bm25=settings.bm25_weight,
+        cross_script_bm25=settings.cross_script_bm25_weight,
+        document=settings.document_weight,
+    )
+    dense_only = RetrievalWeights(dense=(1.0, 0.0)[: len(encoders)], bm25=0.0, cross_script_bm25=0.0, document=0.0)
+    for row, weights in (("policyrag", production), ("e5-dense", dense_only)):
+        ranks[row] = {}
+        for q_lang, c_lang in DIRECTIONS:
+            retriever = HybridRetriever(
+                indexes[c_lang],
+                encoders,  # type: ignore[arg-type]
+                weights=weights,
+                dense_candidates=settings.dense_candidates,
+                bm25_candidates=settings.bm25_candidates,
+            )
+            hits = run.timed(
+                f"retrieve {row} ({len(data.questions[q_lang])} queries, {direction_name((q_lang, c_lang))})",
+                lambda: retriever.run_batch(data.questions[q_lang], k=MRR_DEPTH),
+            )
+            ranks[row][direction_name((q_lang, c_lang))] = hit_ranks(hits, data.gold)  # type: ignore[arg-type]
+    for index in indexes.values():
+        index.close()
+
+    for row in ROW_LABELS:
+        run.rows[row] = {direction: summarise(values) for direction, values in ranks[row].items()}
+    config = {
+        "paragraphs_per_language": len(data.contexts["th"]),
+        "questions_per_language": len(data.gold),
+        "limit": limit,
+        "settings": {
+            "model": settings.model,
+            "second_model": settings.second_model,
+            "query_prompt": settings.query_prompt,
+            "passage_prompt": settings.passage_prompt,
+            "embed_batch_size": settings.embed_batch_size,
+            "dense_weight": settings.dense_weight,
+            "second_model_weight": settings.second_model_weight,
+            "bm25_weight": settings.bm25_weight,
+            "cross_script_bm25_weight": settings.cross_script_bm25_weight,
+            "document_weight": settings.document_weight,
+            "dense_candidates": settings.dense_candidates,
+            "bm25_candidates": settings.bm25_candidates,
+            "passage_template_used": "{text}",
+        },
+        "encoders": [
+            {
+                "model": encoder.model_name,
+                "passages_embedded": encoder.passages_embedded,
+                "passage_seconds": round(encoder.passage_seconds, 2),
+                "queries_embedded": encoder.queries_embedded,
+                "query_seconds": round(encoder.query_seconds, 2),
+            }
+            for encoder in encoders
+        ],
+    }
+    return run, config
+
+
+# --------------------------------------------------------------------------------------------
+# Reporting
+
+
+def machine_info() -> dict[str, object]:
+    """What the numbers were measured on; timings mean little without it."""
+    cpu_model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu_model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    info: dict[str, object] = {
+        "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "cpu_model": cpu_model,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "loadavg_start": [round(value, 2) for value in os.getloadavg()],
+    }
+    try:
+        import torch
+
+        info["torch"] = torch.__version__
+        info["torch_threads"] = torch.get_num_threads()
+        info["gpu"] = torch.cuda.is_available()
+    except ImportError:
+        info["gpu"] = False
+    return info
+
+
+def markdown_tables(rows: dict[str, dict[str, dict[str, object]]], n_questions: int) -> str:
+    names = [direction_name(direction) for direction in DIRECTIONS]
+    lines = [
+        f"Recall@1 / MRR@10, each question against all contexts of one language ({n_questions} questions per direction)",
+        "",
+        "| Row | " + " | ".join(f"R@1 {name}" for name in names) + " | " + " | ".join(f"MRR@10 {name}" for name in names) + " |",
+        "|---|" + "---:|" * (2 * len(names)),
+    ]
+    for row, label in ROW_LABELS.items():
+        values = rows[row]
+        lines.append(
+            f"| {label} | "
+            + " | ".join(f"{values[name]['recall@1']:.3f}" for name in names)
+            + " | "
+            + " | ".join(f"{values[name]['mrr@10']:.3f}" for name in names)
+            + " |"
+        )
+    lines.append("| BGE-M3 (published, TSVB) | 0.905 | | | | | | | |")
+    return "\n".join(lines)
+
+
+def target_checks(rows: dict[str, dict[str, dict[str, object]]]) -> list[dict[str, object]]:
+    checks = []
+    for direction, minimum in TARGETS.items():
+        name = direction_name(direction)
+        value = float(rows["policyrag"][name]["recall@1"])  # type: ignore[arg-type]
+        low, high = rows["policyrag"][name]["recall@1_ci95"]  # type: ignore[misc]
+        checks.append(
+            {
+                "direction": name,
+                "metric": "recall@1",
+                "target": minimum,
+                "value": round(value, 4),
+                "ci95": [round(low, 4), round(high, 4)],
+                "met": value >= minimum,
+                "margin": round(value - minimum, 4),
+            }
+        )
+    return checks
+
+
+def targets_table(checks: list[dict[str, object]]) -> str:
+    lines = [
+        "Must-meet targets (policyrag row, Recall@1)",
+        "",
+        "| Direction | Target | policyrag | 95% CI | Margin | Met |",
+        "|---|---:|---:|---|---:|---|",
+    ]
+    for check in checks:
+        low, high = check["ci95"]  # type: ignore[misc]
+        lines.append(
+            f"| {check['direction']} | >= {check['target']:.2f} | {check['value']:.3f} | {low:.3f}-{high:.3f} "
+            f"| {check['margin']:+.3f} | {'yes' if check['met'] else 'NO'} |"
+        )
+    return "\n".join(lines)
+
+
+def stages_table(stages: dict[str, float], total: float) -> str:
+    lines = ["Wall time per stage", "", "| Stage | Seconds |", "|---|---:|"]
+    lines += [f"| {stage} | {seconds:.1f} |" for stage, seconds in stages.items()]
+    lines.append(f"| **total** | **{total:.1f}** |")
+    return "\n".join(lines)
+
+
+def write_json(path: Path, payload: dict[str, object]) -> None:
+    """Write through a temporary file so a crashed run never leaves half a record."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.xquad",
+        description="XQuAD th/en retrieval (Thai Sentence Vector Benchmark protocol): Recall@1 and MRR@10.",
+    )
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="folder with xquad.th.json and xquad.en.json")
+    parser.add_argument("--limit", type=int, default=None, help="use only the first N paragraphs (smoke run)")
+    parser.add_argument("--out", type=Path, default=None, help="JSON result file (default: benchmarks/results/xquad.json, or xquad-limitN.json with --limit)")
+    args = parser.parse_args(argv)
+    if args.limit is not None and args.limit <= 0:
+        parser.error("--limit must be positive")
+    out = args.out or RESULTS_DIR / ("xquad.json" if args.limit is None else f"xquad-limit{args.limit}.json")
+
+    machine = machine_info()
+    started_at = datetime.now(timezone.utc).astimezone()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="policyrag-xquad-") as work_dir:
+        run, config = run_benchmark(args.data, args.limit, Path(work_dir))
+    total = time.perf_counter() - started
+    machine["loadavg_end"] = [round(value, 2) for value in os.getloadavg()]
+
+    checks = target_checks(run.rows)
+    n_questions = int(config["questions_per_language"])  # type: ignore[call-overload]
+    report = "\n\n".join(
+        [
+            f"## XQuAD retrieval ({started_at:%Y-%m-%d %H:%M %Z}, {machine['cpus_usable']} CPU cores, "
+            f"GPU: {'yes' if machine.get('gpu') else 'no'}{', LIMITED to ' + str(args.limit) + ' paragraphs' if args.limit else ''})",
+            markdown_tables(run.rows, n_questions),
+            targets_table(checks),
+            stages_table(run.stages, total),
+        ]
+    )
+    print(report)
+    write_json(
+        out,
+        {
+            "benchmark": "xquad-retrieval",
+            "protocol": "Thai Sentence Vector Benchmark: each question against all contexts of one language; "
+            "gold = the question's paragraph; ranks with pessimistic ties",
+            "date": started_at.isoformat(timespec="seconds"),
+            "machine": machine,
+            "config": config,
+            "rows": run.rows,
+            "row_labels": ROW_LABELS,
+            "targets": checks,
+            "published": PUBLISHED,
+            "stage_seconds": {stage: round(seconds, 2) for stage, seconds in run.stages.items()},
+            "total_seconds": round(total, 2),
+        },
+    )
+    print(f"\nWrote {out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
