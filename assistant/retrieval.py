@@ -72,6 +72,8 @@ class HybridRetriever:
         weights: how dense, BM25 and document evidence add up.
         dense_candidates: passages taken from each language pool of each encoder before fusion.
         bm25_candidates: passages taken from the BM25 ranking before fusion.
+        standardise_pools: z-score each language pool (the default). False keeps raw cosine
+            similarities, which is what one mixed index does; kept to measure against.
     """
 
     def __init__(
@@ -81,6 +83,7 @@ class HybridRetriever:
         weights: RetrievalWeights | None = None,
         dense_candidates: int = 100,
         bm25_candidates: int = 100,
+        standardise_pools: bool = True,
     ) -> None:
         if dense_candidates <= 0 or bm25_candidates <= 0:
             raise ValueError("dense_candidates and bm25_candidates must be positive")
@@ -91,6 +94,7 @@ class HybridRetriever:
         self.weights = weights or RetrievalWeights()
         self.dense_candidates = dense_candidates
         self.bm25_candidates = bm25_candidates
+        self.standardise_pools = standardise_pools
 
     def run(self, query: str, k: int = 10, sources: set[str] | None = None, langs: set[str] | None = None) -> list[Hit]:
         return self.run_batch([query], k=k, sources=sources, langs=langs)[0]
@@ -132,7 +136,8 @@ class HybridRetriever:
                 continue
             for pool in dense.pools:
                 scores, rows = dense.search(pool, vector, self.dense_candidates)
-                z = _standardise(scores[0][rows[0] >= 0])
+                valid = scores[0][rows[0] >= 0]
+                z = _standardise(valid) if self.standardise_pools else valid
                 if len(z):
                     per_encoder.append((weight, dict(zip(rows[0][rows[0] >= 0].tolist(), z.tolist())), float(z.min())))
         candidates = set().union(*(found for _, found, _ in per_encoder)) if per_encoder else set()
