@@ -31,7 +31,9 @@ class Settings:
     model: str = BUNDLED_MODEL_NAME
     query_prompt: str = "query: "
     passage_prompt: str = "passage: "
-    passage_template: str = "{title}\n{text}"
+    # What a passage is found by (encoders and BM25): its document title and heading path give it
+    # its subject. On dev-qa, the title alone took e5's Recall@10 from 0.60 to 0.80.
+    passage_template: str = "{title}\n{heading}\n{text}"
     embed_batch_size: int = 16
     # A second, different multilingual encoder whose scores are added (empty string: none).
     second_model: str = USE_MODEL_NAME

@@ -35,10 +35,16 @@ import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
+    from index.dense import DenseIndex
+    from index.embedder import Embedder, UseEmbedder
 
 DEFAULT_CORPUS = Path("/work/shared/corpus")
 DEFAULT_QUESTIONS = Path("/work/shared/eval/dev-qa.jsonl")
@@ -76,8 +82,8 @@ def naive_windows(text: str, size: int = WINDOW_CHARS, overlap: int = WINDOW_OVE
 class NaiveIndex:
     windows: list[str]
     sources: list[str]
-    encoder: object
-    dense: object
+    encoder: Embedder | UseEmbedder
+    dense: DenseIndex
 
 
 @dataclass
@@ -90,7 +96,7 @@ class NaiveIngest:
     total_seconds: float
 
 
-def naive_build(corpus: Path, sources: list[str], settings: object, index_dir: Path) -> tuple[NaiveIndex, NaiveIngest]:
+def naive_build(corpus: Path, sources: list[str], settings: Settings, index_dir: Path) -> tuple[NaiveIndex, NaiveIngest]:
     """Read, window, embed (e5 only, one pool) and BM25-index ``sources``; save like a real index."""
     from assistant.api import make_encoders
     from index.analyzer import RegexAnalyzer
@@ -107,7 +113,7 @@ def naive_build(corpus: Path, sources: list[str], settings: object, index_dir: P
     read_seconds = time.perf_counter() - started
 
     embed_started = time.perf_counter()
-    (encoder,) = make_encoders(settings.with_overrides(second_model=""))  # type: ignore[attr-defined]
+    (encoder,) = make_encoders(settings.with_overrides(second_model=""))
     vectors = encoder.embed_passages(windows, show_progress=False)
     dense = DenseIndex(vectors.shape[1])
     dense.add(NAIVE_POOL, np.arange(len(windows)), vectors)
@@ -133,8 +139,8 @@ def naive_build(corpus: Path, sources: list[str], settings: object, index_dir: P
 
 def naive_search(index: NaiveIndex, query: str, k: int) -> list[str]:
     """Sources of the top-k windows of the single mixed e5 pool."""
-    vector = index.encoder.embed_queries([query])  # type: ignore[attr-defined]
-    _, rows = index.dense.search(NAIVE_POOL, vector, k)  # type: ignore[attr-defined]
+    vector = index.encoder.embed_queries([query])
+    _, rows = index.dense.search(NAIVE_POOL, vector, k)
     return [index.sources[row] for row in rows[0].tolist() if row >= 0]
 
 
@@ -158,13 +164,13 @@ def latency_summary(seconds: list[float]) -> dict[str, float | int]:
     }
 
 
-def load_questions(path: Path) -> list[dict[str, object]]:
+def load_questions(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
 
 
 def measure_latency(
-    systems: dict[str, Callable[[str], list[str]]], questions: list[dict[str, object]], repeat: int
+    systems: dict[str, Callable[[str], list[str]]], questions: list[dict[str, Any]], repeat: int
 ) -> tuple[dict[str, list[float]], dict[str, list[list[str]]]]:
     """Per-query wall time of each system, one query at a time, first-system order alternating.
 
@@ -190,7 +196,7 @@ def measure_latency(
     return timings, first_pass
 
 
-def source_quality(questions: list[dict[str, object]], ranked_sources: list[list[str]]) -> dict[str, float | int]:
+def source_quality(questions: list[dict[str, Any]], ranked_sources: list[list[str]]) -> dict[str, float | int]:
     """Share of questions whose gold document is the top hit / in the top k (a sanity check only:
     document-level, 40 questions; the passage-level quality benchmark is benchmarks.xquad)."""
     top1 = sum(1 for item, sources in zip(questions, ranked_sources) if sources[:1] == [item["source"]])
@@ -243,7 +249,7 @@ def ratio(a: float, b: float) -> float:
 # Main
 
 
-def run(corpus: Path, questions_path: Path, repeat: int, work_dir: Path) -> dict[str, object]:
+def run(corpus: Path, questions_path: Path, repeat: int, work_dir: Path) -> dict[str, Any]:
     from assistant.api import PolicyRAG, build_index, make_encoders
     from assistant.settings import Settings
 
@@ -283,7 +289,7 @@ def run(corpus: Path, questions_path: Path, repeat: int, work_dir: Path) -> dict
     stages["query latency passes"] = time.perf_counter() - started
     rag.close()
 
-    production = {
+    production: dict[str, Any] = {
         "files": report.files_read,
         "skipped": len(report.skipped),
         "passages": report.chunks,
@@ -294,7 +300,7 @@ def run(corpus: Path, questions_path: Path, repeat: int, work_dir: Path) -> dict
         "passages_per_second": round(report.chunks / report.total_seconds, 2),
         "seconds_per_file": round(report.total_seconds / max(report.files_read, 1), 2),
     }
-    baseline = {
+    baseline: dict[str, Any] = {
         "files": naive_stats.files,
         "passages": naive_stats.passages,
         "read_seconds": round(naive_stats.read_seconds, 2),
@@ -326,25 +332,32 @@ def run(corpus: Path, questions_path: Path, repeat: int, work_dir: Path) -> dict
         "ingest": {
             "policyrag": production,
             "naive": baseline,
-            "ratio_total_seconds": ratio(production["total_seconds"], baseline["total_seconds"]),  # type: ignore[arg-type]
-            "ratio_passages_per_second": ratio(production["passages_per_second"], baseline["passages_per_second"]),  # type: ignore[arg-type]
+            "ratio_total_seconds": ratio(production["total_seconds"], baseline["total_seconds"]),
+            "ratio_passages_per_second": ratio(production["passages_per_second"], baseline["passages_per_second"]),
         },
         "latency": {
             **latency,
-            "ratio_median": ratio(latency["policyrag"]["median_ms"], latency["naive"]["median_ms"]),  # type: ignore[arg-type]
-            "ratio_p90": ratio(latency["policyrag"]["p90_ms"], latency["naive"]["p90_ms"]),  # type: ignore[arg-type]
+            "ratio_median": ratio(latency["policyrag"]["median_ms"], latency["naive"]["median_ms"]),
+            "ratio_p90": ratio(latency["policyrag"]["p90_ms"], latency["naive"]["p90_ms"]),
         },
         "sanity_source_hits": {name: source_quality(questions, ranked) for name, ranked in first_pass.items()},
         "stage_seconds": {stage: round(seconds, 2) for stage, seconds in stages.items()},
     }
 
 
-def markdown(result: dict[str, object], header: str) -> str:
-    ingest = result["ingest"]  # type: ignore[index]
-    latency = result["latency"]  # type: ignore[index]
-    sanity = result["sanity_source_hits"]  # type: ignore[index]
-    k = result["config"]["k"]  # type: ignore[index]
-    p, n = ingest["policyrag"], ingest["naive"]  # type: ignore[index]
+def ingest_row(label: str, row: dict[str, Any]) -> str:
+    return (
+        f"| {label} | {row['files']} | {row['passages']} | {row['read_seconds']:.1f} | {row['embed_seconds']:.1f} "
+        f"| {row['total_seconds']:.1f} | {row['passages_per_second']:.2f} | {row['seconds_per_file']:.2f} |"
+    )
+
+
+def markdown(result: dict[str, Any], header: str) -> str:
+    ingest = result["ingest"]
+    latency = result["latency"]
+    sanity = result["sanity_source_hits"]
+    k = result["config"]["k"]
+    p, n = ingest["policyrag"], ingest["naive"]
     lines = [
         header,
         "",
@@ -352,10 +365,8 @@ def markdown(result: dict[str, object], header: str) -> str:
         "",
         "| Pipeline | Files | Passages | Read+chunk s | Embed s | Total s | Passages/s | s/file |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
-        f"| policyrag (e5 + USE, newmm BM25) | {p['files']} | {p['passages']} | {p['read_seconds']:.1f} | "
-        f"{p['embed_seconds']:.1f} | {p['total_seconds']:.1f} | {p['passages_per_second']:.2f} | {p['seconds_per_file']:.2f} |",
-        f"| naive (pypdf/raw, 1000/200 windows, e5, regex BM25) | {n['files']} | {n['passages']} | {n['read_seconds']:.1f} | "
-        f"{n['embed_seconds']:.1f} | {n['total_seconds']:.1f} | {n['passages_per_second']:.2f} | {n['seconds_per_file']:.2f} |",
+        ingest_row("policyrag (e5 + USE, newmm BM25)", p),
+        ingest_row("naive (pypdf/raw, 1000/200 windows, e5, regex BM25)", n),
         f"| ratio policyrag / naive | | | | | {ingest['ratio_total_seconds']:.2f}x | {ingest['ratio_passages_per_second']:.2f}x | |",
         "",
         f"Query latency (one query at a time, k={k}, {WARMUP_QUERIES} warm-up queries excluded)",
@@ -364,23 +375,23 @@ def markdown(result: dict[str, object], header: str) -> str:
         "|---|---:|---:|---:|---:|---:|",
     ]
     for name, label in (("policyrag", "policyrag PolicyRAG.search"), ("naive", "naive (e5, one mixed pool)")):
-        row = latency[name]  # type: ignore[index]
+        row = latency[name]
         lines.append(
             f"| {label} | {row['n']} | {row['median_ms']:.1f} | {row['p90_ms']:.1f} | {row['mean_ms']:.1f} | {row['max_ms']:.1f} |"
         )
     lines.append(f"| ratio policyrag / naive | | {latency['ratio_median']:.2f}x | {latency['ratio_p90']:.2f}x | | |")
     lines += [
         "",
-        f"Sanity check: gold document among the hits (dev-qa, {sanity['policyrag']['n']} questions, document level)",  # type: ignore[index]
+        f"Sanity check: gold document among the hits (dev-qa, {sanity['policyrag']['n']} questions, document level)",
         "",
         f"| System | Source hit@1 | Source hit@{k} |",
         "|---|---:|---:|",
     ]
     for name in ("policyrag", "naive"):
-        row = sanity[name]  # type: ignore[index]
+        row = sanity[name]
         lines.append(f"| {name} | {row['source_hit@1']:.3f} | {row['source_hit@k']:.3f} |")
     lines += ["", "Wall time per stage", "", "| Stage | Seconds |", "|---|---:|"]
-    lines += [f"| {stage} | {seconds:.1f} |" for stage, seconds in result["stage_seconds"].items()]  # type: ignore[union-attr]
+    lines += [f"| {stage} | {seconds:.1f} |" for stage, seconds in result["stage_seconds"].items()]
     return "\n".join(lines)
 
 
@@ -401,7 +412,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("pypdf").setLevel(logging.ERROR)
 
     machine = machine_info()
-    started_at = datetime.now(timezone.utc).astimezone()
+    started_at = datetime.now(UTC).astimezone()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="policyrag-bench-") as work_dir:
         result = run(args.corpus, args.questions, args.repeat, Path(work_dir))

@@ -34,20 +34,27 @@ import platform
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
+if TYPE_CHECKING:
+    from index.analyzer import RegexAnalyzer, ThaiEnglishAnalyzer
+    from index.embedder import Embedder, UseEmbedder
+    from ingest.model import Lang
+
 DEFAULT_DATA_DIR = Path("/work/shared/bench/xquad")
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-LANGS = ("th", "en")
-DIRECTIONS: tuple[tuple[str, str], ...] = (("th", "th"), ("th", "en"), ("en", "th"), ("en", "en"))
+LANGS: tuple[Lang, ...] = ("th", "en")
+DIRECTIONS: tuple[tuple[Lang, Lang], ...] = (("th", "th"), ("th", "en"), ("en", "th"), ("en", "en"))
 MRR_DEPTH = 10
 # Must-meet Recall@1 of the policyrag row (question language, context language) -> minimum.
-TARGETS: dict[tuple[str, str], float] = {("th", "th"): 0.93, ("th", "en"): 0.75, ("en", "th"): 0.75}
+TARGETS: dict[tuple[Lang, Lang], float] = {("th", "th"): 0.93, ("th", "en"): 0.75, ("en", "th"): 0.75}
 # Published reference on the same protocol (Thai Sentence Vector Benchmark, XQuAD th->th).
 PUBLISHED = {"BGE-M3": {"th->th": {"recall@1": 0.905}}}
 ROW_LABELS = {
@@ -118,7 +125,7 @@ def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float, flo
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
-def summarise(ranks: Sequence[int]) -> dict[str, float | int | list[float]]:
+def summarise(ranks: Sequence[int]) -> dict[str, Any]:
     """Recall@1, MRR@10 (and R@10) from 1-based ranks of the gold context (0 = not in the top 10)."""
     n = len(ranks)
     hits1 = sum(1 for rank in ranks if rank == 1)
@@ -154,7 +161,7 @@ class MeteredEncoder:
     encode the 2380 questions four times per encoder. Everything else is forwarded unchanged.
     """
 
-    def __init__(self, inner: object) -> None:
+    def __init__(self, inner: Embedder | UseEmbedder) -> None:
         self.inner = inner
         self.passage_seconds = 0.0
         self.query_seconds = 0.0
@@ -167,7 +174,7 @@ class MeteredEncoder:
 
     def embed_passages(self, passages: Sequence[str], show_progress: bool = False) -> np.ndarray:
         started = time.perf_counter()
-        vectors = self.inner.embed_passages(passages, show_progress=show_progress)  # type: ignore[attr-defined]
+        vectors = self.inner.embed_passages(passages, show_progress=show_progress)
         self.passage_seconds += time.perf_counter() - started
         self.passages_embedded += len(passages)
         return vectors
@@ -176,7 +183,7 @@ class MeteredEncoder:
         missing = [query for query in dict.fromkeys(queries) if query not in self._cache]
         if missing:
             started = time.perf_counter()
-            vectors = self.inner.embed_queries(missing)  # type: ignore[attr-defined]
+            vectors = self.inner.embed_queries(missing)
             self.query_seconds += time.perf_counter() - started
             self.queries_embedded += len(missing)
             self._cache.update(zip(missing, vectors))
@@ -191,27 +198,29 @@ class MeteredEncoder:
 class Run:
     """Results and per-stage wall times of one benchmark run."""
 
-    rows: dict[str, dict[str, dict[str, object]]] = field(default_factory=dict)
+    rows: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     stages: dict[str, float] = field(default_factory=dict)
 
-    def timed(self, stage: str, action: Callable[[], object]) -> object:
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Time the body as one named stage (and show progress: a full run takes minutes)."""
         started = time.perf_counter()
-        result = action()
-        self.stages[stage] = self.stages.get(stage, 0.0) + time.perf_counter() - started
-        print(f"  {stage}: {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
-        return result
+        yield
+        elapsed = time.perf_counter() - started
+        self.stages[name] = self.stages.get(name, 0.0) + elapsed
+        print(f"  {name}: {elapsed:.1f} s", file=sys.stderr, flush=True)
 
 
-def bm25_ranks(analyzer: object, data: XquadData) -> dict[str, list[int]]:
+def bm25_ranks(analyzer: ThaiEnglishAnalyzer | RegexAnalyzer, data: XquadData) -> dict[str, list[int]]:
     """Gold ranks of a plain BM25 over each context language, for the four directions."""
     from index.bm25 import BM25Index
 
     ranks: dict[str, list[int]] = {}
     indexes = {
-        lang: BM25Index().build(analyzer.run_batch(data.contexts[lang]))  # type: ignore[attr-defined]
+        lang: BM25Index().build(analyzer.run_batch(data.contexts[lang]))
         for lang in LANGS
     }
-    terms = {lang: analyzer.run_batch(data.questions[lang]) for lang in LANGS}  # type: ignore[attr-defined]
+    terms = {lang: analyzer.run_batch(data.questions[lang]) for lang in LANGS}
     for q_lang, c_lang in DIRECTIONS:
         ranks[direction_name((q_lang, c_lang))] = [
             rank_of_gold(indexes[c_lang].scores(query_terms), gold)
@@ -220,16 +229,16 @@ def bm25_ranks(analyzer: object, data: XquadData) -> dict[str, list[int]]:
     return ranks
 
 
-def hit_ranks(hits_per_query: list[list[object]], gold: list[int]) -> list[int]:
+def hit_ranks(hits_per_query: list[list[Any]], gold: list[int]) -> list[int]:
     """Gold rank from retriever hits: the hit whose chunk source is the gold paragraph index."""
     ranks = []
     for hits, paragraph in zip(hits_per_query, gold):
         wanted = str(paragraph)
-        ranks.append(next((hit.rank for hit in hits if hit.chunk.source == wanted), 0))  # type: ignore[attr-defined]
+        ranks.append(next((hit.rank for hit in hits if hit.chunk.source == wanted), 0))
     return ranks
 
 
-def run_benchmark(data_dir: Path, limit: int | None, work_dir: Path) -> tuple[Run, dict[str, object]]:
+def run_benchmark(data_dir: Path, limit: int | None, work_dir: Path) -> tuple[Run, dict[str, Any]]:
     from assistant.api import make_encoders
     from assistant.retrieval import HybridRetriever, RetrievalWeights
     from assistant.settings import Settings
@@ -238,20 +247,27 @@ def run_benchmark(data_dir: Path, limit: int | None, work_dir: Path) -> tuple[Ru
     from ingest.model import Block, Chunk, Document
 
     run = Run()
-    data: XquadData = run.timed("load XQuAD", lambda: load_xquad(data_dir, limit))  # type: ignore[assignment]
+    with run.stage("load XQuAD"):
+        data = load_xquad(data_dir, limit)
     print(
         f"XQuAD: {len(data.gold)} questions x {len(data.contexts['th'])} contexts per language",
         file=sys.stderr,
     )
 
     ranks: dict[str, dict[str, list[int]]] = {}
-    ranks["regex-bm25"] = run.timed("(a) regex-BM25: analyze, index, score", lambda: bm25_ranks(RegexAnalyzer(), data))  # type: ignore[assignment]
-    ranks["newmm-bm25"] = run.timed("(b) newmm-BM25: analyze, index, score", lambda: bm25_ranks(ThaiEnglishAnalyzer(), data))  # type: ignore[assignment]
+    with run.stage("(a) regex-BM25: analyze, index, score"):
+        ranks["regex-bm25"] = bm25_ranks(RegexAnalyzer(), data)
+    with run.stage("(b) newmm-BM25: analyze, index, score"):
+        ranks["newmm-bm25"] = bm25_ranks(ThaiEnglishAnalyzer(), data)
 
     settings = Settings()
     encoders = [MeteredEncoder(encoder) for encoder in make_encoders(settings)]
+    # The wrappers duck-type the product encoders (same attributes and methods).
+    product_encoders = cast("list[Embedder | UseEmbedder]", encoders)
     # Load the models before timing the embedding stages (a 10-20 s one-off, not per passage).
-    run.timed("load encoders", lambda: [encoder.embed_queries(["warm-up"]) for encoder in encoders])
+    with run.stage("load encoders"):
+        for encoder in encoders:
+            encoder.embed_queries(["warm-up"])
     for encoder in encoders:
         encoder._cache.clear()
         encoder.query_seconds = 0.0
@@ -262,31 +278,30 @@ def run_benchmark(data_dir: Path, limit: int | None, work_dir: Path) -> tuple[Ru
         chunks = [
             Chunk(
                 chunk_id=f"xquad-{lang}-{number}", source=str(number), title="", text=text, page=None,
-                heading_path=(), lang=lang, start=0, end=len(text),  # type: ignore[arg-type]
+                heading_path=(), lang=lang, start=0, end=len(text),
             )
             for number, text in enumerate(data.contexts[lang])
         ]
         documents = [
-            Document(source=str(number), title="", blocks=[Block(text)], lang=lang)  # type: ignore[arg-type]
+            Document(source=str(number), title="", blocks=[Block(text)], lang=lang)
             for number, text in enumerate(data.contexts[lang])
         ]
         writer = IndexWriter(
-            encoders,  # type: ignore[arg-type]
+            product_encoders,
             ThaiEnglishAnalyzer(),
             passage_template="{text}",
             chunking={},
             show_progress=False,
         )
         index_dir = work_dir / f"index-{lang}"
-        run.timed(f"build {lang} index (embed {len(chunks)} contexts x {len(encoders)} encoders + BM25)",
-                  lambda: writer.run(documents, chunks, index_dir))
+        with run.stage(f"build {lang} index (embed {len(chunks)} contexts x {len(encoders)} encoders + BM25)"):
+            writer.run(documents, chunks, index_dir)
         indexes[lang] = OpenIndex(index_dir)
 
     for lang in LANGS:
-        run.timed(
-            f"embed {len(data.questions[lang])} {lang} questions x {len(encoders)} encoders",
-            lambda: [encoder.embed_queries(data.questions[lang]) for encoder in encoders],
-        )
+        with run.stage(f"embed {len(data.questions[lang])} {lang} questions x {len(encoders)} encoders"):
+            for encoder in encoders:
+                encoder.embed_queries(data.questions[lang])
 
     production = RetrievalWeights(
         dense=(settings.dense_weight, settings.second_model_weight)[: len(encoders)],
@@ -300,16 +315,14 @@ def run_benchmark(data_dir: Path, limit: int | None, work_dir: Path) -> tuple[Ru
         for q_lang, c_lang in DIRECTIONS:
             retriever = HybridRetriever(
                 indexes[c_lang],
-                encoders,  # type: ignore[arg-type]
+                product_encoders,
                 weights=weights,
                 dense_candidates=settings.dense_candidates,
                 bm25_candidates=settings.bm25_candidates,
             )
-            hits = run.timed(
-                f"retrieve {row} ({len(data.questions[q_lang])} queries, {direction_name((q_lang, c_lang))})",
-                lambda: retriever.run_batch(data.questions[q_lang], k=MRR_DEPTH),
-            )
-            ranks[row][direction_name((q_lang, c_lang))] = hit_ranks(hits, data.gold)  # type: ignore[arg-type]
+            with run.stage(f"retrieve {row} ({len(data.questions[q_lang])} queries, {direction_name((q_lang, c_lang))})"):
+                hits = retriever.run_batch(data.questions[q_lang], k=MRR_DEPTH)
+            ranks[row][direction_name((q_lang, c_lang))] = hit_ranks(hits, data.gold)
     for index in indexes.values():
         index.close()
 
@@ -380,7 +393,7 @@ def machine_info() -> dict[str, object]:
     return info
 
 
-def markdown_tables(rows: dict[str, dict[str, dict[str, object]]], n_questions: int) -> str:
+def markdown_tables(rows: dict[str, dict[str, dict[str, Any]]], n_questions: int) -> str:
     names = [direction_name(direction) for direction in DIRECTIONS]
     lines = [
         f"Recall@1 / MRR@10, each question against all contexts of one language ({n_questions} questions per direction)",
@@ -401,12 +414,12 @@ def markdown_tables(rows: dict[str, dict[str, dict[str, object]]], n_questions: 
     return "\n".join(lines)
 
 
-def target_checks(rows: dict[str, dict[str, dict[str, object]]]) -> list[dict[str, object]]:
+def target_checks(rows: dict[str, dict[str, dict[str, Any]]]) -> list[dict[str, Any]]:
     checks = []
     for direction, minimum in TARGETS.items():
         name = direction_name(direction)
-        value = float(rows["policyrag"][name]["recall@1"])  # type: ignore[arg-type]
-        low, high = rows["policyrag"][name]["recall@1_ci95"]  # type: ignore[misc]
+        value = float(rows["policyrag"][name]["recall@1"])
+        low, high = rows["policyrag"][name]["recall@1_ci95"]
         checks.append(
             {
                 "direction": name,
@@ -421,7 +434,7 @@ def target_checks(rows: dict[str, dict[str, dict[str, object]]]) -> list[dict[st
     return checks
 
 
-def targets_table(checks: list[dict[str, object]]) -> str:
+def targets_table(checks: list[dict[str, Any]]) -> str:
     lines = [
         "Must-meet targets (policyrag row, Recall@1)",
         "",
@@ -429,7 +442,7 @@ def targets_table(checks: list[dict[str, object]]) -> str:
         "|---|---:|---:|---|---:|---|",
     ]
     for check in checks:
-        low, high = check["ci95"]  # type: ignore[misc]
+        low, high = check["ci95"]
         lines.append(
             f"| {check['direction']} | >= {check['target']:.2f} | {check['value']:.3f} | {low:.3f}-{high:.3f} "
             f"| {check['margin']:+.3f} | {'yes' if check['met'] else 'NO'} |"
@@ -466,7 +479,7 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or RESULTS_DIR / ("xquad.json" if args.limit is None else f"xquad-limit{args.limit}.json")
 
     machine = machine_info()
-    started_at = datetime.now(timezone.utc).astimezone()
+    started_at = datetime.now(UTC).astimezone()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="policyrag-xquad-") as work_dir:
         run, config = run_benchmark(args.data, args.limit, Path(work_dir))
@@ -474,11 +487,15 @@ def main(argv: list[str] | None = None) -> int:
     machine["loadavg_end"] = [round(value, 2) for value in os.getloadavg()]
 
     checks = target_checks(run.rows)
-    n_questions = int(config["questions_per_language"])  # type: ignore[call-overload]
+    n_questions = int(config["questions_per_language"])
+    limited = f", LIMITED to {args.limit} paragraphs" if args.limit else ""
+    header = (
+        f"## XQuAD retrieval ({started_at:%Y-%m-%d %H:%M %Z}, {machine['cpus_usable']} CPU cores, "
+        f"GPU: {'yes' if machine.get('gpu') else 'no'}{limited})"
+    )
     report = "\n\n".join(
         [
-            f"## XQuAD retrieval ({started_at:%Y-%m-%d %H:%M %Z}, {machine['cpus_usable']} CPU cores, "
-            f"GPU: {'yes' if machine.get('gpu') else 'no'}{', LIMITED to ' + str(args.limit) + ' paragraphs' if args.limit else ''})",
+            header,
             markdown_tables(run.rows, n_questions),
             targets_table(checks),
             stages_table(run.stages, total),

@@ -105,3 +105,22 @@ class TestOpeningAnIndex:
         assert hits[0].chunk.chunk_id == "en/a.md#1"
         assert [hit.rank for hit in hits] == [1, 2]
         assert np.all(np.diff([hit.score for hit in hits]) <= 0)
+
+
+def test_passage_text_carries_title_and_heading_without_blank_lines() -> None:
+    from index.storage import passage_for_index
+
+    _, chunks = _chunks()
+    template = "{title}\n{heading}\n{text}"
+    assert passage_for_index(chunks[2], template) == "A\nIntro > Cloud\nCloud first policy for agencies"
+    assert passage_for_index(chunks[1], template) == "บี\nข้อมูลเปิดภาครัฐเพื่อประชาชน"  # a PDF chunk has no heading path
+
+
+def test_bm25_finds_a_passage_by_its_document_title(tmp_path: Path, hash_embedder) -> None:  # type: ignore[no-untyped-def]
+    documents, chunks = _chunks()
+    IndexWriter([hash_embedder], ThaiEnglishAnalyzer(), passage_template="{title}\n{text}", show_progress=False).run(
+        documents, chunks, tmp_path
+    )
+    index = OpenIndex(tmp_path)
+    scores = index.bm25.scores(index.analyzer.run("บี"))
+    assert int(np.argmax(scores)) == 1 and scores[1] > 0
