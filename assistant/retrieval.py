@@ -57,7 +57,7 @@ class RetrievalWeights:
     BM25 is divided by the summed IDF of the query terms (the share of the query matched)."""
 
     dense: tuple[float, ...] = (1.0, 0.5)
-    bm25: float = 3.0
+    bm25: float = 5.0
     cross_script_bm25: float = 0.5  # a fraction of ``bm25``
     document: float = 0.0
 

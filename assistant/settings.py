@@ -52,7 +52,7 @@ class Settings:
     bm25_candidates: int = 100
     dense_weight: float = 1.0
     second_model_weight: float = 0.5
-    bm25_weight: float = 3.0
+    bm25_weight: float = 5.0
     cross_script_bm25_weight: float = 0.5  # fraction of bm25_weight for passages in the other script
     document_weight: float = 0.0
 

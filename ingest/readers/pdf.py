@@ -14,8 +14,15 @@ from pypdf.errors import DependencyError, PdfReadError, PdfReadWarning
 
 from ingest.model import Block, Document
 from ingest.normalize import normalize_text
-from ingest.readers.base import MAX_TITLE_CHARS, ReaderError, build_document
-from ingest.readers.pdf_layout import find_running_lines, rebuild_paragraphs, typical_full_width
+from ingest.readers.base import MAX_TITLE_CHARS, HeadingTracker, ReaderError, build_document
+from ingest.readers.pdf_layout import (
+    LineStyle,
+    LineStyleCollector,
+    find_running_lines,
+    heading_levels,
+    rebuild_blocks,
+    typical_full_width,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +32,8 @@ _MEANINGLESS_TITLE = re.compile(
     re.IGNORECASE,
 )
 _MIN_TITLE_LETTERS = 4
+# From this many pages on, page 1 is taken as a cover page and gives no headings.
+COVER_PAGE_MIN_PAGES = 5
 
 
 @contextmanager
@@ -89,19 +98,29 @@ class PDFReader:
     Title: the PDF metadata title when meaningful, else the first substantial line, else the file
     stem. ``Document.metadata`` gets ``pages``, ``pages_failed`` and ``pages_without_text``.
 
+    Headings: a short line set clearly larger than the body text, or a bold line at body size,
+    becomes a heading block (``is_heading=True``) that sets the ``heading_path`` of the blocks
+    after it, across pages; larger sizes are outer levels (see
+    :func:`ingest.readers.pdf_layout.heading_levels`). Font sizes and weights come from pypdf's
+    ``visitor_text``; a page whose pieces do not line up with its text gets no headings.
+
     Args:
         drop_running_lines: leave out lines repeated at the top or bottom of most pages.
+        detect_headings: find headings from font size and weight.
     """
 
-    def __init__(self, *, drop_running_lines: bool = True) -> None:
+    def __init__(self, *, drop_running_lines: bool = True, detect_headings: bool = True) -> None:
         if not isinstance(drop_running_lines, bool):
             raise ValueError(f"drop_running_lines must be True or False, got {drop_running_lines!r}")
+        if not isinstance(detect_headings, bool):
+            raise ValueError(f"detect_headings must be True or False, got {detect_headings!r}")
         self.drop_running_lines = drop_running_lines
+        self.detect_headings = detect_headings
 
     def run(self, path: Path, source: str) -> Document:
         with quiet_pypdf():
             reader = self._open(path)
-            pages, failed, errors = self._extract_pages(reader, path)
+            pages, styles, failed, errors = self._extract_pages(reader, path)
             raw_title = self._metadata_title(reader)
         if pages and failed == len(pages):
             raise ReaderError(
@@ -113,10 +132,19 @@ class PDFReader:
         page_lines = [text.split("\n") for text in pages]
         drop = find_running_lines(page_lines) if self.drop_running_lines else set()
         full_width = typical_full_width(page_lines)
+        levels = heading_levels(page_lines, styles, drop=drop, full_width=full_width) if self.detect_headings else [{} for _ in page_lines]
+        if len(levels) >= COVER_PAGE_MIN_PAGES:
+            levels[0] = {}  # a report's cover page: display type, not sections (the title is kept apart)
+        headings = HeadingTracker()
         blocks: list[Block] = []
-        for number, lines in enumerate(page_lines, start=1):
-            for paragraph in rebuild_paragraphs(lines, drop=drop, full_width=full_width):
-                blocks.append(Block(text=normalize_text(paragraph, from_pdf=True), page=number))
+        for number, (lines, page_levels) in enumerate(zip(page_lines, levels), start=1):
+            for paragraph, level in rebuild_blocks(lines, drop=drop, full_width=full_width, heading_levels=page_levels):
+                text = normalize_text(paragraph, from_pdf=True)
+                if level is not None and text.strip():
+                    parents = headings.enter(level, text)
+                    blocks.append(Block(text=text, page=number, heading_path=parents, is_heading=True))
+                else:
+                    blocks.append(Block(text=text, page=number, heading_path=headings.path))
         title = meaningful_pdf_title(raw_title, path) or first_substantial_line(page_lines) or path.stem
         return build_document(
             path=path,
@@ -161,9 +189,12 @@ class PDFReader:
             return None
 
     @staticmethod
-    def _extract_pages(reader: pypdf.PdfReader, path: Path) -> tuple[list[str], int, list[str]]:
-        """Text of every page; a page that fails gives "" and is counted."""
+    def _extract_pages(
+        reader: pypdf.PdfReader, path: Path
+    ) -> tuple[list[str], list[list[LineStyle | None]], int, list[str]]:
+        """Text of every page and the style of each of its lines; a page that fails gives "" and is counted."""
         pages: list[str] = []
+        styles: list[list[LineStyle | None]] = []
         errors: list[str] = []
         try:
             page_list = list(reader.pages)
@@ -172,9 +203,12 @@ class PDFReader:
                 f"{path}: PDF page tree unreadable ({type(error).__name__}: {error}): re-export the PDF"
             ) from error
         for page in page_list:
+            collector = LineStyleCollector()
             try:
-                pages.append(page.extract_text() or "")
+                text = page.extract_text(visitor_text=collector) or ""
             except Exception as error:  # noqa: BLE001 - pypdf raises many kinds on broken content streams
-                pages.append("")
+                text = ""
                 errors.append(f"{type(error).__name__}: {error}")
-        return pages, len(errors), errors
+            pages.append(text)
+            styles.append(collector.styles(text))
+        return pages, styles, len(errors), errors

@@ -21,7 +21,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 
 _THAI = "\u0e01-\u0e4e"
 _COMBINING = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
@@ -121,34 +123,247 @@ def rebuild_paragraphs(lines: list[str], *, drop: AbstractSet[str] = frozenset()
         >>> rebuild_paragraphs(["This line is long enough to be full ", "and it goes on.", "", "• item"])
         ['This line is long enough to be full and it goes on.', '• item']
     """
+    return [text for text, _ in rebuild_blocks(lines, drop=drop, full_width=full_width)]
+
+
+def rebuild_blocks(
+    lines: list[str],
+    *,
+    drop: AbstractSet[str] = frozenset(),
+    full_width: int = 0,
+    heading_levels: Mapping[int, int] | None = None,
+) -> list[tuple[str, int | None]]:
+    """Like :func:`rebuild_paragraphs`, but keeps heading lines apart: ``(text, level or None)``.
+
+    Args:
+        heading_levels: index into ``lines`` -> heading level (1 = outermost), from
+            :func:`heading_levels`. A heading line is never joined with body text; consecutive
+            heading lines of one level are one heading that wrapped.
+
+    Example:
+        >>> rebuild_blocks(["Key findings", "Governments are ", "moving."], heading_levels={0: 1})
+        [('Key findings', 1), ('Governments are moving.', None)]
+    """
+    levels = heading_levels or {}
     edges = set(_edge_indices(lines)) if drop else set()
     kept = [
-        _WINGDINGS_BULLET.sub("• ", line)
+        (index, _WINGDINGS_BULLET.sub("• ", line))
         for index, line in enumerate(lines)
         if not (index in edges and line_key(line) in drop)
     ]
     if not full_width:
-        full_width = typical_full_width([kept])
-    paragraphs: list[str] = []
+        full_width = typical_full_width([[line for _, line in kept]])
+    blocks: list[tuple[str, int | None]] = []
     current = ""
+    current_level: int | None = None
 
     def flush() -> None:
-        nonlocal current
+        nonlocal current, current_level
         if current.strip():
-            paragraphs.append(current.strip())
-        current = ""
+            too_long = len(_SPACES.sub(" ", current).strip()) > MAX_HEADING_CHARS
+            blocks.append((current.strip(), None if too_long else current_level))
+        current, current_level = "", None
 
-    for line in kept:
+    for index, line in kept:
         if not line.strip():
             flush()
             continue
-        if current and _LIST_START.match(line):
+        level = levels.get(index)
+        if level is not None:
+            if current and current_level != level:
+                flush()
+            current = _join(current, line) if current else line
+            current_level = level
+            continue
+        if current_level is not None or (current and _LIST_START.match(line)):
             flush()
         current = _join(current, line) if current else line
         if visual_width(line) < SHORT_LINE_RATIO * full_width:
             flush()
     flush()
-    return paragraphs
+    return blocks
+
+
+# -- headings from font size and weight ---------------------------------------------------------
+
+# A line set this much larger than the document's body text is a heading candidate ...
+HEADING_SIZE_RATIO = 1.15
+# ... and one this much larger is a chapter or display title (level 1).
+CHAPTER_SIZE_RATIO = 1.6
+# ... and a bold line at least this share of the body size is one too (bold table text in a
+# smaller font is not).
+BOLD_HEADING_MIN_RATIO = 0.97
+# Share of a line's characters that must have its dominant size (and weight, for bold lines).
+UNIFORM_STYLE_SHARE = 0.8
+MAX_HEADING_CHARS = 120
+MAX_HEADING_LEVEL = 3
+_SENTENCE_END = re.compile("[.,;:!?\u2026\u0e2f]$")  # ฯ (paiyannoi) too
+_BULLET_START = re.compile(r"^\s*[•·▪◦●○■□►▶➢✓✔\-–—*\uf0b7\uf0a7]")
+_CONTENTS_ENTRY = re.compile(r"(\.{3,}|…|\s)\s*[0-9\u0e50-\u0e59ivxlc]{1,4}\s*$", re.IGNORECASE)
+_BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class LineStyle:
+    """The dominant font size of a printed line (in points, as printed) and whether it is bold."""
+
+    size: float
+    bold: bool
+    uniform: bool  # almost all of the line's characters share that size and weight
+
+
+def font_is_bold(font: Mapping[str, object] | None) -> bool:
+    """Whether a PDF font dictionary names a bold face (``/Arial-BoldMT``, ``THSarabunPSK-Bold``)."""
+    if not font:
+        return False
+    return bool(_BOLD_FONT.search(str(font.get("/BaseFont", ""))))
+
+
+def printed_size(font_size: float, cm: Sequence[float], tm: Sequence[float]) -> float:
+    """The printed height of text set at ``font_size`` under the text and transformation matrices."""
+    c = float(tm[2]) * float(cm[0]) + float(tm[3]) * float(cm[2])
+    d = float(tm[2]) * float(cm[1]) + float(tm[3]) * float(cm[3])
+    return round(float(font_size) * math.hypot(c, d) * 2) / 2  # half points: 10.02 and 9.98 are one size
+
+
+class LineStyleCollector:
+    """A pypdf ``visitor_text`` that records the style of every extracted line.
+
+    pypdf's plain extraction output is the concatenation of the pieces it passes to the visitor
+    (checked on this corpus), so line ``n`` of ``page.extract_text()`` gets ``styles()[n]``.
+    """
+
+    def __init__(self) -> None:
+        self.text_parts: list[str] = []
+        self._lines: list[Counter[tuple[float, bool]]] = [Counter()]
+
+    def __call__(self, text: str, cm: Sequence[float], tm: Sequence[float], font: object, font_size: float) -> None:
+        if not text:
+            return
+        self.text_parts.append(text)
+        try:
+            key = (printed_size(font_size, cm, tm), font_is_bold(font if isinstance(font, Mapping) else None))
+        except (TypeError, ValueError, IndexError):
+            key = (0.0, False)
+        pieces = text.split("\n")
+        for number, piece in enumerate(pieces):
+            if number:
+                self._lines.append(Counter())
+            count = len("".join(piece.split()))
+            if count:
+                self._lines[-1][key] += count
+
+    def styles(self, text: str) -> list[LineStyle | None]:
+        """One style per line of ``text`` (the page's extracted text); all None if it does not match."""
+        lines = text.split("\n")
+        if "".join(self.text_parts) != text or len(self._lines) != len(lines):
+            return [None] * len(lines)
+        return [_line_style(counts) for counts in self._lines]
+
+
+def _line_style(counts: Counter[tuple[float, bool]]) -> LineStyle | None:
+    total = sum(counts.values())
+    if not total:
+        return None
+    sizes: Counter[float] = Counter()
+    bold = 0
+    for (size, is_bold), count in counts.items():
+        sizes[size] += count
+        bold += count if is_bold else 0
+    size, size_count = sizes.most_common(1)[0]
+    if size <= 0:
+        return None
+    is_bold = bold >= UNIFORM_STYLE_SHARE * total
+    uniform = size_count >= UNIFORM_STYLE_SHARE * total and (is_bold or bold <= (1 - UNIFORM_STYLE_SHARE) * total)
+    return LineStyle(size=size, bold=is_bold, uniform=uniform)
+
+
+def body_size(pages: list[list[str]], styles: list[list[LineStyle | None]], full_width: int = 0) -> float:
+    """The font size of the document's running text: the size with the most characters in lines
+    that wrapped at a space (paragraph lines; table cells and labels rarely wrap), else in all
+    lines. 0 when nothing is known."""
+    wrapped: Counter[float] = Counter()
+    every: Counter[float] = Counter()
+    for lines, line_styles in zip(pages, styles):
+        for line, style in zip(lines, line_styles):
+            if style is None:
+                continue
+            count = len("".join(line.split()))
+            every[style.size] += count
+            # wrapped at a space, or a full Thai line wrapped between two words (no space)
+            if line.strip() and (line.endswith(" ") or (full_width and re.search(f"[{_THAI}]$", line)
+                                                        and visual_width(line) >= SHORT_LINE_RATIO * full_width)):
+                wrapped[style.size] += count
+    counts = wrapped if sum(wrapped.values()) >= 200 else every
+    return counts.most_common(1)[0][0] if counts else 0.0
+
+
+def _heading_text_ok(line: str) -> bool:
+    text = _SPACES.sub(" ", line).strip()
+    letters = sum(ch.isalpha() for ch in text)
+    if not 2 <= len(text) <= MAX_HEADING_CHARS or letters < 2 or letters < 0.5 * len(text.replace(" ", "")):
+        return False
+    return not _SENTENCE_END.search(text)
+
+
+def heading_levels(
+    pages: list[list[str]],
+    styles: list[list[LineStyle | None]],
+    *,
+    drop: AbstractSet[str] = frozenset(),
+    full_width: int = 0,
+) -> list[dict[int, int]]:
+    """Per page, the heading lines: line index -> level 1..3.
+
+    A heading line is set in one size and weight, short (at most 120 characters), mostly letters
+    and not ending like a sentence. Its level comes from its size relative to the body text:
+    1 at 1.6 x body or more (chapter and display titles), 2 at 1.15 x or more, 3 for a bold line
+    at body size that stands alone (shorter than a full line, not a list item, not the last line
+    of a bold paragraph). Fixed bands rather than a rank of the sizes found: a cover page's
+    display sizes would otherwise take the outer levels. Running headers and footers (``drop``)
+    are never headings.
+    """
+    if not full_width:
+        full_width = typical_full_width(pages)
+    body = body_size(pages, styles, full_width)
+    result: list[dict[int, int]] = []
+    for lines, line_styles in zip(pages, styles):
+        found: dict[int, int] = {}
+        result.append(found)
+        if body <= 0 or _is_contents_page(lines):
+            continue
+        previous, previous_style = "", None
+        for index, (line, style) in enumerate(zip(lines, line_styles)):
+            after, after_style = previous, previous_style
+            if line.strip():
+                previous, previous_style = line, style
+            if style is None or not style.uniform or line_key(line) in drop:
+                continue
+            if not _heading_text_ok(line):
+                continue
+            if style.size >= HEADING_SIZE_RATIO * body:
+                found[index] = 1 if style.size >= CHAPTER_SIZE_RATIO * body else 2
+            elif (
+                style.bold
+                and style.size >= BOLD_HEADING_MIN_RATIO * body
+                and visual_width(line) < SHORT_LINE_RATIO * full_width
+                and not _BULLET_START.match(line)
+                and not (
+                    after_style == style
+                    and index - 1 not in found
+                    and visual_width(after) >= SHORT_LINE_RATIO * full_width
+                )
+            ):
+                found[index] = MAX_HEADING_LEVEL
+    return result
+
+
+def _is_contents_page(lines: list[str]) -> bool:
+    """A table of contents or list of figures: most lines end with a page number. Its title
+    ("Table of contents", "สารบัญ") would otherwise head the whole document."""
+    content = [line for line in lines if line.strip()]
+    ending_in_number = sum(1 for line in content if _CONTENTS_ENTRY.search(line))
+    return len(content) >= 5 and ending_in_number >= 0.5 * len(content)
 
 
 def typical_full_width(pages: list[list[str]]) -> int:

@@ -11,6 +11,23 @@ from ingest.model import document_text
 from ingest.readers.base import ReaderError
 from ingest.readers.pdf import PDFReader, meaningful_pdf_title
 
+BODY = [f"Body text line {n} of the section goes on and on " for n in range(6)]
+
+
+def _set_size(path: Path, sizes: dict[str, int]) -> Path:
+    """Rewrite a ``write_pdf`` file so that the lines in ``sizes`` are set in that font size."""
+    writer = pypdf.PdfWriter(clone_from=path)
+    for page in writer.pages:
+        data = page.get_contents().get_data().decode("latin-1")
+        for line, size in sizes.items():
+            data = data.replace(f"({line}) Tj", f"/F1 {size} Tf ({line}) Tj /F1 11 Tf")
+        stream = pypdf.generic.DecodedStreamObject()
+        stream.set_data(data.encode("latin-1"))
+        page.replace_contents(stream)
+    with path.open("wb") as handle:
+        writer.write(handle)
+    return path
+
 LONG = "This is the first paragraph of the test document and it is long enough "
 
 
@@ -75,6 +92,33 @@ class TestPDFReader:
             writer.write(handle)
         with pytest.raises(ReaderError, match=r"locked\.pdf: encrypted PDF.*decrypt it first"):
             PDFReader().run(path, "locked.pdf")
+
+    def test_larger_font_lines_become_headings(self, make_pdf: Callable[..., Path]) -> None:
+        pages = [["Key findings", *BODY[:3], "Dimension 4 - Open by default", *BODY[3:]], ["Next page text."]]
+        path = _set_size(make_pdf("h.pdf", pages), {"Key findings": 20, "Dimension 4 - Open by default": 14})
+        blocks = PDFReader().run(path, "h.pdf").blocks
+        assert [(b.text, b.is_heading, b.heading_path) for b in blocks if b.is_heading] == [
+            ("Key findings", True, ()),
+            ("Dimension 4 - Open by default", True, ("Key findings",)),
+        ]
+        body = [b for b in blocks if not b.is_heading]
+        assert body[0].text.startswith("Body text line 0") and body[0].heading_path == ("Key findings",)
+        assert body[-1].text == "Next page text."
+        assert body[-1].heading_path == ("Key findings", "Dimension 4 - Open by default")
+        assert "Key findings" not in body[0].text  # the heading is not glued to its paragraph
+
+    def test_body_text_and_sentences_are_not_headings(self, make_pdf: Callable[..., Path]) -> None:
+        pages = [["A large sentence ends here.", "12345", *BODY, "Short body line"]]
+        path = _set_size(make_pdf("n.pdf", pages), {"A large sentence ends here.": 20, "12345": 20})
+        blocks = PDFReader().run(path, "n.pdf").blocks
+        assert not any(b.is_heading for b in blocks)
+        assert all(b.heading_path == () for b in blocks)
+
+    def test_detect_headings_off(self, make_pdf: Callable[..., Path]) -> None:
+        path = _set_size(make_pdf("o.pdf", [["Key findings", *BODY]]), {"Key findings": 20})
+        assert not any(b.is_heading for b in PDFReader(detect_headings=False).run(path, "o.pdf").blocks)
+        with pytest.raises(ValueError, match="detect_headings"):
+            PDFReader(detect_headings=1)  # type: ignore[arg-type]
 
     def test_pypdf_logger_level_restored(self, make_pdf: Callable[..., Path]) -> None:
         logger = logging.getLogger("pypdf")
