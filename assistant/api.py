@@ -136,7 +136,6 @@ class PolicyRAG:
                 dense=(settings.dense_weight, settings.second_model_weight)[: len(encoders)],
                 bm25=settings.bm25_weight,
                 cross_script_bm25=settings.cross_script_bm25_weight,
-                document=settings.document_weight,
             ),
             dense_candidates=settings.dense_candidates,
             bm25_candidates=settings.bm25_candidates,

@@ -54,7 +54,6 @@ class Settings:
     second_model_weight: float = 0.5
     bm25_weight: float = 5.0
     cross_script_bm25_weight: float = 0.5  # fraction of bm25_weight for passages in the other script
-    document_weight: float = 0.0
 
     show_progress: bool = True
 

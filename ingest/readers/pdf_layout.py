@@ -170,7 +170,9 @@ def rebuild_blocks(
             continue
         level = levels.get(index)
         if level is not None:
-            if current and current_level != level:
+            # a heading wraps onto the next line only from a long line, and never into a numbered one
+            wrapped = current_level == level and visual_width(current) >= 0.5 * full_width and not _LIST_START.match(line)
+            if current and not wrapped:
                 flush()
             current = _join(current, line) if current else line
             current_level = level
@@ -200,6 +202,7 @@ MAX_HEADING_LEVEL = 3
 _SENTENCE_END = re.compile("[.,;:!?\u2026\u0e2f]$")  # ฯ (paiyannoi) too
 _BULLET_START = re.compile(r"^\s*[•·▪◦●○■□►▶➢✓✔\-–—*\uf0b7\uf0a7]")
 _CONTENTS_ENTRY = re.compile(r"(\.{3,}|…|\s)\s*[0-9\u0e50-\u0e59ivxlc]{1,4}\s*$", re.IGNORECASE)
+_LEADER = re.compile(r"\.{4,}|…{2,}|(\. ){3,}")  # dot leaders of a contents entry
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 
 
@@ -362,8 +365,8 @@ def _is_contents_page(lines: list[str]) -> bool:
     """A table of contents or list of figures: most lines end with a page number. Its title
     ("Table of contents", "สารบัญ") would otherwise head the whole document."""
     content = [line for line in lines if line.strip()]
-    ending_in_number = sum(1 for line in content if _CONTENTS_ENTRY.search(line))
-    return len(content) >= 5 and ending_in_number >= 0.5 * len(content)
+    entries = sum(1 for line in content if _CONTENTS_ENTRY.search(line) or _LEADER.search(line))
+    return len(content) >= 3 and entries >= max(2, 0.4 * len(content))
 
 
 def typical_full_width(pages: list[list[str]]) -> int:
