@@ -28,18 +28,19 @@ import argparse
 import json
 import logging
 import os
-import platform
 import sys
 import tempfile
 import time
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from benchmarks.xquad import code_fingerprint, machine_info, settings_record, write_json
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
@@ -205,42 +206,6 @@ def source_quality(questions: list[dict[str, Any]], ranked_sources: list[list[st
     return {"n": n, "source_hit@1": round(top1 / n, 3) if n else 0.0, "source_hit@k": round(topk / n, 3) if n else 0.0}
 
 
-def machine_info() -> dict[str, object]:
-    """What the numbers were measured on; timings mean little without it."""
-    cpu_model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu_model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    info: dict[str, object] = {
-        "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-        "cpu_model": cpu_model,
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "loadavg_start": [round(value, 2) for value in os.getloadavg()],
-    }
-    try:
-        import torch
-
-        info["torch"] = torch.__version__
-        info["torch_threads"] = torch.get_num_threads()
-        info["gpu"] = torch.cuda.is_available()
-    except ImportError:
-        info["gpu"] = False
-    return info
-
-
-def write_json(path: Path, payload: dict[str, object]) -> None:
-    """Write through a temporary file so a crashed run never leaves half a record."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def ratio(a: float, b: float) -> float:
     return round(a / b, 2) if b else float("nan")
 
@@ -279,6 +244,11 @@ def run(corpus: Path, questions_path: Path, repeat: int, work_dir: Path) -> dict
     rag = PolicyRAG.open(production_dir, settings)
     stages["PolicyRAG.open"] = time.perf_counter() - started
     k = settings.top_k
+    retrieval = {
+        "weights": asdict(rag.retriever.weights),
+        "dense_candidates": rag.retriever.dense_candidates,
+        "bm25_candidates": rag.retriever.bm25_candidates,
+    }
     questions = load_questions(questions_path)
     systems: dict[str, Callable[[str], list[str]]] = {
         "policyrag": lambda query: [hit.chunk.source for hit in rag.search(query, k=k)],
@@ -319,14 +289,8 @@ def run(corpus: Path, questions_path: Path, repeat: int, work_dir: Path) -> dict
             "repeat": repeat,
             "warmup_queries_excluded": WARMUP_QUERIES,
             "k": k,
-            "production_settings": {
-                "model": settings.model,
-                "second_model": settings.second_model,
-                "chunk_max_chars": settings.chunk_max_chars,
-                "chunk_overlap_chars": settings.chunk_overlap_chars,
-                "chunk_min_chars": settings.chunk_min_chars,
-                "embed_batch_size": settings.embed_batch_size,
-            },
+            "production_settings": settings_record(settings),
+            "production_retrieval": retrieval,
             "naive": {"window_chars": WINDOW_CHARS, "overlap_chars": WINDOW_OVERLAP, "encoder": settings.model},
         },
         "ingest": {
@@ -412,6 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("pypdf").setLevel(logging.ERROR)
 
     machine = machine_info()
+    code = code_fingerprint()
     started_at = datetime.now(UTC).astimezone()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="policyrag-bench-") as work_dir:
@@ -429,6 +394,7 @@ def main(argv: list[str] | None = None) -> int:
             "benchmark": "ingest-latency",
             "date": started_at.isoformat(timespec="seconds"),
             "machine": machine,
+            "code": code,
             **result,
             "total_seconds": round(total, 2),
         },

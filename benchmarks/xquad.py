@@ -13,7 +13,7 @@ Rows, all computed in one run so that they share data, machine and load:
 (b) ``newmm-BM25``: BM25 over the product's analyzer (pythainlp newmm + stemmed English).
 (c) ``e5 dense``: multilingual-e5 cosine only, read from the same index as (d) with weights
     dense=(1.0, 0.0), bm25=0, cross_script_bm25=0 (z-scoring within one pool keeps the cosine order).
-(d) ``policyrag``: the production ``HybridRetriever`` with the weights of ``Settings()``, over an
+(d) ``policyrag``: the retriever of ``PolicyRAG(index, encoders, Settings())`` (production weights), over an
     index built by ``IndexWriter`` with one chunk per context (``source`` = paragraph index).
 
 Every context set and question set is embedded once per encoder: the index build embeds the
@@ -36,7 +36,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 if TYPE_CHECKING:
+    from assistant.settings import Settings
     from index.analyzer import RegexAnalyzer, ThaiEnglishAnalyzer
     from index.embedder import Embedder, UseEmbedder
     from ingest.model import Lang
@@ -239,7 +240,7 @@ def hit_ranks(hits_per_query: list[list[Any]], gold: list[int]) -> list[int]:
 
 
 def run_benchmark(data_dir: Path, limit: int | None, work_dir: Path) -> tuple[Run, dict[str, Any]]:
-    from assistant.api import make_encoders
+    from assistant.api import PolicyRAG, make_encoders
     from assistant.retrieval import HybridRetriever, RetrievalWeights
     from assistant.settings import Settings
     from index.analyzer import RegexAnalyzer, ThaiEnglishAnalyzer
@@ -303,23 +304,25 @@ def run_benchmark(data_dir: Path, limit: int | None, work_dir: Path) -> tuple[Ru
             for encoder in encoders:
                 encoder.embed_queries(data.questions[lang])
 
-    production = RetrievalWeights(
-        dense=(settings.dense_weight, settings.second_model_weight)[: len(encoders)],
-        bm25=settings.bm25_weight,
-        cross_script_bm25=settings.cross_script_bm25_weight,
-        document=settings.document_weight,
-    )
-    dense_only = RetrievalWeights(dense=(1.0, 0.0)[: len(encoders)], bm25=0.0, cross_script_bm25=0.0, document=0.0)
-    for row, weights in (("policyrag", production), ("e5-dense", dense_only)):
-        ranks[row] = {}
-        for q_lang, c_lang in DIRECTIONS:
-            retriever = HybridRetriever(
-                indexes[c_lang],
+    # The production row takes its retriever from PolicyRAG itself, so it follows whatever weights
+    # and candidate counts the product composes from Settings (no copy of that logic here).
+    retrievers: dict[str, dict[str, HybridRetriever]] = {
+        "policyrag": {lang: PolicyRAG(indexes[lang], product_encoders, settings).retriever for lang in LANGS},
+        "e5-dense": {
+            lang: HybridRetriever(
+                indexes[lang],
                 product_encoders,
-                weights=weights,
+                weights=RetrievalWeights(dense=(1.0, 0.0)[: len(encoders)], bm25=0.0, cross_script_bm25=0.0),
                 dense_candidates=settings.dense_candidates,
                 bm25_candidates=settings.bm25_candidates,
             )
+            for lang in LANGS
+        },
+    }
+    for row, by_lang in retrievers.items():
+        ranks[row] = {}
+        for q_lang, c_lang in DIRECTIONS:
+            retriever = by_lang[c_lang]
             with run.stage(f"retrieve {row} ({len(data.questions[q_lang])} queries, {direction_name((q_lang, c_lang))})"):
                 hits = retriever.run_batch(data.questions[q_lang], k=MRR_DEPTH)
             ranks[row][direction_name((q_lang, c_lang))] = hit_ranks(hits, data.gold)
@@ -332,20 +335,15 @@ def run_benchmark(data_dir: Path, limit: int | None, work_dir: Path) -> tuple[Ru
         "paragraphs_per_language": len(data.contexts["th"]),
         "questions_per_language": len(data.gold),
         "limit": limit,
-        "settings": {
-            "model": settings.model,
-            "second_model": settings.second_model,
-            "query_prompt": settings.query_prompt,
-            "passage_prompt": settings.passage_prompt,
-            "embed_batch_size": settings.embed_batch_size,
-            "dense_weight": settings.dense_weight,
-            "second_model_weight": settings.second_model_weight,
-            "bm25_weight": settings.bm25_weight,
-            "cross_script_bm25_weight": settings.cross_script_bm25_weight,
-            "document_weight": settings.document_weight,
-            "dense_candidates": settings.dense_candidates,
-            "bm25_candidates": settings.bm25_candidates,
-            "passage_template_used": "{text}",
+        "settings": settings_record(settings),
+        "passage_template_used": "{text}",
+        "retrieval": {
+            row: {
+                "weights": asdict(by_lang["th"].weights),
+                "dense_candidates": by_lang["th"].dense_candidates,
+                "bm25_candidates": by_lang["th"].bm25_candidates,
+            }
+            for row, by_lang in retrievers.items()
         },
         "encoders": [
             {
@@ -363,6 +361,41 @@ def run_benchmark(data_dir: Path, limit: int | None, work_dir: Path) -> tuple[Ru
 
 # --------------------------------------------------------------------------------------------
 # Reporting
+
+
+def settings_record(settings: Settings) -> dict[str, Any]:
+    """Every Settings field as JSON; the product's defaults change often, the record must say which."""
+    return {item.name: _jsonable(getattr(settings, item.name)) for item in fields(settings)}
+
+
+def _jsonable(value: object) -> object:
+    return value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
+
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def code_fingerprint(root: Path = REPO_ROOT) -> dict[str, Any]:
+    """sha256 of the product's Python sources, and the git commit if there is one.
+
+    Why: other people edit the product while benchmarks run, and without commits a fingerprint is
+    the only way to tell later which code a recorded number belongs to.
+    """
+    import hashlib
+    import subprocess
+
+    digest = hashlib.sha256()
+    files = sorted(path for package in ("assistant", "index", "ingest", "corpus") for path in (root / package).rglob("*.py"))
+    for path in files:
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--verify", "-q", "HEAD"], check=False, capture_output=True, text=True
+        )
+        commit = result.stdout.strip() if result.returncode == 0 else None
+    except OSError:
+        commit = None
+    return {"sources_sha256": digest.hexdigest()[:16], "files": len(files), "git_commit": commit}
 
 
 def machine_info() -> dict[str, object]:
@@ -479,6 +512,7 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or RESULTS_DIR / ("xquad.json" if args.limit is None else f"xquad-limit{args.limit}.json")
 
     machine = machine_info()
+    code = code_fingerprint()
     started_at = datetime.now(UTC).astimezone()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="policyrag-xquad-") as work_dir:
@@ -510,6 +544,7 @@ def main(argv: list[str] | None = None) -> int:
             "gold = the question's paragraph; ranks with pessimistic ties",
             "date": started_at.isoformat(timespec="seconds"),
             "machine": machine,
+            "code": code,
             "config": config,
             "rows": run.rows,
             "row_labels": ROW_LABELS,

@@ -208,19 +208,11 @@ class Chunker:
         merged: list[_Span] = []
         for span in spans:
             previous = merged[-1] if merged else None
+            # A tiny chunk joins the previous one; a tiny previous one that could not go back
+            # goes forward into this one.
             if (
                 previous is not None
-                and span.length < self.min_chars
-                and not span.first.starts_heading
-                and previous.page == span.page
-                and span.end - previous.start <= limit
-            ):
-                previous.end = span.end
-                previous.pieces.extend(span.pieces)
-                continue
-            if (  # a tiny chunk that could not go back goes forward into the next one
-                previous is not None
-                and previous.length < self.min_chars
+                and (span.length < self.min_chars or previous.length < self.min_chars)
                 and not span.first.starts_heading
                 and previous.page == span.page
                 and span.end - previous.start <= limit

@@ -20,6 +20,7 @@ from ingest.readers.pdf_layout import (
     LineStyleCollector,
     find_running_lines,
     heading_levels,
+    is_contents_page,
     rebuild_blocks,
     typical_full_width,
 )
@@ -138,6 +139,8 @@ class PDFReader:
         headings = HeadingTracker()
         blocks: list[Block] = []
         for number, (lines, page_levels) in enumerate(zip(page_lines, levels), start=1):
+            if self.detect_headings and is_contents_page(lines):
+                headings = HeadingTracker()  # front matter ends at the table of contents
             for paragraph, level in rebuild_blocks(lines, drop=drop, full_width=full_width, heading_levels=page_levels):
                 text = normalize_text(paragraph, from_pdf=True)
                 if level is not None and text.strip():

@@ -170,8 +170,8 @@ def rebuild_blocks(
             continue
         level = levels.get(index)
         if level is not None:
-            # a heading wraps onto the next line only from a long line, and never into a numbered one
-            wrapped = current_level == level and visual_width(current) >= 0.5 * full_width and not _LIST_START.match(line)
+            # consecutive heading lines of one level are a heading that wrapped, unless numbered
+            wrapped = current_level == level and not _LIST_START.match(line)
             if current and not wrapped:
                 flush()
             current = _join(current, line) if current else line
@@ -199,10 +199,14 @@ BOLD_HEADING_MIN_RATIO = 0.97
 UNIFORM_STYLE_SHARE = 0.8
 MAX_HEADING_CHARS = 120
 MAX_HEADING_LEVEL = 3
+# This many heading lines in a row are diagram labels (a heading that wraps takes two lines).
+MAX_HEADING_RUN = 3
 _SENTENCE_END = re.compile("[.,;:!?\u2026\u0e2f]$")  # ฯ (paiyannoi) too
 _BULLET_START = re.compile(r"^\s*[•·▪◦●○■□►▶➢✓✔\-–—*\uf0b7\uf0a7]")
-_CONTENTS_ENTRY = re.compile(r"(\.{3,}|…|\s)\s*[0-9\u0e50-\u0e59ivxlc]{1,4}\s*$", re.IGNORECASE)
-_LEADER = re.compile(r"\.{4,}|…{2,}|(\. ){3,}")  # dot leaders of a contents entry
+# Figure and table captions look like headings but head nothing.
+_CAPTION = re.compile(r"^\s*(figure|table|box|chart|graph|annex table|รูปที่|รูป|ตารางที่|ตาราง|แผนภาพที่|แผนภาพ)\s*[A-Z]?\.?[0-9\u0e50-\u0e59]", re.IGNORECASE)
+_LEADER_ENTRY = re.compile(r"(\.{4,}|…{2,}|(\. ){3,})\s*[0-9\u0e50-\u0e59ivxlc]{1,4}\s*$", re.IGNORECASE)
+_PAGE_NUMBER_END = re.compile(r"\s[0-9\u0e50-\u0e59]{1,3}\s*$")
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 
 
@@ -306,7 +310,9 @@ def _heading_text_ok(line: str) -> bool:
     letters = sum(ch.isalpha() for ch in text)
     if not 2 <= len(text) <= MAX_HEADING_CHARS or letters < 2 or letters < 0.5 * len(text.replace(" ", "")):
         return False
-    return not _SENTENCE_END.search(text)
+    if _SENTENCE_END.search(text) or _SYMBOL_GLYPHS.match(text):
+        return False
+    return not text[0].islower()  # "management": the tail of a wrapped label, not a heading
 
 
 def heading_levels(
@@ -333,16 +339,17 @@ def heading_levels(
     for lines, line_styles in zip(pages, styles):
         found: dict[int, int] = {}
         result.append(found)
-        if body <= 0 or _is_contents_page(lines):
+        if body <= 0 or is_contents_page(lines):
             continue
-        previous, previous_style = "", None
+        previous: str = ""
+        previous_style: LineStyle | None = None
         for index, (line, style) in enumerate(zip(lines, line_styles)):
             after, after_style = previous, previous_style
             if line.strip():
                 previous, previous_style = line, style
             if style is None or not style.uniform or line_key(line) in drop:
                 continue
-            if not _heading_text_ok(line):
+            if not _heading_text_ok(line) or _CAPTION.match(line):
                 continue
             if style.size >= HEADING_SIZE_RATIO * body:
                 found[index] = 1 if style.size >= CHAPTER_SIZE_RATIO * body else 2
@@ -358,15 +365,40 @@ def heading_levels(
                 )
             ):
                 found[index] = MAX_HEADING_LEVEL
+        _drop_label_runs(found, lines)
     return result
 
 
-def _is_contents_page(lines: list[str]) -> bool:
-    """A table of contents or list of figures: most lines end with a page number. Its title
-    ("Table of contents", "สารบัญ") would otherwise head the whole document."""
+def _drop_label_runs(found: dict[int, int], lines: list[str]) -> None:
+    """Forget runs of MAX_HEADING_RUN or more heading lines with no body line between: the labels of
+    a diagram or a list set in large type, not sections (they would head what follows)."""
+    run: list[int] = []
+    for index, line in enumerate([*lines, "body"]):
+        if index in found:
+            run.append(index)
+        elif line.strip():
+            if len(run) >= MAX_HEADING_RUN:
+                for member in run:
+                    del found[member]
+            run = []
+
+
+def is_contents_page(lines: list[str]) -> bool:
+    """A table of contents or list of figures: lines with dot leaders ("Rationale ..... 6"), or
+    most lines are words ending with a page number ("1 Introduction 7").
+
+    Its title ("Table of contents", "สารบัญ") is no heading: it would head the whole document.
+    """
     content = [line for line in lines if line.strip()]
-    entries = sum(1 for line in content if _CONTENTS_ENTRY.search(line) or _LEADER.search(line))
-    return len(content) >= 3 and entries >= max(2, 0.4 * len(content))
+    with_leaders = sum(1 for line in content if _LEADER_ENTRY.search(line))
+    if with_leaders >= max(2, 0.25 * len(content)):
+        return True
+    entries = 0
+    for line in content:  # "1 Introduction 7": words, then a page number (not a table row of figures)
+        ending = _PAGE_NUMBER_END.search(line)
+        chars = "".join(line.split())
+        entries += bool(ending) and sum(ch.isalpha() for ch in chars) >= 0.6 * len(chars)
+    return len(content) >= 5 and entries >= 0.5 * len(content)
 
 
 def typical_full_width(pages: list[list[str]]) -> int:

@@ -1,8 +1,19 @@
 from __future__ import annotations
 
-from ingest.readers.pdf_layout import find_running_lines, line_key, rebuild_paragraphs, visual_width
+from ingest.readers.pdf_layout import (
+    LineStyle,
+    LineStyleCollector,
+    find_running_lines,
+    heading_levels,
+    is_contents_page,
+    line_key,
+    rebuild_blocks,
+    rebuild_paragraphs,
+    visual_width,
+)
 
 FULL = "x" * 60  # a full-width line for the page
+BODY = LineStyle(10.0, False, True)
 
 
 class TestRebuildParagraphs:
@@ -73,3 +84,78 @@ class TestRunningLines:
 def test_visual_width_ignores_thai_marks() -> None:
     assert visual_width("ที่นี่") == 2  # ท and น; the vowel and tone marks sit above them
     assert visual_width("abc  ") == 3
+
+
+class TestHeadings:
+    BODY_LINE = "Body text of the section that runs over the whole line of the page "
+
+    def _page(self, *entries: tuple[str, LineStyle | None]) -> tuple[list[str], list[LineStyle | None]]:
+        return [line for line, _ in entries], [style for _, style in entries]
+
+    def _levels(self, *entries: tuple[str, LineStyle | None]) -> dict[int, int]:
+        lines, styles = self._page(*entries)
+        body = [(self.BODY_LINE, BODY)] * 8  # a second page of body text sets the body size
+        body_lines, body_styles = self._page(*body)
+        return heading_levels([lines, body_lines], [styles, body_styles])[0]
+
+    def test_sizes_map_to_levels(self) -> None:
+        levels = self._levels(
+            ("1 Introduction", LineStyle(28.0, True, True)),
+            (self.BODY_LINE, BODY),
+            ("The OECD Digital Government Index", LineStyle(12.0, True, True)),
+            (self.BODY_LINE, BODY),
+            ("Overall DGI results", LineStyle(10.0, True, True)),
+            (self.BODY_LINE, BODY),
+            ("Short last body line", BODY),
+        )
+        assert levels == {0: 1, 2: 2, 4: 3}
+
+    def test_what_is_not_a_heading(self) -> None:
+        levels = self._levels(
+            ("A large sentence.", LineStyle(14.0, False, True)),
+            ("2024", LineStyle(14.0, False, True)),
+            ("Figure 2. Composite results", LineStyle(12.0, True, True)),
+            ("Table A.1. Country scores", LineStyle(12.0, True, True)),
+            ("management", LineStyle(12.0, True, True)),
+            ("Mixed styles", LineStyle(14.0, False, False)),
+            ("• A bold bullet", LineStyle(10.0, True, True)),
+            ("Small bold table header", LineStyle(8.0, True, True)),
+            (self.BODY_LINE, BODY),
+        )
+        assert levels == {}
+
+    def test_runs_of_labels_are_not_headings(self) -> None:
+        labels = [(f"Label {n}", LineStyle(14.0, False, True)) for n in range(3)]
+        assert self._levels(*labels, (self.BODY_LINE, BODY)) == {}
+        assert self._levels(*labels[:2], (self.BODY_LINE, BODY)) == {0: 2, 1: 2}
+
+    def test_contents_page_has_no_headings(self) -> None:
+        page = [("Table of contents", LineStyle(20.0, True, True))]
+        page += [(f"{n}. Chapter {n} " + "." * 20 + f" {n * 3}", BODY) for n in range(1, 6)]
+        assert is_contents_page([line for line, _ in page])
+        assert self._levels(*page) == {}
+        assert not is_contents_page([self.BODY_LINE] * 6)
+
+    def test_rebuild_blocks_keeps_headings_apart(self) -> None:
+        lines = ["Key findings", "across countries", "Governments are ", "moving.", "2.1 Rationale", "Text"]
+        assert rebuild_blocks(lines, heading_levels={0: 1, 1: 1, 4: 2}) == [
+            ("Key findings across countries", 1),
+            ("Governments are moving.", None),
+            ("2.1 Rationale", 2),
+            ("Text", None),
+        ]
+
+    def test_numbered_heading_lines_are_not_joined(self) -> None:
+        assert rebuild_blocks(["2. METHODOLOGY", "2.1 Rationale"], heading_levels={0: 3, 1: 3}) == [
+            ("2. METHODOLOGY", 3),
+            ("2.1 Rationale", 3),
+        ]
+
+    def test_line_style_collector_follows_lines(self) -> None:
+        collector = LineStyleCollector()
+        identity = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+        collector("Title\n", identity, identity, {"/BaseFont": "/ABCDEE+Arial-BoldMT"}, 18.0)
+        collector("body ", identity, [2.0, 0, 0, 2.0, 0, 0], {"/BaseFont": "/ArialMT"}, 5.0)
+        collector("text", identity, identity, {"/BaseFont": "/ArialMT"}, 10.0)
+        assert collector.styles("Title\nbody text") == [LineStyle(18.0, True, True), LineStyle(10.0, False, True)]
+        assert collector.styles("something else") == [None]
