@@ -18,12 +18,13 @@ def _set_size(path: Path, sizes: dict[str, int]) -> Path:
     """Rewrite a ``write_pdf`` file so that the lines in ``sizes`` are set in that font size."""
     writer = pypdf.PdfWriter(clone_from=path)
     for page in writer.pages:
-        data = page.get_contents().get_data().decode("latin-1")
+        contents = page.get_contents()
+        assert contents is not None
+        data = contents.get_data().decode("latin-1")
         for line, size in sizes.items():
             data = data.replace(f"({line}) Tj", f"/F1 {size} Tf ({line}) Tj /F1 11 Tf")
-        stream = pypdf.generic.DecodedStreamObject()
-        stream.set_data(data.encode("latin-1"))
-        page.replace_contents(stream)
+        contents.set_data(data.encode("latin-1"))
+        page.replace_contents(contents)
     with path.open("wb") as handle:
         writer.write(handle)
     return path
