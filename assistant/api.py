@@ -68,7 +68,9 @@ def build_index(paths: list[Path], settings: Settings | None = None, index_dir: 
     settings = settings or Settings.load()
     index_dir = index_dir or settings.index_dir
     started = time.perf_counter()
-    loaded = DocumentLoader(max_file_bytes=settings.max_file_bytes, show_progress=settings.show_progress).run(
+    loaded = DocumentLoader(
+        max_file_bytes=settings.max_file_bytes, show_progress=settings.show_progress, pdf_headings=settings.pdf_headings
+    ).run(
         [Path(path) for path in paths]
     )
     documents = loaded.documents

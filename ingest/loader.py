@@ -73,17 +73,18 @@ class DocumentLoader:
         'oecd/oecd-digital-government-index-2019-methodology.pdf'
     """
 
-    def __init__(self, max_file_bytes: int = 200_000_000, show_progress: bool = True) -> None:
+    def __init__(self, max_file_bytes: int = 200_000_000, show_progress: bool = True, pdf_headings: bool = False) -> None:
         if not isinstance(max_file_bytes, int) or isinstance(max_file_bytes, bool) or max_file_bytes <= 0:
             raise ValueError(f"max_file_bytes must be a positive integer, got {max_file_bytes!r}")
         if not isinstance(show_progress, bool):
             raise ValueError(f"show_progress must be True or False, got {show_progress!r}")
         self.max_file_bytes = max_file_bytes
         self.show_progress = show_progress
+        self.pdf_headings = bool(pdf_headings)
 
     def to_dict(self) -> dict[str, object]:
         """The settings, to rebuild the same loader with :meth:`from_dict`."""
-        return {"max_file_bytes": self.max_file_bytes, "show_progress": self.show_progress}
+        return {"max_file_bytes": self.max_file_bytes, "show_progress": self.show_progress, "pdf_headings": self.pdf_headings}
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> DocumentLoader:
@@ -166,7 +167,7 @@ class DocumentLoader:
                 )
             )
             return None
-        reader = reader_for(path)
+        reader = reader_for(path, pdf_headings=self.pdf_headings)
         assert reader is not None  # _collect kept supported suffixes only
         try:
             document = reader.run(path, source)

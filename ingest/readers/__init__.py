@@ -29,10 +29,17 @@ _READERS: dict[str, type[Reader]] = {
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(_READERS)
 
 
-def reader_for(path: Path) -> Reader | None:
-    """A new reader for the file's suffix (case-insensitive), or None when the format is unsupported."""
+def reader_for(path: Path, *, pdf_headings: bool = False) -> Reader | None:
+    """A new reader for the file's suffix (case-insensitive), or None when the format is unsupported.
+
+    ``pdf_headings`` turns on PDF section-heading detection (see ``PDFReader``).
+    """
     reader_class = _READERS.get(path.suffix.lower())
-    return reader_class() if reader_class else None
+    if reader_class is None:
+        return None
+    if reader_class is PDFReader:
+        return PDFReader(detect_headings=pdf_headings)
+    return reader_class()
 
 
 __all__ = [

@@ -33,7 +33,7 @@ def loader() -> DocumentLoader:
 
 class TestInit:
     def test_defaults(self) -> None:
-        assert DocumentLoader().to_dict() == {"max_file_bytes": 200_000_000, "show_progress": True}
+        assert DocumentLoader().to_dict() == {"max_file_bytes": 200_000_000, "show_progress": True, "pdf_headings": False}
 
     @pytest.mark.parametrize("kwargs", [{"max_file_bytes": 0}, {"max_file_bytes": -5}, {"show_progress": "no"}])
     def test_invalid(self, kwargs: dict[str, object]) -> None:
@@ -134,3 +134,11 @@ class TestRun:
         captured = capsys.readouterr()
         assert "Reading" in captured.err
         assert captured.out == ""
+
+
+def test_pdf_heading_detection_is_passed_to_the_pdf_reader() -> None:
+    from ingest.readers import reader_for
+
+    assert reader_for(Path("report.pdf")).detect_headings is False  # type: ignore[union-attr]
+    assert reader_for(Path("report.pdf"), pdf_headings=True).detect_headings is True  # type: ignore[union-attr]
+    assert DocumentLoader(pdf_headings=True).to_dict()["pdf_headings"] is True
