@@ -45,6 +45,7 @@ class DenseIndex:
 
     def search(self, pool: str, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Top-``k`` (scores, rows) per query within one pool; rows are -1 past the pool's size."""
+        _single_threaded_faiss()
         queries = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
         size = self.pool_size(pool)
         if size == 0 or k <= 0:
@@ -69,3 +70,21 @@ class DenseIndex:
             pool = path.stem.removeprefix("dense-")
             dense._pools[pool] = faiss.read_index(str(path))
         return dense
+
+
+_FAISS_THREADS_SET = False
+
+
+def _single_threaded_faiss() -> None:
+    """Search with one OpenMP thread.
+
+    Pools here are small exact indexes searched one query at a time: FAISS's OpenMP threads cost
+    more than they save, and on a busy 2-core machine a search went from ~0.4 ms to several ms
+    with them (measured while the benchmarks shared the cores).
+    """
+    global _FAISS_THREADS_SET
+    if not _FAISS_THREADS_SET:
+        import faiss
+
+        faiss.omp_set_num_threads(1)
+        _FAISS_THREADS_SET = True
