@@ -18,7 +18,7 @@ Query latency: every dev-qa question, one query at a time, alternating which sys
 so both see the same load; the first 3 queries are a warm-up (model loading, caches) and are
 excluded. ``--repeat`` runs more passes over the questions.
 
-Run:  python -m benchmarks.ingest_latency                       (full corpus, ~10 minutes)
+Run:  python -m benchmarks.ingest_latency                       (full corpus: 5-15 minutes, two ingests)
       python -m benchmarks.ingest_latency --corpus /tmp/small --out /tmp/small.json
 """
 

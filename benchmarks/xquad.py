@@ -20,7 +20,7 @@ Every context set and question set is embedded once per encoder: the index build
 contexts, the questions are embedded up front into a per-encoder cache, and the retrieval rows only
 read that cache, so the retrieval stage times fusion and search rather than the models.
 
-Run:  python -m benchmarks.xquad            (full run, a few minutes on 2 CPU cores)
+Run:  python -m benchmarks.xquad            (full run: 2.5-9 minutes on 2 shared CPU cores)
       python -m benchmarks.xquad --limit 20 (smoke run on the first 20 paragraphs)
 """
 
