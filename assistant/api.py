@@ -68,11 +68,10 @@ def build_index(paths: list[Path], settings: Settings | None = None, index_dir: 
     settings = settings or Settings.load()
     index_dir = index_dir or settings.index_dir
     started = time.perf_counter()
-    loaded = DocumentLoader(
+    loader = DocumentLoader(
         max_file_bytes=settings.max_file_bytes, show_progress=settings.show_progress, pdf_headings=settings.pdf_headings
-    ).run(
-        [Path(path) for path in paths]
     )
+    loaded = loader.run([Path(path) for path in paths])
     documents = loaded.documents
     skipped = list(loaded.skipped)
     for root in {Path(path) for path in paths if Path(path).is_dir()}:
@@ -104,6 +103,7 @@ def build_index(paths: list[Path], settings: Settings | None = None, index_dir: 
             "max_chars": settings.chunk_max_chars,
             "overlap_chars": settings.chunk_overlap_chars,
             "min_chars": settings.chunk_min_chars,
+            "pdf_headings": int(settings.pdf_headings),
         },
         show_progress=settings.show_progress,
     )
