@@ -125,7 +125,7 @@ class HybridRetriever:
         A passage outside one encoder's candidate list gets that list's lowest z-score: it
         ranked below all of them, so that is an upper bound that keeps the sum comparable.
         """
-        per_encoder: list[tuple[float, dict[int, float], float]] = []
+        per_pool: list[tuple[float, str, dict[int, float], float]] = []
         for weight, dense, vector in zip(self.weights.dense, self.index.dense, query_vectors):
             if not weight:
                 continue
@@ -134,16 +134,17 @@ class HybridRetriever:
                 valid = scores[0][rows[0] >= 0]
                 z = _standardise(valid) if self.standardise_pools else valid
                 if len(z):
-                    per_encoder.append((weight, dict(zip(rows[0][rows[0] >= 0].tolist(), z.tolist())), float(z.min())))
-        candidates = set().union(*(found for _, found, _ in per_encoder)) if per_encoder else set()
+                    found = dict(zip(rows[0][rows[0] >= 0].tolist(), z.tolist()))
+                    per_pool.append((weight, pool, found, float(z.min())))
+        candidates = set().union(*(found for _, _, found, _ in per_pool)) if per_pool else set()
         langs = self.index.row_langs
         combined: dict[int, float] = {}
         for row in candidates:
             total = 0.0
-            for weight, found, floor in per_encoder:
+            for weight, pool, found, floor in per_pool:
                 if row in found:
                     total += weight * found[row]
-                elif _same_pool(found, row, langs):
+                elif langs[row] == pool:  # pools are keyed by chunk language
                     total += weight * floor
             combined[row] = total
         return combined
@@ -183,9 +184,3 @@ def _standardise(scores: np.ndarray) -> np.ndarray:
         return np.zeros_like(scores)
     spread = float(scores.std())
     return (scores - float(scores.mean())) / spread if spread > 1e-6 else np.zeros_like(scores)
-
-
-def _same_pool(found: dict[int, float], row: int, langs: np.ndarray) -> bool:
-    """Whether ``found`` (one pool's candidates) comes from the language pool of ``row``."""
-    any_row = next(iter(found))
-    return bool(langs[any_row] == langs[row])
