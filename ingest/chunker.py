@@ -53,8 +53,8 @@ class Chunker:
 
     Consecutive blocks of one page are packed into a chunk up to ``max_chars``; a heading starts a
     new chunk once the current one has ``min_chars``. The next chunk on the same page starts with
-    the last sentence(s) of the previous one, up to ``overlap_chars``, unless it starts with a
-    heading. A chunk shorter than ``min_chars`` that does not start with a heading is merged into
+    the last sentence(s) of the previous one, up to ``overlap_chars`` (or the last sentence alone
+    when it is longer, up to half of ``max_chars``), unless it starts with a heading. A chunk shorter than ``min_chars`` that does not start with a heading is merged into
     its neighbour on the same page when the result stays within 1.3 x ``max_chars``.
 
     Each chunk's ``heading_path`` is that of its first (non-overlap) block; when that block is a
@@ -63,7 +63,8 @@ class Chunker:
     Args:
         max_chars: longest chunk in characters; up to 30 % more when a tiny remainder is merged
             or a heading is kept with its first paragraph.
-        overlap_chars: most characters repeated from the end of the previous chunk; 0 disables.
+        overlap_chars: characters repeated from the end of the previous chunk, as whole sentences
+            (a single longer last sentence up to max_chars // 2 is repeated whole); 0 disables.
         min_chars: a chunk shorter than this is "tiny": a heading does not close it, and it is
             merged into a neighbour when possible.
 
@@ -184,8 +185,9 @@ class Chunker:
     def _overlap_start(self, previous: _Span, text: str) -> int | None:
         """Where the next chunk starts inside ``previous``: its last sentence(s) within overlap_chars.
 
-        Falls back to the first word boundary inside the last overlap_chars characters when the
-        last sentence alone is longer; None when there is no boundary (or overlap is off).
+        When the last sentence alone is longer, the next chunk repeats that whole sentence if it is
+        at most half of max_chars; only a longer one falls back to the first word boundary inside
+        the last overlap_chars characters. None when there is no boundary (or overlap is off).
         """
         if not self.overlap_chars:
             return None
@@ -194,9 +196,15 @@ class Chunker:
         starts = [piece.start for piece in previous.pieces]
         if last.end - last.start > self.overlap_chars:  # look for sentence ends inside the last piece
             starts += [start for start, _ in sentence_spans(text, last.start, last.end)]
-        candidates = [start for start in starts if previous.start < start and start >= earliest]
+        inside = [start for start in starts if previous.start < start]
+        candidates = [start for start in inside if start >= earliest]
         if candidates:
             return min(candidates)
+        # The last sentence alone is longer than overlap_chars: repeat it whole when it is not too
+        # long, rather than start the next chunk mid-sentence. A chunk that opens with half a
+        # sentence embeds half a thought and reads badly when cited.
+        if inside and previous.end - max(inside) <= self.max_chars // 2:
+            return max(inside)
         match = _WHITESPACE.search(text, max(earliest, previous.start), previous.end)
         if match and previous.start < match.end() < previous.end:
             return match.end()

@@ -119,6 +119,19 @@ class TestRun:
             assert chunk.text.startswith("Digital government")  # starts at a sentence
             assert chunk.page == 4
 
+    def test_long_last_sentence_is_repeated_whole_not_cut(self) -> None:
+        # Sentences of ~150 chars with a 60-char overlap: the overlap cannot hold a whole
+        # sentence, so the next chunk repeats the last sentence whole instead of starting mid-way.
+        sentence = "The central agency coordinates digital investments across ministries and reports the results of each project to the cabinet every year. "
+        document = doc([Block(text=(sentence * 12).strip(), page=2)])
+        chunker = Chunker(max_chars=400, overlap_chars=60, min_chars=100)
+        chunks = chunker.run(document)
+        check_invariants(document, chunks, chunker)
+        assert len(chunks) >= 4
+        for previous, chunk in pairwise(chunks):
+            assert chunk.text.startswith("The central agency")
+            assert previous.text.endswith(chunk.text[: chunk.text.index("year.") + 5])  # a whole sentence repeated
+
     def test_overlap_disabled(self) -> None:
         chunks = Chunker(max_chars=400, overlap_chars=0, min_chars=0).run(doc([paragraph(30)]))
         for previous, chunk in pairwise(chunks):
