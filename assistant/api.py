@@ -106,6 +106,8 @@ def build_index(paths: list[Path], settings: Settings | None = None, index_dir: 
             "pdf_headings": int(settings.pdf_headings),
         },
         show_progress=settings.show_progress,
+        # Sources are relative to each folder given, or to a single file's own folder (the loader's rule).
+        roots=[Path(path) if Path(path).is_dir() else Path(path).parent for path in paths],
     )
     stats: BuildStats = writer.run(documents, chunks, index_dir)
     by_lang: dict[str, int] = {}
