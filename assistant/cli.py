@@ -1,4 +1,4 @@
-"""The ``policyrag`` command: ingest, search, eval.
+"""The ``policyrag`` command: ingest, search, eval, serve.
 
 Errors a user can fix (a missing path, an index built with another model) are printed as one
 line naming the file and the fix, with exit code 2; never a stack trace.
@@ -128,6 +128,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    settings = _settings(args).with_overrides(serve_host=args.host, serve_port=args.port, serve_concurrency=args.concurrency)
+    try:
+        from assistant.web.app import serve
+    except ImportError as error:
+        raise ValueError(
+            f"the web app needs the 'web' extra ({error.name} is missing): .venv/bin/pip install -e '.[web]'"
+        ) from None
+    serve(settings)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policyrag", description="Bilingual Thai/English search over policy documents")
     parser.add_argument("--config", type=Path, help="settings TOML file (default: ./policyrag.toml if present)")
@@ -154,6 +166,13 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.add_argument("-k", type=int, default=10)
     evaluation.add_argument("--json", action="store_true")
     evaluation.set_defaults(func=cmd_eval)
+
+    serve = sub.add_parser("serve", help="start the web app and HTTP API (loads the index once)")
+    serve.add_argument("--index", type=Path, help="index folder (default from settings)")
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: the network)")
+    serve.add_argument("--port", type=int, help="port (default 7860)")
+    serve.add_argument("--concurrency", type=int, help="requests handled at once (default 8)")
+    serve.set_defaults(func=cmd_serve)
     return parser
 
 

@@ -27,6 +27,13 @@ class Settings:
     index_dir: Path = Path(".policyrag/index")
     corpus_dir: Path = Path("corpus")
 
+    # Web app and HTTP API (`policyrag serve`)
+    serve_host: str = "127.0.0.1"
+    serve_port: int = 7860
+    # Requests answered at once. Retrieval itself runs one query at a time (2-core machines: the
+    # model is the slow part); the rest queue in Gradio and wait milliseconds, not seconds.
+    serve_concurrency: int = 8
+
     # Embedding model (any sentence-transformers name or folder works here)
     model: str = BUNDLED_MODEL_NAME
     query_prompt: str = "query: "
@@ -62,6 +69,10 @@ class Settings:
 
     def __post_init__(self) -> None:
         problems = []
+        if not 0 < self.serve_port < 65536:
+            problems.append(f"serve_port must be 1-65535 (got {self.serve_port})")
+        if self.serve_concurrency <= 0:
+            problems.append(f"serve_concurrency must be positive (got {self.serve_concurrency})")
         if self.top_k <= 0:
             problems.append(f"top_k must be positive (got {self.top_k})")
         if self.chunk_max_chars < 100:
