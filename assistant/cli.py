@@ -1,4 +1,4 @@
-"""The ``policyrag`` command: ingest, search, eval, serve.
+"""The ``policyrag`` command: ingest, search, ask, eval, serve.
 
 Errors a user can fix (a missing path, an index built with another model) are printed as one
 line naming the file and the fix, with exit code 2; never a stack trace.
@@ -99,6 +99,49 @@ def _interactive(rag, k: int) -> int:  # type: ignore[no-untyped-def]
         _print_hits(query, rag.search(query, k=k))
 
 
+def cmd_ask(args: argparse.Namespace) -> int:
+    """Answer one question with citations; an LLM's text streams to stderr while it is written."""
+    from assistant.answer_model import Answer
+    from assistant.api import PolicyRAG
+
+    settings = _settings(args)
+    if args.answerer:
+        settings = settings.with_overrides(answerer=args.answerer)
+    rag = PolicyRAG.open(settings=settings)
+    show_stream = settings.answerer == "llm" and not args.json and sys.stderr.isatty()
+    answer = None
+    for item in rag.ask_stream(args.question, k=args.k):
+        if isinstance(item, Answer):
+            answer = item
+        elif show_stream:
+            print(item, end="", file=sys.stderr, flush=True)
+    if show_stream:
+        print("\n", file=sys.stderr)
+    assert answer is not None
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+    else:
+        _print_answer(answer)
+    return 0
+
+
+def _print_answer(answer) -> None:  # type: ignore[no-untyped-def]
+    """The answer, its notes, then the numbered sources with the quoted supporting sentences."""
+    print(answer.text)
+    for note in answer.notes:
+        print(f"! {note}")
+    shown = answer.cited_passages if answer.found else answer.passages
+    if shown:
+        print()
+    for passage in shown:
+        chunk = passage.hit.chunk
+        page = f" p.{chunk.page}" if chunk.page else ""
+        print(f"[{passage.number}] {chunk.title} ({chunk.source}{page}, {chunk.lang})")
+        quotes = passage.supporting or (" ".join(chunk.text.split())[:200],)
+        for quote in quotes:
+            print(f"    > {' '.join(quote.split())}")
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from assistant.api import PolicyRAG
     from assistant.evaluation import evaluate, load_qa
@@ -159,6 +202,14 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("-k", type=int, default=10, help="number of passages (default 10)")
     search.add_argument("--json", action="store_true", help="JSON Lines output")
     search.set_defaults(func=cmd_search)
+
+    ask = sub.add_parser("ask", help="answer a question with cited passages")
+    ask.add_argument("question", help="the question, in Thai or English")
+    ask.add_argument("--index", type=Path)
+    ask.add_argument("-k", type=int, default=None, help="passages retrieved and shown (default: top_k setting)")
+    ask.add_argument("--answerer", choices=["extractive", "llm"], help="who writes the answer (default: answerer setting)")
+    ask.add_argument("--json", action="store_true", help="print the answer as one JSON object")
+    ask.set_defaults(func=cmd_ask)
 
     evaluation = sub.add_parser("eval", help="score retrieval on a QA file with evidence strings")
     evaluation.add_argument("qa_file")
