@@ -172,7 +172,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    settings = _settings(args).with_overrides(serve_host=args.host, serve_port=args.port, serve_concurrency=args.concurrency)
+    settings = _settings(args).with_overrides(
+        serve_host=args.host, serve_port=args.port, serve_concurrency=args.concurrency, answerer=args.answerer
+    )
     try:
         from assistant.web.app import serve
     except ImportError as error:
@@ -223,6 +225,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: the network)")
     serve.add_argument("--port", type=int, help="port (default 7860)")
     serve.add_argument("--concurrency", type=int, help="requests handled at once (default 8)")
+    serve.add_argument(
+        "--answerer", choices=["extractive", "llm"], help="default answerer (llm: users can also pick extractive)"
+    )
     serve.set_defaults(func=cmd_serve)
     return parser
 

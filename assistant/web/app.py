@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no telemetry calls from offline machines
 
@@ -74,3 +78,35 @@ def _check_port_free(host: str, port: int) -> None:
             raise ValueError(
                 f"cannot listen on {host}:{port} ({error.strerror}): pick another port with --port or POLICYRAG_SERVE_PORT"
             ) from None
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def running_app(service: AssistantService, settings: Settings | None = None) -> Iterator[str]:
+    """Serve ``service`` on a free local port in a background thread; yields the base URL.
+
+    For tests and benchmarks that drive the app from the same process as its index.
+    """
+    import uvicorn
+
+    port = free_port()
+    settings = (settings or service.rag.settings).with_overrides(serve_host="127.0.0.1", serve_port=port)
+    config = uvicorn.Config(create_app(service, settings), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="policyrag-web", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError(f"the web app did not start on port {port} within 30 s")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

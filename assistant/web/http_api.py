@@ -32,6 +32,7 @@ class SearchRequest(FilterFields):
 
 class AskRequest(FilterFields):
     question: str = Field(min_length=1, description="the question, Thai or English")
+    answerer: str | None = Field(default=None, description="'extractive' or 'llm' (see /api/health); default: the server's")
 
 
 def hit_json(hit: Hit, service: AssistantService) -> dict[str, object]:
@@ -68,7 +69,7 @@ def build_router(service: AssistantService) -> APIRouter:
     @router.post("/api/ask")
     def ask(request: AskRequest) -> dict[str, object]:
         try:
-            answer = service.ask(request.question, k=request.k, filters=request.filters())
+            answer = service.ask(request.question, k=request.k, filters=request.filters(), answerer=request.answerer)
         except ValueError as error:
             raise bad_request(error) from None
         data = answer.to_dict()

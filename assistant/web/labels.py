@@ -35,6 +35,8 @@ LABELS: dict[str, dict[UiLang, str]] = {
     "writing": {"th": "กำลังเขียนคำตอบ…", "en": "Writing the answer…"},
     "notes": {"th": "หมายเหตุ", "en": "Notes"},
     "no_sources": {"th": "ยังไม่มีแหล่งอ้างอิง", "en": "No sources yet"},
+    "answerer_extractive": {"th": "ยกข้อความจากเอกสาร (เร็ว ออฟไลน์)", "en": "Quote the documents (fast, offline)"},
+    "answerer_llm": {"th": "ให้ LLM เรียบเรียงคำตอบ", "en": "LLM-written answer"},
     "lang_th": {"th": "ไทย", "en": "Thai"},
     "lang_en": {"th": "อังกฤษ", "en": "English"},
 }
@@ -50,3 +52,8 @@ def lang_name(lang: str, ui_lang: str) -> str:
     """A passage language code as a word in the UI language ("th" -> "ไทย" / "Thai")."""
     key = f"lang_{lang}"
     return label(key, ui_lang) if key in LABELS else lang
+
+
+def answerer_name(name: str, ui_lang: str) -> str:
+    key = f"answerer_{name}"
+    return label(key, ui_lang) if key in LABELS else name

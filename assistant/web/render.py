@@ -145,7 +145,8 @@ def sources_html(answer: Answer, ui_lang: str, url_for: UrlFor) -> str:
 CSS = """
 .pr-answer-text { font-size: 1.05rem; line-height: 1.7; white-space: pre-wrap; }
 .pr-answer[data-state="not-found"] .pr-answer-text { color: #8a4b00; }
-.pr-cites a { text-decoration: none; font-weight: 600; }
+.pr-cites a.pr-cite { font-size: inherit !important; line-height: inherit !important; padding: 0 !important;
+  margin: 0 !important; text-decoration: none; font-weight: 600; color: #0b6bcb; }
 .pr-notes { margin-top: .6rem; font-size: .9rem; color: #555; }
 .pr-source { border: 1px solid #d0d7de; border-radius: 8px; padding: .6rem .8rem; margin: .5rem 0; }
 .pr-source.pr-cited { border-left: 4px solid #0b6bcb; }

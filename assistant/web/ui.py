@@ -10,14 +10,14 @@ import hashlib
 import re
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
 from assistant.answer_model import Answer
-from assistant.web.labels import label, lang_name
+from assistant.web.labels import answerer_name, label, lang_name
 from assistant.web.render import answer_html, message_html, sources_html, streaming_html
 from assistant.web.service import MAX_K, AssistantService, Filters
 
@@ -88,6 +88,13 @@ def build_ui(service: AssistantService, exports: MarkdownExports | None = None) 
                     choices=[str(year) for year in catalogue.years()], label=label("years", ui), elem_id="pr-years"
                 )
                 k = gr.Slider(1, MAX_K, value=service.default_k, step=1, label=label("k", ui), elem_id="pr-k")
+            answerer = gr.Radio(
+                choices=[(answerer_name(name, ui), name) for name in service.answerers],
+                value=service.default_answerer,
+                label=label("answerer", ui),
+                visible=len(service.answerers) > 1,
+                elem_id="pr-answerer",
+            )
         answer_title = gr.Markdown(f"### {label('answer', ui)}")
         answer_box = gr.HTML("", elem_id="pr-answer")
         download = gr.DownloadButton(label("download", ui), visible=False, elem_id="pr-download", size="sm")
@@ -95,15 +102,26 @@ def build_ui(service: AssistantService, exports: MarkdownExports | None = None) 
         sources_box = gr.HTML("", elem_id="pr-sources")
 
         def respond(
-            question_text: str, chosen_documents: list[str], chosen_langs: list[str], chosen_years: list[str], top_k: float, lang: str
+            question_text: str,
+            chosen_documents: list[str],
+            chosen_langs: list[str],
+            chosen_years: list[str],
+            top_k: float,
+            chosen_answerer: str,
+            lang: str,
         ) -> Iterator[tuple[Any, ...]]:
+            """One render for the extractive answer; the LLM's text as it streams, then the checked answer."""
             if not (question_text or "").strip():
                 yield message_html(label("empty", lang), "error"), "", gr.DownloadButton(visible=False), None
                 return
             try:
                 filters = Filters.of(chosen_documents, chosen_langs, chosen_years)
+                if chosen_answerer != "llm":
+                    items: Iterable[str | Answer] = [service.ask(question_text, int(top_k), filters, chosen_answerer)]
+                else:
+                    items = service.ask_stream(question_text, int(top_k), filters, chosen_answerer)
                 partial = ""
-                for item in service.ask_stream(question_text, k=int(top_k), filters=filters):
+                for item in items:
                     if isinstance(item, Answer):
                         path = exports.write(item)
                         yield (
@@ -114,11 +132,11 @@ def build_ui(service: AssistantService, exports: MarkdownExports | None = None) 
                         )
                         return
                     partial += item
-                    yield streaming_html(partial, lang), gr.skip(), gr.skip(), gr.skip()
+                    yield streaming_html(partial, lang), "", gr.DownloadButton(visible=False), None
             except ValueError as error:
                 yield message_html(str(error), "error"), "", gr.DownloadButton(visible=False), None
 
-        inputs = [question, documents, langs, years, k, ui_lang]
+        inputs = [question, documents, langs, years, k, answerer, ui_lang]
         outputs = [answer_box, sources_box, download, last_answer]
         ask.click(respond, inputs, outputs, api_name="ask_ui")
         question.submit(respond, inputs, outputs, api_name=False)
@@ -134,6 +152,7 @@ def build_ui(service: AssistantService, exports: MarkdownExports | None = None) 
                 gr.CheckboxGroup(label=label("langs", lang), choices=lang_choices(lang)),
                 gr.CheckboxGroup(label=label("years", lang)),
                 gr.Slider(label=label("k", lang)),
+                gr.Radio(label=label("answerer", lang), choices=[(answerer_name(name, lang), name) for name in service.answerers]),
                 f"### {label('answer', lang)}",
                 gr.DownloadButton(label=label("download", lang)),
                 f"### {label('sources', lang)}",
@@ -144,7 +163,7 @@ def build_ui(service: AssistantService, exports: MarkdownExports | None = None) 
         ui_lang.change(
             relabel,
             [ui_lang, last_answer],
-            [header, ui_lang, question, ask, filters_box, documents, langs, years, k, answer_title, download, sources_title,
+            [header, ui_lang, question, ask, filters_box, documents, langs, years, k, answerer, answer_title, download, sources_title,
              answer_box, sources_box],
             api_name=False,
             queue=False,

@@ -13,6 +13,7 @@ from assistant.answer_model import Answer, CitedPassage
 from assistant.api import PolicyRAG
 from assistant.retrieval import Hit
 from assistant.settings import Settings
+from assistant.web.service import AssistantService
 from index.analyzer import ThaiEnglishAnalyzer
 from index.storage import IndexWriter, OpenIndex
 from ingest.chunker import Chunker
@@ -24,7 +25,7 @@ from tests.conftest import FIXTURE_DOCS, HashEmbedder
 class FakeAnswerer:
     """Cites the first sentence of the top passage: enough to check what the app does with answers."""
 
-    name = "fake"
+    name = "extractive"
 
     def answer(self, question: str, hits: Sequence[Hit]) -> Answer:
         if not hits:
@@ -41,16 +42,6 @@ class FakeAnswerer:
         for word in answer.text.split(" "):
             yield word + " "
         yield answer
-
-
-class FakeRAG(PolicyRAG):
-    def ask(self, question: str, k: int | None = None, sources: set[str] | None = None, langs: set[str] | None = None) -> Answer:
-        return FakeAnswerer().answer(question, self.search(question, k, sources, langs))
-
-    def ask_stream(
-        self, question: str, k: int | None = None, sources: set[str] | None = None, langs: set[str] | None = None
-    ) -> Iterator[str | Answer]:
-        yield from FakeAnswerer().stream(question, self.search(question, k, sources, langs))
 
 
 YEARS = {"thai-services.md": "2024", "digital-principles.md": "2019"}
@@ -79,7 +70,12 @@ def web_index(web_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
 
 
 @pytest.fixture
-def fake_rag(web_index: Path) -> Iterator[FakeRAG]:
-    rag = FakeRAG(OpenIndex(web_index), [HashEmbedder()], Settings(index_dir=web_index, show_progress=False, top_k=5))  # type: ignore[list-item]
+def hash_rag(web_index: Path) -> Iterator[PolicyRAG]:
+    rag = PolicyRAG(OpenIndex(web_index), [HashEmbedder()], Settings(index_dir=web_index, show_progress=False, top_k=5))  # type: ignore[list-item]
     yield rag
     rag.close()
+
+
+@pytest.fixture
+def fake_service(hash_rag: PolicyRAG) -> AssistantService:
+    return AssistantService(hash_rag, answerers={"extractive": FakeAnswerer()})  # type: ignore[dict-item]

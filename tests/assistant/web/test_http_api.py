@@ -11,9 +11,8 @@ from assistant.web.service import AssistantService
 
 
 @pytest.fixture
-def client(fake_rag) -> TestClient:  # type: ignore[no-untyped-def]
-    service = AssistantService(fake_rag)
-    return TestClient(create_app(service, Settings(show_progress=False)))
+def client(fake_service: AssistantService) -> TestClient:
+    return TestClient(create_app(fake_service, Settings(show_progress=False)))
 
 
 def test_health_reports_the_loaded_index(client: TestClient) -> None:
@@ -68,6 +67,7 @@ def test_ask_returns_the_answer_with_numbered_cited_passages(client: TestClient)
         ({"question": "x", "documents": ["no-such.pdf"]}, "/api/documents"),
         ({"question": "x", "langs": ["fr"]}, "'th' and/or 'en'"),
         ({"question": "x", "years": [1999]}, "no document matches"),
+        ({"question": "x", "answerer": "llm"}, "offers extractive"),
     ],
 )
 def test_ask_errors_say_what_to_fix(client: TestClient, payload: dict[str, object], message: str) -> None:
