@@ -83,7 +83,7 @@ class AssistantService:
         return self.answerers[name]
 
     def _k(self, k: int | None) -> int:
-        k = k or self.default_k
+        k = self.default_k if k is None else k
         if not 1 <= k <= MAX_K:
             raise ValueError(f"k must be between 1 and {MAX_K}, got {k}")
         return k
