@@ -77,6 +77,13 @@ def build_ui(service: AssistantService, exports: MarkdownExports | None = None) 
                 elem_id="pr-question", scale=5,
             )
             ask = gr.Button(label("ask", ui), variant="primary", elem_id="pr-ask", scale=1)
+        answerer = gr.Radio(
+            choices=[(answerer_name(name, ui), name) for name in service.answerers],
+            value=service.default_answerer,
+            label=label("answerer", ui),
+            visible=len(service.answerers) > 1,
+            elem_id="pr-answerer",
+        )
         gr.Examples(examples=[[example] for example in EXAMPLES], inputs=[question], label="ตัวอย่างคำถาม / Example questions")
         with gr.Accordion(label("filters", ui), open=False, elem_id="pr-filters") as filters_box:
             documents = gr.Dropdown(
@@ -88,13 +95,6 @@ def build_ui(service: AssistantService, exports: MarkdownExports | None = None) 
                     choices=[str(year) for year in catalogue.years()], label=label("years", ui), elem_id="pr-years"
                 )
                 k = gr.Slider(1, MAX_K, value=service.default_k, step=1, label=label("k", ui), elem_id="pr-k")
-            answerer = gr.Radio(
-                choices=[(answerer_name(name, ui), name) for name in service.answerers],
-                value=service.default_answerer,
-                label=label("answerer", ui),
-                visible=len(service.answerers) > 1,
-                elem_id="pr-answerer",
-            )
         answer_title = gr.Markdown(f"### {label('answer', ui)}")
         answer_box = gr.HTML("", elem_id="pr-answer")
         download = gr.DownloadButton(label("download", ui), visible=False, elem_id="pr-download", size="sm")

@@ -85,3 +85,56 @@ def test_label_toggle_switches_the_interface_to_english(page: Any) -> None:
     page.locator("#pr-ask", has_text="Ask").wait_for(timeout=10_000)
     assert "Digital-government policy assistant" in page.locator("#pr-header").inner_text()
     page.screenshot(path=str(ARTIFACTS / "browser-english-labels.png"), full_page=True)
+
+
+class SlowLLM:
+    """Streams its answer a word every 0.3 s, like an LLM server, so the page shows it growing."""
+
+    name = "llm"
+
+    def answer(self, question: str, hits: Any) -> Any:
+        from dataclasses import replace
+
+        from tests.assistant.web.conftest import FakeAnswerer
+
+        return replace(FakeAnswerer().answer(question, hits), answerer=self.name)
+
+    def stream(self, question: str, hits: Any) -> Iterator[Any]:
+        import time
+
+        answer = self.answer(question, hits)
+        for word in answer.text.split(" "):
+            time.sleep(0.3)
+            yield word + " "
+        yield answer
+
+
+def test_llm_answer_streams_into_the_page(hash_rag: Any) -> None:
+    """With the LLM answerer selected the text appears while it is written, then the checked answer."""
+    missing = chromium_missing()
+    if missing:
+        pytest.fail(missing)
+    from assistant.web.app import running_app
+    from assistant.web.service import AssistantService
+    from tests.assistant.web.conftest import FakeAnswerer
+
+    service = AssistantService(hash_rag, answerers={"llm": SlowLLM(), "extractive": FakeAnswerer()})  # type: ignore[dict-item]
+    ARTIFACTS.mkdir(exist_ok=True)
+    with running_app(service) as url, chromium_page() as page:
+        open_app(page, url)
+        assert page.locator("#pr-answerer").is_visible()  # two answerers: the user picks
+        page.locator("#pr-question textarea").fill("ตู้บริการอัจฉริยะตั้งอยู่ที่ไหน")
+        page.locator("#pr-ask").click()
+        streaming = page.locator('#pr-answer .pr-answer[data-state="streaming"]')
+        streaming.wait_for(timeout=30_000)
+        page.wait_for_function(
+            "() => { const e = document.querySelector('#pr-answer .pr-answer[data-state=\"streaming\"]');"
+            " return e && e.innerText.trim().length > 0; }",
+            timeout=30_000,
+        )
+        partial = streaming.inner_text()
+        page.screenshot(path=str(ARTIFACTS / "browser-llm-streaming.png"), full_page=True)
+        final = page.locator('#pr-answer .pr-answer[data-state="found"][data-answerer="llm"]')
+        final.wait_for(timeout=30_000)
+        assert len(final.inner_text()) > len(partial.strip())
+        assert page.locator("#pr-sources .pr-cited mark").count() >= 1
