@@ -91,3 +91,17 @@ def test_files_serves_indexed_documents_only(client: TestClient) -> None:
 def test_the_web_ui_is_served_at_the_root(client: TestClient) -> None:
     response = client.get("/")
     assert response.status_code == 200 and "<html" in response.text.lower()
+
+
+def test_parallel_requests_each_get_their_own_answer(client: TestClient) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = ["ตู้บริการอัจฉริยะ", "Once-only principle", "cloud first", "ข้อมูลสุขภาพ", "digital government", "พร้อมเพย์"] * 3
+
+    def ask(question: str) -> tuple[str, int]:
+        response = client.post("/api/ask", json={"question": question, "k": 3})
+        return response.json()["question"], response.status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(ask, questions))
+    assert results == [(question, 200) for question in questions]
