@@ -36,13 +36,33 @@ def header_html(ui_lang: str) -> str:
 
 
 class MarkdownExports:
-    """Writes each answer's Markdown to a file the download button serves (trainers paste it)."""
+    """Writes each answer's Markdown to a file the download button serves (trainers paste it).
 
-    def __init__(self, folder: Path | None = None) -> None:
+    Files older than ``max_age_s`` are removed as new ones are written, so a server that runs for
+    months does not fill its temp folder (Gradio's own copies expire through ``delete_cache``).
+    """
+
+    def __init__(self, folder: Path | None = None, max_age_s: float = 3600.0) -> None:
         self.folder = folder or Path(tempfile.mkdtemp(prefix="policyrag-exports-"))
+        self.max_age_s = max_age_s
+        self._last_prune = time.monotonic()
+
+    def _prune(self) -> None:
+        if time.monotonic() - self._last_prune < self.max_age_s / 6:
+            return
+        self._last_prune = time.monotonic()
+        cutoff = time.time() - self.max_age_s
+        for path in self.folder.glob("policyrag-*.md"):
+            try:
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+            except OSError:  # another request removed it first
+                pass
 
     def write(self, answer: Answer) -> Path:
-        words = re.sub(r"[^\w]+", "-", answer.question, flags=re.UNICODE).strip("-")[:40] or "answer"
+        self._prune()
+        # Thai vowel and tone marks are not \w: keep the whole Thai block or the name is shredded
+        words = re.sub(r"[^\w\u0E00-\u0E7F]+", "-", answer.question).strip("-")[:40] or "answer"
         digest = hashlib.sha1(f"{answer.question}\0{answer.text}".encode()).hexdigest()[:8]
         path = self.folder / f"policyrag-{time.strftime('%Y%m%d-%H%M%S')}-{words}-{digest}.md"
         path.write_text(answer.to_markdown(), encoding="utf-8")
@@ -64,7 +84,8 @@ def build_ui(service: AssistantService, exports: MarkdownExports | None = None) 
     def lang_choices(ui_lang: str) -> list[tuple[str, str]]:
         return [(lang_name(lang, ui_lang), lang) for lang in catalogue.langs()]
 
-    with gr.Blocks(title="policyrag", analytics_enabled=False) as demo:
+    # delete_cache: Gradio's copies of the exports older than an hour go, checked every hour
+    with gr.Blocks(title="policyrag", analytics_enabled=False, delete_cache=(3600, 3600)) as demo:
         last_answer = gr.State(None)
         with gr.Row():
             header = gr.HTML(header_html(ui), elem_id="pr-header", scale=4)
