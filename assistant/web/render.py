@@ -14,8 +14,10 @@ from collections.abc import Callable, Sequence
 from assistant.answer_model import Answer, CitedPassage
 from assistant.web.labels import label, lang_name
 
-# "[3]" and "[1, 2]" / "[1,2]" as answerers write them.
-CITATION = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+# "[3]" and "[1, 2]" / "[1,2]" as answerers write them. Not right after a Latin letter or digit:
+# OECD reports carry their own reference marks ("(OECD, 2014[1])"), which a quoted sentence keeps
+# and which must not become links to our passages. Thai text has no spaces, so "ตนเอง[1]" links.
+CITATION = re.compile(r"(?<![A-Za-z0-9])\[(\d+(?:\s*,\s*\d+)*)\]")
 
 UrlFor = Callable[[str, "int | None"], "str | None"]
 

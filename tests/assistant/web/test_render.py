@@ -45,6 +45,11 @@ class TestAnswerText:
         assert '[<a class="pr-cite" href="#pr-src-1">1</a>]' in html
         assert 'href="#pr-src-2">2</a>, <a class="pr-cite" href="#pr-src-3">3</a>]' in html
 
+    def test_reference_marks_inside_quoted_report_text_are_not_links(self) -> None:
+        html = answer_text_html("- Foundations (OECD, 2014[1]) and six dimensions. [4]", known={1, 4})
+        assert "2014[1])" in html and 'href="#pr-src-1"' not in html and 'href="#pr-src-4"' in html
+        assert 'href="#pr-src-2"' in answer_text_html("ตามสิทธิของตนเอง[2]", known={2})
+
     def test_unknown_numbers_are_left_as_text(self) -> None:
         assert answer_text_html("see [9]", known={1}) == "see [9]"
 
