@@ -2,17 +2,17 @@
 beside the bare ``PolicyRAG.ask`` call and the HTTP ``/api/ask`` call measured in the same run.
 
 Why three rows: the machine (2 CPU cores) is shared, so absolute seconds move with other
-people's jobs. The bare call is what answering costs; ``/api/ask`` adds FastAPI and JSON; the
-browser row adds Gradio's queue, its server-sent events and the page re-rendering the answer and
+people's jobs. The bare call is what answering costs (retrieval alone is shown too: the rest is
+the extractive answerer); ``/api/ask`` adds FastAPI and JSON; the browser row adds Gradio's queue, its server-sent events and the page re-rendering the answer and
 sources. The differences between rows, measured under the same load, are the UI's overhead.
 
 Protocol: the app runs in-process (:func:`assistant.web.app.running_app`) over an index of the
 reference corpus; the system chromium (Playwright, never a downloaded browser) loads it once.
-For each of the first N dev-qa questions (Thai and English alternating), in turn: the bare call,
-the HTTP call, then the browser: fill the question box, click Ask, and stop the clock when the
+For each of the first N dev-qa questions (Thai and English alternating), in turn: retrieval
+alone, the bare call, the HTTP call, and the browser: fill the question box, click Ask, and stop the clock when the
 answer element for that question is in the page (``.pr-answer[data-question=...]``, written in
 the same update as the sources panel). Two warm-up questions (model loading, first render) are
-excluded. ``--repeat`` runs more passes, alternating which of the three goes first.
+excluded. The order of the four rotates from question to question, so all see the same load.
 
 Build the index once (4-6 minutes):
     nice .venv/bin/policyrag ingest /work/shared/corpus --index /tmp/ui-index
@@ -65,11 +65,21 @@ def run(index_dir: Path, questions: list[str], repeat: int) -> dict[str, Any]:
     settings = Settings.load(index_dir=index_dir, show_progress=False, answerer="extractive")
     rag = PolicyRAG.open(index_dir, settings)
     service = AssistantService(rag)
-    timings: dict[str, list[float]] = {"bare PolicyRAG.ask": [], "HTTP /api/ask": [], "browser: click to rendered answer": []}
+    timings: dict[str, list[float]] = {
+        "retrieval only (PolicyRAG.search)": [],
+        "bare PolicyRAG.ask": [],
+        "HTTP /api/ask": [],
+        "browser: click to rendered answer": [],
+    }
     rows: list[dict[str, Any]] = []
     try:
         with running_app(service) as url, httpx.Client(base_url=url, timeout=120) as http, chromium_page() as page:
             open_app(page, url)
+
+            def retrieval(question: str) -> tuple[float, Any]:
+                started = time.perf_counter()
+                hits = rag.search(question)
+                return time.perf_counter() - started, bool(hits)
 
             def bare(question: str) -> tuple[float, Any]:
                 started = time.perf_counter()
@@ -95,14 +105,19 @@ def run(index_dir: Path, questions: list[str], repeat: int) -> dict[str, Any]:
                 bare(question), over_http(question)
                 ask_in_page(page, question, timeout_ms=120_000)
             page.locator("#pr-question textarea").fill("")
-            methods = [("bare PolicyRAG.ask", bare), ("HTTP /api/ask", over_http), ("browser: click to rendered answer", in_browser)]
+            methods = [
+                ("retrieval only (PolicyRAG.search)", retrieval),
+                ("bare PolicyRAG.ask", bare),
+                ("HTTP /api/ask", over_http),
+                ("browser: click to rendered answer", in_browser),
+            ]
             for number in range(repeat):
                 for position, question in enumerate(questions):
-                    order = methods[(number + position) % 3 :] + methods[: (number + position) % 3]
+                    shift = (number + position) % len(methods)
+                    order = methods[shift:] + methods[:shift]
                     row: dict[str, Any] = {"pass": number + 1, "question": question}
                     for name, measure in order:
-                        # the browser would find the previous pass's answer for the same question
-                        if name.startswith("browser") and number > 0:
+                        if name.startswith("browser") and number > 0:  # else the page still shows this question's answer
                             open_app(page, url)
                         seconds, found = measure(question)
                         timings[name].append(seconds)
