@@ -38,16 +38,26 @@ def chromium_missing() -> str | None:
 
 
 @contextmanager
-def chromium_page(width: int = 1280, height: int = 1000) -> Iterator[Any]:
+def chromium() -> Iterator[Any]:
+    """The system chromium, headless. One per thread: Playwright's sync API cannot nest."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         try:
-            page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
-            yield page
+            yield browser
         finally:
             browser.close()
+
+
+def new_page(browser: Any, width: int = 1280, height: int = 1000) -> Any:
+    return browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
+
+
+@contextmanager
+def chromium_page(width: int = 1280, height: int = 1000) -> Iterator[Any]:
+    with chromium() as browser:
+        yield new_page(browser, width, height)
 
 
 def open_app(page: Any, url: str, timeout_ms: int = 60_000) -> None:

@@ -13,16 +13,13 @@ from typing import Any
 
 import pytest
 
-from tests.assistant.web.browser import ARTIFACTS, ask_in_page, chromium_missing, chromium_page, open_app
+from tests.assistant.web.browser import ARTIFACTS, ask_in_page, chromium, chromium_missing, new_page, open_app
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def app_url(real_index: Path) -> Iterator[str]:
-    missing = chromium_missing()
-    if missing:
-        pytest.fail(missing)  # marked `browser`: where it is asked for, a missing browser is a failure
     from assistant.api import PolicyRAG
     from assistant.settings import Settings
     from assistant.web.app import running_app
@@ -35,11 +32,21 @@ def app_url(real_index: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def page(app_url: str) -> Iterator[Any]:
+def browser() -> Iterator[Any]:
+    missing = chromium_missing()
+    if missing:
+        pytest.fail(missing)  # marked `browser`: where it is asked for, a missing browser is a failure
     ARTIFACTS.mkdir(exist_ok=True)
-    with chromium_page() as page:
-        open_app(page, app_url)
-        yield page
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="module")
+def page(browser: Any, app_url: str) -> Iterator[Any]:
+    page = new_page(browser)
+    open_app(page, app_url)
+    yield page
+    page.close()
 
 
 def _check_rendered(page: Any, question: str, source: str, screenshot: str) -> None:
@@ -88,39 +95,36 @@ def test_label_toggle_switches_the_interface_to_english(page: Any) -> None:
 
 
 class SlowLLM:
-    """Streams its answer a word every 0.3 s, like an LLM server, so the page shows it growing."""
+    """Streams its answer a piece every 0.5 s, like an LLM server, so the page shows it growing."""
 
     name = "llm"
+    pieces = ("ตู้บริการอัจฉริยะ", "ตั้งอยู่", "ในที่ว่าการอำเภอ", "และใช้บัตรประชาชนแบบสมาร์ทการ์ด", " [1]")
 
     def answer(self, question: str, hits: Any) -> Any:
         from dataclasses import replace
 
         from tests.assistant.web.conftest import FakeAnswerer
 
-        return replace(FakeAnswerer().answer(question, hits), answerer=self.name)
+        return replace(FakeAnswerer().answer(question, hits), answerer=self.name, text="".join(self.pieces))
 
     def stream(self, question: str, hits: Any) -> Iterator[Any]:
         import time
 
-        answer = self.answer(question, hits)
-        for word in answer.text.split(" "):
-            time.sleep(0.3)
-            yield word + " "
-        yield answer
+        for piece in self.pieces:
+            time.sleep(0.5)
+            yield piece
+        yield self.answer(question, hits)
 
 
-def test_llm_answer_streams_into_the_page(hash_rag: Any) -> None:
+def test_llm_answer_streams_into_the_page(browser: Any, hash_rag: Any) -> None:
     """With the LLM answerer selected the text appears while it is written, then the checked answer."""
-    missing = chromium_missing()
-    if missing:
-        pytest.fail(missing)
     from assistant.web.app import running_app
     from assistant.web.service import AssistantService
     from tests.assistant.web.conftest import FakeAnswerer
 
     service = AssistantService(hash_rag, answerers={"llm": SlowLLM(), "extractive": FakeAnswerer()})  # type: ignore[dict-item]
-    ARTIFACTS.mkdir(exist_ok=True)
-    with running_app(service) as url, chromium_page() as page:
+    with running_app(service) as url:
+        page = new_page(browser)
         open_app(page, url)
         assert page.locator("#pr-answerer").is_visible()  # two answerers: the user picks
         page.locator("#pr-question textarea").fill("ตู้บริการอัจฉริยะตั้งอยู่ที่ไหน")
@@ -136,5 +140,7 @@ def test_llm_answer_streams_into_the_page(hash_rag: Any) -> None:
         page.screenshot(path=str(ARTIFACTS / "browser-llm-streaming.png"), full_page=True)
         final = page.locator('#pr-answer .pr-answer[data-state="found"][data-answerer="llm"]')
         final.wait_for(timeout=30_000)
-        assert len(final.inner_text()) > len(partial.strip())
+        assert partial.strip() and len(partial.strip()) < len("".join(SlowLLM.pieces))  # seen before it was complete
+        assert "".join(SlowLLM.pieces).replace(" [1]", "") in final.inner_text()
         assert page.locator("#pr-sources .pr-cited mark").count() >= 1
+        page.close()
