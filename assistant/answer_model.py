@@ -6,11 +6,15 @@ answerers stay swappable back ends behind one small interface.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from assistant.retrieval import Hit
+from assistant.wording import say
+
+_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,19 @@ class CitedPassage:
     hit: Hit
     supporting: tuple[str, ...] = ()
     cited: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready: the passage as ``Hit.to_dict`` gives it, plus its number and what is cited."""
+        chunk = self.hit.chunk
+        return {
+            "number": self.number,
+            "cited": self.cited,
+            "supporting": list(self.supporting),
+            **self.hit.to_dict(),
+            "heading_path": list(chunk.heading_path),
+            "start": chunk.start,
+            "end": chunk.end,
+        }
 
 
 @dataclass(frozen=True)
@@ -51,6 +68,44 @@ class Answer:
     found: bool
     answerer: str
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def cited_passages(self) -> tuple[CitedPassage, ...]:
+        return tuple(passage for passage in self.passages if passage.cited)
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form (the CLI's ``--json`` and the HTTP API): every field, passages included."""
+        return {
+            "question": self.question,
+            "lang": self.lang,
+            "text": self.text,
+            "found": self.found,
+            "answerer": self.answerer,
+            "notes": list(self.notes),
+            "passages": [passage.to_dict() for passage in self.passages],
+        }
+
+    def to_markdown(self, all_passages: bool = False) -> str:
+        """A Markdown export for trainers: the question, the answer, the notes and the numbered sources.
+
+        Each source gives its title, page, language and document path, and quotes its supporting
+        sentences verbatim. Only cited passages are listed unless ``all_passages`` (a "not found"
+        answer lists the closest passages, since none is cited).
+        """
+        lang = self.lang
+        lines = [f"## {self.question.strip()}", "", self.text.strip(), ""]
+        if self.notes:
+            lines += [f"> {note}" for note in self.notes] + [""]
+        shown = self.passages if (all_passages or not self.found) else self.cited_passages
+        if shown:
+            lines += [f"### {say('sources', lang)}", ""]
+        for passage in shown:
+            chunk = passage.hit.chunk
+            page = f", {say('page', lang)} {chunk.page}" if chunk.page else ""
+            lines.append(f"{passage.number}. **{chunk.title}**{page} ({chunk.lang}) — `{chunk.source}`")
+            quotes = passage.supporting or ((_SPACES.sub(" ", chunk.text).strip()[:300],) if not self.found else ())
+            lines += [f"   > {_SPACES.sub(' ', quote).strip()}" for quote in quotes]
+        return "\n".join(lines).rstrip() + "\n"
 
 
 class Answerer(Protocol):

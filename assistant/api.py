@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.answer_model import Answer, Answerer
 from assistant.retrieval import Hit, HybridRetriever, RetrievalWeights
 from assistant.settings import Settings
 from corpus.manifest import CorpusManifest
@@ -106,6 +108,8 @@ def build_index(paths: list[Path], settings: Settings | None = None, index_dir: 
             "pdf_headings": int(settings.pdf_headings),
         },
         show_progress=settings.show_progress,
+        # Sources are relative to each folder given, or to a single file's own folder (the loader's rule).
+        roots=[Path(path) if Path(path).is_dir() else Path(path).parent for path in paths],
     )
     stats: BuildStats = writer.run(documents, chunks, index_dir)
     by_lang: dict[str, int] = {}
@@ -121,6 +125,45 @@ def build_index(paths: list[Path], settings: Settings | None = None, index_dir: 
         total_seconds=time.perf_counter() - started,
         index_dir=index_dir,
         sources=[document.source for document in documents],
+    )
+
+
+def make_answerer(settings: Settings, encoder: Embedder | UseEmbedder) -> Answerer:
+    """The answerer chosen by ``settings.answerer``; ``encoder`` is the primary (e5) encoder."""
+    from assistant.evidence import EvidenceFinder
+    from assistant.extractive import ExtractiveAnswerer
+
+    finder = EvidenceFinder(
+        encoder,
+        ThaiEnglishAnalyzer(),
+        passages=settings.answer_passages,
+        min_similarity=settings.support_min_similarity,
+        strong_similarity=settings.support_strong_similarity,
+        min_overlap=settings.support_min_overlap,
+    )
+    extractive = ExtractiveAnswerer(
+        finder,
+        max_sentences=settings.answer_max_sentences,
+        min_sentences=settings.answer_min_sentences,
+        max_chars=settings.answer_max_chars,
+        mmr_lambda=settings.answer_mmr_lambda,
+    )
+    if settings.answerer == "extractive":
+        return extractive
+    from assistant.llm import LLMAnswerer
+
+    return LLMAnswerer(
+        finder,
+        extractive,
+        base_url=settings.llm_base_url,
+        model=settings.llm_model,
+        api_key=settings.llm_api_key,
+        max_tokens=settings.llm_max_tokens,
+        temperature=settings.llm_temperature,
+        timeout=settings.llm_timeout,
+        passages=settings.answer_passages,
+        passage_chars=settings.llm_passage_chars,
+        max_sentences=settings.answer_max_sentences,
     )
 
 
@@ -142,6 +185,14 @@ class PolicyRAG:
             dense_candidates=settings.dense_candidates,
             bm25_candidates=settings.bm25_candidates,
         )
+        self._answerer: Answerer | None = None
+
+    @property
+    def answerer(self) -> Answerer:
+        """The answerer chosen by the settings, built on first use."""
+        if self._answerer is None:
+            self._answerer = make_answerer(self.settings, self.encoders[0])
+        return self._answerer
 
     @classmethod
     def open(cls, index_dir: Path | None = None, settings: Settings | None = None) -> PolicyRAG:
@@ -159,6 +210,23 @@ class PolicyRAG:
         if not query.strip():
             raise ValueError("the query is empty")
         return self.retriever.run(query, k=k or self.settings.top_k, sources=sources, langs=langs)
+
+    def ask(self, question: str, k: int | None = None, sources: set[str] | None = None, langs: set[str] | None = None) -> Answer:
+        """Retrieve, then answer with citations (or say the documents do not answer).
+
+        Example:
+            >>> rag.ask("What is the once-only principle?").text.splitlines()[0]   # doctest: +SKIP
+            'According to the documents:'
+        """
+        return self.answerer.answer(question, self.search(question, k, sources, langs))
+
+    def ask_stream(
+        self, question: str, k: int | None = None, sources: set[str] | None = None, langs: set[str] | None = None
+    ) -> Iterator[str | Answer]:
+        """Like :meth:`ask`, yielding text as it is written; the last item is the checked Answer,
+        whose text replaces what was streamed."""
+        hits = self.search(question, k, sources, langs)
+        yield from self.answerer.stream(question, hits)
 
     def search_many(self, queries: list[str], k: int | None = None) -> list[list[Hit]]:
         return self.retriever.run_batch(queries, k=k or self.settings.top_k)

@@ -1,4 +1,4 @@
-"""The ``policyrag`` command: ingest, search, eval.
+"""The ``policyrag`` command: ingest, search, ask, eval, serve.
 
 Errors a user can fix (a missing path, an index built with another model) are printed as one
 line naming the file and the fix, with exit code 2; never a stack trace.
@@ -99,6 +99,49 @@ def _interactive(rag, k: int) -> int:  # type: ignore[no-untyped-def]
         _print_hits(query, rag.search(query, k=k))
 
 
+def cmd_ask(args: argparse.Namespace) -> int:
+    """Answer one question with citations; an LLM's text streams to stderr while it is written."""
+    from assistant.answer_model import Answer
+    from assistant.api import PolicyRAG
+
+    settings = _settings(args)
+    if args.answerer:
+        settings = settings.with_overrides(answerer=args.answerer)
+    rag = PolicyRAG.open(settings=settings)
+    show_stream = settings.answerer == "llm" and not args.json and sys.stderr.isatty()
+    answer = None
+    for item in rag.ask_stream(args.question, k=args.k):
+        if isinstance(item, Answer):
+            answer = item
+        elif show_stream:
+            print(item, end="", file=sys.stderr, flush=True)
+    if show_stream:
+        print("\n", file=sys.stderr)
+    assert answer is not None
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+    else:
+        _print_answer(answer)
+    return 0
+
+
+def _print_answer(answer) -> None:  # type: ignore[no-untyped-def]
+    """The answer, its notes, then the numbered sources with the quoted supporting sentences."""
+    print(answer.text)
+    for note in answer.notes:
+        print(f"! {note}")
+    shown = answer.cited_passages if answer.found else answer.passages
+    if shown:
+        print()
+    for passage in shown:
+        chunk = passage.hit.chunk
+        page = f" p.{chunk.page}" if chunk.page else ""
+        print(f"[{passage.number}] {chunk.title} ({chunk.source}{page}, {chunk.lang})")
+        quotes = passage.supporting or (" ".join(chunk.text.split())[:200],)
+        for quote in quotes:
+            print(f"    > {' '.join(quote.split())}")
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from assistant.api import PolicyRAG
     from assistant.evaluation import evaluate, load_qa
@@ -128,6 +171,20 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    settings = _settings(args).with_overrides(
+        serve_host=args.host, serve_port=args.port, serve_concurrency=args.concurrency, answerer=args.answerer
+    )
+    try:
+        from assistant.web.app import serve
+    except ImportError as error:
+        raise ValueError(
+            f"the web app needs the 'web' extra ({error.name} is missing): .venv/bin/pip install -e '.[web]'"
+        ) from None
+    serve(settings)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policyrag", description="Bilingual Thai/English search over policy documents")
     parser.add_argument("--config", type=Path, help="settings TOML file (default: ./policyrag.toml if present)")
@@ -148,12 +205,30 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="JSON Lines output")
     search.set_defaults(func=cmd_search)
 
+    ask = sub.add_parser("ask", help="answer a question with cited passages")
+    ask.add_argument("question", help="the question, in Thai or English")
+    ask.add_argument("--index", type=Path)
+    ask.add_argument("-k", type=int, default=None, help="passages retrieved and shown (default: top_k setting)")
+    ask.add_argument("--answerer", choices=["extractive", "llm"], help="who writes the answer (default: answerer setting)")
+    ask.add_argument("--json", action="store_true", help="print the answer as one JSON object")
+    ask.set_defaults(func=cmd_ask)
+
     evaluation = sub.add_parser("eval", help="score retrieval on a QA file with evidence strings")
     evaluation.add_argument("qa_file")
     evaluation.add_argument("--index", type=Path)
     evaluation.add_argument("-k", type=int, default=10)
     evaluation.add_argument("--json", action="store_true")
     evaluation.set_defaults(func=cmd_eval)
+
+    serve = sub.add_parser("serve", help="start the web app and HTTP API (loads the index once)")
+    serve.add_argument("--index", type=Path, help="index folder (default from settings)")
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: the network)")
+    serve.add_argument("--port", type=int, help="port (default 7860)")
+    serve.add_argument("--concurrency", type=int, help="requests handled at once (default 8)")
+    serve.add_argument(
+        "--answerer", choices=["extractive", "llm"], help="default answerer (llm: users can also pick extractive)"
+    )
+    serve.set_defaults(func=cmd_serve)
     return parser
 
 

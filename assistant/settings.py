@@ -19,6 +19,7 @@ from index.embedder import USE_MODEL_NAME
 ENV_PREFIX = "POLICYRAG_"
 CONFIG_ENV = "POLICYRAG_CONFIG"
 DEFAULT_CONFIG_FILE = "policyrag.toml"
+ANSWERERS = ("extractive", "llm")
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,13 @@ class Settings:
     # Where things live
     index_dir: Path = Path(".policyrag/index")
     corpus_dir: Path = Path("corpus")
+
+    # Web app and HTTP API (`policyrag serve`)
+    serve_host: str = "127.0.0.1"
+    serve_port: int = 7860
+    # Requests answered at once. Retrieval itself runs one query at a time (2-core machines: the
+    # model is the slow part); the rest queue in Gradio and wait milliseconds, not seconds.
+    serve_concurrency: int = 8
 
     # Embedding model (any sentence-transformers name or folder works here)
     model: str = BUNDLED_MODEL_NAME
@@ -58,16 +66,53 @@ class Settings:
     bm25_weight: float = 5.0
     cross_script_bm25_weight: float = 0.5  # fraction of bm25_weight for passages in the other script
 
+    # Answering (``policyrag ask``, the web app): "extractive" (default, no LLM, offline) or "llm".
+    answerer: str = "extractive"
+    answer_passages: int = 5  # top passages the answerer reads (all retrieved ones are shown)
+    answer_max_sentences: int = 4
+    answer_min_sentences: int = 2
+    answer_max_chars: int = 700  # total length of the extractive answer's quotes
+    answer_mmr_lambda: float = 0.7
+    # "Not found": the best question-sentence cosine under the primary encoder (e5) must reach
+    # support_strong_similarity, or support_min_similarity with support_min_overlap of the
+    # question's words in the top passages. Calibrated on dev-qa against off-topic questions.
+    support_min_similarity: float = 0.80
+    support_strong_similarity: float = 0.86
+    support_min_overlap: float = 0.5
+
+    # LLM answerer: any OpenAI-compatible endpoint (Typhoon, vLLM, Ollama, llama-server).
+    llm_base_url: str = "http://127.0.0.1:8080/v1"
+    llm_model: str = ""  # empty: the first model the server lists
+    llm_api_key: str = ""  # or set POLICYRAG_LLM_API_KEY; local servers need none
+    llm_max_tokens: int = 400  # always sent: some APIs default to 150 tokens and cut answers
+    llm_temperature: float = 0.1
+    llm_timeout: float = 120.0  # seconds for the whole answer; then the extractive answer is shown
+    llm_passage_chars: int = 1200  # each passage is cut to this length in the prompt
+
     show_progress: bool = True
 
     def __post_init__(self) -> None:
         problems = []
+        if not 0 < self.serve_port < 65536:
+            problems.append(f"serve_port must be 1-65535 (got {self.serve_port})")
+        if self.serve_concurrency <= 0:
+            problems.append(f"serve_concurrency must be positive (got {self.serve_concurrency})")
         if self.top_k <= 0:
             problems.append(f"top_k must be positive (got {self.top_k})")
         if self.chunk_max_chars < 100:
             problems.append(f"chunk_max_chars must be at least 100 (got {self.chunk_max_chars})")
         if not 0 <= self.chunk_overlap_chars < self.chunk_max_chars:
             problems.append("chunk_overlap_chars must be >= 0 and smaller than chunk_max_chars")
+        if self.answerer not in ANSWERERS:
+            problems.append(f"answerer must be one of {', '.join(ANSWERERS)} (got {self.answerer!r})")
+        if self.answer_passages <= 0 or self.answer_max_sentences <= 0:
+            problems.append("answer_passages and answer_max_sentences must be positive")
+        if not 1 <= self.answer_min_sentences <= self.answer_max_sentences:
+            problems.append("answer_min_sentences must be between 1 and answer_max_sentences")
+        if not 0 <= self.support_min_similarity <= self.support_strong_similarity <= 1:
+            problems.append("need 0 <= support_min_similarity <= support_strong_similarity <= 1")
+        if self.llm_max_tokens <= 0 or self.llm_timeout <= 0:
+            problems.append("llm_max_tokens and llm_timeout must be positive")
         if "{text}" not in self.passage_template:
             problems.append("passage_template must contain {text}")
         if problems:

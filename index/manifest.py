@@ -43,6 +43,9 @@ class IndexManifest:
     chunks: int = 0
     documents: int = 0
     languages: dict[str, int] = field(default_factory=dict)
+    # Absolute folders that chunk ``source`` paths are relative to (what was ingested), so the web
+    # app can serve the original files; empty in indexes built before it was recorded.
+    roots: list[str] = field(default_factory=list)
     format_version: int = FORMAT_VERSION
     package_version: str = field(default_factory=package_version)
     created: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))

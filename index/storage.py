@@ -74,6 +74,8 @@ class IndexWriter:
         analyzer: BM25 terms for passages (queries must use the same one).
         passage_template: how title, heading and text are put together for the embedding model.
         chunking: the chunker settings, recorded in the manifest.
+        roots: the folders the documents' ``source`` paths are relative to, recorded in the manifest
+            (the web app serves the original files from there).
     """
 
     def __init__(
@@ -83,6 +85,7 @@ class IndexWriter:
         passage_template: str = "{text}",
         chunking: dict[str, int] | None = None,
         show_progress: bool = True,
+        roots: list[Path] | None = None,
     ) -> None:
         if "{text}" not in passage_template:
             raise ValueError(f"passage_template must contain {{text}}, got {passage_template!r}")
@@ -93,6 +96,7 @@ class IndexWriter:
         self.passage_template = passage_template
         self.chunking = chunking or {}
         self.show_progress = show_progress
+        self.roots = list(dict.fromkeys(str(Path(root).resolve()) for root in roots or []))
 
     def run(self, documents: list[Document], chunks: list[Chunk], index_dir: Path) -> BuildStats:
         index_dir.mkdir(parents=True, exist_ok=True)
@@ -147,6 +151,7 @@ class IndexWriter:
             chunks=len(chunks),
             documents=len(documents),
             languages=dict(Counter(chunk.lang for chunk in chunks)),
+            roots=list(self.roots),
         ).save(generation)
         return BuildStats(len(chunks), len(documents), embed_seconds, bm25_seconds, generation)
 

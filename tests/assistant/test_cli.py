@@ -79,3 +79,22 @@ def test_eval_reports_metrics_as_json(real_index: Path, tmp_path: Path, capsys: 
     report = json.loads(capsys.readouterr().out)
     assert report["overall"]["R@10"] == 1.0
     assert set(report["cells"]) == {"en-cross"}
+
+
+def test_serve_without_an_index_says_how_to_build_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from assistant.web.app import free_port
+
+    code = main(["serve", "--index", str(tmp_path / "idx"), "--port", str(free_port())])
+    err = capsys.readouterr().err
+    assert code == 2 and "policyrag ingest" in err and "Traceback" not in err
+
+
+def test_serve_on_a_busy_port_names_the_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        code = main(["serve", "--index", str(tmp_path / "idx"), "--port", str(holder.getsockname()[1])])
+    err = capsys.readouterr().err
+    assert code == 2 and "--port" in err and "Traceback" not in err

@@ -124,3 +124,15 @@ def test_bm25_finds_a_passage_by_its_document_title(tmp_path: Path, hash_embedde
     index = OpenIndex(tmp_path)
     scores = index.bm25.scores(index.analyzer.run("บี"))
     assert int(np.argmax(scores)) == 1 and scores[1] > 0
+
+
+def test_manifest_records_the_ingested_roots(tmp_path: Path, hash_embedder) -> None:  # type: ignore[no-untyped-def]
+    """The web app serves original files from the folders that sources are relative to."""
+    documents, chunks = _chunks()
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    IndexWriter([hash_embedder], ThaiEnglishAnalyzer(), show_progress=False, roots=[corpus, corpus]).run(
+        documents, chunks, tmp_path / "index"
+    )
+    manifest = IndexManifest.load(current_generation(tmp_path / "index"))
+    assert manifest.roots == [str(corpus.resolve())]

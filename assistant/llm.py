@@ -1,0 +1,230 @@
+"""The LLM answerer: any OpenAI-compatible chat endpoint (Typhoon, vLLM, Ollama, llama-server).
+
+The model sees only the numbered top passages and must cite them as ``[n]``. Whatever it writes
+is checked afterwards (``assistant.citations``): invented numbers are removed, uncited sentences
+marked, an answer in the wrong script flagged. Each cited passage gets the sentences that best
+match the answer's sentences citing it, for the UI to highlight.
+
+It never answers when the passages do not support an answer (the same test as the extractive
+answerer, so both say "not found" alike), and an unreachable server, an error or a timeout gives
+the extractive answer with a note saying so: the user sees an answer, never a stack trace.
+
+The ``openai`` client is an optional dependency: ``pip install 'policyrag[llm]'``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from assistant.answer_model import Answer, CitedPassage
+from assistant.citations import CITATION, CitationChecker, citations_in
+from assistant.evidence import Evidence, EvidenceFinder, passage_sentences
+from assistant.extractive import ExtractiveAnswerer, not_found_answer
+from assistant.prompts import build_messages
+from assistant.retrieval import Hit
+from assistant.wording import say
+from ingest.sentences import sentence_spans
+
+logger = logging.getLogger(__name__)
+
+
+class LLMUnavailable(RuntimeError):
+    """The endpoint could not produce an answer; the message is short and safe to show."""
+
+
+def _openai_module() -> Any:
+    try:
+        import openai
+    except ImportError as error:
+        raise LLMUnavailable("the openai client is not installed: pip install 'policyrag[llm]'") from error
+    return openai
+
+
+def _reason(error: BaseException) -> str:
+    """A one-line, user-facing reason for a failed call (no stack trace, no secrets)."""
+    if isinstance(error, LLMUnavailable):
+        return str(error)
+    name = type(error).__name__
+    if "Timeout" in name:
+        return "timed out"
+    if "Connection" in name:
+        return "could not connect to the server"
+    status = getattr(error, "status_code", None)
+    if status:
+        return f"the server answered HTTP {status}"
+    return name
+
+
+class LLMAnswerer:
+    """Writes the answer with an LLM through the ``openai`` client, checked and with a fallback.
+
+    Args:
+        finder: scores sentences for the support test and the highlights (shared with the fallback).
+        fallback: the extractive answerer used when the LLM fails.
+        base_url, model, api_key: the endpoint; an empty ``model`` takes the first model the
+            server lists (llama-server and Ollama serve one).
+        max_tokens, temperature: sent with every request (some APIs default to 150 tokens).
+        timeout: seconds for the whole answer, connection included.
+        passages: how many top passages go into the prompt.
+        passage_chars: each passage is cut to this length in the prompt.
+        max_sentences: the answer length asked for.
+    """
+
+    name = "llm"
+
+    def __init__(
+        self,
+        finder: EvidenceFinder,
+        fallback: ExtractiveAnswerer,
+        base_url: str,
+        model: str = "",
+        api_key: str = "",
+        max_tokens: int = 400,
+        temperature: float = 0.1,
+        timeout: float = 120.0,
+        passages: int = 5,
+        passage_chars: int = 1200,
+        max_sentences: int = 4,
+    ) -> None:
+        if not base_url.startswith(("http://", "https://")):
+            raise ValueError(f"llm_base_url must be an http(s) URL, got {base_url!r}")
+        if max_tokens <= 0 or timeout <= 0 or passages <= 0:
+            raise ValueError("max_tokens, timeout and passages must be positive")
+        self.finder = finder
+        self.fallback = fallback
+        self.base_url = base_url
+        self.model = model
+        self.api_key = api_key
+        self.max_tokens = max_tokens
+        self.temperature = temperature
+        self.timeout = timeout
+        self.passages = passages
+        self.passage_chars = passage_chars
+        self.max_sentences = max_sentences
+        self.checker = CitationChecker(check_script=True)
+        self._client: Any = None
+
+    def answer(self, question: str, hits: Sequence[Hit]) -> Answer:
+        final = None
+        for item in self.stream(question, hits):
+            if isinstance(item, Answer):
+                final = item
+        assert final is not None
+        return final
+
+    def stream(self, question: str, hits: Sequence[Hit]) -> Iterator[str | Answer]:
+        """Yield the model's text as it arrives, then the checked Answer.
+
+        The final Answer is authoritative: its text is the checked one (citations cleaned, marks
+        added) or, after a failure mid-stream, the extractive fallback. A UI replaces the streamed
+        text with ``Answer.text`` when the Answer arrives.
+        """
+        evidence = self.finder.run(question, hits)
+        if not evidence.supported or not evidence.sentences:
+            answer = not_found_answer(question, evidence, hits, self.name)
+            yield answer.text
+            yield answer
+            return
+        given = list(hits)[: self.passages]
+        parts: list[str] = []
+        try:
+            for piece in self._generate(question, evidence, given):
+                parts.append(piece)
+                yield piece
+            text = "".join(parts).strip()
+            if not text:
+                raise LLMUnavailable(say("note_empty_llm", evidence.lang))
+        except Exception as error:  # any failure of the endpoint: the user still gets an answer
+            logger.warning("LLM answer failed, using the extractive answer: %s", error)
+            note = say("note_fallback", evidence.lang, reason=_reason(error))
+            answer = self.fallback.from_evidence(evidence, hits, notes=(note,))
+            yield answer
+            return
+        yield self._checked(text, evidence, hits, len(given))
+
+    def _client_for(self) -> Any:
+        if self._client is None:
+            openai = _openai_module()
+            self._client = openai.OpenAI(
+                base_url=self.base_url, api_key=self.api_key or "not-needed", timeout=self.timeout, max_retries=0
+            )
+        return self._client
+
+    def _model_name(self, client: Any) -> str:
+        if self.model:
+            return self.model
+        models = list(client.models.list())
+        if not models:
+            raise LLMUnavailable("the server lists no model: set llm_model")
+        self.model = str(models[0].id)
+        return self.model
+
+    def _generate(self, question: str, evidence: Evidence, given: Sequence[Hit]) -> Iterator[str]:
+        """Stream the completion's text; stop with a timeout error past ``timeout`` seconds in total."""
+        deadline = time.monotonic() + self.timeout
+        client = self._client_for()
+        messages = build_messages(question, evidence.lang, given, self.max_sentences, self.passage_chars)
+        stream = client.chat.completions.create(
+            model=self._model_name(client),
+            messages=messages,
+            max_tokens=self.max_tokens,
+            temperature=self.temperature,
+            stream=True,
+        )
+        try:
+            for event in stream:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"no complete answer within {self.timeout:g} s")
+                if not event.choices:
+                    continue
+                piece = event.choices[0].delta.content
+                if piece:
+                    yield piece
+        finally:
+            stream.close()
+
+    def _checked(self, text: str, evidence: Evidence, hits: Sequence[Hit], given: int) -> Answer:
+        checked = self.checker.run(text, range(1, given + 1), evidence.lang)
+        supporting = self._supporting(checked.text, hits)
+        passages = tuple(
+            CitedPassage(number, hit, supporting.get(number, ()), number in checked.cited)
+            for number, hit in enumerate(hits, start=1)
+        )
+        return Answer(evidence.question, evidence.lang, checked.text, passages, True, self.name, checked.notes)
+
+    def _supporting(self, text: str, hits: Sequence[Hit]) -> dict[int, tuple[str, ...]]:
+        """For each cited passage, its sentences closest to the answer sentences that cite it."""
+        claims: list[tuple[str, list[int]]] = []
+        for line in (match for match in text.splitlines() if match.strip()):
+            for start, end in sentence_spans(line, 0, len(line)):
+                sentence = line[start:end]
+                numbers = citations_in(sentence)
+                if numbers:
+                    claims.append((CITATION.sub("", sentence).strip(), numbers))
+        wanted = sorted({number for _, numbers in claims for number in numbers})
+        if not wanted:
+            return {}
+        sentences = {
+            number: [hits[number - 1].chunk.text[a:b] for a, b in passage_sentences(hits[number - 1].chunk.text)]
+            for number in wanted
+        }
+        flat = [(number, sentence) for number in wanted for sentence in sentences[number]]
+        if not flat:
+            return {}
+        encoder = self.finder.encoder
+        claim_vectors = encoder.embed_queries([claim for claim, _ in claims])  # type: ignore[attr-defined]
+        sentence_vectors = encoder.embed_passages([sentence for _, sentence in flat])  # type: ignore[attr-defined]
+        similarity = claim_vectors @ sentence_vectors.T
+        supporting: dict[int, list[str]] = {}
+        for row, (_, numbers) in enumerate(claims):
+            for number in numbers:
+                columns = [column for column, (owner, _) in enumerate(flat) if owner == number]
+                if columns:
+                    best = max(columns, key=lambda column: similarity[row, column])
+                    chosen = flat[best][1]
+                    if chosen not in supporting.setdefault(number, []):
+                        supporting[number].append(chosen)
+        return {number: tuple(found) for number, found in supporting.items()}

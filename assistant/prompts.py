@@ -1,0 +1,55 @@
+"""The chat messages sent to an LLM: only the numbered passages, [n] after each claim, the question's language.
+
+Kept apart from the client code so the wording can be read, tested and changed in one place.
+The instructions are in English (what instruction-tuned models follow best, Thai ones included)
+with the required answer language named explicitly, and repeated in Thai for a Thai question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.retrieval import Hit
+from ingest.model import Lang
+
+SYSTEM_PROMPT = """You answer questions about policy documents for government staff.
+Rules:
+1. Use ONLY the numbered passages the user gives you. Never use outside knowledge.
+2. After every sentence, cite the passage(s) that support it as [n], for example [1] or [2][3]. Cite only numbers of passages that were given.
+3. If the passages do not contain the answer, say that the documents do not answer the question, and nothing else.
+4. Write the answer in {language}, the language of the question, even when the passages are in another language. Keep names, numbers and official terms exactly as in the passages.
+5. Be short: at most {max_sentences} sentences, no introduction."""
+
+THAI_REMINDER = "ตอบเป็นภาษาไทย สั้น ๆ และใส่เลขอ้างอิง [n] ท้ายทุกประโยค"
+
+LANGUAGE_NAMES = {"th": "Thai", "en": "English"}
+
+
+def format_passage(number: int, hit: Hit, max_chars: int) -> str:
+    """``[n] Title, p. 3 (en)`` then the passage text, cut at ``max_chars`` on a word boundary."""
+    chunk = hit.chunk
+    where = f", p. {chunk.page}" if chunk.page else ""
+    heading = f" > {' > '.join(chunk.heading_path)}" if chunk.heading_path else ""
+    text = chunk.text.strip()
+    if len(text) > max_chars:
+        cut = text.rfind(" ", 0, max_chars)
+        text = text[: cut if cut > max_chars // 2 else max_chars].rstrip() + " …"
+    return f"[{number}] {chunk.title}{heading}{where} ({chunk.lang})\n{text}"
+
+
+def build_messages(
+    question: str, lang: Lang, hits: Sequence[Hit], max_sentences: int = 4, max_passage_chars: int = 1200
+) -> list[dict[str, str]]:
+    """The system and user messages for ``question`` over ``hits`` (numbered from 1).
+
+    Example:
+        >>> build_messages("What is once-only?", "en", [])[1]["content"].splitlines()[-1]
+        'Question: What is once-only?'
+    """
+    passages = "\n\n".join(format_passage(number, hit, max_passage_chars) for number, hit in enumerate(hits, start=1))
+    user = f"Passages:\n\n{passages}\n\n" if passages else "Passages: (none)\n\n"
+    if lang == "th":
+        user += THAI_REMINDER + "\n"
+    user += f"Question: {question.strip()}"
+    system = SYSTEM_PROMPT.format(language=LANGUAGE_NAMES[lang], max_sentences=max_sentences)
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]

@@ -1,0 +1,162 @@
+"""The answer and its sources as HTML for the web app.
+
+Everything from documents or users is escaped before it is wrapped in markup: a passage that
+contains ``<script>`` shows that text, it does not run it. The supporting sentences are marked
+with ``<mark>`` after escaping, on the character spans where they occur in the passage.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Sequence
+
+from assistant.answer_model import Answer, CitedPassage
+from assistant.web.labels import label, lang_name
+
+# "[3]" and "[1, 2]" / "[1,2]" as answerers write them. Not right after a Latin letter or digit:
+# OECD reports carry their own reference marks ("(OECD, 2014[1])"), which a quoted sentence keeps
+# and which must not become links to our passages. Thai text has no spaces, so "ตนเอง[1]" links.
+CITATION = re.compile(r"(?<![A-Za-z0-9])\[(\d+(?:\s*,\s*\d+)*)\]")
+
+UrlFor = Callable[[str, "int | None"], "str | None"]
+
+
+def sentence_spans(text: str, sentences: Sequence[str]) -> list[tuple[int, int]]:
+    """Character spans of ``sentences`` in ``text``, merged where they overlap, in order.
+
+    A sentence is found exactly, or else with any run of whitespace matching any other (PDF
+    passages break lines where the answerer's copy may not). Sentences not found are skipped.
+    """
+    spans: list[tuple[int, int]] = []
+    for sentence in sentences:
+        sentence = sentence.strip()
+        if not sentence:
+            continue
+        start = text.find(sentence)
+        if start >= 0:
+            spans.append((start, start + len(sentence)))
+            continue
+        pattern = r"\s+".join(re.escape(part) for part in sentence.split())
+        match = re.search(pattern, text)
+        if match:
+            spans.append(match.span())
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def highlight(text: str, sentences: Sequence[str]) -> str:
+    """``text`` escaped for HTML with each supporting sentence wrapped in ``<mark>``."""
+    pieces = []
+    position = 0
+    for start, end in sentence_spans(text, sentences):
+        pieces.append(html.escape(text[position:start]))
+        pieces.append(f"<mark>{html.escape(text[start:end])}</mark>")
+        position = end
+    pieces.append(html.escape(text[position:]))
+    return "".join(pieces)
+
+
+def answer_text_html(text: str, known: set[int] | None = None) -> str:
+    """Answer text escaped, with each ``[n]`` a link to source card n (kept visibly as ``[n]``)."""
+
+    def link(match: re.Match[str]) -> str:
+        numbers = [int(part) for part in re.split(r"\s*,\s*", match.group(1))]
+        if known is not None and not all(number in known for number in numbers):
+            return match.group(0)
+        links = ", ".join(f'<a class="pr-cite" href="#pr-src-{number}">{number}</a>' for number in numbers)
+        return f'<span class="pr-cites">[{links}]</span>'
+
+    return CITATION.sub(link, html.escape(text))
+
+
+def answer_html(answer: Answer, ui_lang: str) -> str:
+    """The answer block: text with linked ``[n]``, and the notes the reader must see."""
+    known = {passage.number for passage in answer.passages}
+    state = "found" if answer.found else "not-found"
+    parts = [
+        f'<div class="pr-answer" data-state="{state}" data-answerer="{html.escape(answer.answerer)}" '
+        f'data-question="{html.escape(answer.question)}" lang="{answer.lang}">',
+        f'<div class="pr-answer-text">{answer_text_html(answer.text, known)}</div>',
+    ]
+    if answer.notes:
+        notes = "".join(f"<li>{html.escape(note)}</li>" for note in answer.notes)
+        parts.append(f'<div class="pr-notes"><strong>{label("notes", ui_lang)}</strong><ul>{notes}</ul></div>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def streaming_html(partial: str, ui_lang: str) -> str:
+    """The answer while an LLM is still writing it (citations are checked only at the end)."""
+    body = answer_text_html(partial) if partial.strip() else html.escape(label("writing", ui_lang))
+    return f'<div class="pr-answer" data-state="streaming"><div class="pr-answer-text">{body}</div></div>'
+
+
+def message_html(message: str, state: str = "message") -> str:
+    return f'<div class="pr-answer" data-state="{html.escape(state)}"><div class="pr-answer-text">{html.escape(message)}</div></div>'
+
+
+def source_card(passage: CitedPassage, ui_lang: str, url_for: UrlFor) -> str:
+    """One passage: number, title, page, language, link to the file, passage with its sentences marked."""
+    chunk = passage.hit.chunk
+    meta = []
+    if chunk.page:
+        meta.append(f"{label('page', ui_lang)} {chunk.page}")
+    meta.append(lang_name(chunk.lang, ui_lang))
+    url = url_for(chunk.source, chunk.page)
+    link = ""
+    if url:
+        text = label("open_pdf" if chunk.page else "open_file", ui_lang)
+        link = f' · <a class="pr-open" href="{html.escape(url)}" target="_blank" rel="noopener">{text}</a>'
+    heading = " › ".join(chunk.heading_path)
+    heading_html = f'<div class="pr-heading">{html.escape(heading)}</div>' if heading else ""
+    css = "pr-source pr-cited" if passage.cited else "pr-source"
+    return (
+        f'<div class="{css}" id="pr-src-{passage.number}" data-number="{passage.number}" lang="{chunk.lang}">'
+        f'<div class="pr-source-head"><span class="pr-num">[{passage.number}]</span> '
+        f'<span class="pr-title">{html.escape(chunk.title)}</span></div>'
+        f'<div class="pr-meta">{" · ".join(html.escape(item) for item in meta)} · '
+        f'<code class="pr-path">{html.escape(chunk.source)}</code>{link}</div>'
+        f"{heading_html}"
+        f'<div class="pr-passage">{highlight(chunk.text, passage.supporting)}</div>'
+        "</div>"
+    )
+
+
+def sources_html(answer: Answer, ui_lang: str, url_for: UrlFor) -> str:
+    """Cited passages first, in number order; the other retrieved passages folded below them."""
+    cited = [passage for passage in answer.passages if passage.cited]
+    others = [passage for passage in answer.passages if not passage.cited]
+    if not answer.found and not cited:  # nothing cited: show the closest passages openly
+        cited, others = others, []
+    parts = ['<div class="pr-sources">']
+    parts.extend(source_card(passage, ui_lang, url_for) for passage in cited)
+    if others:
+        parts.append(f'<details class="pr-others"><summary>{label("other_passages", ui_lang)} ({len(others)})</summary>')
+        parts.extend(source_card(passage, ui_lang, url_for) for passage in others)
+        parts.append("</details>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+CSS = """
+.pr-answer-text { font-size: 1.05rem; line-height: 1.7; white-space: pre-wrap; }
+.pr-answer[data-state="not-found"] .pr-answer-text { color: #8a4b00; }
+.pr-cites a.pr-cite { font-size: inherit !important; line-height: inherit !important; padding: 0 !important;
+  margin: 0 !important; text-decoration: none; font-weight: 600; color: #0b6bcb; }
+.pr-notes { margin-top: .6rem; font-size: .9rem; color: #555; }
+.pr-source { border: 1px solid #d0d7de; border-radius: 8px; padding: .6rem .8rem; margin: .5rem 0; }
+.pr-source.pr-cited { border-left: 4px solid #0b6bcb; }
+.pr-source-head { font-weight: 600; }
+.pr-num { color: #0b6bcb; }
+.pr-meta { font-size: .85rem; color: #555; margin: .2rem 0 .4rem; }
+.pr-heading { font-size: .85rem; font-style: italic; color: #555; }
+.pr-passage { white-space: pre-wrap; line-height: 1.6; }
+.pr-passage mark { background: #ffe28a; padding: 0 .1em; }
+.pr-others summary { cursor: pointer; margin: .5rem 0; }
+"""

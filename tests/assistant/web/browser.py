@@ -1,0 +1,76 @@
+"""Driving the system chromium with Playwright (never a downloaded browser, never `playwright install`).
+
+Shared by the browser test and ``benchmarks/ui_latency.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+
+
+def chromium_missing() -> str | None:
+    """Why the browser test cannot run here, or None."""
+    if not CHROMIUM.exists() and not shutil.which("chromium"):
+        return "no system chromium: apt-get install -y chromium fonts-thai-tlwg"
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "playwright is not installed: pip install -e '.[browser]'"
+    return None
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """The system chromium, headless. One per thread: Playwright's sync API cannot nest."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def new_page(browser: Any, width: int = 1280, height: int = 1000) -> Any:
+    return browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
+
+
+@contextmanager
+def chromium_page(width: int = 1280, height: int = 1000) -> Iterator[Any]:
+    with chromium() as browser:
+        yield new_page(browser, width, height)
+
+
+def open_app(page: Any, url: str, timeout_ms: int = 60_000) -> None:
+    """Load the app and wait until the question box is there (Gradio keeps a connection open, so
+    waiting for network idle would never end)."""
+    page.goto(url, wait_until="load", timeout=timeout_ms)
+    page.locator("#pr-question textarea").wait_for(state="visible", timeout=timeout_ms)
+
+
+def ask_in_page(page: Any, question: str, timeout_ms: int = 60_000) -> Any:
+    """Type ``question``, press Ask, wait until its answer is rendered; returns the answer element."""
+    page.locator("#pr-question textarea").fill(question)
+    page.locator("#pr-ask").click()
+    answer = page.locator(f"#pr-answer .pr-answer[data-question={json.dumps(question, ensure_ascii=False)}]")
+    answer.wait_for(state="visible", timeout=timeout_ms)
+    return answer

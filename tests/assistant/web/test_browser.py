@@ -1,0 +1,146 @@
+"""The web app in a real headless chromium: a Thai and an English question get an answer with
+[n] and a sources panel with the supporting sentence highlighted; screenshots go to test-artifacts/.
+
+Run: .venv/bin/python -m pytest -m browser tests/assistant/web/test_browser.py
+(needs apt `chromium fonts-thai-tlwg` and the `browser` extra; .ci/run installs both).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.assistant.web.browser import ARTIFACTS, ask_in_page, chromium, chromium_missing, new_page, open_app
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def app_url(real_index: Path) -> Iterator[str]:
+    from assistant.api import PolicyRAG
+    from assistant.settings import Settings
+    from assistant.web.app import running_app
+    from assistant.web.service import AssistantService
+
+    rag = PolicyRAG.open(real_index, Settings(index_dir=real_index, show_progress=False))
+    with running_app(AssistantService(rag)) as url:
+        yield url
+    rag.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    missing = chromium_missing()
+    if missing:
+        pytest.fail(missing)  # marked `browser`: where it is asked for, a missing browser is a failure
+    ARTIFACTS.mkdir(exist_ok=True)
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="module")
+def page(browser: Any, app_url: str) -> Iterator[Any]:
+    page = new_page(browser)
+    open_app(page, app_url)
+    yield page
+    page.close()
+
+
+def _check_rendered(page: Any, question: str, source: str, screenshot: str) -> None:
+    answer = ask_in_page(page, question)
+    assert answer.get_attribute("data-state") == "found", answer.inner_text()
+    assert page.locator("#pr-answer a.pr-cite").count() >= 1  # inline [n] linked to its source
+    text = answer.inner_text()
+    assert "[1]" in text or "[2]" in text or "[3]" in text
+    cited = page.locator("#pr-sources .pr-source.pr-cited")
+    assert cited.count() >= 1
+    first = cited.first
+    assert source in first.locator(".pr-path").inner_text()
+    mark = first.locator(".pr-passage mark")
+    assert mark.count() >= 1 and len(mark.first.inner_text().strip()) > 10
+    assert first.locator("a.pr-open").get_attribute("href") == f"/files/{source}"
+    assert page.locator("#pr-download").is_visible()
+    page.screenshot(path=str(ARTIFACTS / screenshot), full_page=True)
+
+
+def test_thai_question_renders_answer_and_highlighted_source(page: Any) -> None:
+    _check_rendered(page, "ตู้บริการอัจฉริยะตั้งอยู่ที่ไหน และใช้บัตรอะไร", "thai-services.md", "browser-thai.png")
+    assert "ที่ว่าการอำเภอ" in page.locator("#pr-sources .pr-cited mark").first.inner_text()
+
+
+def test_english_question_renders_answer_and_highlighted_source(page: Any) -> None:
+    _check_rendered(page, "What is the once-only principle?", "digital-principles.md", "browser-english.png")
+    assert "more than once" in page.locator("#pr-sources .pr-cited").first.inner_text()
+
+
+def test_markdown_export_downloads_the_answer_and_sources(page: Any) -> None:
+    ask_in_page(page, "What is the once-only principle?")
+    with page.expect_download() as download_info:
+        page.locator("#pr-download").click()
+    content = Path(download_info.value.path()).read_text(encoding="utf-8")
+    assert content.startswith("## What is the once-only principle?")
+    assert "[1]" in content or "[2]" in content
+    assert "digital-principles.md" in content
+
+
+def test_label_toggle_switches_the_interface_to_english(page: Any) -> None:
+    assert page.locator("#pr-ask").inner_text().strip() == "ถาม"
+    page.get_by_label("English", exact=True).check()
+    page.locator("#pr-ask", has_text="Ask").wait_for(timeout=10_000)
+    assert "Digital-government policy assistant" in page.locator("#pr-header").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "browser-english-labels.png"), full_page=True)
+
+
+class SlowLLM:
+    """Streams its answer a piece every 0.5 s, like an LLM server, so the page shows it growing."""
+
+    name = "llm"
+    pieces = ("ตู้บริการอัจฉริยะ", "ตั้งอยู่", "ในที่ว่าการอำเภอ", "และใช้บัตรประชาชนแบบสมาร์ทการ์ด", " [1]")
+
+    def answer(self, question: str, hits: Any) -> Any:
+        from dataclasses import replace
+
+        from tests.assistant.web.conftest import FakeAnswerer
+
+        return replace(FakeAnswerer().answer(question, hits), answerer=self.name, text="".join(self.pieces))
+
+    def stream(self, question: str, hits: Any) -> Iterator[Any]:
+        import time
+
+        for piece in self.pieces:
+            time.sleep(0.5)
+            yield piece
+        yield self.answer(question, hits)
+
+
+def test_llm_answer_streams_into_the_page(browser: Any, hash_rag: Any) -> None:
+    """With the LLM answerer selected the text appears while it is written, then the checked answer."""
+    from assistant.web.app import running_app
+    from assistant.web.service import AssistantService
+    from tests.assistant.web.conftest import FakeAnswerer
+
+    service = AssistantService(hash_rag, answerers={"llm": SlowLLM(), "extractive": FakeAnswerer()})  # type: ignore[dict-item]
+    with running_app(service) as url:
+        page = new_page(browser)
+        open_app(page, url)
+        assert page.locator("#pr-answerer").is_visible()  # two answerers: the user picks
+        page.locator("#pr-question textarea").fill("ตู้บริการอัจฉริยะตั้งอยู่ที่ไหน")
+        page.locator("#pr-ask").click()
+        streaming = page.locator('#pr-answer .pr-answer[data-state="streaming"]')
+        streaming.wait_for(timeout=30_000)
+        page.wait_for_function(
+            "() => { const e = document.querySelector('#pr-answer .pr-answer[data-state=\"streaming\"]');"
+            " return e && e.innerText.trim().length > 0; }",
+            timeout=30_000,
+        )
+        partial = streaming.inner_text()
+        page.screenshot(path=str(ARTIFACTS / "browser-llm-streaming.png"), full_page=True)
+        final = page.locator('#pr-answer .pr-answer[data-state="found"][data-answerer="llm"]')
+        final.wait_for(timeout=30_000)
+        assert partial.strip() and len(partial.strip()) < len("".join(SlowLLM.pieces))  # seen before it was complete
+        assert "".join(SlowLLM.pieces).replace(" [1]", "") in final.inner_text()
+        assert page.locator("#pr-sources .pr-cited mark").count() >= 1
+        page.close()

@@ -1,0 +1,39 @@
+"""Filters by document and year resolve to the sources retrieval may return."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.web.catalogue import DocumentCatalogue, DocumentInfo
+
+
+@pytest.fixture
+def catalogue() -> DocumentCatalogue:
+    return DocumentCatalogue(
+        [
+            DocumentInfo("oecd/dgi-2019.pdf", "DGI 2019", "en", 2019, "OECD"),
+            DocumentInfo("oecd/dgi-2023.pdf", "DGI 2023", "en", 2023, "OECD"),
+            DocumentInfo("thai/seminar.txt", "สัมมนา", "th", 2024, "DGA"),
+            DocumentInfo("mine/notes.md", "Notes", "en"),
+        ]
+    )
+
+
+class TestDocumentCatalogue:
+    def test_no_filter_means_all_sources(self, catalogue: DocumentCatalogue) -> None:
+        assert catalogue.sources_for() is None and catalogue.sources_for([], []) is None
+
+    def test_year_filter_keeps_documents_of_those_years(self, catalogue: DocumentCatalogue) -> None:
+        assert catalogue.sources_for(years=["2019", 2024]) == {"oecd/dgi-2019.pdf", "thai/seminar.txt"}
+
+    def test_documents_and_years_intersect(self, catalogue: DocumentCatalogue) -> None:
+        assert catalogue.sources_for(["oecd/dgi-2019.pdf", "thai/seminar.txt"], [2024]) == {"thai/seminar.txt"}
+        assert catalogue.sources_for(["mine/notes.md"], [2019]) == set()
+
+    def test_unknown_document_names_the_listing(self, catalogue: DocumentCatalogue) -> None:
+        with pytest.raises(ValueError, match="/api/documents"):
+            catalogue.sources_for(["nope.pdf"])
+
+    def test_years_newest_first_without_unknown(self, catalogue: DocumentCatalogue) -> None:
+        assert catalogue.years() == [2024, 2023, 2019]
+        assert catalogue.langs() == ["en", "th"]

@@ -1,0 +1,107 @@
+"""The JSON API other systems call: shapes, filters, errors, and the served corpus files."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from assistant.settings import Settings
+from assistant.web.app import create_app
+from assistant.web.service import AssistantService
+
+
+@pytest.fixture
+def client(fake_service: AssistantService) -> TestClient:
+    return TestClient(create_app(fake_service, Settings(show_progress=False)))
+
+
+def test_health_reports_the_loaded_index(client: TestClient) -> None:
+    body = client.get("/api/health").json()
+    assert body["status"] == "ok"
+    assert body["documents"] == 5 and body["passages"] > 5
+    assert set(body["languages"]) == {"th", "en"}
+    assert body["files_served"] is True
+
+
+def test_documents_lists_sources_titles_years_and_urls(client: TestClient) -> None:
+    documents = {row["source"]: row for row in client.get("/api/documents").json()["documents"]}
+    assert documents["thai-services.md"]["year"] == 2024 and documents["thai-services.md"]["lang"] == "th"
+    assert documents["thai-services.md"]["title"] == "บริการดิจิทัลภาครัฐ (ชุดทดสอบ)"
+    assert documents["notes.txt"]["year"] is None
+    assert documents["thai-services.md"]["url"] == "/files/thai-services.md"
+
+
+def test_search_returns_hits_as_the_cli_prints_them_plus_url(client: TestClient) -> None:
+    response = client.post("/api/search", json={"query": "ตู้บริการอัจฉริยะ", "k": 3})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["query"] == "ตู้บริการอัจฉริยะ" and len(body["hits"]) == 3
+    hit = body["hits"][0]
+    assert set(hit) >= {"rank", "source", "page", "title", "lang", "score", "text", "url"}
+    assert hit["rank"] == 1 and hit["url"] == f"/files/{hit['source']}"
+
+
+def test_search_filters_by_language_and_year(client: TestClient) -> None:
+    english = client.post("/api/search", json={"query": "digital government", "langs": ["en"], "k": 10}).json()["hits"]
+    assert english and all(hit["lang"] == "en" for hit in english)
+    of_2024 = client.post("/api/search", json={"query": "บริการ", "years": [2024], "k": 10}).json()["hits"]
+    assert of_2024 and {hit["source"] for hit in of_2024} == {"thai-services.md"}
+
+
+def test_ask_returns_the_answer_with_numbered_cited_passages(client: TestClient) -> None:
+    response = client.post("/api/ask", json={"question": "ตู้บริการอัจฉริยะตั้งอยู่ที่ไหน", "documents": ["thai-services.md"]})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["question"] == "ตู้บริการอัจฉริยะตั้งอยู่ที่ไหน" and body["lang"] == "th"
+    assert body["found"] is True and "[1]" in body["text"]
+    first = body["passages"][0]
+    assert first["number"] == 1 and first["cited"] is True and first["supporting"]
+    assert first["source"] == "thai-services.md" and first["url"] == "/files/thai-services.md"
+    assert body["markdown"].startswith("## ตู้บริการอัจฉริยะตั้งอยู่ที่ไหน")
+
+
+@pytest.mark.parametrize(
+    "payload, message",
+    [
+        ({"question": "   "}, "empty"),
+        ({"question": "x", "documents": ["no-such.pdf"]}, "/api/documents"),
+        ({"question": "x", "langs": ["fr"]}, "'th' and/or 'en'"),
+        ({"question": "x", "years": [1999]}, "no document matches"),
+        ({"question": "x", "answerer": "llm"}, "offers extractive"),
+    ],
+)
+def test_ask_errors_say_what_to_fix(client: TestClient, payload: dict[str, object], message: str) -> None:
+    response = client.post("/api/ask", json=payload)
+    assert response.status_code == 400 and message in response.json()["detail"]
+
+
+def test_k_out_of_range_is_rejected(client: TestClient) -> None:
+    assert client.post("/api/search", json={"query": "x", "k": 0}).status_code == 422
+
+
+def test_files_serves_indexed_documents_only(client: TestClient) -> None:
+    response = client.get("/files/thai-services.md")
+    assert response.status_code == 200 and "ตู้บริการอัจฉริยะ" in response.text
+    assert response.headers["content-disposition"].startswith("inline")
+    assert client.get("/files/../secret.txt").status_code == 404
+    assert client.get("/files/%2E%2E/secret.txt").status_code == 404
+    assert client.get("/files/manifest.toml").status_code == 404
+
+
+def test_the_web_ui_is_served_at_the_root(client: TestClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200 and "<html" in response.text.lower()
+
+
+def test_parallel_requests_each_get_their_own_answer(client: TestClient) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = ["ตู้บริการอัจฉริยะ", "Once-only principle", "cloud first", "ข้อมูลสุขภาพ", "digital government", "พร้อมเพย์"] * 3
+
+    def ask(question: str) -> tuple[str, int]:
+        response = client.post("/api/ask", json={"question": question, "k": 3})
+        return response.json()["question"], response.status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(ask, questions))
+    assert results == [(question, 200) for question in questions]

@@ -1,0 +1,95 @@
+"""The HTML the app shows: escaped text, marked supporting sentences, linked [n]."""
+
+from __future__ import annotations
+
+from assistant.answer_model import Answer, CitedPassage
+from assistant.retrieval import Hit
+from assistant.web.render import answer_html, answer_text_html, highlight, sentence_spans, sources_html
+from ingest.model import Chunk
+
+
+def _passage(number: int, text: str, supporting: tuple[str, ...] = (), cited: bool = False, page: int | None = 4) -> CitedPassage:
+    chunk = Chunk(f"doc.pdf#{number}", "oecd/doc.pdf", "Digital <Government> Index", text, page, ("Part A",), "en", 0, len(text))
+    return CitedPassage(number=number, hit=Hit(rank=number, score=1.0, chunk=chunk), supporting=supporting, cited=cited)
+
+
+def _url_for(source: str, page: int | None = None) -> str | None:
+    return f"/files/{source}#page={page}" if page else f"/files/{source}"
+
+
+class TestHighlight:
+    def test_marks_the_supporting_sentence_and_escapes_everything(self) -> None:
+        text = "Intro <b>bold</b> line. The once-only principle means asking once. Tail & end."
+        html = highlight(text, ["The once-only principle means asking once."])
+        assert "<mark>The once-only principle means asking once.</mark>" in html
+        assert "&lt;b&gt;bold&lt;/b&gt;" in html and "<b>" not in html
+        assert "Tail &amp; end." in html
+
+    def test_a_sentence_with_markup_is_escaped_inside_the_mark(self) -> None:
+        assert highlight("a <script>x</script> b", ["<script>x</script>"]) == "a <mark>&lt;script&gt;x&lt;/script&gt;</mark> b"
+
+    def test_finds_a_sentence_across_different_line_breaks(self) -> None:
+        text = "ตู้บริการอัจฉริยะ\nตั้งอยู่ในที่ว่าการอำเภอ  ประชาชนเสียบบัตร"
+        html = highlight(text, ["ตู้บริการอัจฉริยะ ตั้งอยู่ในที่ว่าการอำเภอ"])
+        assert html.startswith("<mark>ตู้บริการอัจฉริยะ\nตั้งอยู่ในที่ว่าการอำเภอ</mark>")
+
+    def test_overlapping_sentences_become_one_mark_and_missing_ones_are_skipped(self) -> None:
+        text = "one two three four"
+        assert sentence_spans(text, ["one two", "two three", "absent"]) == [(0, 13)]
+        assert highlight(text, ["one two", "two three"]) == "<mark>one two three</mark> four"
+
+
+class TestAnswerText:
+    def test_citations_become_links_and_stay_visible(self) -> None:
+        html = answer_text_html("Asked once [1]. Also [2, 3].", known={1, 2, 3})
+        assert '[<a class="pr-cite" href="#pr-src-1">1</a>]' in html
+        assert 'href="#pr-src-2">2</a>, <a class="pr-cite" href="#pr-src-3">3</a>]' in html
+
+    def test_reference_marks_inside_quoted_report_text_are_not_links(self) -> None:
+        html = answer_text_html("- Foundations (OECD, 2014[1]) and six dimensions. [4]", known={1, 4})
+        assert "2014[1])" in html and 'href="#pr-src-1"' not in html and 'href="#pr-src-4"' in html
+        assert 'href="#pr-src-2"' in answer_text_html("ตามสิทธิของตนเอง[2]", known={2})
+
+    def test_unknown_numbers_are_left_as_text(self) -> None:
+        assert answer_text_html("see [9]", known={1}) == "see [9]"
+
+    def test_answer_text_is_escaped(self) -> None:
+        assert "&lt;img src=x&gt;" in answer_text_html("<img src=x> [1]", known={1})
+
+
+class TestSources:
+    def _answer(self, found: bool = True) -> Answer:
+        passages = (
+            _passage(1, "First sentence. Supporting sentence here.", ("Supporting sentence here.",), cited=True),
+            _passage(2, "An uncited passage.", page=None),
+        )
+        text = "Supporting sentence here [1]." if found else "The documents do not answer this."
+        return Answer("Q?", "en", text, passages if found else tuple(p for p in passages), found, "extractive", ("a note",))
+
+    def test_cited_passage_shows_title_page_language_link_and_mark(self) -> None:
+        html = sources_html(self._answer(), "en", _url_for)
+        cited = html.split('id="pr-src-2"')[0]
+        assert 'id="pr-src-1"' in cited and "[1]" in cited
+        assert "Digital &lt;Government&gt; Index" in cited
+        assert "page 4" in cited and "English" in cited
+        assert 'href="/files/oecd/doc.pdf#page=4"' in cited
+        assert "<mark>Supporting sentence here.</mark>" in cited
+
+    def test_uncited_passages_are_folded_away(self) -> None:
+        html = sources_html(self._answer(), "th", _url_for)
+        assert "<details" in html and html.index("<details") < html.index('id="pr-src-2"')
+        assert "หน้า 4" in html and "อังกฤษ" in html
+
+    def test_not_found_shows_the_closest_passages_openly(self) -> None:
+        answer = Answer("Q?", "en", "No.", (_passage(1, "Closest."),), False, "extractive")
+        html = sources_html(answer, "en", _url_for)
+        assert 'id="pr-src-1"' in html and "<details" not in html
+        assert 'data-state="not-found"' in answer_html(answer, "en")
+
+    def test_no_link_when_the_file_is_not_served(self) -> None:
+        html = sources_html(self._answer(), "en", lambda source, page=None: None)
+        assert "/files/" not in html
+
+    def test_answer_block_has_notes_and_question(self) -> None:
+        html = answer_html(self._answer(), "en")
+        assert "<li>a note</li>" in html and 'data-question="Q?"' in html and 'data-state="found"' in html
