@@ -57,5 +57,5 @@ def test_decode_error_names_file_and_fix(monkeypatch: pytest.MonkeyPatch) -> Non
             return None
 
     monkeypatch.setattr("ingest.readers.text.from_bytes", lambda data: NoMatch())
-    with pytest.raises(ReaderError, match=r"x\.txt: not UTF-8 .*convert it to UTF-8"):
+    with pytest.raises(ReaderError, match=r"x\.txt: .*not text: .*convert it to UTF-8"):
         decode_bytes(b"\xff\xfe\x00", Path("x.txt"))
