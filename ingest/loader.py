@@ -271,7 +271,8 @@ class DocumentLoader:
         def walk(folder: Path, base: Path, ancestors: tuple[Path, ...]) -> None:
             """Depth-first in name order; ``ancestors`` are the resolved folders above (loop check)."""
             try:
-                entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+                # Real files and folders before symlinks, so a file reached both ways keeps its real path.
+                entries = sorted(os.scandir(folder), key=lambda entry: (entry.is_symlink(), entry.name))
             except OSError as error:
                 skip(folder, f"cannot list this folder ({error.strerror or error}): make it readable (chmod +rx)")
                 return
@@ -354,7 +355,10 @@ class DocumentLoader:
         try:
             document = reader.run(path, source)
         except ReaderError as error:
-            result.skipped.append(SkippedFile(shown, _one_line(display_path(str(error)))))
+            message = _one_line(display_path(str(error)))
+            for prefix in (f"{shown}: ", f"{display_path(path.resolve())}: "):  # the path is printed beside it
+                message = message.removeprefix(prefix)
+            result.skipped.append(SkippedFile(shown, message))
             return None
         except Exception as error:  # noqa: BLE001 - one bad file must not stop the batch
             logger.debug("reading %s failed", shown, exc_info=True)
