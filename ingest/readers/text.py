@@ -43,16 +43,44 @@ def _plausible_cp874(data: bytes) -> str | None:
     return text
 
 
+def _utf16_without_bom(data: bytes) -> str | None:
+    """"utf-16-le"/"utf-16-be" when the bytes look like BOM-less UTF-16 of Latin or Thai text.
+
+    Every other byte is then 0x00 (Latin) or 0x0E (Thai, U+0E00-U+0E7F). Thai UTF-16-LE is valid
+    ASCII byte for byte, so this must be checked before UTF-8, or Thai becomes control characters.
+    """
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    high = (0x00, 0x0E)
+    even = sample[0::2]
+    odd = sample[1::2]
+    share_even = sum(byte in high for byte in even) / len(even)
+    share_odd = sum(byte in high for byte in odd) / len(odd)
+    if share_odd >= 0.5 and share_even < 0.1:
+        return "utf-16-le"
+    if share_even >= 0.5 and share_odd < 0.1:
+        return "utf-16-be"
+    return None
+
+
 def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     """Decode file bytes; returns (text, encoding name).
 
-    Order: UTF-8 (with or without BOM) strictly, since a strict UTF-8 decode that succeeds is never
-    wrong; a UTF-16/32 byte-order mark; well-formed TIS-620/cp874 Thai (older Thai files); then
-    charset-normalizer's best guess (UTF-16 without BOM, other code pages).
+    Order: UTF-16 without BOM when every other byte is 0x00 or 0x0E (BOM-less Thai UTF-16 is
+    valid ASCII, so it comes first); UTF-8 (with or without BOM) strictly, since a strict UTF-8
+    decode of real text that succeeds is never wrong; a UTF-16/32 byte-order mark; well-formed
+    TIS-620/cp874 Thai (older Thai files); then charset-normalizer's best guess (other code pages).
 
     Raises:
         ReaderError: the bytes are binary data or text in no encoding charset-normalizer knows.
     """
+    utf16 = _utf16_without_bom(data) if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else None
+    if utf16 is not None:
+        try:
+            return data.decode(utf16), utf16
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
