@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from ingest.fidelity import FidelityReport, build_report
 from ingest.model import Document, document_text
-from ingest.ocr import PageOCR, default_ocr_cache_dir
+from ingest.ocr import OCRStats, PageOCR, default_ocr_cache_dir
 from ingest.readers import SUPPORTED_SUFFIXES, ReaderError, reader_for
 
 logger = logging.getLogger(__name__)
@@ -226,6 +226,9 @@ class DocumentLoader:
             if document is not None:
                 result.documents.append(document)
         result.notes.extend(self._notes(result))
+        if self._page_ocr is not None and (self._page_ocr.stats.pages_read or self._page_ocr.stats.pages_cached):
+            result.notes.append(self._page_ocr.stats.summary())
+            self._page_ocr.stats = OCRStats()
         result.seconds = time.perf_counter() - started
         return result
 
@@ -401,7 +404,7 @@ class DocumentLoader:
             if report.pages_missing:
                 by_note.setdefault(report.note or "OCR failed", []).append(report)
         return [
-            f"{sum(r.pages_missing for r in reports)} PDF page(s) in {len(reports)} file(s) have no usable text layer "
-            f"and were not OCR'd: {note}"
+            f"Note: {sum(r.pages_missing for r in reports)} PDF page(s) in {len(reports)} file(s) have no usable "
+            f"text layer and were not OCR'd: {note}"
             for note, reports in by_note.items()
         ]

@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -46,6 +47,24 @@ MIN_LINE_WORD_CHARS = 4
 
 class OCRUnavailable(RuntimeError):
     """OCR cannot run here; the message says what is missing and how to install it."""
+
+
+@dataclass
+class OCRStats:
+    """What a :class:`PageOCR` did so far: pages read by tesseract, pages from the cache, seconds spent."""
+
+    pages_read: int = 0
+    pages_cached: int = 0
+    pages_failed: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        per_page = f" ({self.seconds / self.pages_read:.1f} s a page)" if self.pages_read else ""
+        failed = f", {self.pages_failed} failed" if self.pages_failed else ""
+        return (
+            f"OCR: {self.pages_read + self.pages_cached} page(s), {self.pages_read} read by tesseract in "
+            f"{self.seconds:.0f} s{per_page}, {self.pages_cached} from the cache{failed}."
+        )
 
 
 @dataclass(frozen=True)
@@ -153,6 +172,7 @@ class PageOCR:
         self.timeout_s = float(timeout_s)
         self.show_progress = show_progress
         self.executable = executable
+        self.stats = OCRStats()
 
     def unavailable_reason(self) -> str:
         """"" when OCR can run, else one line saying what is missing and how to install it."""
@@ -194,17 +214,28 @@ class PageOCR:
             ).hexdigest()
             raw = self._cached(key)
             if raw is None:
+                started = time.perf_counter()
                 raw = self._tesseract(info.executable, image, pdf_path, number)
+                self.stats.seconds += time.perf_counter() - started
                 if raw is None:
+                    self.stats.pages_failed += 1
                     continue
+                self.stats.pages_read += 1
                 self._store(key, raw)
+            else:
+                self.stats.pages_cached += 1
             texts[number] = clean_ocr_text(raw)
         return texts
 
     def _tesseract(self, executable: str, image: bytes, pdf_path: Path, number: int) -> str | None:
         command = [executable, "stdin", "stdout", "-l", self.languages, "--psm", "3", "--dpi", str(self.dpi)]
+        # One OpenMP thread: on a busy 2-core machine tesseract's spinning worker threads cost more
+        # than they give, and OCR runs beside embedding. A user's own OMP_THREAD_LIMIT wins.
+        env = {**os.environ, "OMP_THREAD_LIMIT": os.environ.get("OMP_THREAD_LIMIT", "1")}
         try:
-            done = subprocess.run(command, input=image, capture_output=True, timeout=self.timeout_s, check=False)
+            done = subprocess.run(
+                command, input=image, capture_output=True, timeout=self.timeout_s, check=False, env=env
+            )
         except subprocess.TimeoutExpired:
             logger.warning("%s page %d: OCR took over %.0f s and was stopped", pdf_path, number, self.timeout_s)
             return None

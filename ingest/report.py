@@ -15,7 +15,8 @@ def problem_lines(skipped: list[SkippedFile], fidelity: list[FidelityReport], no
     - "Failed": one line per file that was not indexed, with the reason and the fix,
     - "Left out": files excluded on purpose (corpus manifest),
     - "Needs attention": files indexed with missing pages or suspicious Thai sequences,
-    - "OCR": how many pages OCR read, and notes such as how to install tesseract.
+    - the loader's notes: how many pages OCR read and how fast, or that OCR could not run and how
+      to install tesseract.
     """
     lines: list[str] = []
     failed = [item for item in skipped if item.failed]
@@ -31,9 +32,5 @@ def problem_lines(skipped: list[SkippedFile], fidelity: list[FidelityReport], no
     if attention:
         lines.append(f"Needs attention: {len(attention)} file(s) indexed with missing or suspicious text (see --report):")
         lines.extend(f"  - {report.source}: {'; '.join(report.attention)}" for report in attention)
-    ocr_files = [report for report in fidelity if report.pages_ocr]
-    if ocr_files:
-        pages = sum(report.pages_ocr for report in ocr_files)
-        lines.append(f"OCR: {pages} page(s) of {len(ocr_files)} PDF file(s) read with tesseract.")
-    lines.extend(f"Note: {note}" for note in notes)
+    lines.extend(notes)
     return lines

@@ -128,7 +128,7 @@ class TestLoaderOCR:
             f"no text layer on its 1 page(s) and no OCR: tesseract is not installed: {INSTALL_HINT}"
         ]
         assert result.notes == [
-            "1 PDF page(s) in 1 file(s) have no usable text layer and were not OCR'd: "
+            "Note: 1 PDF page(s) in 1 file(s) have no usable text layer and were not OCR'd: "
             f"tesseract is not installed: {INSTALL_HINT}"
         ]
 
@@ -143,6 +143,7 @@ class TestLoaderOCR:
         [report] = result.fidelity
         assert (report.pages, report.pages_without_text, report.pages_ocr, report.pages_missing) == (1, 1, 1, 0)
         assert report.attention == []
+        assert result.notes[0].startswith("OCR: 1 page(s), 1 read by tesseract in ")
 
     def test_ocr_results_are_cached_by_page_content(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         _needs_tesseract()
