@@ -23,7 +23,7 @@ def problem_lines(skipped: list[SkippedFile], fidelity: list[FidelityReport], no
     left_out = [item for item in skipped if not item.failed]
     if failed:
         lines.append(f"Failed: {len(failed)} file(s) not indexed:")
-        lines.extend(f"  - {item.path}: {item.reason}" for item in failed)
+        lines.extend(f"  - {item.path}: {item.reason}" for item in sorted(failed, key=lambda item: item.path))
     if left_out:
         lines.append(f"Left out on purpose: {len(left_out)} file(s):")
         lines.extend(f"  - {item.path}: {item.reason}" for item in left_out)
