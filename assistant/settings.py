@@ -49,7 +49,7 @@ class Settings:
     # dev-qa it changed chunk boundaries and lowered Recall@10 (0.85 -> 0.825; e5 alone 0.75 -> 0.65).
     pdf_headings: bool = False
     # OCR (tesseract) for PDF pages without a usable text layer: "auto" = scanned and garbled pages,
-    # "scanned" = pages with no text layer only, "off". About 20 s a page on 2 cores; cached.
+    # "scanned" = pages with no text layer only, "off". About 5 s a page on 2 cores; cached.
     ocr: str = "auto"
     ocr_languages: str = "tha+eng"
     ocr_dpi: int = 200

@@ -14,7 +14,7 @@ signature of ``ingest.normalize.count_thai_pdf_defects`` and decomposed U+0E4D, 
 pages without text. OCR time per page is measured when pages are not yet in the OCR cache
 (``--no-cache`` forces that, in a temporary cache).
 
-Run:  python -m benchmarks.thai_pdf_fidelity              (all 10 PDFs; 75 OCR pages: 25-45 min uncached)
+Run:  python -m benchmarks.thai_pdf_fidelity              (all 10 PDFs; 75 OCR pages: about 6 min uncached)
       python -m benchmarks.thai_pdf_fidelity --ocr scanned  (the 16 pages without a text layer only)
 """
 

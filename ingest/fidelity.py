@@ -49,7 +49,7 @@ DEFECT_LABELS: dict[str, str] = {
 MIN_PAGE_LETTERS = 10
 #: A page whose garbage sequences reach this share of its Thai characters is garbled...
 MAX_GARBAGE_SHARE = 0.01
-#: ...provided there are at least this many (one stray sequence is not worth 20 s of OCR).
+#: ...provided there are at least this many (one stray sequence is not worth seconds of OCR).
 MIN_GARBAGE_COUNT = 3
 
 

@@ -338,7 +338,11 @@ class DocumentLoader:
     def _read(self, path: Path, source: str, result: LoadResult) -> Document | None:
         """Read one file, or record why not and return None."""
         shown = display_path(path)
-        size = path.stat().st_size
+        try:
+            size = path.stat().st_size
+        except OSError as error:  # removed or changed since the folder was listed
+            result.skipped.append(SkippedFile(shown, f"cannot read it ({error.strerror or error}): check the file"))
+            return None
         if size == 0:
             result.skipped.append(SkippedFile(shown, "empty file (0 bytes): nothing to index; re-export or remove it"))
             return None

@@ -2,7 +2,8 @@
 
 Scanned letters and regulations (several DGA PDFs) have no text layer at all, and some PDFs have
 one that is garbage ("ใชF" for ใช้); without OCR those documents are unsearchable. Tesseract 5 with
-``tha+eng`` reads them well at 200 dpi, at about 20 s a page on 2 cores, so:
+``tha+eng`` reads them well at 200 dpi, at about 5 s a page on 2 busy cores with one OpenMP thread
+(24-28 s with tesseract's default threads, which spin against each other on a shared machine), so:
 
 - only the pages that need it are OCR'd (the PDF reader decides, see ``ingest.fidelity.page_quality``),
 - results are cached by the rendered page's pixels (plus languages, dpi and tesseract version) under

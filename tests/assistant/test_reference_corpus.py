@@ -25,9 +25,9 @@ def reference_rag(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-
     from assistant.settings import Settings
 
     index_dir = tmp_path_factory.mktemp("reference-index")
-    # OCR of the pages without a text layer only (16 pages, cached in the user cache after the first
-    # run); the 59 garbled GovAPI/SmartCard pages would add 20-40 minutes to a fresh CI machine.
-    settings = Settings(index_dir=index_dir, show_progress=False, ocr="scanned")
+    # Default settings, OCR included: 75 PDF pages (16 scanned, 59 garbled) are OCR'd on a fresh
+    # machine (about 5 s a page with one tesseract thread), then read from the user OCR cache.
+    settings = Settings(index_dir=index_dir, show_progress=False)
     report = build_index([SHARED / "corpus"], settings)
     assert report.files_read >= 50
     assert "SOURCES.md" not in report.sources

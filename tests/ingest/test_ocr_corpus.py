@@ -1,6 +1,6 @@
 """The scanned DGA PDFs become searchable through OCR (slow: tesseract on 16 pages, then the real models).
 
-The first run on a machine OCRs the pages (about 20-40 s each on 2 cores); the results are cached
+The first run on a machine OCRs the pages (about 5 s each on 2 cores); the results are cached
 in the user cache (``~/.cache/policyrag/ocr`` or ``$POLICYRAG_CACHE_DIR/ocr``), so later runs take
 seconds. Needs ``apt-get install tesseract-ocr tesseract-ocr-tha`` (``.ci/run`` installs it).
 """
