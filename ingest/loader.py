@@ -75,7 +75,7 @@ def _one_line(text: str) -> str:
 
 
 def display_path(path: Path | str) -> str:
-    """``path`` as printable text, also when its bytes are not UTF-8.
+    r"""``path`` as printable text, also when its bytes are not UTF-8.
 
     File names copied from old Thai systems (zip files, CDs) may be TIS-620 bytes; Python keeps
     them as surrogate escapes, which cannot be printed or stored. They are shown decoded as

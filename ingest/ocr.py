@@ -44,6 +44,47 @@ _THAI_RUN = re.compile("[\u0e01-\u0e4e]{3,}")
 _LATIN_WORD = re.compile(r"[A-Za-z]{4,}")
 #: A line of OCR output with less word content than this is a stamp, signature or speck.
 MIN_LINE_WORD_CHARS = 4
+#: A mostly-Thai OCR line whose Thai characters fall less than this share in dictionary words is
+#: noise (dotted leaders, rules and logos read as Thai letters: "วไฮววฮวฮวฮั็ัไวูไปปป").
+MIN_THAI_DICTIONARY_SHARE = 0.5
+_THAI_CHAR = re.compile("[\u0e01-\u0e4e]")
+_LATIN_CHAR = re.compile("[A-Za-z]")
+
+
+@lru_cache(maxsize=1)
+def _thai_dictionary() -> frozenset[str]:
+    from pythainlp.corpus import thai_words
+
+    return frozenset(thai_words())
+
+
+def thai_dictionary_share(line: str) -> float | None:
+    """Share of the line's Thai characters that sit in dictionary words (pythainlp newmm), or None without Thai.
+
+    Example:
+        >>> round(thai_dictionary_share("ระบบควบคุมการขอใช้โปรแกรม"), 2), round(thai_dictionary_share("ววฮวฮวฮั็ัไวูไปปป"), 2)
+        (1.0, 0.24)
+    """
+    from pythainlp.tokenize import word_tokenize
+
+    words = _thai_dictionary()
+    tokens = word_tokenize(line, engine="newmm", keep_whitespace=False)
+    thai = sum(len(_THAI_CHAR.findall(token)) for token in tokens)
+    if not thai:
+        return None
+    known = sum(len(_THAI_CHAR.findall(token)) for token in tokens if len(token) >= 2 and token in words)
+    return known / thai
+
+
+def _is_noise(line: str) -> bool:
+    words = sum(len(run) for run in _THAI_RUN.findall(line)) + sum(len(w) for w in _LATIN_WORD.findall(line))
+    if words < MIN_LINE_WORD_CHARS:
+        return True
+    thai = len(_THAI_CHAR.findall(line))
+    if thai < len(_LATIN_CHAR.findall(line)):  # mostly English: code, field names, part numbers stay
+        return False
+    share = thai_dictionary_share(line)
+    return share is not None and share < MIN_THAI_DICTIONARY_SHARE
 
 
 class OCRUnavailable(RuntimeError):
@@ -97,19 +138,18 @@ def clean_ocr_text(text: str) -> str:
     """Normalise OCR output and drop lines that are stamps, signatures or specks.
 
     Tesseract writes ำ as U+0E4D U+0E32 (``normalize_text`` composes it) and turns stamps and
-    signatures into short noise lines ("ซ่", "eds ow"). A line is kept when its Thai runs of three
-    or more characters plus its Latin words of four or more letters make at least
-    :data:`MIN_LINE_WORD_CHARS` characters.
+    signatures into short noise lines ("ซ่", "eds ow"), dotted leaders and rules into strings of
+    Thai letters. A line is kept when its Thai runs of three or more characters plus its Latin
+    words of four or more letters make at least :data:`MIN_LINE_WORD_CHARS` characters and, when
+    it is mostly Thai, at least :data:`MIN_THAI_DICTIONARY_SHARE` of its Thai characters are in
+    dictionary words. On the 75 OCR'd DGA pages this dropped 59 of 1,749 Thai lines, nearly all
+    noise (a repeated garbled footer, table-of-contents leaders).
 
     Example:
         >>> clean_ocr_text("ซ่      eds ow   ao ae.\\nเรื่อง ขอความอนุเคราะห์\\nการด\\u0e4d\\u0e32เนินงาน")
         'เรื่อง ขอความอนุเคราะห์\\nการดำเนินงาน'
     """
-    kept = []
-    for line in normalize_text(text, from_pdf=True).split("\n"):
-        words = sum(len(run) for run in _THAI_RUN.findall(line)) + sum(len(w) for w in _LATIN_WORD.findall(line))
-        if words >= MIN_LINE_WORD_CHARS or not line.strip():
-            kept.append(line)
+    kept = [line for line in normalize_text(text, from_pdf=True).split("\n") if not line.strip() or not _is_noise(line)]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
 
 

@@ -50,6 +50,15 @@ class TestCleanOcrText:
         raw = "ซ่\nที่ ทก (สรอ) ๕๑๐/๒๕๕๕\nซ่     eds ow    ao ae.    น\nเรื่อง ขอความอนุเคราะห์\n\nGovernment API\n- 2 -"
         assert clean_ocr_text(raw) == "ที่ ทก (สรอ) ๕๑๐/๒๕๕๕\nเรื่อง ขอความอนุเคราะห์\n\nGovernment API"
 
+    def test_thai_letter_noise_dropped_english_fields_kept(self) -> None:
+        raw = (
+            "1.2 | วไฮววฮวฮวฮั็ัไวูไปปป1โ14โโโโโ 1\n"
+            "(อง/ป2| 0ิ๕๐อท/ป2| #เส่ทาเทไลทนล| 22112018.ส่๐๐\n"
+            "กรมการปกครองได้วางระบบควบคุมการขอใช้โปรแกรม\n"
+            "Address Tumbol String ต้าบล/ แขวง"
+        )
+        assert clean_ocr_text(raw) == "กรมการปกครองได้วางระบบควบคุมการขอใช้โปรแกรม\nAddress Tumbol String ต้าบล/ แขวง"
+
     def test_decomposed_sara_am_composed(self) -> None:
         assert clean_ocr_text("สํานักงาน การดําเนินงาน") == "สำนักงาน การดำเนินงาน"
 
