@@ -86,6 +86,7 @@ def build_index(paths: list[Path], settings: Settings | None = None, index_dir: 
     loaded = loader.run([Path(path) for path in paths])
     documents = loaded.documents
     skipped = list(loaded.skipped)
+    excluded: set[str] = set()
     for root in {Path(path) for path in paths if Path(path).is_dir()}:
         manifest = CorpusManifest.find(root)
         skipped += [
@@ -93,6 +94,7 @@ def build_index(paths: list[Path], settings: Settings | None = None, index_dir: 
             for document in documents
             if manifest.is_excluded(document.source)
         ]
+        excluded |= {document.source for document in documents if manifest.is_excluded(document.source)}
         documents = [document for document in documents if not manifest.is_excluded(document.source)]
         manifest.apply(documents)
     chunker = Chunker(
@@ -133,7 +135,7 @@ def build_index(paths: list[Path], settings: Settings | None = None, index_dir: 
         total_seconds=time.perf_counter() - started,
         index_dir=index_dir,
         sources=[document.source for document in documents],
-        fidelity=loaded.fidelity,
+        fidelity=[report for report in loaded.fidelity if report.source not in excluded],
         notes=loaded.notes,
     )
 

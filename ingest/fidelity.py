@@ -45,6 +45,8 @@ DEFECT_LABELS: dict[str, str] = {
     "ascii_inside_thai": "ASCII byte inside Thai (lost tone mark)",
 }
 
+#: ``PageQuality.reason`` of a page without a text layer.
+NO_TEXT_LAYER = "no text layer"
 #: A page with fewer letters than this has no usable text layer (scanned, or only a page number).
 MIN_PAGE_LETTERS = 10
 #: A page whose garbage sequences reach this share of its Thai characters is garbled...
@@ -96,7 +98,7 @@ def page_quality(text: str) -> PageQuality:
     """
     letters = sum(1 for ch in text if ch.isalpha())
     if letters < MIN_PAGE_LETTERS:
-        return PageQuality(False, "no text layer")
+        return PageQuality(False, NO_TEXT_LAYER)
     counts = count_defects(text)
     garbage = counts["private_use"] + counts["replacement_char"] + counts["ascii_inside_thai"]
     thai = sum(1 for ch in text if "\u0e01" <= ch <= "\u0e5b")

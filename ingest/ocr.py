@@ -229,7 +229,8 @@ class PageOCR:
     def run(self, pdf_path: Path, page_numbers: list[int]) -> dict[int, str]:
         """Text of each of the 1-based ``page_numbers`` of ``pdf_path`` (cleaned, normalised).
 
-        A page that fails (tesseract error or timeout) is left out of the result and logged.
+        A page that fails (render error, tesseract error or timeout) is left out of the result,
+        counted in :attr:`stats` and logged.
 
         Raises:
             OCRUnavailable: tesseract or its language data is missing.
@@ -249,7 +250,12 @@ class PageOCR:
             disable=not self.show_progress,
         )
         for number in progress:
-            image = render_page_pgm(pdf_path, number - 1, self.dpi)
+            try:
+                image = render_page_pgm(pdf_path, number - 1, self.dpi)
+            except Exception as error:  # noqa: BLE001 - pdfium raises PdfiumError and others on broken pages
+                logger.warning("%s page %d: could not render it for OCR: %s", pdf_path, number, error)
+                self.stats.pages_failed += 1
+                continue
             key = hashlib.sha256(
                 f"{_CACHE_VERSION}|{info.version}|{self.languages}|{self.dpi}|".encode() + image
             ).hexdigest()

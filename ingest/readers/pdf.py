@@ -12,7 +12,7 @@ from pathlib import Path
 import pypdf
 from pypdf.errors import DependencyError, PdfReadError, PdfReadWarning
 
-from ingest.fidelity import count_defects, page_quality
+from ingest.fidelity import NO_TEXT_LAYER, count_defects, page_quality
 from ingest.model import Block, Document, ExtractionStats
 from ingest.normalize import normalize_text
 from ingest.ocr import OCRUnavailable, PageOCR
@@ -185,8 +185,8 @@ class PDFReader:
         """
         raw_defects = count_defects("\n".join(pages))
         verdicts = [page_quality(normalize_text(text, from_pdf=True)) for text in pages]
-        no_text = [n for n, v in enumerate(verdicts, start=1) if v.reason == "no text layer"]
-        garbled = [n for n, v in enumerate(verdicts, start=1) if not v.usable and v.reason != "no text layer"]
+        no_text = [n for n, v in enumerate(verdicts, start=1) if v.reason == NO_TEXT_LAYER]
+        garbled = [n for n, v in enumerate(verdicts, start=1) if not v.usable and v.reason != NO_TEXT_LAYER]
         wanted = sorted(no_text + (garbled if self.ocr_garbled else []))
         stats = ExtractionStats(
             pages=len(pages), pages_without_text=len(no_text), pages_garbled=len(garbled), raw_defects=raw_defects
@@ -209,7 +209,7 @@ class PDFReader:
         stats.pages_ocr = len(texts)
         stats.pages_missing = len(wanted) - len(texts)
         if stats.pages_missing:
-            stats.ocr_note = "tesseract failed on some pages (run with -v for its messages)"
+            stats.ocr_note = "OCR failed on some pages (run with -v for the messages)"
         return stats
 
     @staticmethod

@@ -13,7 +13,15 @@ import pytest
 
 from ingest.loader import DocumentLoader
 from ingest.model import document_text
-from ingest.ocr import INSTALL_HINT, OCRUnavailable, PageOCR, clean_ocr_text, find_tesseract, render_page_pgm
+from ingest.ocr import (
+    INSTALL_HINT,
+    OCRUnavailable,
+    PageOCR,
+    TesseractInfo,
+    clean_ocr_text,
+    find_tesseract,
+    render_page_pgm,
+)
 from ingest.readers.pdf import PDFReader
 
 SCANNED = Path(__file__).resolve().parents[1] / "fixtures" / "scanned" / "scanned-thai.pdf"
@@ -129,6 +137,18 @@ class TestPDFReaderWithOCR:
 
 
 class TestLoaderOCR:
+    def test_a_page_tesseract_fails_on_is_counted_missing(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        fake = TesseractInfo("/usr/bin/tesseract", "tesseract 5.3.0", frozenset({"tha", "eng"}))
+        monkeypatch.setattr("ingest.ocr.find_tesseract", lambda executable="tesseract": fake)
+        monkeypatch.setattr(PageOCR, "_tesseract", lambda self, *args: None)
+        result = DocumentLoader(show_progress=False, ocr_cache_dir=tmp_path).run([SCANNED])
+        assert [s.reason for s in result.skipped] == [
+            "no text layer on its 1 page(s) and no OCR: OCR failed on some pages (run with -v for the messages)"
+        ]
+        assert result.fidelity[0].pages_missing == 1
+        assert list(tmp_path.rglob("*.txt")) == []  # a failure is not cached
+
+
     def test_tesseract_missing_is_one_line_with_the_fix_and_a_note(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr("ingest.ocr.find_tesseract", lambda executable="tesseract": None)
         result = DocumentLoader(show_progress=False).run([SCANNED])
