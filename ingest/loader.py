@@ -22,7 +22,7 @@ from ingest.readers import SUPPORTED_SUFFIXES, ReaderError, reader_for
 logger = logging.getLogger(__name__)
 
 NO_TEXT_REASON = "no extractable text (scanned PDF and OCR found nothing)"
-NO_TEXT_REASON_NOT_PDF = "no extractable text (the file is empty or has only front matter or markup)"
+NO_TEXT_REASON_NOT_PDF = "no extractable text (only front matter or markup): nothing to index"
 OCR_MODES = ("auto", "scanned", "off")
 
 
@@ -30,8 +30,9 @@ OCR_MODES = ("auto", "scanned", "off")
 class SkippedFile:
     """A file that was not read: ``path`` as given or found, ``reason`` in one line with the fix.
 
-    ``failed`` is False for files left out on purpose (excluded by a corpus manifest): only failed
-    files make ``policyrag ingest`` exit with 1.
+    ``failed`` is False for files left out on purpose (excluded by a corpus manifest) or read fine
+    with nothing to index (a Markdown stub with only front matter): only failed files make
+    ``policyrag ingest`` exit with 1.
     """
 
     path: str
@@ -391,8 +392,10 @@ class DocumentLoader:
         )
         if not document.blocks:
             if path.suffix.lower() != ".pdf":
-                reason = NO_TEXT_REASON_NOT_PDF
-            elif extraction.pages_missing and extraction.ocr_note:
+                # A stub page (an index.md with only front matter) was read fine: left out, not failed.
+                result.skipped.append(SkippedFile(shown, NO_TEXT_REASON_NOT_PDF, failed=False))
+                return None
+            if extraction.pages_missing and extraction.ocr_note:
                 reason = f"no text layer on its {extraction.pages} page(s) and no OCR: {extraction.ocr_note}"
             else:
                 reason = NO_TEXT_REASON

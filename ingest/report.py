@@ -13,7 +13,7 @@ def problem_lines(skipped: list[SkippedFile], fidelity: list[FidelityReport], no
     """Lines for the ingest summary, empty when every file was read cleanly.
 
     - "Failed": one line per file that was not indexed, with the reason and the fix,
-    - "Left out": files excluded on purpose (corpus manifest),
+    - "Left out": files excluded on purpose (corpus manifest) or with nothing to index,
     - "Needs attention": files indexed with missing pages or suspicious Thai sequences,
     - the loader's notes: how many pages OCR read and how fast, or that OCR could not run and how
       to install tesseract.
@@ -25,7 +25,7 @@ def problem_lines(skipped: list[SkippedFile], fidelity: list[FidelityReport], no
         lines.append(f"Failed: {len(failed)} file(s) not indexed:")
         lines.extend(f"  - {item.path}: {item.reason}" for item in sorted(failed, key=lambda item: item.path))
     if left_out:
-        lines.append(f"Left out on purpose: {len(left_out)} file(s):")
+        lines.append(f"Left out: {len(left_out)} file(s) excluded or with nothing to index:")
         lines.extend(f"  - {item.path}: {item.reason}" for item in left_out)
     failed_paths = {item.path for item in failed}
     attention = [report for report in fidelity if report.attention and report.path not in failed_paths]

@@ -103,7 +103,8 @@ class TestRun:
         result = DocumentLoader(show_progress=False, ocr="off").run([folder, scanned])
         reasons = {Path(s.path).name: s.reason for s in result.skipped}
         assert reasons["scan.pdf"] == "no text layer on its 2 page(s) and no OCR: OCR is off (setting ocr)"
-        assert reasons["empty.md"].startswith("no extractable text")
+        assert reasons["empty.md"] == "no extractable text (only front matter or markup): nothing to index"
+        assert "empty.md" not in [Path(s.path).name for s in result.failed]  # a stub is left out, not failed
 
     def test_unexpected_error_recorded(self, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         def explode(self: object, path: Path, source: str) -> None:
