@@ -32,8 +32,10 @@ DEFECT_PATTERNS: dict[str, re.Pattern[str]] = {
     "orphan_nikhahit": re.compile(f"{NIKHAHIT}(?![\u0e48-\u0e4b]?{SARA_AA})"),
     "private_use": re.compile("[\ue000-\uf8ff]"),
     "replacement_char": re.compile("\ufffd"),
-    # Digits and the punctuation that does sit between Thai words in correct text are excluded.
-    "ascii_inside_thai": re.compile("(?<=[\u0e01-\u0e4e])(?![.()\\-/,0-9])[!-~\x7f](?=[\u0e01-\u0e4e])"),
+    # Letters and a few symbols only: digits and punctuation (: " [ . , ( ...) do sit between Thai
+    # words in correct text ("ทะเบียนบ้าน:อาคาร", "คลิก"แก้ไข"", "บุคคล[คลิก"). On the DGA PDFs
+    # the garbage bytes were F J B N u l i b w A, DEL, $ and @.
+    "ascii_inside_thai": re.compile("(?<=[\u0e01-\u0e4e])[A-Za-z\x7f$@^`{}|~](?=[\u0e01-\u0e4e])"),
 }
 DEFECT_NAMES: tuple[str, ...] = tuple(DEFECT_PATTERNS)
 

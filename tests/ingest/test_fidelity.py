@@ -27,6 +27,7 @@ class TestCountDefects:
             "ภาษา ไทย กรุงเทพ ฯ ข้อ 5 (ก) ค.ศ. 2018 ก/ข ก-ข ก,ข",
             "อำนวยความสะดวก ดำเนินการ น้ำ",
             "ข้อ5ของระเบียบ",  # a digit between Thai words is correct text
+            'ทะเบียนบ้าน:อาคาร คลิก"แก้ไขข้อมูล" บุคคล[คลิกเพื่อดาวน์โหลด]',  # punctuation from the DGA pages
             "Plain English text, with punctuation!",
         ],
     )
