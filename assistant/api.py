@@ -24,8 +24,10 @@ from index.analyzer import ThaiEnglishAnalyzer
 from index.embedder import Embedder, UseEmbedder, make_encoder
 from index.storage import BuildStats, IndexWriter, OpenIndex
 from ingest.chunker import Chunker
+from ingest.fidelity import FidelityReport
 from ingest.loader import DocumentLoader, SkippedFile
 from ingest.model import Chunk
+from ingest.report import problem_lines
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +52,13 @@ class IngestReport:
     total_seconds: float
     index_dir: Path
     sources: list[str] = field(default_factory=list)
+    fidelity: list[FidelityReport] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[SkippedFile]:
+        """Files that could not be indexed (``policyrag ingest`` exits with 1 when there are any)."""
+        return [item for item in self.skipped if item.failed]
 
     def summary(self) -> str:
         lines = [
@@ -59,9 +68,7 @@ class IngestReport:
             f"{self.chunks / max(self.total_seconds, 1e-9):.1f} passages/s).",
             f"Index: {self.index_dir}",
         ]
-        if self.skipped:
-            lines.append(f"Skipped {len(self.skipped)} file(s):")
-            lines.extend(f"  - {item.path}: {item.reason}" for item in self.skipped)
+        lines.extend(problem_lines(self.skipped, self.fidelity, self.notes))
         return "\n".join(lines)
 
 
@@ -71,18 +78,25 @@ def build_index(paths: list[Path], settings: Settings | None = None, index_dir: 
     index_dir = index_dir or settings.index_dir
     started = time.perf_counter()
     loader = DocumentLoader(
-        max_file_bytes=settings.max_file_bytes, show_progress=settings.show_progress, pdf_headings=settings.pdf_headings
+        max_file_bytes=settings.max_file_bytes,
+        show_progress=settings.show_progress,
+        pdf_headings=settings.pdf_headings,
+        ocr=settings.ocr,
+        ocr_languages=settings.ocr_languages,
+        ocr_dpi=settings.ocr_dpi,
     )
     loaded = loader.run([Path(path) for path in paths])
     documents = loaded.documents
     skipped = list(loaded.skipped)
+    excluded: set[str] = set()
     for root in {Path(path) for path in paths if Path(path).is_dir()}:
         manifest = CorpusManifest.find(root)
         skipped += [
-            SkippedFile(document.path, f"excluded by the corpus manifest ({manifest.source})")
+            SkippedFile(document.path, f"excluded by the corpus manifest ({manifest.source})", failed=False)
             for document in documents
             if manifest.is_excluded(document.source)
         ]
+        excluded |= {document.source for document in documents if manifest.is_excluded(document.source)}
         documents = [document for document in documents if not manifest.is_excluded(document.source)]
         manifest.apply(documents)
     chunker = Chunker(
@@ -95,7 +109,7 @@ def build_index(paths: list[Path], settings: Settings | None = None, index_dir: 
     if not chunks:
         raise ValueError(
             "nothing to index: no readable text in " + ", ".join(str(path) for path in paths)
-            + (f" ({len(skipped)} file(s) skipped)" if skipped else "")
+            + "".join(f"\n{line}" for line in problem_lines(skipped, loaded.fidelity, loaded.notes))
         )
     writer = IndexWriter(
         make_encoders(settings),
@@ -125,6 +139,8 @@ def build_index(paths: list[Path], settings: Settings | None = None, index_dir: 
         total_seconds=time.perf_counter() - started,
         index_dir=index_dir,
         sources=[document.source for document in documents],
+        fidelity=[report for report in loaded.fidelity if report.source not in excluded],
+        notes=loaded.notes,
     )
 
 

@@ -2,6 +2,10 @@
 
 Errors a user can fix (a missing path, an index built with another model) are printed as one
 line naming the file and the fix, with exit code 2; never a stack trace.
+
+``policyrag ingest`` exits with 0 when every file was indexed, 1 when some files failed (the index
+of the others is still written; the summary lists each failed file with the reason and the fix),
+and 2 when nothing could be indexed or the command itself is wrong.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from pathlib import Path
 from assistant.settings import Settings
 from index.manifest import IndexError_
 
+EXIT_FILES_FAILED = 1
 EXIT_USAGE = 2
 
 
@@ -25,6 +30,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         overrides["index_dir"] = args.index
     if getattr(args, "quiet", False):
         overrides["show_progress"] = False
+    if getattr(args, "ocr", None):
+        overrides["ocr"] = args.ocr
     return Settings.load(config_file=args.config, **overrides)
 
 
@@ -37,8 +44,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if not path.exists():
             raise FileNotFoundError(f"{path} does not exist: give a document file or a folder of documents")
     report = build_index(paths, settings)
+    if args.report:
+        from ingest.fidelity import format_report_table
+
+        print(format_report_table(report.fidelity))
     print(report.summary(), file=sys.stderr)
-    return 0
+    return EXIT_FILES_FAILED if report.failed else 0
 
 
 def _read_queries(path: Path) -> list[str]:
@@ -195,6 +206,14 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="*", help="files or folders (default: the corpus folder from settings)")
     ingest.add_argument("--index", type=Path, help="index folder (default from settings)")
     ingest.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    ingest.add_argument(
+        "--report",
+        action="store_true",
+        help="print the fidelity report: per file Thai share, suspicious sequences, pages without text and pages OCR'd",
+    )
+    ingest.add_argument(
+        "--ocr", choices=["auto", "scanned", "off"], help="OCR PDF pages without a usable text layer (default from settings: auto)"
+    )
     ingest.set_defaults(func=cmd_ingest)
 
     search = sub.add_parser("search", help="search the index")

@@ -56,6 +56,11 @@ class Settings:
     # Detect PDF section headings from font size/weight for heading paths. Off by default: on
     # dev-qa it changed chunk boundaries and lowered Recall@10 (0.85 -> 0.825; e5 alone 0.75 -> 0.65).
     pdf_headings: bool = False
+    # OCR (tesseract) for PDF pages without a usable text layer: "auto" = scanned and garbled pages,
+    # "scanned" = pages with no text layer only, "off". About 5 s a page on 2 cores; cached.
+    ocr: str = "auto"
+    ocr_languages: str = "tha+eng"
+    ocr_dpi: int = 200
 
     # Retrieval
     top_k: int = 10
@@ -113,6 +118,12 @@ class Settings:
             problems.append("need 0 <= support_min_similarity <= support_strong_similarity <= 1")
         if self.llm_max_tokens <= 0 or self.llm_timeout <= 0:
             problems.append("llm_max_tokens and llm_timeout must be positive")
+        if self.ocr not in ("auto", "scanned", "off"):
+            problems.append(f"ocr must be auto, scanned or off (got {self.ocr!r})")
+        if not 50 <= self.ocr_dpi <= 600:
+            problems.append(f"ocr_dpi must be from 50 to 600 (got {self.ocr_dpi})")
+        if self.max_file_bytes <= 0:
+            problems.append(f"max_file_bytes must be positive (got {self.max_file_bytes})")
         if "{text}" not in self.passage_template:
             problems.append("passage_template must contain {text}")
         if problems:

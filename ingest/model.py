@@ -29,6 +29,31 @@ class Block:
 
 
 @dataclass
+class ExtractionStats:
+    """What a reader measured while extracting a file, for the fidelity report (not indexed).
+
+    Attributes:
+        pages: pages in the file (PDF; 0 for formats without pages).
+        pages_without_text: pages with no usable text layer (scanned).
+        pages_garbled: pages whose text layer was garbage (fonts without Unicode mapping).
+        pages_ocr: pages whose text came from OCR.
+        pages_missing: pages that needed OCR and did not get it (their text is missing or garbled).
+        raw_defects: suspicious-sequence counts in the text as extracted, before repair.
+        ocr_note: why OCR did not run where it was needed ("tesseract is not installed: ...").
+        encoding: the text encoding a text format was decoded from.
+    """
+
+    pages: int = 0
+    pages_without_text: int = 0
+    pages_garbled: int = 0
+    pages_ocr: int = 0
+    pages_missing: int = 0
+    raw_defects: dict[str, int] = field(default_factory=dict)
+    ocr_note: str = ""
+    encoding: str = ""
+
+
+@dataclass
 class Document:
     """A read and normalised document.
 
@@ -38,6 +63,7 @@ class Document:
         blocks: the document's content in reading order.
         path: absolute path of the file that was read.
         lang: the dominant language of the document by script.
+        extraction: what the reader measured (pages OCR'd, defects before repair, encoding).
     """
 
     source: str
@@ -46,6 +72,7 @@ class Document:
     path: str = ""
     lang: Lang = "en"
     metadata: dict[str, str] = field(default_factory=dict)
+    extraction: ExtractionStats = field(default_factory=ExtractionStats)
 
 
 @dataclass

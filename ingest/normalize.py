@@ -36,6 +36,9 @@ _SPACE_BEFORE_MARK = re.compile(f"([{_CONSONANT}{_COMBINING}]) ([{_COMBINING}])"
 # Symbol/Wingdings fonts put their glyphs at U+F020-U+F0FF; these three are unambiguous.
 _PDF_SYMBOL_GLYPHS = str.maketrans({"\uf020": " ", "\uf0b7": "•", "\uf0a7": "•"})
 
+# Other Symbol/Wingdings glyphs standing alone (checkboxes, arrows, ticks in front of list items).
+_PDF_SYMBOL_BULLET = re.compile("(?<![^\\s])[\uf021-\uf0ff](?![^\\s])")
+
 # Dotted leaders of tables of contents and form fields ("Results ........ 25", "ชื่อ ……………").
 _LEADERS = re.compile(r"(?:[.…]\s?){4,}")
 _LINE_ENDINGS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
@@ -55,7 +58,8 @@ def normalize_text(text: str, *, from_pdf: bool = False) -> str:
     Args:
         text: raw text from a reader.
         from_pdf: also apply :func:`repair_thai_pdf_text`, map the Symbol-font bullet and space
-            glyphs that PDF extraction leaves in the Private Use Area, and shorten dotted leaders
+            glyphs that PDF extraction leaves in the Private Use Area (any U+F021-U+F0FF glyph
+            standing alone between spaces is a bullet or checkbox: "•"), and shorten dotted leaders
             ("Results ........ 25") to one ellipsis.
 
     Returns:
@@ -70,7 +74,7 @@ def normalize_text(text: str, *, from_pdf: bool = False) -> str:
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf"))
     text = _DECOMPOSED_AM.sub(lambda m: m.group(1) + SARA_AM, text)
     if from_pdf:
-        text = _LEADERS.sub(" … ", text.translate(_PDF_SYMBOL_GLYPHS))
+        text = _LEADERS.sub(" … ", _PDF_SYMBOL_BULLET.sub("•", text.translate(_PDF_SYMBOL_GLYPHS)))
     text = _HSPACE.sub(" ", text)
     text = "\n".join(line.strip() for line in text.split("\n"))
     text = _BLANK_LINES.sub("\n\n", text).strip()

@@ -44,6 +44,22 @@ class HashEmbedder:
         return self.embed_passages(queries)
 
 
+@pytest.fixture(autouse=True)
+def private_ocr_cache(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path | None:
+    """Fast tests never read or write the user's OCR cache.
+
+    Slow tests on the reference corpus use it, as the product does: its scanned pages are OCR'd
+    once per machine (minutes), then read from the cache.
+    """
+    if request.node.get_closest_marker("slow"):
+        return None
+    folder = tmp_path_factory.mktemp("ocr-cache")
+    monkeypatch.setattr("ingest.loader.default_ocr_cache_dir", lambda: folder)
+    return folder
+
+
 @pytest.fixture
 def hash_embedder() -> HashEmbedder:
     return HashEmbedder()

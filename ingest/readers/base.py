@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ingest.lang import detect_lang
-from ingest.model import Block, Document
+from ingest.model import Block, Document, ExtractionStats
 
 # A title longer than this is a sentence, not a title.
 MAX_TITLE_CHARS = 120
@@ -29,6 +29,7 @@ def build_document(
     title: str,
     blocks: list[Block],
     metadata: dict[str, str] | None = None,
+    extraction: ExtractionStats | None = None,
 ) -> Document:
     """Assemble a Document: drop empty blocks and set the dominant language from the text.
 
@@ -44,6 +45,7 @@ def build_document(
         path=str(path.resolve()),
         lang=detect_lang(text),
         metadata=dict(metadata or {}),
+        extraction=extraction or ExtractionStats(),
     )
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import PreformattedString
 
-from ingest.model import Block, Document
+from ingest.model import Block, Document, ExtractionStats
 from ingest.normalize import normalize_text
 from ingest.readers.base import HeadingTracker, build_document
-from ingest.readers.text import decode_bytes
+from ingest.readers.text import decode_text
 
 # Page furniture, not content: menus, footers, scripts.
 DROPPED_TAGS = frozenset(
@@ -54,7 +54,8 @@ class HTMLReader:
     """
 
     def run(self, path: Path, source: str) -> Document:
-        soup = BeautifulSoup(decode_bytes(path.read_bytes(), path), "html.parser")
+        decoded, encoding = decode_text(path.read_bytes(), path)
+        soup = BeautifulSoup(decoded, "html.parser")
         title_tag = soup.find("title")
         title = normalize_text(title_tag.get_text()) if title_tag else ""
         for name in DROPPED_TAGS:
@@ -68,7 +69,13 @@ class HTMLReader:
         walker = _BlockWalker()
         walker.walk(soup)
         walker.flush()
-        return build_document(path=path, source=source, title=title or path.stem, blocks=walker.blocks)
+        return build_document(
+            path=path,
+            source=source,
+            title=title or path.stem,
+            blocks=walker.blocks,
+            extraction=ExtractionStats(encoding=encoding),
+        )
 
 
 class _BlockWalker:

@@ -11,11 +11,11 @@ from bs4 import BeautifulSoup
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ingest.model import Block, Document
+from ingest.model import Block, Document, ExtractionStats
 from ingest.normalize import normalize_text
 from ingest.readers.base import HeadingTracker, build_document
 from ingest.readers.mdx import clean_markdown, split_front_matter
-from ingest.readers.text import decode_bytes
+from ingest.readers.text import decode_text
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +78,8 @@ class MarkdownReader:
         self._markdown = _parser()
 
     def run(self, path: Path, source: str) -> Document:
-        source_text = split_front_matter(decode_bytes(path.read_bytes(), path), path)
+        decoded, encoding = decode_text(path.read_bytes(), path)
+        source_text = split_front_matter(decoded, path)
         if source_text.front_matter_error:
             logger.warning(source_text.front_matter_error)
         body = clean_markdown(source_text.body, is_mdx=path.suffix.lower() == ".mdx")
@@ -92,6 +93,7 @@ class MarkdownReader:
             title=title or first_h1 or path.stem,
             blocks=blocks,
             metadata=_metadata(front_matter),
+            extraction=ExtractionStats(encoding=encoding),
         )
 
     def _blocks(self, tokens: list[Token]) -> tuple[list[Block], str]:

@@ -12,8 +12,10 @@ from pathlib import Path
 import pypdf
 from pypdf.errors import DependencyError, PdfReadError, PdfReadWarning
 
-from ingest.model import Block, Document
+from ingest.fidelity import NO_TEXT_LAYER, count_defects, page_quality
+from ingest.model import Block, Document, ExtractionStats
 from ingest.normalize import normalize_text
+from ingest.ocr import OCRUnavailable, PageOCR
 from ingest.readers.base import MAX_TITLE_CHARS, HeadingTracker, ReaderError, build_document
 from ingest.readers.pdf_layout import (
     LineStyle,
@@ -108,9 +110,22 @@ class PDFReader:
     Args:
         drop_running_lines: leave out lines repeated at the top or bottom of most pages.
         detect_headings: find headings from font size and weight.
+        ocr: reads pages without a usable text layer; None: no OCR.
+        ocr_garbled: also OCR pages whose text layer is garbage (not only pages without one).
     """
 
-    def __init__(self, *, drop_running_lines: bool = True, detect_headings: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        drop_running_lines: bool = True,
+        detect_headings: bool = True,
+        ocr: PageOCR | None = None,
+        ocr_garbled: bool = True,
+    ) -> None:
+        if ocr is not None and not isinstance(ocr, PageOCR):
+            raise ValueError(f"ocr must be a PageOCR or None, got {ocr!r}")
+        self.ocr = ocr
+        self.ocr_garbled = bool(ocr_garbled)
         if not isinstance(drop_running_lines, bool):
             raise ValueError(f"drop_running_lines must be True or False, got {drop_running_lines!r}")
         if not isinstance(detect_headings, bool):
@@ -130,6 +145,7 @@ class PDFReader:
             )
         if failed:
             logger.warning("%s: text extraction failed on %d of %d pages (%s)", path, failed, len(pages), errors[0])
+        extraction = self._replace_unusable_pages(path, pages, styles)
         page_lines = [text.split("\n") for text in pages]
         drop = find_running_lines(page_lines) if self.drop_running_lines else set()
         full_width = typical_full_width(page_lines)
@@ -157,15 +173,64 @@ class PDFReader:
             metadata={
                 "pages": str(len(pages)),
                 "pages_failed": str(failed),
-                "pages_without_text": str(sum(1 for text in pages if not text.strip())),
+                "pages_without_text": str(extraction.pages_without_text),
             },
+            extraction=extraction,
         )
+
+    def _replace_unusable_pages(self, path: Path, pages: list[str], styles: list[list[LineStyle | None]]) -> ExtractionStats:
+        """OCR the pages whose text layer is missing or garbage, in place; count what happened.
+
+        ``pages`` and ``styles`` are changed: an OCR'd page gets the OCR text and no line styles.
+        """
+        raw_defects = count_defects("\n".join(pages))
+        verdicts = [page_quality(normalize_text(text, from_pdf=True)) for text in pages]
+        no_text = [n for n, v in enumerate(verdicts, start=1) if v.reason == NO_TEXT_LAYER]
+        garbled = [n for n, v in enumerate(verdicts, start=1) if not v.usable and v.reason != NO_TEXT_LAYER]
+        wanted = sorted(no_text + (garbled if self.ocr_garbled else []))
+        stats = ExtractionStats(
+            pages=len(pages), pages_without_text=len(no_text), pages_garbled=len(garbled), raw_defects=raw_defects
+        )
+        if not wanted:
+            return stats
+        if self.ocr is None:
+            stats.pages_missing = len(wanted)
+            stats.ocr_note = "OCR is off (setting ocr)"
+            return stats
+        try:
+            texts = self.ocr.run(path, wanted)
+        except OCRUnavailable as error:
+            stats.pages_missing = len(wanted)
+            stats.ocr_note = str(error)
+            return stats
+        for number, text in texts.items():
+            pages[number - 1] = text
+            styles[number - 1] = [None] * len(text.split("\n"))
+        stats.pages_ocr = len(texts)
+        stats.pages_missing = len(wanted) - len(texts)
+        if stats.pages_missing:
+            stats.ocr_note = "OCR failed on some pages (run with -v for the messages)"
+        return stats
 
     @staticmethod
     def _open(path: Path) -> pypdf.PdfReader:
+        with path.open("rb") as handle:
+            head = handle.read(1024)
+            handle.seek(max(0, path.stat().st_size - 2048))
+            tail = handle.read()
+        if b"%PDF-" not in head:
+            raise ReaderError(
+                f"{path}: not a PDF (no %PDF header; it starts with {head[:8]!r}): "
+                "re-download it, or give it the extension of what it really is"
+            )
         try:
             reader = pypdf.PdfReader(path)
         except (PdfReadError, OSError, ValueError) as error:
+            if b"%%EOF" not in tail:
+                raise ReaderError(
+                    f"{path}: truncated PDF (no %%EOF end marker; {type(error).__name__}: {error}): "
+                    "the download or copy was cut short; download or copy it again"
+                ) from error
             raise ReaderError(
                 f"{path}: damaged or not a PDF ({type(error).__name__}: {error}): re-download or re-export it"
             ) from error

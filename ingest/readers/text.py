@@ -2,36 +2,111 @@
 
 from __future__ import annotations
 
+import codecs
+import re
 from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from ingest.model import Block, Document
+from ingest.model import Block, Document, ExtractionStats
 from ingest.normalize import normalize_text
 from ingest.readers.base import MAX_TITLE_CHARS, ReaderError, build_document
 
 
-def decode_bytes(data: bytes, path: Path) -> str:
-    """Decode file bytes: UTF-8 (with or without BOM) first, else charset-normalizer's best guess.
+_UTF_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_THAI_CONSONANT = re.compile("[\u0e01-\u0e2e]")
+# A Thai mark or following vowel after something that is not Thai: cp874 bytes that were not Thai.
+_STRAY_THAI_MARK = re.compile("(?<![\u0e01-\u0e4e])[\u0e30-\u0e3a\u0e45\u0e47-\u0e4e]")
 
-    Older Thai files are often TIS-620 / cp874; charset-normalizer recognises them from the byte
-    distribution. UTF-8 is tried strictly first because it is by far the most common and a strict
-    decode that succeeds is never wrong.
 
-    Raises:
-        ReaderError: the bytes are not text in any encoding charset-normalizer knows.
+def _plausible_cp874(data: bytes) -> str | None:
+    """``data`` decoded as TIS-620/cp874 when that gives well-formed Thai, else None.
+
+    charset-normalizer recognises cp874 from longer texts but guesses CJK code pages for a few Thai
+    words. Every non-ASCII character must then be Thai, there must be Thai consonants, and no
+    vowel or tone mark may follow a non-Thai character (Latin-1 "café" would give "caf้").
     """
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("cp874")
+    except UnicodeDecodeError:
+        return None
+    non_ascii = [ch for ch in text if ord(ch) > 127]
+    if not non_ascii or not all("\u0e01" <= ch <= "\u0e5b" for ch in non_ascii):
+        return None
+    if not _THAI_CONSONANT.search(text) or _STRAY_THAI_MARK.search(text):
+        return None
+    return text
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """"utf-16-le"/"utf-16-be" when the bytes look like BOM-less UTF-16 of Latin or Thai text.
+
+    Every other byte is then 0x00 (Latin) or 0x0E (Thai, U+0E00-U+0E7F). Thai UTF-16-LE is valid
+    ASCII byte for byte, so this must be checked before UTF-8, or Thai becomes control characters.
+    """
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    high = (0x00, 0x0E)
+    even = sample[0::2]
+    odd = sample[1::2]
+    share_even = sum(byte in high for byte in even) / len(even)
+    share_odd = sum(byte in high for byte in odd) / len(odd)
+    if share_odd >= 0.5 and share_even < 0.1:
+        return "utf-16-le"
+    if share_even >= 0.5 and share_odd < 0.1:
+        return "utf-16-be"
+    return None
+
+
+def decode_text(data: bytes, path: Path) -> tuple[str, str]:
+    """Decode file bytes; returns (text, encoding name).
+
+    Order: UTF-16 without BOM when every other byte is 0x00 or 0x0E (BOM-less Thai UTF-16 is
+    valid ASCII, so it comes first); UTF-8 (with or without BOM) strictly, since a strict UTF-8
+    decode of real text that succeeds is never wrong; a UTF-16/32 byte-order mark; well-formed
+    TIS-620/cp874 Thai (older Thai files); then charset-normalizer's best guess (other code pages).
+
+    Raises:
+        ReaderError: the bytes are binary data or text in no encoding charset-normalizer knows.
+    """
+    utf16 = _utf16_without_bom(data) if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else None
+    if utf16 is not None:
+        try:
+            return data.decode(utf16), utf16
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         pass
+    for bom, encoding in _UTF_BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError:
+                break
+    thai = _plausible_cp874(data)
+    if thai is not None:
+        return thai, "cp874"
     best = from_bytes(data).best()
     if best is None:
+        kind = "binary data" if b"\x00" in data[:4096] else "not UTF-8 and no other text encoding fits"
         raise ReaderError(
-            f"{path}: not UTF-8 and no other text encoding fits: "
-            "convert it to UTF-8 (e.g. iconv -f TIS-620 -t UTF-8) or check it is a text file"
+            f"{path}: {kind}, not text: check it is a text file; "
+            "convert it to UTF-8 (e.g. iconv -f TIS-620 -t UTF-8) if it is"
         )
-    return str(best)
+    return str(best), str(best.encoding)
+
+
+def decode_bytes(data: bytes, path: Path) -> str:
+    """The text of :func:`decode_text` without the encoding name."""
+    return decode_text(data, path)[0]
 
 
 def text_title(paragraphs: list[str], path: Path) -> str:
@@ -52,11 +127,13 @@ class TextReader:
     """
 
     def run(self, path: Path, source: str) -> Document:
-        text = normalize_text(decode_bytes(path.read_bytes(), path))
+        decoded, encoding = decode_text(path.read_bytes(), path)
+        text = normalize_text(decoded)
         paragraphs = [p for p in text.split("\n\n") if p]
         return build_document(
             path=path,
             source=source,
             title=text_title(paragraphs, path),
             blocks=[Block(text=p) for p in paragraphs],
+            extraction=ExtractionStats(encoding=encoding),
         )

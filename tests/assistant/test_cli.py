@@ -98,3 +98,53 @@ def test_serve_on_a_busy_port_names_the_option(tmp_path: Path, capsys: pytest.Ca
         code = main(["serve", "--index", str(tmp_path / "idx"), "--port", str(holder.getsockname()[1])])
     err = capsys.readouterr().err
     assert code == 2 and "--port" in err and "Traceback" not in err
+
+
+def test_ingest_exits_1_when_a_file_failed_and_still_writes_the_index(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.conftest import HashEmbedder
+
+    monkeypatch.setattr("assistant.api.make_encoders", lambda settings: [HashEmbedder()])
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "good.md").write_text("# นโยบาย\n\nหน่วยงานของรัฐต้องเปิดเผยข้อมูล Open Data\n", encoding="utf-8")
+    (docs / "ocr-broken.md").write_text("# ใชFงาน\n\nการใชFงานระบบ ขFอมูล ตJาง ๆ\n", encoding="utf-8")
+    (docs / "broken.pdf").write_bytes(b"%PDF-1.4\ngarbage\n%%EOF\n")
+    index_dir = tmp_path / "idx"
+    code = main(["ingest", str(docs), "--index", str(index_dir), "-q", "--report"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "Indexed 2 file(s)" in captured.err
+    assert "Failed: 1 file(s) not indexed:" in captured.err
+    assert f"  - {docs / 'broken.pdf'}: damaged or not a PDF" in captured.err
+    assert "Needs attention: 1 file(s)" in captured.err
+    assert "  - ocr-broken.md: 4 x ASCII byte inside Thai (lost tone mark)" in captured.err
+    assert "Traceback" not in captured.err
+    table = captured.out.splitlines()
+    assert table[0].split()[:3] == ["file", "chars", "thai%"]
+    assert [line.split()[0] for line in table[1:3]] == ["good.md", "ocr-broken.md"]
+    assert table[2].split()[-1] == "4"
+    assert (index_dir / "CURRENT").exists() or any(index_dir.iterdir())
+
+
+def test_ingest_exits_0_when_everything_was_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.conftest import HashEmbedder
+
+    monkeypatch.setattr("assistant.api.make_encoders", lambda settings: [HashEmbedder()])
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "good.md").write_text("# Policy\n\nAgencies publish open data.\n", encoding="utf-8")
+    assert main(["ingest", str(docs), "--index", str(tmp_path / "idx"), "-q"]) == 0
+    assert "Failed" not in capsys.readouterr().err
+
+
+def test_ingest_exits_2_when_nothing_could_be_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "empty.txt").write_bytes(b"")
+    assert main(["ingest", str(docs), "--index", str(tmp_path / "idx"), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "nothing to index" in err and "empty file (0 bytes)" in err

@@ -45,3 +45,14 @@ def test_bad_values_name_the_setting(tmp_path: Path) -> None:
 def test_missing_named_config_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="does not exist"):
         Settings.load(tmp_path / "nope.toml", environ={})
+
+
+def test_ocr_settings_from_environment_and_validated() -> None:
+    from assistant.settings import Settings
+
+    settings = Settings.load(environ={"POLICYRAG_OCR": "scanned", "POLICYRAG_OCR_DPI": "300", "POLICYRAG_MAX_FILE_BYTES": "1000"})
+    assert (settings.ocr, settings.ocr_dpi, settings.max_file_bytes) == ("scanned", 300, 1000)
+    assert Settings().ocr == "auto" and Settings().ocr_languages == "tha+eng"
+    for bad in ({"ocr": "always"}, {"ocr_dpi": 10}, {"max_file_bytes": 0}):
+        with pytest.raises(ValueError, match="invalid policyrag settings"):
+            Settings(**bad)  # type: ignore[arg-type]

@@ -44,9 +44,12 @@ def test_repair_removes_thai_pdf_defects() -> None:
 
 
 def test_whole_corpus_loads_and_chunks() -> None:
-    result = DocumentLoader(show_progress=False).run([CORPUS])
+    result = DocumentLoader(show_progress=False, ocr="off").run([CORPUS])  # OCR: test_ocr_corpus.py
     assert len(result.documents) >= 50
-    assert all(skip.reason.startswith("no extractable text") for skip in result.skipped), result.skipped
+    # Failed: the three scanned DGA PDFs (OCR off here); left out: index pages with only front matter.
+    assert len(result.failed) == 3
+    assert all(skip.reason.startswith("no text layer on its ") for skip in result.failed), result.failed
+    assert all(skip.reason.startswith("no extractable text") for skip in result.skipped if not skip.failed)
     chunker = Chunker()
     chunks = [chunk for document in result.documents for chunk in chunker.run(document)]
     assert 800 <= len(chunks) <= 3000

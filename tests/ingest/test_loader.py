@@ -33,9 +33,19 @@ def loader() -> DocumentLoader:
 
 class TestInit:
     def test_defaults(self) -> None:
-        assert DocumentLoader().to_dict() == {"max_file_bytes": 200_000_000, "show_progress": True, "pdf_headings": False}
+        assert DocumentLoader().to_dict() == {
+            "max_file_bytes": 200_000_000,
+            "show_progress": True,
+            "pdf_headings": False,
+            "ocr": "auto",
+            "ocr_languages": "tha+eng",
+            "ocr_dpi": 200,
+            "ocr_cache_dir": None,
+        }
 
-    @pytest.mark.parametrize("kwargs", [{"max_file_bytes": 0}, {"max_file_bytes": -5}, {"show_progress": "no"}])
+    @pytest.mark.parametrize(
+        "kwargs", [{"max_file_bytes": 0}, {"max_file_bytes": -5}, {"show_progress": "no"}, {"ocr": "always"}]
+    )
     def test_invalid(self, kwargs: dict[str, object]) -> None:
         with pytest.raises(ValueError):
             DocumentLoader(**kwargs)  # type: ignore[arg-type]
@@ -79,7 +89,7 @@ class TestRun:
             loader().run([folder, missing])
 
     def test_corrupt_pdf_skipped_and_batch_goes_on(self, folder: Path) -> None:
-        (folder / "en" / "broken.pdf").write_bytes(b"%PDF-1.4\nnot really\n")
+        (folder / "en" / "broken.pdf").write_bytes(b"%PDF-1.4\nnot really\n%%EOF\n")
         result = loader().run([folder])
         assert len(result.documents) == 6
         reasons = {Path(s.path).name: s.reason for s in result.skipped}
@@ -90,10 +100,11 @@ class TestRun:
     def test_empty_documents_skipped(self, folder: Path, make_pdf: Callable[..., Path]) -> None:
         scanned = make_pdf("scan.pdf", [[], []])
         (folder / "empty.md").write_text("---\ntitle: Stub\n---\n", encoding="utf-8")
-        result = loader().run([folder, scanned])
+        result = DocumentLoader(show_progress=False, ocr="off").run([folder, scanned])
         reasons = {Path(s.path).name: s.reason for s in result.skipped}
-        assert reasons["scan.pdf"] == NO_TEXT_REASON == "no extractable text (scanned PDF? OCR comes later)"
-        assert reasons["empty.md"].startswith("no extractable text")
+        assert reasons["scan.pdf"] == "no text layer on its 2 page(s) and no OCR: OCR is off (setting ocr)"
+        assert reasons["empty.md"] == "no extractable text (only front matter or markup): nothing to index"
+        assert "empty.md" not in [Path(s.path).name for s in result.failed]  # a stub is left out, not failed
 
     def test_unexpected_error_recorded(self, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         def explode(self: object, path: Path, source: str) -> None:

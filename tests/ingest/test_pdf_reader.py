@@ -81,9 +81,22 @@ class TestPDFReader:
 
     def test_corrupt_pdf(self, tmp_path: Path) -> None:
         path = tmp_path / "broken.pdf"
-        path.write_bytes(b"%PDF-1.4\nthis is not really a pdf\n")
+        path.write_bytes(b"%PDF-1.4\nthis is not really a pdf\n%%EOF\n")
         with pytest.raises(ReaderError, match=r"broken\.pdf: damaged or not a PDF .*re-download or re-export"):
             PDFReader().run(path, "broken.pdf")
+
+    def test_truncated_pdf(self, make_pdf: Callable[..., Path], tmp_path: Path) -> None:
+        data = make_pdf("whole.pdf", [["Some text on page one."], ["Page two."]]).read_bytes()
+        path = tmp_path / "cut.pdf"
+        path.write_bytes(data[: len(data) // 2])
+        with pytest.raises(ReaderError, match=r"cut\.pdf: truncated PDF \(no %%EOF end marker.*download or copy it again"):
+            PDFReader().run(path, "cut.pdf")
+
+    def test_junk_named_pdf(self, tmp_path: Path) -> None:
+        path = tmp_path / "junk.pdf"
+        path.write_bytes(bytes(range(256)) * 8)
+        with pytest.raises(ReaderError, match=r"junk\.pdf: not a PDF \(no %PDF header; it starts with b'\\x00"):
+            PDFReader().run(path, "junk.pdf")
 
     def test_encrypted_pdf(self, make_pdf: Callable[..., Path], tmp_path: Path) -> None:
         writer = pypdf.PdfWriter(clone_from=make_pdf("plain.pdf", [["secret text"]]))

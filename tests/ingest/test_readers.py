@@ -24,10 +24,10 @@ def test_reader_for_supported(name: str, reader_type: type) -> None:
     assert isinstance(reader_for(Path(name)), reader_type)
 
 
-@pytest.mark.parametrize("name", ["a.docx", "a.csv", "Makefile", "a.pdf.bak"])
+@pytest.mark.parametrize("name", ["a.doc", "a.csv", "Makefile", "a.pdf.bak"])
 def test_reader_for_unsupported(name: str) -> None:
     assert reader_for(Path(name)) is None
 
 
 def test_supported_suffixes() -> None:
-    assert SUPPORTED_SUFFIXES == {".pdf", ".md", ".mdx", ".markdown", ".txt", ".html", ".htm"}
+    assert SUPPORTED_SUFFIXES == {".pdf", ".md", ".mdx", ".markdown", ".txt", ".html", ".htm", ".docx"}

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from ingest.readers.base import ReaderError
-from ingest.readers.text import TextReader, decode_bytes
+from ingest.readers.text import TextReader, decode_bytes, decode_text
 
 THAI = "สำนักงานพัฒนารัฐบาลดิจิทัล (องค์การมหาชน) ร่วมกับ OECD จัดการสัมมนา\nเรื่อง รัฐบาลดิจิทัลเพื่อบริการประชาชน"
 
@@ -57,5 +57,45 @@ def test_decode_error_names_file_and_fix(monkeypatch: pytest.MonkeyPatch) -> Non
             return None
 
     monkeypatch.setattr("ingest.readers.text.from_bytes", lambda data: NoMatch())
-    with pytest.raises(ReaderError, match=r"x\.txt: not UTF-8 .*convert it to UTF-8"):
+    with pytest.raises(ReaderError, match=r"x\.txt: .*not text: .*convert it to UTF-8"):
         decode_bytes(b"\xff\xfe\x00", Path("x.txt"))
+
+
+class TestEncodings:
+    @pytest.mark.parametrize(
+        ("encoding", "expected_name"),
+        [("utf-8", "utf-8"), ("utf-16", "utf-16"), ("utf-16-le", "utf-16-le"), ("utf-16-be", "utf-16-be"), ("cp874", "cp874")],
+    )
+    def test_thai_in_each_encoding(self, tmp_path: Path, encoding: str, expected_name: str) -> None:
+        path = tmp_path / "doc.txt"
+        path.write_bytes(THAI.encode(encoding))
+        document = TextReader().run(path, "doc.txt")
+        assert document.blocks[0].text == THAI
+        assert document.extraction.encoding == expected_name
+
+    @pytest.mark.parametrize("text", ["ภาษาไทย", "ประกาศ ๒๕๖๑", "ข้อ 1 การเปิดเผยข้อมูล"])
+    def test_a_few_tis620_words(self, text: str) -> None:
+        """charset-normalizer alone guesses a CJK code page for these; well-formed Thai wins."""
+        assert decode_text(text.encode("tis-620"), Path("x.txt")) == (text, "cp874")
+
+    @pytest.mark.parametrize(
+        ("text", "encoding"), [("café au lait, déjà vu à Paris", "latin-1"), ("Привет, мир и всем", "cp1251")]
+    )
+    def test_other_single_byte_text_is_not_taken_for_thai(self, text: str, encoding: str) -> None:
+        decoded, name = decode_text(text.encode(encoding), Path("x.txt"))
+        assert name != "cp874"
+        assert not any("\u0e00" <= ch <= "\u0e7f" for ch in decoded)
+
+    def test_binary_junk(self) -> None:
+        with pytest.raises(ReaderError, match=r"x\.txt: binary data, not text"):
+            decode_text(bytes(range(256)) * 4, Path("x.txt"))
+
+    def test_markdown_and_html_record_the_encoding(self, tmp_path: Path) -> None:
+        from ingest.readers import reader_for
+
+        for name, body in [("a.md", "# หัวข้อ\n\n" + THAI), ("a.html", f"<h1>หัวข้อ</h1><p>{THAI}</p>")]:
+            path = tmp_path / name
+            path.write_bytes(body.encode("cp874"))
+            document = reader_for(path).run(path, name)  # type: ignore[union-attr]
+            assert document.extraction.encoding == "cp874"
+            assert THAI.split("\n")[0] in [block.text for block in document.blocks][1]
