@@ -127,7 +127,7 @@ class IndexWriter:
         embed_seconds = time.perf_counter() - started
 
         started = time.perf_counter()
-        bm25 = BM25Index().build(self.analyzer.run_batch(passages))
+        bm25 = BM25Index().build(self.analyzer.run_batch(passages, for_index=True))
         bm25.save(generation / "bm25")
         bm25_seconds = time.perf_counter() - started
 
