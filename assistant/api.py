@@ -48,14 +48,25 @@ class IngestReport:
     total_seconds: float
     index_dir: Path
     sources: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    changed: int = 0
+    removed: int = 0
+    embedded_passages: int = 0
+    reused_passages: int = 0
+    full_rebuild: bool = True
+    rebuild_reason: str = ""
+    generation: str = ""
 
     def summary(self) -> str:
         lines = [
             f"Indexed {self.files_read} file(s) into {self.chunks} passages "
             f"({', '.join(f'{lang}: {n}' for lang, n in sorted(self.chunks_by_lang.items()))}) "
-            f"in {self.total_seconds:.1f} s (reading {self.read_seconds:.1f} s, embedding {self.embed_seconds:.1f} s, "
-            f"{self.chunks / max(self.total_seconds, 1e-9):.1f} passages/s).",
-            f"Index: {self.index_dir}",
+            f"in {self.total_seconds:.1f} s (reading {self.read_seconds:.1f} s, embedding {self.embed_seconds:.1f} s).",
+            f"Documents: {self.unchanged} unchanged (reused), {self.changed} new/changed (embedded), "
+            f"{self.removed} removed; passages: {self.reused_passages} reused, {self.embedded_passages} embedded"
+            + (f" (full rebuild: {self.rebuild_reason})" if self.full_rebuild and self.rebuild_reason else "")
+            + ".",
+            f"Index: {self.index_dir} ({self.generation})",
         ]
         if self.skipped:
             lines.append(f"Skipped {len(self.skipped)} file(s):")
@@ -63,8 +74,23 @@ class IngestReport:
         return "\n".join(lines)
 
 
-def build_index(paths: list[Path], settings: Settings | None = None, index_dir: Path | None = None) -> IngestReport:
-    """Read, chunk, embed and index ``paths`` (files or folders) into a fresh index generation."""
+def build_index(
+    paths: list[Path],
+    settings: Settings | None = None,
+    index_dir: Path | None = None,
+    rebuild: bool = False,
+    encoders: list[Embedder | UseEmbedder] | None = None,
+) -> IngestReport:
+    """Read, chunk and index ``paths`` (files or folders) into a new index generation, made live
+    when complete.
+
+    The index then holds exactly these documents: ones no longer given are removed. Passages
+    already in the live index keep their vectors (only new and changed documents are embedded)
+    unless ``rebuild`` is set or the models, prompts or chunking changed.
+
+    Args:
+        encoders: already loaded encoders to use (default: made from ``settings``).
+    """
     settings = settings or Settings.load()
     index_dir = index_dir or settings.index_dir
     started = time.perf_counter()
@@ -96,7 +122,7 @@ def build_index(paths: list[Path], settings: Settings | None = None, index_dir: 
             + (f" ({len(skipped)} file(s) skipped)" if skipped else "")
         )
     writer = IndexWriter(
-        make_encoders(settings),
+        encoders or make_encoders(settings),
         ThaiEnglishAnalyzer(),
         passage_template=settings.passage_template,
         chunking={
@@ -107,7 +133,7 @@ def build_index(paths: list[Path], settings: Settings | None = None, index_dir: 
         },
         show_progress=settings.show_progress,
     )
-    stats: BuildStats = writer.run(documents, chunks, index_dir)
+    stats: BuildStats = writer.run(documents, chunks, index_dir, rebuild=rebuild)
     by_lang: dict[str, int] = {}
     for chunk in chunks:
         by_lang[chunk.lang] = by_lang.get(chunk.lang, 0) + 1
@@ -121,6 +147,14 @@ def build_index(paths: list[Path], settings: Settings | None = None, index_dir: 
         total_seconds=time.perf_counter() - started,
         index_dir=index_dir,
         sources=[document.source for document in documents],
+        unchanged=stats.unchanged,
+        changed=stats.changed,
+        removed=stats.removed,
+        embedded_passages=stats.embedded_passages,
+        reused_passages=stats.reused_passages,
+        full_rebuild=stats.full_rebuild,
+        rebuild_reason=stats.rebuild_reason,
+        generation=stats.generation.name,
     )
 
 
