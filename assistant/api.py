@@ -20,6 +20,7 @@ from assistant.settings import Settings
 from corpus.manifest import CorpusManifest
 from index.analyzer import ThaiEnglishAnalyzer
 from index.embedder import Embedder, UseEmbedder, make_encoder
+from index.live import LiveIndex
 from index.storage import BuildStats, IndexWriter, OpenIndex
 from ingest.chunker import Chunker
 from ingest.loader import DocumentLoader, SkippedFile
@@ -159,22 +160,38 @@ def build_index(
 
 
 class PolicyRAG:
-    """An opened index plus the query-side components: search in Thai or English, get cited passages."""
+    """An opened index plus the query-side components: search in Thai or English, get cited passages.
+
+    Safe to share between threads (a web server). While it is open, a ``policyrag ingest`` into
+    the same folder can publish a new generation: the next query notices (one ``stat`` of
+    ``CURRENT``), the new generation is opened in the background while queries go on against the
+    old one, and then swapped in; the old one is closed when its last query is done. Set
+    ``follow_index = false`` to stay on the generation that was opened.
+    """
 
     def __init__(self, index: OpenIndex, encoders: list[Embedder | UseEmbedder], settings: Settings) -> None:
-        self.index = index
         self.encoders = encoders
         self.settings = settings
-        self.retriever = HybridRetriever(
+        self._live: LiveIndex[HybridRetriever] = LiveIndex(
+            index.index_dir, self._prepare, opened=index, follow=settings.follow_index
+        )
+
+    def _prepare(self, index: OpenIndex) -> HybridRetriever:
+        """The retriever for one generation; refuses one built with other models or prompts."""
+        index.manifest.check_encoders(
+            [(encoder.model_name, encoder.query_prompt, encoder.passage_prompt) for encoder in self.encoders],
+            index.index_dir,
+        )
+        return HybridRetriever(
             index,
-            encoders,
+            self.encoders,
             weights=RetrievalWeights(
-                dense=(settings.dense_weight, settings.second_model_weight)[: len(encoders)],
-                bm25=settings.bm25_weight,
-                cross_script_bm25=settings.cross_script_bm25_weight,
+                dense=(self.settings.dense_weight, self.settings.second_model_weight)[: len(self.encoders)],
+                bm25=self.settings.bm25_weight,
+                cross_script_bm25=self.settings.cross_script_bm25_weight,
             ),
-            dense_candidates=settings.dense_candidates,
-            bm25_candidates=settings.bm25_candidates,
+            dense_candidates=self.settings.dense_candidates,
+            bm25_candidates=self.settings.bm25_candidates,
         )
 
     @classmethod
@@ -183,19 +200,38 @@ class PolicyRAG:
         settings = settings or Settings.load()
         index_dir = index_dir or settings.index_dir
         index = OpenIndex(index_dir)
-        encoders = make_encoders(settings)
-        index.manifest.check_encoders(
-            [(encoder.model_name, encoder.query_prompt, encoder.passage_prompt) for encoder in encoders], index_dir
-        )
-        return cls(index, encoders, settings)
+        try:
+            return cls(index, make_encoders(settings), settings)
+        except BaseException:
+            index.close()
+            raise
+
+    @property
+    def index(self) -> OpenIndex:
+        """The generation queries are answered from now."""
+        return self._live.current.index
+
+    @property
+    def retriever(self) -> HybridRetriever:
+        return self._live.current.payload
+
+    @property
+    def generation(self) -> str:
+        return self._live.generation.name
+
+    def refresh(self, timeout: float | None = None) -> str:
+        """Pick up a newly published generation now (waiting for it to open); returns the one in use."""
+        return self._live.refresh(timeout).name
 
     def search(self, query: str, k: int | None = None, sources: set[str] | None = None, langs: set[str] | None = None) -> list[Hit]:
         if not query.strip():
             raise ValueError("the query is empty")
-        return self.retriever.run(query, k=k or self.settings.top_k, sources=sources, langs=langs)
+        with self._live.lease() as retriever:
+            return retriever.run(query, k=k or self.settings.top_k, sources=sources, langs=langs)
 
     def search_many(self, queries: list[str], k: int | None = None) -> list[list[Hit]]:
-        return self.retriever.run_batch(queries, k=k or self.settings.top_k)
+        with self._live.lease() as retriever:
+            return retriever.run_batch(queries, k=k or self.settings.top_k)
 
     def close(self) -> None:
-        self.index.close()
+        self._live.close()

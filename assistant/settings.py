@@ -58,6 +58,10 @@ class Settings:
     bm25_weight: float = 5.0
     cross_script_bm25_weight: float = 0.5  # fraction of bm25_weight for passages in the other script
 
+    # An open PolicyRAG (the web app) picks up a new index generation written by `policyrag ingest`
+    # while it runs; false stays on the generation it opened.
+    follow_index: bool = True
+
     show_progress: bool = True
 
     def __post_init__(self) -> None:

@@ -143,10 +143,11 @@ class TestCrashSafety:
     def test_a_reader_keeps_working_after_its_generation_is_deleted(self, docs: Path, tmp_path: Path) -> None:
         index_dir = tmp_path / "index"
         _ingest(docs, index_dir)
-        rag = PolicyRAG(OpenIndex(index_dir), [HashEmbedder()], _settings(index_dir))
+        rag = PolicyRAG(OpenIndex(index_dir), [HashEmbedder()], _settings(index_dir, follow_index=False))
         expected = [hit.chunk.chunk_id for hit in rag.search(QUERIES[0], k=3)]
         _ingest(docs, index_dir, rebuild=True)
         _ingest(docs, index_dir, rebuild=True)  # the reader's generation is now two behind: deleted
         assert not rag.index.generation.exists()
         assert [hit.chunk.chunk_id for hit in rag.search(QUERIES[0], k=3)] == expected
+        assert rag.generation == "gen-000001"
         rag.close()
