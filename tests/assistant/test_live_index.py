@@ -9,7 +9,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -169,51 +168,33 @@ def test_20_parallel_queries_during_a_reingest_are_answered_and_the_new_generati
     expected = {query: hits[0][0] for query, hits in zip(QUERIES, _answers(rag))}
 
     (docs / "quantum.md").write_text(NEW_DOC, encoding="utf-8")
-    for number in range(30):  # enough new passages that the ingest runs for a while
+    for number in range(10):  # new passages to embed while the queries run
         (docs / f"extra-{number:02d}.md").write_text(
             f"# Regional office {number}\n\nRegional office {number} digitised {number * 11} paper archives in "
             f"province {number % 7} and trained {number + 3} officers.\n",
             encoding="utf-8",
         )
     process = _ingest_process(docs, index_dir, cwd=tmp_path)
-    errors: list[BaseException] = []
-    answered: list[tuple[float, str, str]] = []  # (time, generation, top chunk id)
-    lock = threading.Lock()
-    ingest_done = threading.Event()
-
-    def ask(worker: int) -> None:
-        rounds = 0
-        while rounds < 2 or not ingest_done.is_set():
-            query = QUERIES[(worker + rounds) % len(QUERIES)]
-            try:
-                hits = rag.search(query, k=5)
-                assert len(hits) == 5
-                with lock:
-                    answered.append((time.monotonic(), rag.generation, hits[0].chunk.chunk_id))
-            except BaseException as error:  # noqa: BLE001 - collected and asserted below
-                with lock:
-                    errors.append(error)
-            rounds += 1
-            time.sleep(0.2)
-
-    started = time.monotonic()
+    burst = [QUERIES[number % len(QUERIES)] for number in range(20)]
+    bursts_during_ingest = 0
     with ThreadPoolExecutor(max_workers=20) as pool:
-        futures = [pool.submit(ask, worker) for worker in range(20)]
-        process.wait(timeout=300)
-        finished = time.monotonic()
-        deadline = finished + 60
-        while rag.generation == first and time.monotonic() < deadline:  # picked up by the queries themselves
-            time.sleep(0.1)
-        ingest_done.set()
-        for future in futures:
-            future.result()
+        while process.poll() is None:
+            answers = list(pool.map(lambda query: rag.search(query, k=5), burst))  # an error fails the test
+            assert [len(hits) for hits in answers] == [5] * 20
+            if process.poll() is None:
+                bursts_during_ingest += 1  # all 20 answered while the ingest was still running
+            time.sleep(0.5)  # leave the ingest some CPU on a small machine
+        # No explicit refresh: the queries themselves notice the new generation and switch to it.
+        deadline = time.monotonic() + 60
+        while rag.generation == first and time.monotonic() < deadline:
+            answers = list(pool.map(lambda query: rag.search(query, k=5), burst))
+            assert [len(hits) for hits in answers] == [5] * 20
+            time.sleep(0.2)
     stderr = process.stderr.read().decode()  # type: ignore[union-attr]
     assert process.returncode == 0, stderr
-    assert "0 removed" in stderr and "new/changed (embedded)" in stderr
+    assert "5 unchanged (reused), 11 new/changed (embedded), 0 removed" in stderr
 
-    assert not errors, errors[:3]
-    during = [item for item in answered if started <= item[0] <= finished]
-    assert len(during) >= 20  # at least 20 queries answered while the ingest ran
+    assert bursts_during_ingest >= 1
     assert rag.generation != first
     assert rag.search("quantum-safe encryption tender", k=1)[0].chunk.source == "quantum.md"
     assert rag.search(QUERIES[0], k=1)[0].chunk.chunk_id == expected[QUERIES[0]]
