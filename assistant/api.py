@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -218,6 +220,17 @@ class PolicyRAG:
     @property
     def generation(self) -> str:
         return self._live.generation.name
+
+    @contextmanager
+    def pinned(self) -> Iterator[HybridRetriever]:
+        """The retriever of the generation in use, kept open for the whole ``with`` block.
+
+        For work that needs one generation across several calls (search, then read neighbouring
+        passages from ``retriever.index.store``); ``search`` pins by itself. Holding
+        ``rag.retriever`` outside such a block may meet a generation closed by a reload.
+        """
+        with self._live.lease() as retriever:
+            yield retriever
 
     def refresh(self, timeout: float | None = None) -> str:
         """Pick up a newly published generation now (waiting for it to open); returns the one in use."""

@@ -92,6 +92,19 @@ class TestFollowingNewGenerations:
             old.store.get([0])
         live.close()
 
+    def test_pinned_keeps_one_generation_across_calls(self, docs: Path, tmp_path: Path) -> None:
+        index_dir = tmp_path / "index"
+        _ingest(docs, index_dir)
+        rag = _open(index_dir)
+        with rag.pinned() as retriever:
+            (docs / "quantum.md").write_text(NEW_DOC, encoding="utf-8")
+            _ingest(docs, index_dir)
+            assert rag.refresh(timeout=30) == "gen-000002"
+            assert retriever.index.generation.name == "gen-000001"
+            assert retriever.run("open data portal", k=1)  # the old generation still answers inside the block
+            assert retriever.index.store.get([0])
+        rag.close()
+
     def test_parallel_queries_during_reingest_are_all_answered(self, docs: Path, tmp_path: Path) -> None:
         index_dir = tmp_path / "index"
         _ingest(docs, index_dir)
