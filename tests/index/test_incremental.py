@@ -151,3 +151,16 @@ class TestCrashSafety:
         assert [hit.chunk.chunk_id for hit in rag.search(QUERIES[0], k=3)] == expected
         assert rag.generation == "gen-000001"
         rag.close()
+
+
+def test_cli_ingest_while_another_is_writing_is_a_one_line_error(
+    docs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from assistant.cli import main
+
+    index_dir = tmp_path / "index"
+    with writer_lock(index_dir):
+        code = main(["ingest", str(docs), "--index", str(index_dir), "-q"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"another policyrag ingest is writing the index at {index_dir}" in err and "Traceback" not in err
