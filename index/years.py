@@ -10,8 +10,9 @@ Only a 4-digit number that reads as a year is expanded, because "2500 บาท"
 - after an era or year marker (พ.ศ., ค.ศ., B.E., A.D., ปี, ปีงบประมาณ, a Thai month name): expanded
   across the whole plausible range, BE 2400-2700 <-> CE 1857-2157;
 - with no marker: only within BE 2443-2643 / CE 1900-2100, the years policy documents talk about;
-- never when a unit or currency follows ("2500 บาท", "2000 people"), unless a marker precedes it;
-  numbers written with a thousands separator ("2,500") are never a year.
+- never when a unit or currency follows ("2500 บาท", "2000 people") or it sits in a run of digit
+  groups (a phone number "0 2612 6060"), unless a marker precedes it; numbers written with a
+  thousands separator ("2,500") are never a year.
 """
 
 from __future__ import annotations
@@ -76,12 +77,29 @@ def year_aliases(tokens: list[str]) -> list[tuple[int, str]]:
             marker = "year"
         elif after in {"b.e.", "be", "ad", "a.d.", "ce"}:
             marker = "be" if after in {"b.e.", "be"} else "ce"
-        if marker is None and after in _UNITS:
+        if marker is None and (after in _UNITS or _in_digit_run(tokens, position)):
             continue
         alias = other_era(int(token), marker)
         if alias is not None:
             aliases.append((position, str(alias)))
     return aliases
+
+
+def _in_digit_run(tokens: list[str], position: int) -> bool:
+    """Part of a phone or reference number ("02 612 6060", "2612-6060", "SLE 4432 5518"): a
+    neighbour (across one "-") is a run of 3+ digits that is not itself a plausible year."""
+    for step in (-1, 1):
+        for distance in (1, 2):
+            near = position + step * distance
+            if not 0 <= near < len(tokens):
+                break
+            token = tokens[near]
+            if distance == 1 and token in {"-", "–"}:
+                continue
+            if token.isdigit() and len(token) >= 3 and other_era(int(token), None) is None:
+                return True
+            break
+    return False
 
 
 def _previous_was_year(tokens: list[str], position: int) -> bool:

@@ -33,6 +33,11 @@ class TestYearAliases:
         assert year_aliases(["2000", "people"]) == []
         assert year_aliases(["2,500"]) == []
 
+    def test_phone_and_reference_numbers_are_not_years(self) -> None:
+        assert year_aliases(["โทร", "02", "612", "2561"]) == []
+        assert year_aliases(["0", "2612", "-", "6060"]) == []
+        assert year_aliases(["july", ",", "2014", "2014", "oecd"]) == [(2, "2557"), (3, "2557")]
+
     def test_a_marker_wins_over_a_unit(self) -> None:
         assert year_aliases(["พ.ศ.", "2500", "บาท"]) == [(1, "1957")]
 
