@@ -5,7 +5,7 @@ in a new generation, it is opened on a background thread while queries go on aga
 one; when it is ready it is swapped in under a lock, and the old one is closed as soon as the
 last query that was using it is done. A generation that fails to open (deleted by a later
 ingest, built with other models) is logged and the old one keeps answering; it is tried again
-after ``retry_seconds``.
+when another generation is published, or after ``retry_seconds``.
 """
 
 from __future__ import annotations
@@ -46,7 +46,9 @@ class LiveIndex(Generic[T]):
             (e.g. it was built with other models than the ones loaded).
         opened: an already opened generation to start from (default: open the live one).
         follow: check for new generations on every lease; False pins the first one.
-        retry_seconds: how long a generation that failed to open is left alone.
+        retry_seconds: how long a generation that failed to open is left alone (unless another
+            one is published meanwhile); opening one costs CPU, and a generation built with other
+            models will not get better.
 
     Example:
         >>> live = LiveIndex(Path(".policyrag/index"), prepare=lambda index: index)  # doctest: +SKIP
@@ -61,7 +63,7 @@ class LiveIndex(Generic[T]):
         prepare: Callable[[OpenIndex], T],
         opened: OpenIndex | None = None,
         follow: bool = True,
-        retry_seconds: float = 2.0,
+        retry_seconds: float = 60.0,
     ) -> None:
         if retry_seconds < 0:
             raise ValueError(f"retry_seconds must be >= 0, got {retry_seconds}")
@@ -79,7 +81,7 @@ class LiveIndex(Generic[T]):
                 index.close()
             raise
         self._loader: threading.Thread | None = None
-        self._failed: tuple[str, float] | None = None
+        self._failed: tuple[tuple[int, int, int], float] | None = None
         self.reloads = 0
 
     @property
@@ -120,7 +122,7 @@ class LiveIndex(Generic[T]):
             if name is None or name == self._current.index.generation.name:
                 self._pointer = state
                 return False
-            if self._failed and self._failed[0] == name and time.monotonic() - self._failed[1] < self.retry_seconds:
+            if self._failed and self._failed[0] == state and time.monotonic() - self._failed[1] < self.retry_seconds:
                 return False
             self._loader = threading.Thread(target=self._load, args=(name, state), name=f"policyrag-open-{name}", daemon=True)
             self._loader.start()
@@ -145,7 +147,7 @@ class LiveIndex(Generic[T]):
         except Exception as error:  # noqa: BLE001 - the old generation keeps answering
             logger.warning("could not open index generation %s (%s); still answering from %s", name, error, self.generation.name)
             with self._lock:
-                self._failed = (name, time.monotonic())
+                self._failed = (state, time.monotonic())
                 self._loader = None
             return
         with self._lock:

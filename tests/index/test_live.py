@@ -77,6 +77,9 @@ class TestFollowingNewGenerations:
             assert rag.refresh(timeout=30) == "gen-000001"
         assert "could not open index generation gen-000002" in caplog.text and "other-model" in caplog.text
         assert _sources(rag, "open data portal") == before
+        assert rag._live.check() is False  # not reopened on every query
+        _ingest(docs, index_dir)  # a good generation again
+        assert rag.refresh(timeout=30) == "gen-000003"
         rag.close()
 
     def test_the_old_generation_closes_only_after_its_last_query(self, docs: Path, tmp_path: Path) -> None:
