@@ -79,6 +79,8 @@ class DenseIndex:
     def load(cls, folder: Path, dimension: int) -> DenseIndex:
         import faiss
 
+        if not folder.is_dir():
+            raise FileNotFoundError(f"{folder} does not exist: the index is incomplete, rebuild it with policyrag ingest --rebuild")
         dense = cls(dimension)
         for path in sorted(folder.glob("dense-*.faiss")):
             pool = path.stem.removeprefix("dense-")

@@ -299,15 +299,30 @@ class OpenIndex:
 
     def __init__(self, index_dir: Path, generation: Path | None = None) -> None:
         self.index_dir = index_dir
-        self.generation = generation or current_generation(index_dir)
-        self.manifest = IndexManifest.load(self.generation)
-        self.store = ChunkStore(self.generation / "chunks.sqlite", read_only=True)
+        if generation is not None:
+            self._open(generation)
+            return
+        for attempt in range(3):
+            live = current_generation(index_dir)
+            try:
+                self._open(live)
+                return
+            except (OSError, RuntimeError):  # IndexError_ and FAISS read errors are RuntimeErrors
+                # Two ingests finished while we were opening: the generation we read in CURRENT
+                # was deleted under us. Open the newer one; anything else is a real error.
+                if attempt == 2 or current_generation(index_dir) == live:
+                    raise
+
+    def _open(self, generation: Path) -> None:
+        self.generation = generation
+        self.manifest = IndexManifest.load(generation)
+        self.store = ChunkStore(generation / "chunks.sqlite", read_only=True)
         try:
             self.dense = [
-                DenseIndex.load(self.generation / f"dense-{number}", int(encoder["dimension"]))  # type: ignore[call-overload]
+                DenseIndex.load(generation / f"dense-{number}", int(encoder["dimension"]))  # type: ignore[call-overload]
                 for number, encoder in enumerate(self.manifest.encoders)
             ]
-            self.bm25 = BM25Index.load(self.generation / "bm25")
+            self.bm25 = BM25Index.load(generation / "bm25")
             self.analyzer = analyzer_from_dict(self.manifest.analyzer)
             self.row_sources = np.array(self.store.row_sources())
             self.row_langs = np.array(self.store.row_langs())

@@ -164,3 +164,30 @@ def test_cli_ingest_while_another_is_writing_is_a_one_line_error(
     err = capsys.readouterr().err
     assert code == 2
     assert f"another policyrag ingest is writing the index at {index_dir}" in err and "Traceback" not in err
+
+
+def test_opening_follows_current_when_its_generation_vanishes_mid_open(
+    docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index.generations import switch_to
+
+    index_dir = tmp_path / "index"
+    _ingest(docs, index_dir)
+    _ingest(docs, index_dir, rebuild=True)  # gen-000001 (kept as previous) and gen-000002 (live)
+    real_open = OpenIndex._open
+    calls: list[str] = []
+
+    def racing_open(self: OpenIndex, generation: Path) -> None:
+        calls.append(generation.name)
+        if len(calls) == 1:  # a writer publishes another generation and deletes this one meanwhile
+            switch_to(index_dir, index_dir / "gen-000001")
+            raise FileNotFoundError(generation / "chunks.sqlite")
+        real_open(self, generation)
+
+    monkeypatch.setattr(OpenIndex, "_open", racing_open)
+    index = OpenIndex(index_dir)
+    assert calls == ["gen-000002", "gen-000001"] and index.generation.name == "gen-000001"
+    index.close()
+    monkeypatch.setattr(OpenIndex, "_open", lambda self, generation: (_ for _ in ()).throw(FileNotFoundError("gone")))
+    with pytest.raises(FileNotFoundError):  # CURRENT did not move: a real error, not retried forever
+        OpenIndex(index_dir)
