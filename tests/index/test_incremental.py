@@ -191,3 +191,48 @@ def test_opening_follows_current_when_its_generation_vanishes_mid_open(
     monkeypatch.setattr(OpenIndex, "_open", lambda self, generation: (_ for _ in ()).throw(FileNotFoundError("gone")))
     with pytest.raises(FileNotFoundError):  # CURRENT did not move: a real error, not retried forever
         OpenIndex(index_dir)
+
+
+_KILLED_INGEST = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from assistant.api import build_index
+from tests.conftest import HashEmbedder
+from tests.index.test_incremental import _settings
+
+class SlowEmbedder(HashEmbedder):
+    def embed_passages(self, passages, show_progress=False):
+        print("embedding", len(passages), flush=True)
+        time.sleep(120)  # killed here
+        return super().embed_passages(passages)
+
+build_index([Path({docs!r})], _settings(Path({index!r})), rebuild=True, encoders=[SlowEmbedder()])
+"""
+
+
+def test_sigkill_during_embedding_leaves_the_previous_index(docs: Path, tmp_path: Path) -> None:
+    """A real process killed with SIGKILL mid-ingest (the real-model CLI version is in
+    tests/assistant/test_live_index.py)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    index_dir = tmp_path / "index"
+    _ingest(docs, index_dir)
+    live = current_generation(index_dir)
+    before = _results(index_dir)
+    (docs / "cloud.md").write_text("# Cloud first\n\nAgencies buy cloud services first.\n", encoding="utf-8")
+    script = _KILLED_INGEST.format(root=str(Path(__file__).resolve().parents[2]), docs=str(docs), index=str(index_dir))
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = process.stdout.readline()  # type: ignore[union-attr]
+    assert line.startswith("embedding"), process.stderr.read()  # type: ignore[union-attr]
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    half = index_dir / "gen-000002"
+    assert half.is_dir() and (half / "chunks.sqlite").exists() and not (half / "manifest.json").exists()
+    assert current_generation(index_dir) == live and _results(index_dir) == before
+
+    report, _ = _ingest(docs, index_dir)  # the lock died with the process; the half generation is removed
+    assert not half.exists() and report.generation == "gen-000003" and report.changed == 1
