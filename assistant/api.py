@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from assistant.settings import Settings
 from corpus.manifest import CorpusManifest
 from index.analyzer import ThaiEnglishAnalyzer
 from index.embedder import Embedder, UseEmbedder, make_encoder
+from index.live import LiveIndex
 from index.storage import BuildStats, IndexWriter, OpenIndex
 from ingest.chunker import Chunker
 from ingest.fidelity import FidelityReport
@@ -59,21 +61,47 @@ class IngestReport:
     def failed(self) -> list[SkippedFile]:
         """Files that could not be indexed (``policyrag ingest`` exits with 1 when there are any)."""
         return [item for item in self.skipped if item.failed]
+    unchanged: int = 0
+    changed: int = 0
+    removed: int = 0
+    embedded_passages: int = 0
+    reused_passages: int = 0
+    full_rebuild: bool = True
+    rebuild_reason: str = ""
+    generation: str = ""
 
     def summary(self) -> str:
         lines = [
             f"Indexed {self.files_read} file(s) into {self.chunks} passages "
             f"({', '.join(f'{lang}: {n}' for lang, n in sorted(self.chunks_by_lang.items()))}) "
-            f"in {self.total_seconds:.1f} s (reading {self.read_seconds:.1f} s, embedding {self.embed_seconds:.1f} s, "
-            f"{self.chunks / max(self.total_seconds, 1e-9):.1f} passages/s).",
-            f"Index: {self.index_dir}",
+            f"in {self.total_seconds:.1f} s (reading {self.read_seconds:.1f} s, embedding {self.embed_seconds:.1f} s).",
+            f"Documents: {self.unchanged} unchanged (reused), {self.changed} new/changed (embedded), "
+            f"{self.removed} removed; passages: {self.reused_passages} reused, {self.embedded_passages} embedded"
+            + (f" (full rebuild: {self.rebuild_reason})" if self.full_rebuild and self.rebuild_reason else "")
+            + ".",
+            f"Index: {self.index_dir} ({self.generation})",
         ]
         lines.extend(problem_lines(self.skipped, self.fidelity, self.notes))
         return "\n".join(lines)
 
 
-def build_index(paths: list[Path], settings: Settings | None = None, index_dir: Path | None = None) -> IngestReport:
-    """Read, chunk, embed and index ``paths`` (files or folders) into a fresh index generation."""
+def build_index(
+    paths: list[Path],
+    settings: Settings | None = None,
+    index_dir: Path | None = None,
+    rebuild: bool = False,
+    encoders: list[Embedder | UseEmbedder] | None = None,
+) -> IngestReport:
+    """Read, chunk and index ``paths`` (files or folders) into a new index generation, made live
+    when complete.
+
+    The index then holds exactly these documents: ones no longer given are removed. Passages
+    already in the live index keep their vectors (only new and changed documents are embedded)
+    unless ``rebuild`` is set or the models, prompts or chunking changed.
+
+    Args:
+        encoders: already loaded encoders to use (default: made from ``settings``).
+    """
     settings = settings or Settings.load()
     index_dir = index_dir or settings.index_dir
     started = time.perf_counter()
@@ -112,7 +140,7 @@ def build_index(paths: list[Path], settings: Settings | None = None, index_dir: 
             + "".join(f"\n{line}" for line in problem_lines(skipped, loaded.fidelity, loaded.notes))
         )
     writer = IndexWriter(
-        make_encoders(settings),
+        encoders or make_encoders(settings),
         ThaiEnglishAnalyzer(),
         passage_template=settings.passage_template,
         chunking={
@@ -125,7 +153,7 @@ def build_index(paths: list[Path], settings: Settings | None = None, index_dir: 
         # Sources are relative to each folder given, or to a single file's own folder (the loader's rule).
         roots=[Path(path) if Path(path).is_dir() else Path(path).parent for path in paths],
     )
-    stats: BuildStats = writer.run(documents, chunks, index_dir)
+    stats: BuildStats = writer.run(documents, chunks, index_dir, rebuild=rebuild)
     by_lang: dict[str, int] = {}
     for chunk in chunks:
         by_lang[chunk.lang] = by_lang.get(chunk.lang, 0) + 1
@@ -141,6 +169,14 @@ def build_index(paths: list[Path], settings: Settings | None = None, index_dir: 
         sources=[document.source for document in documents],
         fidelity=[report for report in loaded.fidelity if report.source not in excluded],
         notes=loaded.notes,
+        unchanged=stats.unchanged,
+        changed=stats.changed,
+        removed=stats.removed,
+        embedded_passages=stats.embedded_passages,
+        reused_passages=stats.reused_passages,
+        full_rebuild=stats.full_rebuild,
+        rebuild_reason=stats.rebuild_reason,
+        generation=stats.generation.name,
     )
 
 
@@ -184,24 +220,40 @@ def make_answerer(settings: Settings, encoder: Embedder | UseEmbedder) -> Answer
 
 
 class PolicyRAG:
-    """An opened index plus the query-side components: search in Thai or English, get cited passages."""
+    """An opened index plus the query-side components: search in Thai or English, get cited passages.
+
+    Safe to share between threads (a web server). While it is open, a ``policyrag ingest`` into
+    the same folder can publish a new generation: the next query notices (one ``stat`` of
+    ``CURRENT``), the new generation is opened in the background while queries go on against the
+    old one, and then swapped in; the old one is closed when its last query is done. Set
+    ``follow_index = false`` to stay on the generation that was opened.
+    """
 
     def __init__(self, index: OpenIndex, encoders: list[Embedder | UseEmbedder], settings: Settings) -> None:
-        self.index = index
         self.encoders = encoders
         self.settings = settings
-        self.retriever = HybridRetriever(
-            index,
-            encoders,
-            weights=RetrievalWeights(
-                dense=(settings.dense_weight, settings.second_model_weight)[: len(encoders)],
-                bm25=settings.bm25_weight,
-                cross_script_bm25=settings.cross_script_bm25_weight,
-            ),
-            dense_candidates=settings.dense_candidates,
-            bm25_candidates=settings.bm25_candidates,
+        self._live: LiveIndex[HybridRetriever] = LiveIndex(
+            index.index_dir, self._prepare, opened=index, follow=settings.follow_index
         )
         self._answerer: Answerer | None = None
+
+    def _prepare(self, index: OpenIndex) -> HybridRetriever:
+        """The retriever for one generation; refuses one built with other models or prompts."""
+        index.manifest.check_encoders(
+            [(encoder.model_name, encoder.query_prompt, encoder.passage_prompt) for encoder in self.encoders],
+            index.index_dir,
+        )
+        return HybridRetriever(
+            index,
+            self.encoders,
+            weights=RetrievalWeights(
+                dense=(self.settings.dense_weight, self.settings.second_model_weight)[: len(self.encoders)],
+                bm25=self.settings.bm25_weight,
+                cross_script_bm25=self.settings.cross_script_bm25_weight,
+            ),
+            dense_candidates=self.settings.dense_candidates,
+            bm25_candidates=self.settings.bm25_candidates,
+        )
 
     @property
     def answerer(self) -> Answerer:
@@ -216,16 +268,45 @@ class PolicyRAG:
         settings = settings or Settings.load()
         index_dir = index_dir or settings.index_dir
         index = OpenIndex(index_dir)
-        encoders = make_encoders(settings)
-        index.manifest.check_encoders(
-            [(encoder.model_name, encoder.query_prompt, encoder.passage_prompt) for encoder in encoders], index_dir
-        )
-        return cls(index, encoders, settings)
+        try:
+            return cls(index, make_encoders(settings), settings)
+        except BaseException:
+            index.close()
+            raise
+
+    @property
+    def index(self) -> OpenIndex:
+        """The generation queries are answered from now."""
+        return self._live.current.index
+
+    @property
+    def retriever(self) -> HybridRetriever:
+        return self._live.current.payload
+
+    @property
+    def generation(self) -> str:
+        return self._live.generation.name
+
+    @contextmanager
+    def pinned(self) -> Iterator[HybridRetriever]:
+        """The retriever of the generation in use, kept open for the whole ``with`` block.
+
+        For work that needs one generation across several calls (search, then read neighbouring
+        passages from ``retriever.index.store``); ``search`` pins by itself. Holding
+        ``rag.retriever`` outside such a block may meet a generation closed by a reload.
+        """
+        with self._live.lease() as retriever:
+            yield retriever
+
+    def refresh(self, timeout: float | None = None) -> str:
+        """Pick up a newly published generation now (waiting for it to open); returns the one in use."""
+        return self._live.refresh(timeout).name
 
     def search(self, query: str, k: int | None = None, sources: set[str] | None = None, langs: set[str] | None = None) -> list[Hit]:
         if not query.strip():
             raise ValueError("the query is empty")
-        return self.retriever.run(query, k=k or self.settings.top_k, sources=sources, langs=langs)
+        with self._live.lease() as retriever:
+            return retriever.run(query, k=k or self.settings.top_k, sources=sources, langs=langs)
 
     def ask(self, question: str, k: int | None = None, sources: set[str] | None = None, langs: set[str] | None = None) -> Answer:
         """Retrieve, then answer with citations (or say the documents do not answer).
@@ -245,7 +326,8 @@ class PolicyRAG:
         yield from self.answerer.stream(question, hits)
 
     def search_many(self, queries: list[str], k: int | None = None) -> list[list[Hit]]:
-        return self.retriever.run_batch(queries, k=k or self.settings.top_k)
+        with self._live.lease() as retriever:
+            return retriever.run_batch(queries, k=k or self.settings.top_k)
 
     def close(self) -> None:
-        self.index.close()
+        self._live.close()

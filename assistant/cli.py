@@ -43,7 +43,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for path in paths:
         if not path.exists():
             raise FileNotFoundError(f"{path} does not exist: give a document file or a folder of documents")
-    report = build_index(paths, settings)
+    report = build_index(paths, settings, rebuild=args.rebuild)
     if args.report:
         from ingest.fidelity import format_report_table
 
@@ -206,6 +206,9 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="*", help="files or folders (default: the corpus folder from settings)")
     ingest.add_argument("--index", type=Path, help="index folder (default from settings)")
     ingest.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    ingest.add_argument(
+        "--rebuild", action="store_true", help="embed every document again (default: only new and changed ones)"
+    )
     ingest.add_argument(
         "--report",
         action="store_true",

@@ -94,6 +94,10 @@ class Settings:
     llm_timeout: float = 120.0  # seconds for the whole answer; then the extractive answer is shown
     llm_passage_chars: int = 1200  # each passage is cut to this length in the prompt
 
+    # An open PolicyRAG (the web app) picks up a new index generation written by `policyrag ingest`
+    # while it runs; false stays on the generation it opened.
+    follow_index: bool = True
+
     show_progress: bool = True
 
     def __post_init__(self) -> None:

@@ -3,7 +3,8 @@
 Thai has no spaces between words, so a regex tokenizer shreds it ("รัฐบาลดิจิทัล" becomes
 single letters because vowel marks are not ``\\w``). We segment Thai with pythainlp's newmm
 dictionary matcher, lower-case and stem English words, and map Thai digits to Arabic ones so
-"๒๕๖๑" and "2561" are the same term.
+"๒๕๖๑" and "2561" are the same term. Passages also index a year in the other era ("2561" and
+"2018"; see ``index/years.py``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from index.years import year_aliases
 from ingest.normalize import normalize_text
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
@@ -48,24 +50,42 @@ class ThaiEnglishAnalyzer:
         engine: pythainlp word segmentation engine ("newmm" is dictionary maximal matching).
         remove_stopwords: drop very common Thai and English function words.
         stem_english: reduce English words to their Snowball stem ("policies" -> "polici").
+        expand_years: index a year in both eras (see ``index/years.py``); queries are not expanded.
     """
 
-    def __init__(self, engine: str = "newmm", remove_stopwords: bool = True, stem_english: bool = True) -> None:
+    def __init__(
+        self, engine: str = "newmm", remove_stopwords: bool = True, stem_english: bool = True, expand_years: bool = True
+    ) -> None:
         if not engine:
             raise ValueError("engine must name a pythainlp word_tokenize engine, e.g. 'newmm'")
         self.engine = engine
         self.remove_stopwords = remove_stopwords
         self.stem_english = stem_english
+        self.expand_years = expand_years
 
     def run(self, text: str) -> list[str]:
-        """Return the BM25 terms of ``text``."""
+        """Return the BM25 terms of ``text`` as a query (no year expansion)."""
+        return self._terms(text, expand_years=False)
+
+    def run_index(self, text: str) -> list[str]:
+        """Return the BM25 terms of ``text`` as a passage to index: a year also gets its other-era
+        form ("พ.ศ. 2561" -> "2561", "2018"), so a query with either form matches."""
+        return self._terms(text, expand_years=self.expand_years)
+
+    def run_batch(self, texts: list[str], for_index: bool = False) -> list[list[str]]:
+        analyse = self.run_index if for_index else self.run
+        return [analyse(text) for text in texts]
+
+    def _terms(self, text: str, expand_years: bool) -> list[str]:
         from pythainlp.tokenize import word_tokenize
 
         text = normalize_text(text).translate(_THAI_DIGITS)
+        tokens = [raw.strip().lower() for raw in word_tokenize(text, engine=self.engine, keep_whitespace=False)]
+        tokens = [token for token in tokens if token]
+        aliases = dict(year_aliases(tokens)) if expand_years else {}
         terms: list[str] = []
-        for raw in word_tokenize(text, engine=self.engine, keep_whitespace=False):
-            token = raw.strip().lower()
-            if not token or not _WORD_CHAR.search(token):
+        for position, token in enumerate(tokens):
+            if not _WORD_CHAR.search(token):
                 continue
             if self.remove_stopwords and (token in _ENGLISH_STOPWORDS or token in _thai_stopwords()):
                 continue
@@ -76,10 +96,9 @@ class ThaiEnglishAnalyzer:
                 if self.stem_english and token.isalpha():
                     token = _english_stemmer().stemWord(token)
             terms.append(token)
+            if position in aliases:
+                terms.append(aliases[position])
         return terms
-
-    def run_batch(self, texts: list[str]) -> list[list[str]]:
-        return [self.run(text) for text in texts]
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -87,6 +106,7 @@ class ThaiEnglishAnalyzer:
             "engine": self.engine,
             "remove_stopwords": self.remove_stopwords,
             "stem_english": self.stem_english,
+            "expand_years": self.expand_years,
         }
 
 
@@ -101,7 +121,10 @@ class RegexAnalyzer:
     def run(self, text: str) -> list[str]:
         return self._pattern.findall(unicodedata.normalize("NFC", text).lower())
 
-    def run_batch(self, texts: list[str]) -> list[list[str]]:
+    def run_index(self, text: str) -> list[str]:
+        return self.run(text)
+
+    def run_batch(self, texts: list[str], for_index: bool = False) -> list[list[str]]:
         return [self.run(text) for text in texts]
 
     def to_dict(self) -> dict[str, object]:
@@ -118,5 +141,7 @@ def analyzer_from_dict(data: dict[str, object]) -> ThaiEnglishAnalyzer | RegexAn
             engine=str(data.get("engine", "newmm")),
             remove_stopwords=bool(data.get("remove_stopwords", True)),
             stem_english=bool(data.get("stem_english", True)),
+            # Indexes built before year expansion existed have none; the flag only matters at build time.
+            expand_years=bool(data.get("expand_years", False)),
         )
     raise ValueError(f"unknown analyzer type {kind!r} in the index manifest; rebuild the index")

@@ -26,7 +26,7 @@ class BM25Index:
         self.size = 0
 
     def build(self, corpus_terms: list[list[str]], show_progress: bool = False) -> BM25Index:
-        import bm25s
+        bm25s = _import_bm25s()
 
         self._bm25 = bm25s.BM25(k1=self.k1, b=self.b, method="lucene")
         # An empty passage would otherwise break bm25s; "" is its reserved empty token.
@@ -66,7 +66,7 @@ class BM25Index:
 
     @classmethod
     def load(cls, folder: Path) -> BM25Index:
-        import bm25s
+        bm25s = _import_bm25s()
 
         index = cls()
         index._bm25 = bm25s.BM25.load(str(folder), show_progress=False)
@@ -74,3 +74,12 @@ class BM25Index:
         index.b = float(index._bm25.b)
         index.size = int(index._bm25.scores["num_docs"])
         return index
+
+
+def _import_bm25s():  # type: ignore[no-untyped-def]
+    """bm25s sets its logger to DEBUG when imported, which put "DEBUG bm25s: Building index from
+    tokens" into every ingest's output; follow the application's logging level instead."""
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.getLogger().getEffectiveLevel())
+    return bm25s

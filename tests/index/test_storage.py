@@ -55,12 +55,15 @@ class TestIndexWriter:
         scores, rows = index.dense[0].search("en", query, k=5)
         assert rows[0][0] == 2 and scores[0][0] == pytest.approx(1.0, abs=1e-5)
 
-    def test_rebuild_switches_generation_and_removes_the_old_one(self, tmp_path: Path, hash_embedder) -> None:  # type: ignore[no-untyped-def]
+    def test_rebuild_switches_generation_and_keeps_only_the_previous_one(self, tmp_path: Path, hash_embedder) -> None:  # type: ignore[no-untyped-def]
         _build(tmp_path, hash_embedder)
         first = current_generation(tmp_path)
         _build(tmp_path, hash_embedder)
         second = current_generation(tmp_path)
-        assert second != first and second.is_dir() and not first.exists()
+        assert second != first and second.is_dir() and first.is_dir()  # a reader may still use the first
+        _build(tmp_path, hash_embedder)
+        third = current_generation(tmp_path)
+        assert sorted(p.name for p in tmp_path.glob("gen-*")) == [second.name, third.name]
 
     def test_failed_build_keeps_the_previous_index(self, tmp_path: Path, hash_embedder) -> None:  # type: ignore[no-untyped-def]
         _build(tmp_path, hash_embedder)
@@ -70,8 +73,11 @@ class TestIndexWriter:
             def embed_passages(self, passages, show_progress=False):  # type: ignore[no-untyped-def]
                 raise RuntimeError("model crashed")
 
+        documents, chunks = _chunks()
+        chunks[0] = Chunk("en/a.md#0", "en/a.md", "A", "A changed passage must be embedded", None, (), "en", 0, 34)
+        writer = IndexWriter([Broken()], ThaiEnglishAnalyzer(), chunking={"max_chars": 800}, show_progress=False)
         with pytest.raises(RuntimeError):
-            _build(tmp_path, Broken())
+            writer.run(documents, chunks, tmp_path)
         assert current_generation(tmp_path) == before
         assert len(OpenIndex(tmp_path)) == 3
         assert sorted(p.name for p in tmp_path.glob("gen-*")) == [before.name]

@@ -1,0 +1,107 @@
+"""Buddhist-era and Common-era years as one BM25 term: "พ.ศ. 2561" and "2018" are the same year.
+
+Thai official documents write years in the Buddhist Era (BE = CE + 543); English documents and
+many users write the Common Era. A question with one form must find a passage with the other, so
+at index time a year gets its other-era form as an extra term (queries are left alone: both forms
+are then in every passage that has either, and a query with one form matches it).
+
+Only a 4-digit number that reads as a year is expanded, because "2500 บาท" is not the year 1957:
+
+- after an era or year marker (พ.ศ., ค.ศ., B.E., A.D., ปี, ปีงบประมาณ, a Thai month name): expanded
+  across the whole plausible range, BE 2400-2700 <-> CE 1857-2157;
+- with no marker: only within BE 2443-2643 / CE 1900-2100, the years policy documents talk about;
+- never when a unit or currency follows ("2500 บาท", "2000 people") or it sits in a run of digit
+  groups (a phone number "0 2612 6060"), unless a marker precedes it; numbers written with a
+  thousands separator ("2,500") are never a year.
+"""
+
+from __future__ import annotations
+
+import re
+
+BE_OFFSET = 543
+BE_RANGE = (2400, 2700)
+CE_RANGE = (BE_RANGE[0] - BE_OFFSET, BE_RANGE[1] - BE_OFFSET)  # 1857-2157
+UNMARKED_CE_RANGE = (1900, 2100)
+UNMARKED_BE_RANGE = (UNMARKED_CE_RANGE[0] + BE_OFFSET, UNMARKED_CE_RANGE[1] + BE_OFFSET)  # 2443-2643
+
+_YEAR = re.compile(r"^\d{4}$")
+_THAI_MONTHS = (
+    "มกราคม กุมภาพันธ์ มีนาคม เมษายน พฤษภาคม มิถุนายน กรกฎาคม สิงหาคม กันยายน ตุลาคม พฤศจิกายน ธันวาคม "
+    "ม.ค. ก.พ. มี.ค. เม.ย. พ.ค. มิ.ย. ก.ค. ส.ค. ก.ย. ต.ค. พ.ย. ธ.ค."
+).split()
+_BE_MARKERS = frozenset(["พ.ศ.", "พ.ศ", "พศ", "b.e.", ".e.", *_THAI_MONTHS])
+_CE_MARKERS = frozenset(["ค.ศ.", "ค.ศ", "คศ", "a.d.", "ad", "ce", ".d."])
+_YEAR_WORDS = frozenset(["ปี", "ปีงบประมาณ", "ปีการศึกษา", "ปีงบ", "year", "years", "fy"])
+_UNITS = frozenset(
+    """บาท ล้าน พัน หมื่น แสน คน ราย แห่ง หน่วย ชิ้น เครื่อง ครั้ง ชั่วโมง นาที กิโลเมตร เมตร ตัน ฉบับ เรื่อง โครงการ
+    baht thb usd eur dollars dollar euros people persons users units items km kg mb gb tb hours minutes
+    million billion thousand % percent""".split()
+)
+
+
+def other_era(year: int, marker: str | None) -> int | None:
+    """The same year in the other era, or None when ``year`` is not a plausible year.
+
+    ``marker`` is "be", "ce" or "year" (a year word such as ปี: either era) or None (no marker).
+    """
+    if marker in ("be", "year", None):
+        low, high = BE_RANGE if marker else UNMARKED_BE_RANGE
+        if low <= year <= high:
+            return year - BE_OFFSET
+    if marker in ("ce", "year", None):
+        low, high = CE_RANGE if marker else UNMARKED_CE_RANGE
+        if low <= year <= high:
+            return year + BE_OFFSET
+    return None
+
+
+def year_aliases(tokens: list[str]) -> list[tuple[int, str]]:
+    """(position, other-era year) for each token of ``tokens`` that reads as a year.
+
+    ``tokens`` are the analyzer's raw tokens (lower-cased, Thai digits already Arabic, spaces
+    dropped), so the words around a number can be seen.
+    """
+    aliases: list[tuple[int, str]] = []
+    for position, token in enumerate(tokens):
+        if not _YEAR.match(token):
+            continue
+        before = tokens[position - 1] if position > 0 else ""
+        after = tokens[position + 1] if position + 1 < len(tokens) else ""
+        marker: str | None = None
+        if before in _BE_MARKERS:
+            marker = "be"
+        elif before in _CE_MARKERS:
+            marker = "ce"
+        elif before in _YEAR_WORDS or (before in {"-", "–", "ถึง", "to"} and _previous_was_year(tokens, position)):
+            marker = "year"
+        elif after in {"b.e.", "be", "ad", "a.d.", "ce"}:
+            marker = "be" if after in {"b.e.", "be"} else "ce"
+        if marker is None and (after in _UNITS or _in_digit_run(tokens, position)):
+            continue
+        alias = other_era(int(token), marker)
+        if alias is not None:
+            aliases.append((position, str(alias)))
+    return aliases
+
+
+def _in_digit_run(tokens: list[str], position: int) -> bool:
+    """Part of a phone or reference number ("02 612 6060", "2612-6060", "SLE 4432 5518"): a
+    neighbour (across one "-") is a run of 3+ digits that is not itself a plausible year."""
+    for step in (-1, 1):
+        for distance in (1, 2):
+            near = position + step * distance
+            if not 0 <= near < len(tokens):
+                break
+            token = tokens[near]
+            if distance == 1 and token in {"-", "–"}:
+                continue
+            if token.isdigit() and len(token) >= 3 and other_era(int(token), None) is None:
+                return True
+            break
+    return False
+
+
+def _previous_was_year(tokens: list[str], position: int) -> bool:
+    """The second year of a range ("2561-2565", "2018 to 2020")."""
+    return position >= 2 and bool(_YEAR.match(tokens[position - 2]))

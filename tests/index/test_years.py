@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from index.analyzer import ThaiEnglishAnalyzer, analyzer_from_dict
+from index.bm25 import BM25Index
+from index.years import other_era, year_aliases
+
+
+class TestOtherEra:
+    @pytest.mark.parametrize(
+        ("year", "marker", "expected"),
+        [
+            (2561, "be", 2018),
+            (2018, "ce", 2561),
+            (2561, None, 2018),
+            (2018, None, 2561),
+            (2420, "be", 1877),  # marked: the whole plausible range
+            (2420, None, None),  # unmarked: only the years policy documents talk about
+            (1877, None, None),
+            (3000, None, None),
+            (2561, "ce", None),  # "ค.ศ. 2561" is no year we can map
+        ],
+    )
+    def test_maps_plausible_years_only(self, year: int, marker: str | None, expected: int | None) -> None:
+        assert other_era(year, marker) == expected
+
+
+class TestYearAliases:
+    def test_amounts_are_not_years(self) -> None:
+        assert year_aliases(["2500", "บาท"]) == []
+        assert year_aliases(["2000", "people"]) == []
+        assert year_aliases(["2,500"]) == []
+
+    def test_phone_and_reference_numbers_are_not_years(self) -> None:
+        assert year_aliases(["โทร", "02", "612", "2561"]) == []
+        assert year_aliases(["0", "2612", "-", "6060"]) == []
+        assert year_aliases(["july", ",", "2014", "2014", "oecd"]) == [(2, "2557"), (3, "2557")]
+
+    def test_a_marker_wins_over_a_unit(self) -> None:
+        assert year_aliases(["พ.ศ.", "2500", "บาท"]) == [(1, "1957")]
+
+    def test_second_year_of_a_range(self) -> None:
+        assert year_aliases(["ปี", "2561", "-", "2565"]) == [(1, "2018"), (3, "2022")]
+
+
+class TestAnalyzerYears:
+    def test_passages_carry_both_eras_queries_do_not(self) -> None:
+        analyzer = ThaiEnglishAnalyzer()
+        assert analyzer.run_index("ประกาศเมื่อ พ.ศ. ๒๕๖๑") == ["ประกาศ", "พ.ศ.", "2561", "2018"]
+        assert analyzer.run_index("adopted in 2018") == ["adopt", "2018", "2561"]
+        assert analyzer.run("adopted in 2018") == ["adopt", "2018"]
+
+    def test_old_manifests_without_the_flag_do_not_expand(self) -> None:
+        analyzer = analyzer_from_dict({"type": "thai_english", "engine": "newmm"})
+        assert analyzer.run_index("2018") == ["2018"]
+        assert analyzer_from_dict(ThaiEnglishAnalyzer().to_dict()).run_index("2018") == ["2018", "2561"]
+
+
+PASSAGES = [
+    "คณะรัฐมนตรีเห็นชอบแผนพัฒนารัฐบาลดิจิทัล เมื่อ พ.ศ. ๒๕๖๑ เพื่อเชื่อมโยงข้อมูล",
+    "The OECD Recommendation on digital government strategies was reviewed in 2019.",
+    "ค่าธรรมเนียมการขอใบอนุญาต 2500 บาท ชำระผ่านพร้อมเพย์",
+    "Open data portals publish 1957 datasets for reuse.",
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("digital government plan 2018", 0),  # CE question finds the BE passage (Thai digits, too)
+        ("แผนรัฐบาลดิจิทัลปี 2018", 0),
+        ("OECD Recommendation 2562", 1),  # BE question finds the CE passage
+        ("ข้อแนะนำ OECD ปี พ.ศ. ๒๕๖๒", 1),
+    ],
+)
+def test_a_year_in_either_era_finds_the_passage_with_the_other(query: str, expected: int) -> None:
+    analyzer = ThaiEnglishAnalyzer()
+    index = BM25Index().build(analyzer.run_batch(PASSAGES, for_index=True))
+    year_terms = [term for term in analyzer.run(query) if term.isdigit()]
+    scores = index.scores(year_terms)  # the year alone, so nothing else can explain the match
+    assert int(np.argmax(scores)) == expected and scores[expected] > 0
+    assert np.count_nonzero(scores) == 1  # nor the other year, nor "2500 บาท" / "1957 datasets"
+
+
+def test_an_amount_is_not_found_by_a_year() -> None:
+    analyzer = ThaiEnglishAnalyzer()
+    index = BM25Index().build(analyzer.run_batch(PASSAGES, for_index=True))
+    assert not index.scores(["1957"])[2]
