@@ -10,6 +10,7 @@ Example:
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Iterator
@@ -162,6 +163,7 @@ def make_answerer(settings: Settings, encoder: Embedder | UseEmbedder) -> Answer
         passages=settings.answer_passages,
         passage_chars=settings.llm_passage_chars,
         max_sentences=settings.answer_max_sentences,
+        extra_body=json.loads(settings.llm_extra_body) if settings.llm_extra_body else None,
     )
 
 

@@ -7,6 +7,7 @@ named ``POLICYRAG_<FIELD>`` in upper case (e.g. ``POLICYRAG_MODEL``, ``POLICYRAG
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from dataclasses import dataclass, fields, replace
@@ -81,6 +82,9 @@ class Settings:
     llm_temperature: float = 0.1
     llm_timeout: float = 120.0  # seconds for the whole answer; then the extractive answer is shown
     llm_passage_chars: int = 1200  # each passage is cut to this length in the prompt
+    # Extra JSON fields for the request body, as a JSON object: server-specific options, e.g.
+    # '{"chat_template_kwargs": {"enable_thinking": false}}' for Qwen3 on vLLM, or a llama-server grammar.
+    llm_extra_body: str = ""
 
     show_progress: bool = True
 
@@ -102,6 +106,12 @@ class Settings:
             problems.append("need 0 <= support_min_similarity <= support_strong_similarity <= 1")
         if self.llm_max_tokens <= 0 or self.llm_timeout <= 0:
             problems.append("llm_max_tokens and llm_timeout must be positive")
+        if self.llm_extra_body:
+            try:
+                if not isinstance(json.loads(self.llm_extra_body), dict):
+                    raise ValueError("not an object")
+            except ValueError as error:
+                problems.append(f"llm_extra_body must be a JSON object ({error})")
         if "{text}" not in self.passage_template:
             problems.append("passage_template must contain {text}")
         if problems:

