@@ -127,13 +127,14 @@ def build_index(paths: list[Path], settings: Settings | None = None, index_dir: 
     )
 
 
-def make_answerer(settings: Settings, encoder: Embedder | UseEmbedder) -> Answerer:
-    """The answerer chosen by ``settings.answerer``; ``encoder`` is the primary (e5) encoder."""
+def make_answerer(settings: Settings, encoders: list[Embedder | UseEmbedder]) -> Answerer:
+    """The answerer chosen by ``settings.answerer``, over the index's encoders (primary first)."""
     from assistant.evidence import EvidenceFinder
     from assistant.extractive import ExtractiveAnswerer
 
     finder = EvidenceFinder(
-        encoder,
+        encoders[0],
+        encoders[1] if len(encoders) > 1 else None,
         ThaiEnglishAnalyzer(),
         passages=settings.answer_passages,
         min_similarity=settings.support_min_similarity,
@@ -191,7 +192,7 @@ class PolicyRAG:
     def answerer(self) -> Answerer:
         """The answerer chosen by the settings, built on first use."""
         if self._answerer is None:
-            self._answerer = make_answerer(self.settings, self.encoders[0])
+            self._answerer = make_answerer(self.settings, self.encoders)
         return self._answerer
 
     @classmethod

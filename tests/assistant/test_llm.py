@@ -43,7 +43,7 @@ def llm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer
 
 def _answerer(real_rag, **settings: object):  # type: ignore[no-untyped-def]
     values = {"index_dir": Path("unused"), "answerer": "llm", "llm_max_tokens": 48, "llm_temperature": 0.0, "show_progress": False}
-    return make_answerer(Settings(**{**values, **settings}), real_rag.encoders[0])  # type: ignore[arg-type]
+    return make_answerer(Settings(**{**values, **settings}), real_rag.encoders)  # type: ignore[arg-type]
 
 
 def _run(answerer, real_rag, question: str = QUESTION) -> tuple[list[str], Answer]:  # type: ignore[no-untyped-def]

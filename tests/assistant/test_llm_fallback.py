@@ -19,7 +19,7 @@ def _answerer(real_rag):  # type: ignore[no-untyped-def]
     settings = Settings(
         index_dir=Path("unused"), answerer="llm", llm_base_url=f"http://127.0.0.1:{free_port()}/v1", llm_timeout=5, show_progress=False
     )
-    return make_answerer(settings, real_rag.encoders[0])
+    return make_answerer(settings, real_rag.encoders)
 
 
 def test_unreachable_server_gives_the_extractive_answer_with_a_note(real_rag) -> None:  # type: ignore[no-untyped-def]
