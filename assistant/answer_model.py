@@ -103,9 +103,18 @@ class Answer:
             chunk = passage.hit.chunk
             page = f", {say('page', lang)} {chunk.page}" if chunk.page else ""
             lines.append(f"{passage.number}. **{chunk.title}**{page} ({chunk.lang}) — `{chunk.source}`")
-            quotes = passage.supporting or ((_SPACES.sub(" ", chunk.text).strip()[:300],) if not self.found else ())
+            quotes = passage.supporting or ((_excerpt(chunk.text),) if not self.found else ())
             lines += [f"   > {_SPACES.sub(' ', quote).strip()}" for quote in quotes]
         return "\n".join(lines).rstrip() + "\n"
+
+
+def _excerpt(text: str, limit: int = 300) -> str:
+    """The passage's opening on one line, cut on a word boundary."""
+    flat = _SPACES.sub(" ", text).strip()
+    if len(flat) <= limit:
+        return flat
+    cut = flat.rfind(" ", 0, limit)
+    return flat[: cut if cut > limit // 2 else limit] + " …"
 
 
 class Answerer(Protocol):

@@ -10,6 +10,7 @@ Example:
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Iterator
@@ -180,13 +181,14 @@ def build_index(
     )
 
 
-def make_answerer(settings: Settings, encoder: Embedder | UseEmbedder) -> Answerer:
-    """The answerer chosen by ``settings.answerer``; ``encoder`` is the primary (e5) encoder."""
+def make_answerer(settings: Settings, encoders: list[Embedder | UseEmbedder]) -> Answerer:
+    """The answerer chosen by ``settings.answerer``, over the index's encoders (primary first)."""
     from assistant.evidence import EvidenceFinder
     from assistant.extractive import ExtractiveAnswerer
 
     finder = EvidenceFinder(
-        encoder,
+        encoders[0],
+        encoders[1] if len(encoders) > 1 else None,
         ThaiEnglishAnalyzer(),
         passages=settings.answer_passages,
         min_similarity=settings.support_min_similarity,
@@ -216,6 +218,7 @@ def make_answerer(settings: Settings, encoder: Embedder | UseEmbedder) -> Answer
         passages=settings.answer_passages,
         passage_chars=settings.llm_passage_chars,
         max_sentences=settings.answer_max_sentences,
+        extra_body=json.loads(settings.llm_extra_body) if settings.llm_extra_body else None,
     )
 
 
@@ -259,7 +262,7 @@ class PolicyRAG:
     def answerer(self) -> Answerer:
         """The answerer chosen by the settings, built on first use."""
         if self._answerer is None:
-            self._answerer = make_answerer(self.settings, self.encoders[0])
+            self._answerer = make_answerer(self.settings, self.encoders)
         return self._answerer
 
     @classmethod

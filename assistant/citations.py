@@ -70,6 +70,17 @@ def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
 
 
+def _claims(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """English sentences by punctuation; a Thai segment stays whole.
+
+    Thai marks no sentence end, and crfcut cuts at most spaces (inside clauses too), which would
+    flag half a cited sentence as uncited; a Thai claim runs to its citation or the line end.
+    """
+    if detect_lang(text[start:end]) == "th":
+        return [(start, end)]
+    return sentence_spans(text, start, end)
+
+
 class CitationChecker:
     """Cleans and annotates an answer's ``[n]`` citations.
 
@@ -131,7 +142,7 @@ class CitationChecker:
             spans = [
                 span
                 for segment_start, segment_end in _segments(text, line_match.start(), line_match.end())
-                for span in sentence_spans(text, segment_start, segment_end)
+                for span in _claims(text, segment_start, segment_end)
             ]
             for number, (start, end) in enumerate(spans):
                 sentence = text[start:end]

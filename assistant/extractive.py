@@ -121,7 +121,7 @@ class ExtractiveAnswerer:
                     continue
                 if len(chosen) >= self.min_sentences and sentence.similarity < best - self.relevance_margin:
                     continue
-                if sentence.similarity < self.finder.min_similarity - self.relevance_margin:
+                if sentence.support < self.finder.min_similarity:  # each quote must support an answer itself
                     continue
                 pick = candidate
                 break

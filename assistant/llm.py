@@ -71,6 +71,7 @@ class LLMAnswerer:
         passages: how many top passages go into the prompt.
         passage_chars: each passage is cut to this length in the prompt.
         max_sentences: the answer length asked for.
+        extra_body: extra JSON fields for the request (server-specific options).
     """
 
     name = "llm"
@@ -88,6 +89,7 @@ class LLMAnswerer:
         passages: int = 5,
         passage_chars: int = 1200,
         max_sentences: int = 4,
+        extra_body: dict[str, Any] | None = None,
     ) -> None:
         if not base_url.startswith(("http://", "https://")):
             raise ValueError(f"llm_base_url must be an http(s) URL, got {base_url!r}")
@@ -104,6 +106,7 @@ class LLMAnswerer:
         self.passages = passages
         self.passage_chars = passage_chars
         self.max_sentences = max_sentences
+        self.extra_body = dict(extra_body or {})
         self.checker = CitationChecker(check_script=True)
         self._client: Any = None
 
@@ -173,6 +176,7 @@ class LLMAnswerer:
             max_tokens=self.max_tokens,
             temperature=self.temperature,
             stream=True,
+            extra_body=self.extra_body or None,
         )
         try:
             for event in stream:

@@ -7,6 +7,7 @@ named ``POLICYRAG_<FIELD>`` in upper case (e.g. ``POLICYRAG_MODEL``, ``POLICYRAG
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from dataclasses import dataclass, fields, replace
@@ -78,11 +79,12 @@ class Settings:
     answer_min_sentences: int = 2
     answer_max_chars: int = 700  # total length of the extractive answer's quotes
     answer_mmr_lambda: float = 0.7
-    # "Not found": the best question-sentence cosine under the primary encoder (e5) must reach
-    # support_strong_similarity, or support_min_similarity with support_min_overlap of the
-    # question's words in the top passages. Calibrated on dev-qa against off-topic questions.
-    support_min_similarity: float = 0.80
-    support_strong_similarity: float = 0.86
+    # "Not found": the best sentence's support score (e5 cosine + 0.5 x USE cosine, see
+    # assistant/evidence.py) must reach support_strong_similarity, or support_min_similarity with
+    # support_min_overlap of the question's words in the top passages. Calibrated on dev-qa
+    # against 40 off-topic questions (benchmarks/answers.py): 39/40 found, 0/40 off-topic found.
+    support_min_similarity: float = 0.95
+    support_strong_similarity: float = 0.995
     support_min_overlap: float = 0.5
 
     # LLM answerer: any OpenAI-compatible endpoint (Typhoon, vLLM, Ollama, llama-server).
@@ -93,6 +95,9 @@ class Settings:
     llm_temperature: float = 0.1
     llm_timeout: float = 120.0  # seconds for the whole answer; then the extractive answer is shown
     llm_passage_chars: int = 1200  # each passage is cut to this length in the prompt
+    # Extra JSON fields for the request body, as a JSON object: server-specific options, e.g.
+    # '{"chat_template_kwargs": {"enable_thinking": false}}' for Qwen3 on vLLM, or a llama-server grammar.
+    llm_extra_body: str = ""
 
     # An open PolicyRAG (the web app) picks up a new index generation written by `policyrag ingest`
     # while it runs; false stays on the generation it opened.
@@ -118,8 +123,8 @@ class Settings:
             problems.append("answer_passages and answer_max_sentences must be positive")
         if not 1 <= self.answer_min_sentences <= self.answer_max_sentences:
             problems.append("answer_min_sentences must be between 1 and answer_max_sentences")
-        if not 0 <= self.support_min_similarity <= self.support_strong_similarity <= 1:
-            problems.append("need 0 <= support_min_similarity <= support_strong_similarity <= 1")
+        if not 0 <= self.support_min_similarity <= self.support_strong_similarity:
+            problems.append("need 0 <= support_min_similarity <= support_strong_similarity")
         if self.llm_max_tokens <= 0 or self.llm_timeout <= 0:
             problems.append("llm_max_tokens and llm_timeout must be positive")
         if self.ocr not in ("auto", "scanned", "off"):
@@ -128,6 +133,12 @@ class Settings:
             problems.append(f"ocr_dpi must be from 50 to 600 (got {self.ocr_dpi})")
         if self.max_file_bytes <= 0:
             problems.append(f"max_file_bytes must be positive (got {self.max_file_bytes})")
+        if self.llm_extra_body:
+            try:
+                if not isinstance(json.loads(self.llm_extra_body), dict):
+                    raise ValueError("not an object")
+            except ValueError as error:
+                problems.append(f"llm_extra_body must be a JSON object ({error})")
         if "{text}" not in self.passage_template:
             problems.append("passage_template must contain {text}")
         if problems:

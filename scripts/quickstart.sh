@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CORPUS="${1:-../shared/corpus}"
-bash scripts/setup.sh
+bash scripts/setup.sh --ocr || bash scripts/setup.sh  # OCR needs root for apt; the rest does not
 if [ ! -f .policyrag/index/CURRENT ]; then
-    .venv/bin/policyrag ingest "$CORPUS"
+    # Exit code 1: some files could not be indexed (listed above); the index of the others is written.
+    .venv/bin/policyrag ingest "$CORPUS" || [ $? -eq 1 ]
 fi
 exec .venv/bin/policyrag serve

@@ -1,0 +1,50 @@
+"""Answer's JSON and Markdown forms, which the web app, the HTTP API and trainers' exports read."""
+
+from __future__ import annotations
+
+import json
+
+from assistant.answer_model import Answer, CitedPassage
+from assistant.retrieval import Hit
+from ingest.model import Chunk
+
+
+def _hit(rank: int, text: str, lang: str = "en", page: int | None = 3) -> Hit:
+    chunk = Chunk(f"c{rank}", f"docs/d{rank}.pdf", f"Title {rank}", text, page, ("Part A",), lang, 0, len(text))  # type: ignore[arg-type]
+    return Hit(rank, 1.0 / rank, chunk)
+
+
+def _answer(found: bool = True) -> Answer:
+    first = _hit(1, "Agencies share data once. Costs fall.")
+    second = _hit(2, "ตู้บริการตั้งอยู่ที่ว่าการอำเภอ", lang="th", page=None)
+    passages = (
+        CitedPassage(1, first, ("Agencies share data once.",), True) if found else CitedPassage(1, first),
+        CitedPassage(2, second),
+    )
+    text = "According to the documents:\n- Agencies share data once. [1]" if found else "The documents do not seem to answer this question."
+    return Answer("Do agencies share data?", "en", text, passages, found, "extractive", ("a note",))
+
+
+def test_to_dict_is_json_with_every_passage_and_its_citation_state() -> None:
+    data = json.loads(json.dumps(_answer().to_dict(), ensure_ascii=False))
+    assert data["question"] == "Do agencies share data?"
+    assert data["found"] is True and data["answerer"] == "extractive" and data["notes"] == ["a note"]
+    first, second = data["passages"]
+    assert first["number"] == 1 and first["cited"] is True and first["supporting"] == ["Agencies share data once."]
+    assert first["page"] == 3 and first["source"] == "docs/d1.pdf" and first["heading_path"] == ["Part A"]
+    assert second["cited"] is False and second["lang"] == "th" and second["page"] is None
+
+
+def test_markdown_lists_only_cited_sources_with_page_language_and_quote() -> None:
+    markdown = _answer().to_markdown()
+    assert "> a note" in markdown
+    assert "1. **Title 1**, p. 3 (en) — `docs/d1.pdf`" in markdown
+    assert "   > Agencies share data once." in markdown
+    assert "Title 2" not in markdown
+    assert "Title 2" in _answer().to_markdown(all_passages=True)
+
+
+def test_markdown_of_a_not_found_answer_shows_the_closest_passages() -> None:
+    markdown = _answer(found=False).to_markdown()
+    assert "**Title 1**" in markdown and "**Title 2**" in markdown
+    assert "> ตู้บริการตั้งอยู่ที่ว่าการอำเภอ" in markdown
