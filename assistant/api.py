@@ -46,6 +46,8 @@ def make_encoders(settings: Settings) -> list[Embedder | UseEmbedder]:
 
 @dataclass
 class IngestReport:
+    """What one ``build_index`` call read, skipped and wrote; ``build`` says what was re-embedded."""
+
     files_read: int
     skipped: list[SkippedFile]
     chunks: int
@@ -54,6 +56,7 @@ class IngestReport:
     embed_seconds: float
     total_seconds: float
     index_dir: Path
+    build: BuildStats
     sources: list[str] = field(default_factory=list)
     fidelity: list[FidelityReport] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -62,25 +65,18 @@ class IngestReport:
     def failed(self) -> list[SkippedFile]:
         """Files that could not be indexed (``policyrag ingest`` exits with 1 when there are any)."""
         return [item for item in self.skipped if item.failed]
-    unchanged: int = 0
-    changed: int = 0
-    removed: int = 0
-    embedded_passages: int = 0
-    reused_passages: int = 0
-    full_rebuild: bool = True
-    rebuild_reason: str = ""
-    generation: str = ""
 
     def summary(self) -> str:
+        build = self.build
         lines = [
             f"Indexed {self.files_read} file(s) into {self.chunks} passages "
             f"({', '.join(f'{lang}: {n}' for lang, n in sorted(self.chunks_by_lang.items()))}) "
             f"in {self.total_seconds:.1f} s (reading {self.read_seconds:.1f} s, embedding {self.embed_seconds:.1f} s).",
-            f"Documents: {self.unchanged} unchanged (reused), {self.changed} new/changed (embedded), "
-            f"{self.removed} removed; passages: {self.reused_passages} reused, {self.embedded_passages} embedded"
-            + (f" (full rebuild: {self.rebuild_reason})" if self.full_rebuild and self.rebuild_reason else "")
+            f"Documents: {build.unchanged} unchanged (reused), {build.changed} new/changed (embedded), "
+            f"{build.removed} removed; passages: {build.reused_passages} reused, {build.embedded_passages} embedded"
+            + (f" (full rebuild: {build.rebuild_reason})" if build.full_rebuild and build.rebuild_reason else "")
             + ".",
-            f"Index: {self.index_dir} ({self.generation})",
+            f"Index: {self.index_dir} ({build.generation.name})",
         ]
         lines.extend(problem_lines(self.skipped, self.fidelity, self.notes))
         return "\n".join(lines)
@@ -167,17 +163,10 @@ def build_index(
         embed_seconds=stats.embed_seconds,
         total_seconds=time.perf_counter() - started,
         index_dir=index_dir,
+        build=stats,
         sources=[document.source for document in documents],
         fidelity=[report for report in loaded.fidelity if report.source not in excluded],
         notes=loaded.notes,
-        unchanged=stats.unchanged,
-        changed=stats.changed,
-        removed=stats.removed,
-        embedded_passages=stats.embedded_passages,
-        reused_passages=stats.reused_passages,
-        full_rebuild=stats.full_rebuild,
-        rebuild_reason=stats.rebuild_reason,
-        generation=stats.generation.name,
     )
 
 

@@ -110,7 +110,7 @@ def test_unchanged_documents_are_not_re_embedded_and_results_equal_a_full_rebuil
     report = build_index([docs], _settings(index_dir), encoders=counting)  # type: ignore[arg-type]
     for encoder in counting:
         assert encoder.passages and all(passage.startswith("Quantum-safe procurement") for passage in encoder.passages)
-    assert (report.unchanged, report.changed, report.removed) == (4, 1, 1)
+    assert (report.build.unchanged, report.build.changed, report.build.removed) == (4, 1, 1)
 
     full_dir = tmp_path / "full"
     build_index([docs], _settings(full_dir), rebuild=True, encoders=encoders)
@@ -150,8 +150,8 @@ def test_sigkill_during_ingest_leaves_the_previous_index_answering(encoders, tmp
     rag.close()
 
     report = build_index([docs], _settings(index_dir), encoders=encoders)  # a later ingest cleans up
-    assert not building.exists() and report.embedded_passages == 0
-    assert sorted(path.name for path in index_dir.glob("gen-*")) == [live.name, report.generation]
+    assert not building.exists() and report.build.embedded_passages == 0
+    assert sorted(path.name for path in index_dir.glob("gen-*")) == [live.name, report.build.generation.name]
     rag = PolicyRAG.open(index_dir, _settings(index_dir))
     assert _answers(rag) == before
     rag.close()

@@ -67,11 +67,11 @@ def docs(tmp_path: Path) -> Path:
 class TestIncrementalIngest:
     def test_unchanged_documents_are_not_re_embedded(self, docs: Path, tmp_path: Path) -> None:
         first, encoder = _ingest(docs, tmp_path / "index")
-        assert len(encoder.passages) == first.chunks and first.full_rebuild and first.changed == 5
+        assert len(encoder.passages) == first.chunks and first.build.full_rebuild and first.build.changed == 5
         second, encoder = _ingest(docs, tmp_path / "index")
         assert encoder.passages == []
-        assert (second.unchanged, second.changed, second.removed) == (5, 0, 0)
-        assert (second.reused_passages, second.embedded_passages) == (first.chunks, 0)
+        assert (second.build.unchanged, second.build.changed, second.build.removed) == (5, 0, 0)
+        assert (second.build.reused_passages, second.build.embedded_passages) == (first.chunks, 0)
         assert "5 unchanged (reused), 0 new/changed (embedded), 0 removed" in second.summary()
 
     def test_only_new_and_changed_documents_are_embedded_and_deleted_ones_removed(self, docs: Path, tmp_path: Path) -> None:
@@ -85,7 +85,7 @@ class TestIncrementalIngest:
         report, encoder = _ingest(docs, tmp_path / "index")
         embedded_sources = {passage.split("\n")[0] for passage in encoder.passages}  # the title line
         assert embedded_sources == {"Meeting notes on open data", "Cloud first"}
-        assert (report.unchanged, report.changed, report.removed) == (3, 2, 1)
+        assert (report.build.unchanged, report.build.changed, report.build.removed) == (3, 2, 1)
         index = OpenIndex(tmp_path / "index")
         assert "public-sector-practice.md" not in set(index.row_sources)
         assert {"cloud.md", "notes.txt"} <= set(index.row_sources)
@@ -98,13 +98,13 @@ class TestIncrementalIngest:
     def test_rebuild_embeds_everything(self, docs: Path, tmp_path: Path) -> None:
         first, _ = _ingest(docs, tmp_path / "index")
         report, encoder = _ingest(docs, tmp_path / "index", rebuild=True)
-        assert len(encoder.passages) == first.chunks and report.full_rebuild
+        assert len(encoder.passages) == first.chunks and report.build.full_rebuild
         assert "full rebuild: --rebuild" in report.summary()
 
     def test_other_chunking_embeds_everything(self, docs: Path, tmp_path: Path) -> None:
         _ingest(docs, tmp_path / "index")
         report, encoder = _ingest(docs, tmp_path / "index", chunk_max_chars=500)
-        assert report.full_rebuild and "chunking" in report.rebuild_reason
+        assert report.build.full_rebuild and "chunking" in report.build.rebuild_reason
         assert len(encoder.passages) == report.chunks
 
     def test_an_index_without_content_hashes_still_reuses_vectors(self, docs: Path, tmp_path: Path) -> None:
@@ -113,7 +113,7 @@ class TestIncrementalIngest:
         with sqlite3.connect(store) as connection:  # what an index from before this change looks like
             connection.execute("ALTER TABLE documents DROP COLUMN content_hash")
         report, encoder = _ingest(docs, tmp_path / "index")
-        assert encoder.passages == [] and report.reused_passages == first.chunks
+        assert encoder.passages == [] and report.build.reused_passages == first.chunks
 
 
 class TestCrashSafety:
@@ -131,7 +131,7 @@ class TestCrashSafety:
 
         report, _ = _ingest(docs, index_dir)
         assert not crashed.exists()
-        assert current_generation(index_dir).name == report.generation == "gen-000003"
+        assert current_generation(index_dir).name == report.build.generation.name == "gen-000003"
         assert _results(index_dir) == before
 
     def test_a_second_writer_is_refused_with_a_clear_error(self, docs: Path, tmp_path: Path) -> None:
@@ -235,4 +235,4 @@ def test_sigkill_during_embedding_leaves_the_previous_index(docs: Path, tmp_path
     assert current_generation(index_dir) == live and _results(index_dir) == before
 
     report, _ = _ingest(docs, index_dir)  # the lock died with the process; the half generation is removed
-    assert not half.exists() and report.generation == "gen-000003" and report.changed == 1
+    assert not half.exists() and report.build.generation.name == "gen-000003" and report.build.changed == 1
