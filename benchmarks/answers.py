@@ -21,6 +21,7 @@ import argparse
 import json
 import statistics
 from collections import defaultdict
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from assistant.api import PolicyRAG
@@ -78,6 +79,12 @@ OFF_TOPIC = {
 }
 
 
+def _shared_run(a: str, b: str) -> int:
+    """Length of the longest run of characters common to ``a`` and ``b``."""
+    match = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+    return match.size
+
+
 def _summary(values: list[float]) -> dict[str, float]:
     ordered = sorted(values)
     return {
@@ -117,6 +124,13 @@ def run(index_dir: Path, qa_file: Path) -> dict[str, object]:
             and any(e in normalize_for_match(s) or (len(normalize_for_match(s)) >= 20 and normalize_for_match(s) in e) for e in evidence_texts)
             for source, s in quoted
         )
+        # Looser: a quoted sentence shares 30 consecutive characters with the evidence (or all of
+        # a shorter evidence string): the quote is the evidence's sentence, cut differently.
+        shared = any(
+            source == item.source and _shared_run(normalize_for_match(s), e) >= min(30, len(e))
+            for source, s in quoted
+            for e in evidence_texts
+        )
         cells[f"{item.lang}-{item.kind}"].append(int(in_answer))
         rows.append(
             {
@@ -128,6 +142,7 @@ def run(index_dir: Path, qa_file: Path) -> dict[str, object]:
                 "found": answer.found,
                 "evidence_in_read_passages": in_passages,
                 "evidence_in_answer": in_answer,
+                "evidence_shared_with_answer": shared,
                 "answer_chars": len(answer.text),
                 "sentences": sum(len(p.supporting) for p in answer.passages),
             }
@@ -164,6 +179,7 @@ def run(index_dir: Path, qa_file: Path) -> dict[str, object]:
         "off_overlap": _summary([row["overlap"] for row in off_rows]),
         "evidence_in_read_passages": sum(row["evidence_in_read_passages"] for row in rows),
         "evidence_in_answer": sum(row["evidence_in_answer"] for row in rows),
+        "evidence_shared_with_answer": sum(row["evidence_shared_with_answer"] for row in rows),
         "evidence_in_answer_by_cell": {cell: f"{sum(v)}/{len(v)}" for cell, v in sorted(cells.items())},
         "median_answer_chars": statistics.median(row["answer_chars"] for row in dev_found) if dev_found else 0,
         "rows": rows,
