@@ -72,16 +72,16 @@ def test_thai_question_renders_answer_and_highlighted_source(page: Any) -> None:
 
 
 def test_english_question_renders_answer_and_highlighted_source(page: Any) -> None:
-    _check_rendered(page, "What is the once-only principle?", "digital-principles.md", "browser-english.png")
+    _check_rendered(page, "Must citizens give the same information to public agencies more than once?", "digital-principles.md", "browser-english.png")
     assert "more than once" in page.locator("#pr-sources .pr-cited").first.inner_text()
 
 
 def test_markdown_export_downloads_the_answer_and_sources(page: Any) -> None:
-    ask_in_page(page, "What is the once-only principle?")
+    ask_in_page(page, "Must citizens give the same information to public agencies more than once?")
     with page.expect_download() as download_info:
         page.locator("#pr-download").click()
     content = Path(download_info.value.path()).read_text(encoding="utf-8")
-    assert content.startswith("## What is the once-only principle?")
+    assert content.startswith("## Must citizens give the same information to public agencies more than once?")
     assert "[1]" in content or "[2]" in content
     assert "digital-principles.md" in content
 
