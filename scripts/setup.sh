@@ -38,9 +38,9 @@ if [ "$want_ocr" -eq 1 ]; then
 fi
 if [ "$want_test_tools" -eq 1 ]; then
     # Browser tests drive the system chromium (never a downloaded browser); without a Thai font
-    # chromium draws Thai as empty boxes.
-    if ! dpkg -s chromium fonts-thai-tlwg >/dev/null 2>&1; then
-        apt_install chromium fonts-thai-tlwg
+    # chromium draws Thai as empty boxes (fonts-liberation: the Latin fonts apt would recommend).
+    if ! dpkg -s chromium fonts-thai-tlwg fonts-liberation >/dev/null 2>&1; then
+        apt_install chromium fonts-thai-tlwg fonts-liberation
     fi
 fi
 
