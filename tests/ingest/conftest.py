@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.pdf_bytes import pdf_from_objects
+
 
 def _pdf_string(text: str) -> str:
     return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
@@ -39,16 +41,7 @@ def write_pdf(path: Path, pages: list[list[str]], title: str | None = None) -> P
     if title is not None:
         objects.append(f"<< /Title ({_pdf_string(title)}) >>".encode())
         info = f" /Info {len(objects)} 0 R"
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R{info} >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    path.write_bytes(bytes(out))
+    path.write_bytes(pdf_from_objects(objects, info))
     return path
 
 
