@@ -74,6 +74,7 @@ class IngestReport:
             f"in {self.total_seconds:.1f} s (reading {self.read_seconds:.1f} s, embedding {self.embed_seconds:.1f} s).",
             f"Documents: {build.unchanged} unchanged (reused), {build.changed} new/changed (embedded), "
             f"{build.removed} removed; passages: {build.reused_passages} reused, {build.embedded_passages} embedded"
+            + (f"; sentences: {build.sentences - build.embedded_sentences} reused, {build.embedded_sentences} embedded" if build.sentences else "")
             + (f" (full rebuild: {build.rebuild_reason})" if build.full_rebuild and build.rebuild_reason else "")
             + ".",
             f"Index: {self.index_dir} ({build.generation.name})",
@@ -149,6 +150,7 @@ def build_index(
         show_progress=settings.show_progress,
         # Sources are relative to each folder given, or to a single file's own folder (the loader's rule).
         roots=[Path(path) if Path(path).is_dir() else Path(path).parent for path in paths],
+        sentence_vectors=settings.sentence_vectors,
     )
     stats: BuildStats = writer.run(documents, chunks, index_dir, rebuild=rebuild)
     by_lang: dict[str, int] = {}
@@ -242,9 +244,11 @@ class PolicyRAG:
                 dense=(self.settings.dense_weight, self.settings.second_model_weight)[: len(self.encoders)],
                 bm25=self.settings.bm25_weight,
                 cross_script_bm25=self.settings.cross_script_bm25_weight,
+                sentence=self.settings.sentence_weight,
             ),
             dense_candidates=self.settings.dense_candidates,
             bm25_candidates=self.settings.bm25_candidates,
+            sentence_candidates=self.settings.sentence_candidates,
         )
 
     @property

@@ -33,15 +33,9 @@ from assistant.retrieval import Hit
 from index.analyzer import ThaiEnglishAnalyzer
 from ingest.lang import detect_lang
 from ingest.model import Lang
-from ingest.sentences import line_spans, sentence_spans
+from ingest.sentences import dedupe_key, passage_sentences
 
-_BLOCKS = re.compile(r"(?:[^\n]|\n(?!\s*\n))+")
-_LETTER = re.compile(r"[A-Za-z\u0e01-\u0e2e]")
 _SPACES = re.compile(r"\s+")
-# Not quotable claims: a numbered section heading ("3.1.2 ข้อกำหนด...", "2. Scope") and a
-# bibliography entry ("OECD (2020), Digital Government Index ...").
-_NUMBERED_HEADING = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+[^.!?]{0,100}$")
-_REFERENCE = re.compile(r"^\s*[^()\n]{2,80}\(\d{4}[a-z]?\)[,.]")
 
 
 @dataclass(frozen=True)
@@ -78,62 +72,6 @@ class Evidence:
     best_similarity: float  # the best sentence's support score (e5 + weighted second encoder)
     overlap: float
     supported: bool
-
-
-def passage_sentences(
-    text: str, min_chars: int = 20, max_chars: int = 500, thai_min_chars: int = 80, skip: frozenset[str] = frozenset()
-) -> list[tuple[int, int]]:
-    """Spans of the sentences of a passage worth quoting.
-
-    Blocks (separated by blank lines) are split into sentences (crfcut for Thai, punctuation for
-    English); a "sentence" longer than ``max_chars`` (a list or table with no full stops) is cut at
-    its lines. crfcut cuts Thai at most spaces, often inside a sentence ("... สารสนเทศ | ISO/IEC
-    27001 และ ..."), so Thai pieces are joined until a quote has ``thai_min_chars``. Headings
-    (texts in ``skip``: the title and heading path; numbered section headings), bibliography
-    entries and fragments shorter than ``min_chars`` or
-    without letters are dropped.
-
-    Example:
-        >>> text = "Cloud first\\n\\nAgencies move workloads to the cloud. Pooling lowers costs."
-        >>> [text[a:b] for a, b in passage_sentences(text, skip=frozenset({"cloud first"}))]
-        ['Agencies move workloads to the cloud.', 'Pooling lowers costs.']
-    """
-    spans: list[tuple[int, int]] = []
-    for block in _BLOCKS.finditer(text):
-        pieces: list[tuple[int, int]] = []
-        for start, end in sentence_spans(text, block.start(), block.end()):
-            pieces += line_spans(text, start, end) if end - start > max_chars else [(start, end)]
-        pieces = [piece for piece in pieces if _dedupe_key(text[piece[0] : piece[1]]) not in skip]
-        if detect_lang(text[block.start() : block.end()]) == "th":
-            pieces = _join_short(text, pieces, thai_min_chars, max_chars)
-        for piece_start, piece_end in pieces:
-            piece = text[piece_start:piece_end]
-            if _NUMBERED_HEADING.match(piece) or _REFERENCE.match(piece):
-                continue
-            if len(piece.strip()) >= min_chars and len(_LETTER.findall(piece)) >= min_chars // 2:
-                spans.append((piece_start, piece_end))
-    return spans
-
-
-def _join_short(text: str, pieces: list[tuple[int, int]], min_chars: int, max_chars: int) -> list[tuple[int, int]]:
-    """Join consecutive pieces on one line until each has ``min_chars``; a short tail joins the last."""
-    joined: list[tuple[int, int]] = []
-    for start, end in pieces:
-        if joined:
-            last_start, last_end = joined[-1]
-            same_line = "\n" not in text[last_end:start]
-            if same_line and last_end - last_start < min_chars and end - last_start <= max_chars:
-                joined[-1] = (last_start, end)
-                continue
-        joined.append((start, end))
-    if len(joined) > 1 and joined[-1][1] - joined[-1][0] < min_chars // 2 and "\n" not in text[joined[-2][1] : joined[-1][0]]:
-        if joined[-1][1] - joined[-2][0] <= max_chars:
-            joined[-2:] = [(joined[-2][0], joined[-1][1])]
-    return joined
-
-
-def _dedupe_key(text: str) -> str:
-    return _SPACES.sub(" ", text).strip().lower()
 
 
 # Thresholds for an index with e5 only (``second_model = ""``), calibrated like the defaults:
@@ -202,10 +140,10 @@ class EvidenceFinder:
         candidates: list[tuple[int, int, int, str]] = []
         seen: set[str] = set()
         for number, hit in enumerate(top, start=1):
-            headings = frozenset(_dedupe_key(heading) for heading in (hit.chunk.title, *hit.chunk.heading_path))
+            headings = frozenset(dedupe_key(heading) for heading in (hit.chunk.title, *hit.chunk.heading_path))
             for start, end in passage_sentences(hit.chunk.text, skip=headings):
                 sentence = hit.chunk.text[start:end]
-                key = _dedupe_key(sentence)
+                key = dedupe_key(sentence)
                 if key not in seen:  # passages overlap: the same sentence can be in two of them
                     seen.add(key)
                     candidates.append((number, start, end, sentence))

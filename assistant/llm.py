@@ -21,7 +21,8 @@ from typing import Any
 
 from assistant.answer_model import Answer, CitedPassage
 from assistant.citations import CITATION, CitationChecker, citations_in
-from assistant.evidence import Evidence, EvidenceFinder, passage_sentences
+from assistant.evidence import Evidence, EvidenceFinder
+from ingest.sentences import passage_sentences
 from assistant.extractive import ExtractiveAnswerer, not_found_answer
 from assistant.prompts import build_messages
 from assistant.retrieval import Hit

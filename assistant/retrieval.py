@@ -14,6 +14,11 @@ passage for a Thai question further down (th->en R@10 0.21). So:
    query's terms (the share of the query's information a passage matches: matching only a
    common word scores low). Passages in the other script get a fraction of the weight: there
    BM25 only sees shared Latin terms, names and numbers.
+3. Best sentence: each passage's best-matching sentence (``index/sentences.py``), z-scored per
+   language pool like the passages, adds half the passage weight of its encoder. It ranks the
+   passage that holds the answering sentence above its neighbours on the same topic: on dev-qa
+   MRR@10 0.582 -> 0.62 and R@10 0.85 -> 0.90; on XQuAD (e5 alone) Recall@1 +2 to +6 points in
+   every direction.
 """
 
 from __future__ import annotations
@@ -58,6 +63,7 @@ class RetrievalWeights:
     dense: tuple[float, ...] = (1.0, 0.5)
     bm25: float = 5.0
     cross_script_bm25: float = 0.5  # a fraction of ``bm25``
+    sentence: float = 0.5  # best-sentence z-score, as a fraction of its encoder's ``dense`` weight
 
 
 class HybridRetriever:
@@ -70,6 +76,8 @@ class HybridRetriever:
         weights: how dense and BM25 evidence add up.
         dense_candidates: passages taken from each language pool of each encoder before fusion.
         bm25_candidates: passages taken from the BM25 ranking before fusion.
+        sentence_candidates: sentences taken from each language pool of each encoder (an index
+            built without sentence vectors skips the best-sentence term).
         standardise_pools: z-score each language pool (the default). False keeps raw cosine
             similarities, which is what one mixed index does; kept to measure against.
     """
@@ -82,9 +90,10 @@ class HybridRetriever:
         dense_candidates: int = 100,
         bm25_candidates: int = 100,
         standardise_pools: bool = True,
+        sentence_candidates: int = 100,
     ) -> None:
-        if dense_candidates <= 0 or bm25_candidates <= 0:
-            raise ValueError("dense_candidates and bm25_candidates must be positive")
+        if dense_candidates <= 0 or bm25_candidates <= 0 or sentence_candidates <= 0:
+            raise ValueError("dense_candidates, bm25_candidates and sentence_candidates must be positive")
         if len(encoders) != len(index.dense):
             raise ValueError(f"the index has {len(index.dense)} dense encoder(s) but {len(encoders)} were given")
         self.index = index
@@ -93,6 +102,7 @@ class HybridRetriever:
         self.dense_candidates = dense_candidates
         self.bm25_candidates = bm25_candidates
         self.standardise_pools = standardise_pools
+        self.sentence_candidates = sentence_candidates
 
     def run(self, query: str, k: int = 10, sources: set[str] | None = None, langs: set[str] | None = None) -> list[Hit]:
         return self.run_batch([query], k=k, sources=sources, langs=langs)[0]
@@ -120,22 +130,23 @@ class HybridRetriever:
         return {row: dense.get(row, 0.0) + lexical.get(row, 0.0) for row in set(dense) | set(lexical)}
 
     def _dense(self, query_vectors: Sequence[np.ndarray]) -> dict[int, float]:
-        """Weighted sum over encoders of each passage's standardised score within its language pool.
+        """Weighted sum over encoders of each passage's standardised score within its language pool,
+        and of its best sentence's.
 
         A passage outside one encoder's candidate list gets that list's lowest z-score: it
         ranked below all of them, so that is an upper bound that keeps the sum comparable.
         """
         per_pool: list[tuple[float, str, dict[int, float], float]] = []
-        for weight, dense, vector in zip(self.weights.dense, self.index.dense, query_vectors):
+        sentences = self.index.sentences if self.weights.sentence else None
+        for number, (weight, dense, vector) in enumerate(zip(self.weights.dense, self.index.dense, query_vectors)):
             if not weight:
                 continue
             for pool in dense.pools:
                 scores, rows = dense.search(pool, vector, self.dense_candidates)
-                valid = scores[0][rows[0] >= 0]
-                z = _standardise(valid) if self.standardise_pools else valid
-                if len(z):
-                    found = dict(zip(rows[0][rows[0] >= 0].tolist(), z.tolist()))
-                    per_pool.append((weight, pool, found, float(z.min())))
+                per_pool += self._pool_term(weight, pool, dict(zip(rows[0].tolist(), scores[0].tolist())))
+                if sentences is not None:
+                    best = sentences.best_per_row(number, pool, vector, self.sentence_candidates)
+                    per_pool += self._pool_term(weight * self.weights.sentence, pool, best)
         candidates = set().union(*(found for _, _, found, _ in per_pool)) if per_pool else set()
         langs = self.index.row_langs
         combined: dict[int, float] = {}
@@ -148,6 +159,15 @@ class HybridRetriever:
                     total += weight * floor
             combined[row] = total
         return combined
+
+    def _pool_term(self, weight: float, pool: str, found: dict[int, float]) -> list[tuple[float, str, dict[int, float], float]]:
+        """One encoder's scores in one pool, standardised: (weight, pool, row -> z, floor), or nothing."""
+        found = {row: score for row, score in found.items() if row >= 0}
+        if not found:
+            return []
+        values = np.array(list(found.values()), dtype=np.float64)
+        z = _standardise(values) if self.standardise_pools else values
+        return [(weight, pool, dict(zip(found, z.tolist())), float(z.min()))]
 
     def _bm25(self, query: str, query_lang: str) -> dict[int, float]:
         """BM25 as the share of the query's information a passage matches, weighted by script."""

@@ -71,6 +71,12 @@ class Settings:
     second_model_weight: float = 0.5
     bm25_weight: float = 5.0
     cross_script_bm25_weight: float = 0.5  # fraction of bm25_weight for passages in the other script
+    # Each passage's best sentence, as a fraction of the passage weight (index/sentences.py); the
+    # sentence vectors are written at ingest unless sentence_vectors is false (then ingest embeds
+    # about a fifth less and this term is skipped).
+    sentence_weight: float = 0.5
+    sentence_candidates: int = 100
+    sentence_vectors: bool = True
 
     # Answering (``policyrag ask``, the web app): "extractive" (default, no LLM, offline) or "llm".
     answerer: str = "extractive"
@@ -113,6 +119,8 @@ class Settings:
             problems.append(f"serve_concurrency must be positive (got {self.serve_concurrency})")
         if self.top_k <= 0:
             problems.append(f"top_k must be positive (got {self.top_k})")
+        if self.sentence_candidates <= 0 or self.sentence_weight < 0:
+            problems.append("sentence_candidates must be positive and sentence_weight >= 0")
         if self.chunk_max_chars < 100:
             problems.append(f"chunk_max_chars must be at least 100 (got {self.chunk_max_chars})")
         if not 0 <= self.chunk_overlap_chars < self.chunk_max_chars:

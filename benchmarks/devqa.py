@@ -91,10 +91,11 @@ def main(argv: list[str] | None = None) -> int:
     configs = [
         ("BM25, regex tokens", _regex_bm25_search(rag)),
         ("BM25, newmm", _retriever_search(variant(RetrievalWeights(dense=(0.0, 0.0), bm25=1.0, cross_script_bm25=1.0)))),
-        ("e5, one mixed pool", _retriever_search(variant(RetrievalWeights(dense=(1.0, 0.0), bm25=0.0), standardise=False))),
-        ("e5, per-language pools (z)", _retriever_search(variant(RetrievalWeights(dense=(1.0, 0.0), bm25=0.0)))),
-        ("e5 + USE, per-language pools", _retriever_search(variant(replace(production.weights, bm25=0.0)))),
-        ("policyrag (e5 + USE + BM25)", _retriever_search(production)),
+        ("e5, one mixed pool", _retriever_search(variant(RetrievalWeights(dense=(1.0, 0.0), bm25=0.0, sentence=0.0), standardise=False))),
+        ("e5, per-language pools (z)", _retriever_search(variant(RetrievalWeights(dense=(1.0, 0.0), bm25=0.0, sentence=0.0)))),
+        ("e5 + USE, per-language pools", _retriever_search(variant(replace(production.weights, bm25=0.0, sentence=0.0)))),
+        ("e5 + USE + BM25, no best sentence", _retriever_search(variant(replace(production.weights, sentence=0.0)))),
+        ("policyrag (+ best sentence)", _retriever_search(production)),
     ]
     rows = []
     for name, search_many in configs:

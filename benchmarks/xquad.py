@@ -36,7 +36,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -62,6 +62,7 @@ ROW_LABELS = {
     "regex-bm25": "(a) regex-BM25 baseline",
     "newmm-bm25": "(b) newmm-BM25",
     "e5-dense": "(c) e5 dense only",
+    "no-sentence": "(d') policyrag without the best-sentence term",
     "policyrag": "(d) policyrag (production)",
 }
 
@@ -308,11 +309,14 @@ def run_benchmark(data_dir: Path, limit: int | None, work_dir: Path) -> tuple[Ru
     # and candidate counts the product composes from Settings (no copy of that logic here).
     retrievers: dict[str, dict[str, HybridRetriever]] = {
         "policyrag": {lang: PolicyRAG(indexes[lang], product_encoders, settings).retriever for lang in LANGS},
+        "no-sentence": {
+            lang: PolicyRAG(indexes[lang], product_encoders, replace(settings, sentence_weight=0.0)).retriever for lang in LANGS
+        },
         "e5-dense": {
             lang: HybridRetriever(
                 indexes[lang],
                 product_encoders,
-                weights=RetrievalWeights(dense=(1.0, 0.0)[: len(encoders)], bm25=0.0, cross_script_bm25=0.0),
+                weights=RetrievalWeights(dense=(1.0, 0.0)[: len(encoders)], bm25=0.0, cross_script_bm25=0.0, sentence=0.0),
                 dense_candidates=settings.dense_candidates,
                 bm25_candidates=settings.bm25_candidates,
             )

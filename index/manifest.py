@@ -46,6 +46,8 @@ class IndexManifest:
     # Absolute folders that chunk ``source`` paths are relative to (what was ingested), so the web
     # app can serve the original files; empty in indexes built before it was recorded.
     roots: list[str] = field(default_factory=list)
+    # Sentence vectors stored (index/sentences.py); 0 in indexes built without them.
+    sentences: int = 0
     format_version: int = FORMAT_VERSION
     package_version: str = field(default_factory=package_version)
     created: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))

@@ -14,6 +14,13 @@ from ingest.lang import detect_lang
 Span = tuple[int, int]
 
 _LINES = re.compile(r"[^\n]+")
+_BLOCKS = re.compile(r"(?:[^\n]|\n(?!\s*\n))+")
+_LETTER = re.compile(r"[A-Za-z\u0e01-\u0e2e]")
+_SPACES = re.compile(r"\s+")
+# Not quotable claims: a numbered section heading ("3.1.2 ข้อกำหนด...", "2. Scope") and a
+# bibliography entry ("OECD (2020), Digital Government Index ...").
+_NUMBERED_HEADING = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+[^.!?]{0,100}$")
+_REFERENCE = re.compile(r"^\s*[^()\n]{2,80}\(\d{4}[a-z]?\)[,.]")
 _WORDS = re.compile(r"\S+")
 # A sentence ends at . ! ? … (plus closing quotes/brackets) before a space and a capital, digit,
 # opening quote or Thai letter: "e.g. the" and "3.5 million" are not split.
@@ -99,3 +106,60 @@ def word_spans(text: str, start: int, end: int) -> list[Span]:
         else:
             spans.append((match.start(), match.end()))
     return spans
+
+
+def passage_sentences(
+    text: str, min_chars: int = 20, max_chars: int = 500, thai_min_chars: int = 80, skip: frozenset[str] = frozenset()
+) -> list[tuple[int, int]]:
+    """Spans of the sentences of a passage worth quoting.
+
+    Blocks (separated by blank lines) are split into sentences (crfcut for Thai, punctuation for
+    English); a "sentence" longer than ``max_chars`` (a list or table with no full stops) is cut at
+    its lines. crfcut cuts Thai at most spaces, often inside a sentence ("... สารสนเทศ | ISO/IEC
+    27001 และ ..."), so Thai pieces are joined until a quote has ``thai_min_chars``. Headings
+    (texts in ``skip``: the title and heading path; numbered section headings), bibliography
+    entries and fragments shorter than ``min_chars`` or
+    without letters are dropped.
+
+    Example:
+        >>> text = "Cloud first\\n\\nAgencies move workloads to the cloud. Pooling lowers costs."
+        >>> [text[a:b] for a, b in passage_sentences(text, skip=frozenset({"cloud first"}))]
+        ['Agencies move workloads to the cloud.', 'Pooling lowers costs.']
+    """
+    spans: list[tuple[int, int]] = []
+    for block in _BLOCKS.finditer(text):
+        pieces: list[tuple[int, int]] = []
+        for start, end in sentence_spans(text, block.start(), block.end()):
+            pieces += line_spans(text, start, end) if end - start > max_chars else [(start, end)]
+        pieces = [piece for piece in pieces if dedupe_key(text[piece[0] : piece[1]]) not in skip]
+        if detect_lang(text[block.start() : block.end()]) == "th":
+            pieces = _join_short(text, pieces, thai_min_chars, max_chars)
+        for piece_start, piece_end in pieces:
+            piece = text[piece_start:piece_end]
+            if _NUMBERED_HEADING.match(piece) or _REFERENCE.match(piece):
+                continue
+            if len(piece.strip()) >= min_chars and len(_LETTER.findall(piece)) >= min_chars // 2:
+                spans.append((piece_start, piece_end))
+    return spans
+
+
+def _join_short(text: str, pieces: list[tuple[int, int]], min_chars: int, max_chars: int) -> list[tuple[int, int]]:
+    """Join consecutive pieces on one line until each has ``min_chars``; a short tail joins the last."""
+    joined: list[tuple[int, int]] = []
+    for start, end in pieces:
+        if joined:
+            last_start, last_end = joined[-1]
+            same_line = "\n" not in text[last_end:start]
+            if same_line and last_end - last_start < min_chars and end - last_start <= max_chars:
+                joined[-1] = (last_start, end)
+                continue
+        joined.append((start, end))
+    if len(joined) > 1 and joined[-1][1] - joined[-1][0] < min_chars // 2 and "\n" not in text[joined[-2][1] : joined[-1][0]]:
+        if joined[-1][1] - joined[-2][0] <= max_chars:
+            joined[-2:] = [(joined[-2][0], joined[-1][1])]
+    return joined
+
+
+def dedupe_key(text: str) -> str:
+    """A sentence or heading compared without case or spacing (passages overlap; PDF lines wrap)."""
+    return _SPACES.sub(" ", text).strip().lower()

@@ -67,11 +67,14 @@ def docs(tmp_path: Path) -> Path:
 class TestIncrementalIngest:
     def test_unchanged_documents_are_not_re_embedded(self, docs: Path, tmp_path: Path) -> None:
         first, encoder = _ingest(docs, tmp_path / "index")
-        assert len(encoder.passages) == first.chunks and first.build.full_rebuild and first.build.changed == 5
+        assert first.build.embedded_sentences > 0 and first.build.sentences >= first.chunks
+        assert len(encoder.passages) == first.chunks + first.build.embedded_sentences
+        assert first.build.full_rebuild and first.build.changed == 5
         second, encoder = _ingest(docs, tmp_path / "index")
-        assert encoder.passages == []
+        assert encoder.passages == []  # neither passages nor their sentences
         assert (second.build.unchanged, second.build.changed, second.build.removed) == (5, 0, 0)
         assert (second.build.reused_passages, second.build.embedded_passages) == (first.chunks, 0)
+        assert (second.build.sentences, second.build.embedded_sentences) == (first.build.sentences, 0)
         assert "5 unchanged (reused), 0 new/changed (embedded), 0 removed" in second.summary()
 
     def test_only_new_and_changed_documents_are_embedded_and_deleted_ones_removed(self, docs: Path, tmp_path: Path) -> None:
@@ -98,14 +101,14 @@ class TestIncrementalIngest:
     def test_rebuild_embeds_everything(self, docs: Path, tmp_path: Path) -> None:
         first, _ = _ingest(docs, tmp_path / "index")
         report, encoder = _ingest(docs, tmp_path / "index", rebuild=True)
-        assert len(encoder.passages) == first.chunks and report.build.full_rebuild
+        assert len(encoder.passages) == first.chunks + first.build.embedded_sentences and report.build.full_rebuild
         assert "full rebuild: --rebuild" in report.summary()
 
     def test_other_chunking_embeds_everything(self, docs: Path, tmp_path: Path) -> None:
         _ingest(docs, tmp_path / "index")
         report, encoder = _ingest(docs, tmp_path / "index", chunk_max_chars=500)
         assert report.build.full_rebuild and "chunking" in report.build.rebuild_reason
-        assert len(encoder.passages) == report.chunks
+        assert len(encoder.passages) == report.chunks + report.build.embedded_sentences
 
     def test_an_index_without_content_hashes_still_reuses_vectors(self, docs: Path, tmp_path: Path) -> None:
         first, _ = _ingest(docs, tmp_path / "index")

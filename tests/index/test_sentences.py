@@ -1,0 +1,135 @@
+"""Sentence vectors: written at ingest, reused when unchanged, and used to rank passages."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.retrieval import HybridRetriever, RetrievalWeights
+from index.analyzer import ThaiEnglishAnalyzer
+from index.sentences import SENTENCES_DIR, chunk_sentences
+from index.storage import IndexWriter, OpenIndex, current_generation
+from ingest.model import Block, Chunk, Document
+from tests.conftest import HashEmbedder
+
+TEMPLATE = "{title}\n{text}"
+QUESTION = "solar panel subsidy for rural schools"
+# Spread: every question word, one per sentence, in a short passage (a strong passage vector).
+SPREAD = "Solar power grows. Each panel is cheap. A subsidy exists. Rural areas gain. Schools open early."
+# Focused: one sentence says exactly what is asked, among many sentences on other things.
+FOCUSED = (
+    "The ministry published its annual report in March. Budgets for transport rose by a tenth. "
+    "Hospitals hired more nurses than planned. A solar panel subsidy for rural schools started in 2020. "
+    "Road repairs were delayed by the rains. Tourism recovered after the border reopened."
+)
+FILLER = [
+    "Trade statistics for the northern provinces were revised upward after the audit.",
+    "The library opened a new reading room with longer weekend hours for students.",
+    "Fisheries inspectors visited every harbour on the eastern coast this season.",
+]
+
+
+class CountingEmbedder(HashEmbedder):
+    def __init__(self) -> None:
+        super().__init__(dimension=64)
+        self.texts: list[str] = []
+
+    def embed_passages(self, passages: list[str], show_progress: bool = False) -> np.ndarray:
+        self.texts.extend(passages)
+        return super().embed_passages(passages)
+
+
+def _corpus() -> tuple[list[Document], list[Chunk]]:
+    texts = [SPREAD, FOCUSED, *FILLER]
+    documents = [Document(source=f"doc{i}.txt", title=f"Report {i}", blocks=[Block(text)], lang="en") for i, text in enumerate(texts)]
+    chunks = [Chunk(f"doc{i}.txt#0", f"doc{i}.txt", f"Report {i}", text, None, (), "en", 0, len(text)) for i, text in enumerate(texts)]
+    return documents, chunks
+
+
+def _build(index_dir: Path, embedder: HashEmbedder, rebuild: bool = False) -> None:
+    documents, chunks = _corpus()
+    IndexWriter([embedder], ThaiEnglishAnalyzer(), passage_template=TEMPLATE, show_progress=False).run(
+        documents, chunks, index_dir, rebuild=rebuild
+    )
+
+
+def _sources(index_dir: Path, sentence_weight: float) -> list[str]:
+    index = OpenIndex(index_dir)
+    try:
+        retriever = HybridRetriever(index, [HashEmbedder(dimension=64)], RetrievalWeights(dense=(1.0,), bm25=0.0, sentence=sentence_weight))
+        return [hit.chunk.source for hit in retriever.run(QUESTION, k=5)]
+    finally:
+        index.close()
+
+
+def test_chunk_sentences_are_the_quotable_sentences_without_headings() -> None:
+    text = "Cloud first\n\nAgencies move workloads to the cloud. Pooling lowers costs."
+    chunk = Chunk("a#0", "a.md", "Cloud policy", text, None, ("Cloud first",), "en", 0, len(text))
+    assert chunk_sentences(chunk) == ["Agencies move workloads to the cloud.", "Pooling lowers costs."]
+
+
+def test_each_sentence_is_embedded_after_its_title(tmp_path: Path) -> None:
+    embedder = CountingEmbedder()
+    _build(tmp_path, embedder)
+    index = OpenIndex(tmp_path)
+    assert index.manifest.sentences == len(index.sentences) > len(index)  # type: ignore[arg-type]
+    assert "Report 1\nA solar panel subsidy for rural schools started in 2020." in embedder.texts
+    rows = index.sentences.rows  # type: ignore[union-attr]
+    assert list(rows) == sorted(rows) and set(rows.tolist()) == set(range(len(index)))
+    index.close()
+
+
+def test_the_passage_holding_the_answering_sentence_ranks_first(tmp_path: Path) -> None:
+    _build(tmp_path, HashEmbedder(dimension=64))
+    assert _sources(tmp_path, sentence_weight=0.0)[0] == "doc0.txt"  # passage vectors alone prefer the spread words
+    assert _sources(tmp_path, sentence_weight=2.0)[0] == "doc1.txt"  # its best sentence is the question itself
+
+
+def test_an_index_built_without_sentence_vectors_still_searches_and_gets_them_on_the_next_ingest(tmp_path: Path) -> None:
+    _build(tmp_path, HashEmbedder(dimension=64))
+    shutil.rmtree(current_generation(tmp_path) / SENTENCES_DIR)  # what an index from before them looks like
+    index = OpenIndex(tmp_path)
+    assert index.sentences is None
+    index.close()
+    assert _sources(tmp_path, sentence_weight=2.0)[0] == "doc0.txt"  # the sentence term is skipped
+
+    embedder = CountingEmbedder()
+    _build(tmp_path, embedder)
+    passages = {f"Report {i}\n{text}" for i, text in enumerate([SPREAD, FOCUSED, *FILLER])}
+    assert embedder.texts and not passages & set(embedder.texts)  # passage vectors reused, only sentences embedded
+    assert _sources(tmp_path, sentence_weight=2.0)[0] == "doc1.txt"
+
+
+def test_unchanged_passages_reuse_their_sentence_vectors(tmp_path: Path) -> None:
+    _build(tmp_path, HashEmbedder(dimension=64))
+    before = OpenIndex(tmp_path)
+    expected = before.sentences.dense[0].vectors()  # type: ignore[union-attr]
+    before.close()
+    embedder = CountingEmbedder()
+    _build(tmp_path, embedder)
+    assert embedder.texts == []
+    after = OpenIndex(tmp_path)
+    numbers, vectors = after.sentences.dense[0].vectors()  # type: ignore[union-attr]
+    after.close()
+    order, expected_order = np.argsort(numbers), np.argsort(expected[0])
+    assert np.array_equal(numbers[order], expected[0][expected_order])
+    assert np.allclose(vectors[order], expected[1][expected_order])
+
+
+def test_sentence_vectors_can_be_turned_off(tmp_path: Path) -> None:
+    documents, chunks = _corpus()
+    embedder = CountingEmbedder()
+    IndexWriter([embedder], ThaiEnglishAnalyzer(), show_progress=False, sentence_vectors=False).run(documents, chunks, tmp_path)
+    index = OpenIndex(tmp_path)
+    assert index.sentences is None and len(embedder.texts) == len(chunks) and index.manifest.sentences == 0
+    index.close()
+
+
+def test_sentence_settings_are_validated() -> None:
+    from assistant.settings import Settings
+
+    with pytest.raises(ValueError, match="sentence_candidates"):
+        Settings(sentence_candidates=0)
