@@ -3,6 +3,10 @@
 The chunker needs offsets, not strings, so that every chunk is an exact slice of the document
 text. Thai has no sentence punctuation: pythainlp's CRF sentence model ("crfcut", bundled, works
 offline) finds the boundaries; English uses a punctuation rule.
+
+``passage_sentences`` picks the quotable sentences of a passage. The index embeds exactly these
+(``index/sentences.py``) and the answerers quote them (``assistant/evidence.py``), so a sentence
+that ranks a passage is one the answer can show.
 """
 
 from __future__ import annotations
