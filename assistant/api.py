@@ -74,7 +74,7 @@ class IngestReport:
             f"in {self.total_seconds:.1f} s (reading {self.read_seconds:.1f} s, embedding {self.embed_seconds:.1f} s).",
             f"Documents: {build.unchanged} unchanged (reused), {build.changed} new/changed (embedded), "
             f"{build.removed} removed; passages: {build.reused_passages} reused, {build.embedded_passages} embedded"
-            + (f"; sentences: {build.sentences - build.embedded_sentences} reused, {build.embedded_sentences} embedded" if build.sentences else "")
+            + (f"; sentences: {build.reused_sentences} reused, {build.embedded_sentences} embedded" if build.sentences else "")
             + (f" (full rebuild: {build.rebuild_reason})" if build.full_rebuild and build.rebuild_reason else "")
             + ".",
             f"Index: {self.index_dir} ({build.generation.name})",

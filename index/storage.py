@@ -108,6 +108,7 @@ class BuildStats:
     removed_sources: list[str] = field(default_factory=list)
     sentences: int = 0
     embedded_sentences: int = 0
+    reused_sentences: int = 0
 
 
 @dataclass
@@ -261,9 +262,9 @@ class IndexWriter:
                 dense.add(lang, rows, vectors[rows])
             dense.save(generation / f"dense-{number}")
             passage_vectors.append(vectors)
-        sentence_count, embedded_sentences = 0, 0
+        sentence_count, embedded_sentences, reused_sentences = 0, 0, 0
         if self.sentence_vectors:
-            sentences, embedded_sentences = self._sentences(chunks, passages, reuse, previous, passage_vectors)
+            sentences, embedded_sentences, reused_sentences = self._sentences(chunks, passages, reuse, previous, passage_vectors)
             sentences.save(generation)
             sentence_count = len(sentences)
         embed_seconds = time.perf_counter() - started
@@ -315,6 +316,7 @@ class IndexWriter:
             removed_sources=removed,
             sentences=sentence_count,
             embedded_sentences=embedded_sentences,
+            reused_sentences=reused_sentences,
         )
 
     def _sentences(
@@ -324,8 +326,9 @@ class IndexWriter:
         reuse: list[int],
         previous: _Previous | None,
         passage_vectors: list[np.ndarray],
-    ) -> tuple[SentenceVectors, int]:
-        """Sentence vectors of every chunk (reused where the passage was reused) and how many were embedded.
+    ) -> tuple[SentenceVectors, int, int]:
+        """Sentence vectors of every chunk (reused where the passage was reused), how many were
+        embedded and how many reused.
 
         A chunk without a quotable sentence (a table, a list of short items) is represented by its
         passage vector, so that it is not ranked as if it had no sentence at all; so is a chunk
@@ -373,7 +376,8 @@ class IndexWriter:
                 numbers = np.flatnonzero(sentence_langs == lang)
                 dense.add(lang, numbers, vectors[numbers])
             dense_indexes.append(dense)
-        return SentenceVectors(rows, dense_indexes), len(to_embed)
+        reused = sum(int(starts[row + 1] - starts[row]) for row in range(len(chunks)) if reusable[row])
+        return SentenceVectors(rows, dense_indexes), len(to_embed), reused
 
 
 class OpenIndex:

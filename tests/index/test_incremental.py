@@ -75,6 +75,8 @@ class TestIncrementalIngest:
         assert (second.build.unchanged, second.build.changed, second.build.removed) == (5, 0, 0)
         assert (second.build.reused_passages, second.build.embedded_passages) == (first.chunks, 0)
         assert (second.build.sentences, second.build.embedded_sentences) == (first.build.sentences, 0)
+        assert (first.build.reused_sentences, second.build.reused_sentences) == (0, first.build.sentences)
+        assert f"sentences: {first.build.sentences} reused, 0 embedded" in second.summary()
         assert "5 unchanged (reused), 0 new/changed (embedded), 0 removed" in second.summary()
 
     def test_only_new_and_changed_documents_are_embedded_and_deleted_ones_removed(self, docs: Path, tmp_path: Path) -> None:
