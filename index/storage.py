@@ -132,8 +132,9 @@ class IndexWriter:
         roots: the folders the documents' ``source`` paths are relative to, recorded in the manifest
             (the web app serves the original files from there).
         show_progress: progress bars and a line on what is reused, on stderr.
-        sentence_vectors: also embed each passage's sentences (``index/sentences.py``); about a
-            fifth more embedding time, for better ranking among passages on the same topic.
+        sentence_vectors: also embed each passage's sentences (``index/sentences.py``): as many
+            tokens again as the passages (twice the embedding time of new documents), for better
+            ranking among passages on the same topic.
     """
 
     def __init__(
