@@ -102,7 +102,8 @@ def test_unchanged_documents_are_not_re_embedded_and_results_equal_a_full_rebuil
     index_dir = tmp_path / "index"
     counting = [CountingEncoder(encoder) for encoder in encoders]
     first = build_index([docs], _settings(index_dir), encoders=counting)  # type: ignore[arg-type]
-    assert [len(c.passages) for c in counting] == [first.chunks] * 2
+    assert first.build.embedded_sentences > 0  # each passage's sentences, after its passages
+    assert [len(c.passages) for c in counting] == [first.chunks + first.build.embedded_sentences] * 2
 
     (docs / "quantum.md").write_text(NEW_DOC, encoding="utf-8")
     (docs / "notes.txt").unlink()
