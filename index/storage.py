@@ -235,7 +235,9 @@ class IndexWriter:
         store = ChunkStore(generation / "chunks.sqlite")
         store.add_chunks(chunks)
         for document in documents:
-            store.add_document(document.source, document.title, document.lang, document.metadata, hashes[document.source])
+            store.add_document(
+                document.source, document.title, document.lang, document.metadata, hashes[document.source], document.collection
+            )
         store.close()
 
         started = time.perf_counter()

@@ -21,7 +21,9 @@ CREATE TABLE IF NOT EXISTS chunks (
     lang TEXT NOT NULL,
     start INTEGER NOT NULL,
     "end" INTEGER NOT NULL,
-    text TEXT NOT NULL
+    text TEXT NOT NULL,
+    page_end INTEGER,
+    collection TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source);
 CREATE TABLE IF NOT EXISTS documents (
@@ -29,10 +31,13 @@ CREATE TABLE IF NOT EXISTS documents (
     title TEXT NOT NULL,
     lang TEXT NOT NULL,
     metadata TEXT NOT NULL,
-    content_hash TEXT NOT NULL DEFAULT ''
+    content_hash TEXT NOT NULL DEFAULT '',
+    collection TEXT NOT NULL DEFAULT ''
 );
 """
-_COLUMNS = 'row, chunk_id, source, title, page, heading_path, lang, start, "end", text'
+_COLUMNS = 'row, chunk_id, source, title, page, heading_path, lang, start, "end", text, page_end, collection'
+# Indexes written before page_end and collection existed: the same columns, with their defaults.
+_LEGACY_COLUMNS = 'row, chunk_id, source, title, page, heading_path, lang, start, "end", text, NULL, \'\''
 
 
 class ChunkStore:
@@ -57,6 +62,8 @@ class ChunkStore:
         else:
             self._conn = sqlite3.connect(str(path), check_same_thread=False)
             self._conn.executescript(_SCHEMA)
+        chunk_columns = {row[1] for row in self._conn.execute("PRAGMA table_info(chunks)").fetchall()}
+        self._columns = _COLUMNS if "collection" in chunk_columns else _LEGACY_COLUMNS
 
     def close(self) -> None:
         with self._lock:
@@ -65,7 +72,7 @@ class ChunkStore:
     def add_chunks(self, chunks: Sequence[Chunk], first_row: int = 0) -> None:
         with self._conn:
             self._conn.executemany(
-                f"INSERT INTO chunks ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                f"INSERT INTO chunks ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 [
                     (
                         first_row + offset,
@@ -78,18 +85,20 @@ class ChunkStore:
                         chunk.start,
                         chunk.end,
                         chunk.text,
+                        chunk.page_end,
+                        chunk.collection,
                     )
                     for offset, chunk in enumerate(chunks)
                 ],
             )
 
     def add_document(
-        self, source: str, title: str, lang: str, metadata: dict[str, str], content_hash: str = ""
+        self, source: str, title: str, lang: str, metadata: dict[str, str], content_hash: str = "", collection: str = ""
     ) -> None:
         with self._conn:
             self._conn.execute(
-                "INSERT OR REPLACE INTO documents (source, title, lang, metadata, content_hash) VALUES (?,?,?,?,?)",
-                (source, title, lang, json.dumps(metadata, ensure_ascii=False), content_hash),
+                "INSERT OR REPLACE INTO documents (source, title, lang, metadata, content_hash, collection) VALUES (?,?,?,?,?,?)",
+                (source, title, lang, json.dumps(metadata, ensure_ascii=False), content_hash, collection),
             )
 
     def content_hashes(self) -> dict[str, str]:
@@ -115,12 +124,12 @@ class ChunkStore:
         placeholders = ",".join("?" * len(wanted))
         found = {
             record[0]: _chunk(record)
-            for record in self._query(f"SELECT {_COLUMNS} FROM chunks WHERE row IN ({placeholders})", wanted)
+            for record in self._query(f"SELECT {self._columns} FROM chunks WHERE row IN ({placeholders})", wanted)
         }
         return [found[row] for row in wanted]
 
     def iter_all(self) -> Iterable[tuple[int, Chunk]]:
-        for record in self._query(f"SELECT {_COLUMNS} FROM chunks ORDER BY row"):
+        for record in self._query(f"SELECT {self._columns} FROM chunks ORDER BY row"):
             yield record[0], _chunk(record)
 
     def row_sources(self) -> list[str]:
@@ -130,17 +139,25 @@ class ChunkStore:
     def row_langs(self) -> list[str]:
         return [lang for (lang,) in self._query("SELECT lang FROM chunks ORDER BY row")]
 
+    def row_collections(self) -> list[str]:
+        """The collection of each row, indexed by row ('' everywhere in an index without collections)."""
+        if self._columns is _LEGACY_COLUMNS:
+            return ["" for _ in range(len(self))]
+        return [collection for (collection,) in self._query("SELECT collection FROM chunks ORDER BY row")]
+
     def documents(self) -> list[dict[str, object]]:
+        """One dict per document: source, title, lang, metadata and collection ('' in older indexes)."""
+        collection = "collection" if self._columns is _COLUMNS else "''"
         return [
-            {"source": source, "title": title, "lang": lang, "metadata": json.loads(metadata)}
-            for source, title, lang, metadata in self._query(
-                "SELECT source, title, lang, metadata FROM documents ORDER BY source"
+            {"source": source, "title": title, "lang": lang, "metadata": json.loads(metadata), "collection": owner}
+            for source, title, lang, metadata, owner in self._query(
+                f"SELECT source, title, lang, metadata, {collection} FROM documents ORDER BY source"
             )
         ]
 
 
 def _chunk(record: tuple) -> Chunk:  # type: ignore[type-arg]
-    _, chunk_id, source, title, page, heading_path, lang, start, end, text = record
+    _, chunk_id, source, title, page, heading_path, lang, start, end, text, page_end, collection = record
     return Chunk(
         chunk_id=chunk_id,
         source=source,
@@ -151,4 +168,6 @@ def _chunk(record: tuple) -> Chunk:  # type: ignore[type-arg]
         lang=lang,
         start=start,
         end=end,
+        page_end=page_end,
+        collection=collection,
     )

@@ -64,6 +64,7 @@ class Document:
         path: absolute path of the file that was read.
         lang: the dominant language of the document by script.
         extraction: what the reader measured (pages OCR'd, defects before repair, encoding).
+        collection: the named part of the index it belongs to ('' when the index has none).
     """
 
     source: str
@@ -73,6 +74,7 @@ class Document:
     lang: Lang = "en"
     metadata: dict[str, str] = field(default_factory=dict)
     extraction: ExtractionStats = field(default_factory=ExtractionStats)
+    collection: str = ""
 
 
 @dataclass
@@ -92,6 +94,15 @@ class Chunk:
     lang: Lang
     start: int
     end: int
+    page_end: int | None = None
+    collection: str = ""
+
+    @property
+    def pages(self) -> tuple[int, int] | None:
+        """(first, last) 1-based pages the chunk spans, or None for formats without pages."""
+        if self.page is None:
+            return None
+        return self.page, max(self.page, self.page_end or self.page)
 
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)
