@@ -43,15 +43,36 @@ class DenseIndex:
             self._pools[pool] = faiss.IndexIDMap2(faiss.IndexFlatIP(self.dimension))
         self._pools[pool].add_with_ids(vectors, np.asarray(rows, dtype=np.int64))  # type: ignore[attr-defined]
 
-    def search(self, pool: str, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Top-``k`` (scores, rows) per query within one pool; rows are -1 past the pool's size."""
+    def search(
+        self, pool: str, queries: np.ndarray, k: int, allowed: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Top-``k`` (scores, rows) per query within one pool.
+
+        Args:
+            queries: (q, dimension) or (dimension,) float32, L2-normalised.
+            allowed: when given, only these rows are searched (a filter applied before the top k
+                is cut, so a filter on a small document still fills k).
+
+        Returns:
+            (q, k') float32 inner products, best first, and (q, k') int64 rows, k' = min(k, pool
+            size); rows are -1 where fewer than k' rows qualify.
+        """
+        import faiss
+
         _single_threaded_faiss()
         queries = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
         size = self.pool_size(pool)
+        if allowed is not None:
+            size = min(size, len(allowed))
         if size == 0 or k <= 0:
             empty = np.zeros((queries.shape[0], 0))
             return empty.astype(np.float32), empty.astype(np.int64)
-        scores, rows = self._pools[pool].search(queries, min(k, size))  # type: ignore[attr-defined]
+        if allowed is None:
+            scores, rows = self._pools[pool].search(queries, min(k, size))  # type: ignore[attr-defined]
+        else:
+            selector = faiss.IDSelectorBatch(np.ascontiguousarray(allowed, dtype=np.int64))
+            parameters = faiss.SearchParameters(sel=selector)
+            scores, rows = self._pools[pool].search(queries, min(k, size), params=parameters)  # type: ignore[attr-defined]
         return scores, rows
 
     def vectors(self) -> tuple[np.ndarray, np.ndarray]:
@@ -67,6 +88,24 @@ class DenseIndex:
             rows.append(faiss.vector_to_array(index.id_map).astype(np.int64))  # type: ignore[attr-defined]
             vectors.append(index.index.reconstruct_n(0, size))  # type: ignore[attr-defined]
         return np.concatenate(rows), np.concatenate(vectors).astype(np.float32, copy=False)
+
+    def reconstruct(self, rows: np.ndarray) -> np.ndarray:
+        """(len(rows), dimension) float32: the stored vectors of ``rows``, whatever their pool.
+
+        Raises:
+            KeyError: a row is in no pool.
+        """
+        out = np.zeros((len(rows), self.dimension), dtype=np.float32)
+        for i, row in enumerate(np.asarray(rows, dtype=np.int64).tolist()):
+            for index in self._pools.values():
+                try:
+                    out[i] = index.reconstruct(row)  # type: ignore[attr-defined]  # IndexIDMap2: by row
+                    break
+                except RuntimeError:  # not in this pool
+                    continue
+            else:
+                raise KeyError(f"row {row} is in no pool")
+        return out
 
     def save(self, folder: Path) -> None:
         import faiss

@@ -48,6 +48,9 @@ class IndexManifest:
     roots: list[str] = field(default_factory=list)
     # Sentence vectors stored (index/sentences.py); 0 in indexes built without them.
     sentences: int = 0
+    # The rules that chose the quotable sentences (ingest.sentences.SENTENCE_RULES); sentence
+    # vectors are only reused by an incremental build made under the same rules.
+    sentence_rules: str = ""
     format_version: int = FORMAT_VERSION
     package_version: str = field(default_factory=package_version)
     created: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))

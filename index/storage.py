@@ -51,7 +51,8 @@ from index.generations import (
     writer_lock,
 )
 from index.manifest import IndexError_, IndexManifest
-from index.sentences import SentenceVectors, chunk_sentences
+from index.sentences import STAND_IN, SentenceVectors, chunk_sentence_spans
+from ingest.sentences import SENTENCE_RULES
 from index.store import ChunkStore
 from ingest.model import Chunk, Document, document_text
 
@@ -219,6 +220,8 @@ class IndexWriter:
             table[rows] = found
             vectors.append(table)
         sentences = SentenceVectors.load(generation, [encoder.dimension for encoder in self.encoders])
+        if manifest.sentence_rules != SENTENCE_RULES:  # other sentences were chosen: embed them again
+            sentences = None
         sentence_vectors = [sentences.vectors_by_row(number, size) for number in range(len(self.encoders))] if sentences else None
         return _Previous(hashes, passage_rows, vectors, sentence_vectors), ""
 
@@ -302,6 +305,7 @@ class IndexWriter:
             languages=dict(Counter(chunk.lang for chunk in chunks)),
             roots=list(self.roots),
             sentences=sentence_count,
+            sentence_rules=SENTENCE_RULES if sentence_count else "",
         ).save(generation)
         return BuildStats(
             chunks=len(chunks),
@@ -337,11 +341,15 @@ class IndexWriter:
         passage vector, so that it is not ranked as if it had no sentence at all; so is a chunk
         that is one sentence (the same text would be embedded twice).
         """
+        spans = [chunk_sentence_spans(chunk) for chunk in chunks]
         texts = [
-            [passage_for_index(replace(chunk, text=sentence), self.passage_template) for sentence in chunk_sentences(chunk)]
-            for chunk in chunks
+            [passage_for_index(replace(chunk, text=chunk.text[start:end]), self.passage_template) for start, end in chunk_spans]
+            for chunk, chunk_spans in zip(chunks, spans)
         ]
         texts = [[] if sentences == [passage] else sentences for sentences, passage in zip(texts, passages)]
+        sentence_spans = np.array(
+            [span for row in range(len(chunks)) for span in (spans[row] if texts[row] else [STAND_IN])], dtype=np.int32
+        ).reshape(-1, 2)
         old_sentences = previous.sentence_vectors if previous else None
         rows = np.array([row for row, sentences in enumerate(texts) for _ in range(max(1, len(sentences)))], dtype=np.int64)
         starts = np.searchsorted(rows, np.arange(len(chunks) + 1))
@@ -380,7 +388,7 @@ class IndexWriter:
                 dense.add(lang, numbers, vectors[numbers])
             dense_indexes.append(dense)
         reused = sum(int(starts[row + 1] - starts[row]) for row in range(len(chunks)) if reusable[row])
-        return SentenceVectors(rows, dense_indexes), len(to_embed), reused
+        return SentenceVectors(rows, dense_indexes, sentence_spans), len(to_embed), reused
 
 
 class OpenIndex:

@@ -17,6 +17,10 @@ from ingest.lang import detect_lang
 
 Span = tuple[int, int]
 
+# Version of the rules of ``passage_sentences``: change it whenever they change what is quotable.
+# An index records it; sentence vectors written under other rules are embedded again, not reused.
+SENTENCE_RULES = "1"
+
 _LINES = re.compile(r"[^\n]+")
 _BLOCKS = re.compile(r"(?:[^\n]|\n(?!\s*\n))+")
 _LETTER = re.compile(r"[A-Za-z\u0e01-\u0e2e]")

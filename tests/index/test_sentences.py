@@ -133,3 +133,42 @@ def test_sentence_settings_are_validated() -> None:
 
     with pytest.raises(ValueError, match="sentence_candidates"):
         Settings(sentence_candidates=0)
+
+
+def test_stored_sentences_of_a_row_come_back_with_their_spans_and_vectors(tmp_path: Path) -> None:
+    embedder = HashEmbedder(dimension=64)
+    _build(tmp_path, embedder)
+    index = OpenIndex(tmp_path)
+    try:
+        stored = index.sentences.for_rows(0, [1])[1]  # type: ignore[union-attr]
+        texts = [FOCUSED[start:end] for start, end, _ in stored]
+        assert texts[3] == "A solar panel subsidy for rural schools started in 2020."
+        expected = embedder.embed_passages(["Report 1\nA solar panel subsidy for rural schools started in 2020."])[0]
+        assert np.allclose(stored[3][2], expected, atol=1e-6)
+    finally:
+        index.close()
+
+
+def test_sentence_vectors_made_under_other_sentence_rules_are_embedded_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _build(tmp_path, HashEmbedder(dimension=64))
+    monkeypatch.setattr("index.storage.SENTENCE_RULES", "a later version")
+    embedder = CountingEmbedder()
+    _build(tmp_path, embedder)
+    passages = {f"Report {i}\n{text}" for i, text in enumerate([SPREAD, FOCUSED, *FILLER])}
+    assert "Report 1\nA solar panel subsidy for rural schools started in 2020." in embedder.texts
+    assert not passages & set(embedder.texts)  # passage vectors are still reused
+    index = OpenIndex(tmp_path)
+    assert index.manifest.sentence_rules == "a later version"
+    index.close()
+
+
+def test_best_sentence_search_can_be_limited_to_some_passages(tmp_path: Path) -> None:
+    _build(tmp_path, HashEmbedder(dimension=64))
+    index = OpenIndex(tmp_path)
+    try:
+        query = HashEmbedder(dimension=64).embed_queries([QUESTION])[0]
+        assert next(iter(index.sentences.best_per_row(0, "en", query, 3))) == 1  # type: ignore[union-attr]
+        limited = index.sentences.best_per_row(0, "en", query, 3, allowed_rows=np.array([2, 3]))  # type: ignore[union-attr]
+        assert set(limited) == {2, 3}
+    finally:
+        index.close()

@@ -142,3 +142,14 @@ def test_manifest_records_the_ingested_roots(tmp_path: Path, hash_embedder) -> N
     )
     manifest = IndexManifest.load(current_generation(tmp_path / "index"))
     assert manifest.roots == [str(corpus.resolve())]
+
+
+def test_a_dense_search_limited_to_some_rows_still_fills_k(tmp_path: Path, hash_embedder) -> None:  # type: ignore[no-untyped-def]
+    _build(tmp_path, hash_embedder)
+    index = OpenIndex(tmp_path)
+    query = hash_embedder.embed_queries(["Cloud first policy for agencies"])
+    scores, rows = index.dense[0].search("en", query, k=1, allowed=np.array([0]))
+    assert rows.tolist() == [[0]]
+    expected = hash_embedder.embed_passages(["Cloud first policy for agencies", "ข้อมูลเปิดภาครัฐเพื่อประชาชน"])
+    assert np.allclose(index.dense[0].reconstruct(np.array([2, 1])), expected, atol=1e-6)  # rows of both pools
+    index.close()
