@@ -38,7 +38,13 @@ class ExtractionStats:
         pages_garbled: pages whose text layer was garbage (fonts without Unicode mapping).
         pages_ocr: pages whose text came from OCR.
         pages_missing: pages that needed OCR and did not get it (their text is missing or garbled).
+        pages_repaired: pages whose text layer was garbage as extracted and usable once repaired
+            (legacy Thai glyphs, lost ำ, Symbol-font bullets): indexed from the layer, not OCR'd.
+        pages_fallback: pages pypdf could not extract, read by pdfium instead.
         raw_defects: suspicious-sequence counts in the text as extracted, before repair.
+        repairs: what the text repairs changed, by kind (see ``ingest.normalize.count_repairs``).
+        hidden_dropped: pieces of text a reader of the document cannot see, left out (PDF text in
+            an invisible render mode, hidden HTML elements, DOCX vanished runs).
         ocr_note: why OCR did not run where it was needed ("tesseract is not installed: ...").
         encoding: the text encoding a text format was decoded from.
     """
@@ -48,7 +54,11 @@ class ExtractionStats:
     pages_garbled: int = 0
     pages_ocr: int = 0
     pages_missing: int = 0
+    pages_repaired: int = 0
+    pages_fallback: int = 0
     raw_defects: dict[str, int] = field(default_factory=dict)
+    repairs: dict[str, int] = field(default_factory=dict)
+    hidden_dropped: int = 0
     ocr_note: str = ""
     encoding: str = ""
 

@@ -5,18 +5,20 @@ from __future__ import annotations
 import logging
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pypdf
 from pypdf.errors import DependencyError, PdfReadError, PdfReadWarning
 
-from ingest.fidelity import NO_TEXT_LAYER, count_defects, page_quality
+from ingest.fidelity import MIN_PAGE_LETTERS, NO_TEXT_LAYER, count_defects, page_quality
 from ingest.model import Block, Document, ExtractionStats
-from ingest.normalize import normalize_text
+from ingest.normalize import count_repairs, normalize_text
 from ingest.ocr import OCRUnavailable, PageOCR
 from ingest.readers.base import MAX_TITLE_CHARS, HeadingTracker, ReaderError, build_document
+from ingest.readers.pdf_invisible import drop_invisible_text
 from ingest.readers.pdf_layout import (
     LineStyle,
     LineStyleCollector,
@@ -26,6 +28,7 @@ from ingest.readers.pdf_layout import (
     rebuild_blocks,
     typical_full_width,
 )
+from ingest.readers.pdf_pdfium import PdfiumPages
 
 logger = logging.getLogger(__name__)
 
@@ -136,8 +139,10 @@ class PDFReader:
     def run(self, path: Path, source: str) -> Document:
         with quiet_pypdf():
             reader = self._open(path)
-            pages, styles, failed, errors = self._extract_pages(reader, path)
+            with PdfiumPages(path) as fallback:
+                pages, styles, extracted = self._extract_pages(reader, path, fallback)
             raw_title = self._metadata_title(reader)
+        failed, errors = extracted.failed, extracted.errors
         if pages and failed == len(pages):
             raise ReaderError(
                 f"{path}: text extraction failed on all {failed} pages ({errors[0]}): "
@@ -146,6 +151,8 @@ class PDFReader:
         if failed:
             logger.warning("%s: text extraction failed on %d of %d pages (%s)", path, failed, len(pages), errors[0])
         extraction = self._replace_unusable_pages(path, pages, styles)
+        extraction.hidden_dropped = extracted.hidden
+        extraction.pages_fallback = extracted.fallback
         page_lines = [text.split("\n") for text in pages]
         drop = find_running_lines(page_lines) if self.drop_running_lines else set()
         full_width = typical_full_width(page_lines)
@@ -179,18 +186,31 @@ class PDFReader:
         )
 
     def _replace_unusable_pages(self, path: Path, pages: list[str], styles: list[list[LineStyle | None]]) -> ExtractionStats:
-        """OCR the pages whose text layer is missing or garbage, in place; count what happened.
+        """OCR the pages whose repaired text layer is missing or garbage, in place; count what happened.
 
+        Each page is judged on its text *after* the repairs of ``normalize_text(from_pdf=True)``
+        (legacy Thai PUA glyphs, lost ำ, Symbol-font bullets): a page that only needed those is
+        indexed from its text layer, exactly, and never OCR'd (OCR would change words). A garbled
+        page whose OCR comes back with less than a page's worth of letters keeps its text layer.
         ``pages`` and ``styles`` are changed: an OCR'd page gets the OCR text and no line styles.
         """
         raw_defects = count_defects("\n".join(pages))
         verdicts = [page_quality(normalize_text(text, from_pdf=True)) for text in pages]
         no_text = [n for n, v in enumerate(verdicts, start=1) if v.reason == NO_TEXT_LAYER]
         garbled = [n for n, v in enumerate(verdicts, start=1) if not v.usable and v.reason != NO_TEXT_LAYER]
+        repaired = [
+            n for n, (text, v) in enumerate(zip(pages, verdicts), start=1) if v.usable and not page_quality(text).usable
+        ]
         wanted = sorted(no_text + (garbled if self.ocr_garbled else []))
         stats = ExtractionStats(
-            pages=len(pages), pages_without_text=len(no_text), pages_garbled=len(garbled), raw_defects=raw_defects
+            pages=len(pages),
+            pages_without_text=len(no_text),
+            pages_garbled=len(garbled),
+            pages_repaired=len(repaired),
+            raw_defects=raw_defects,
         )
+        kept_layer = [text for n, text in enumerate(pages, start=1) if n not in set(wanted)]
+        stats.repairs = _sum_counts(count_repairs(text, from_pdf=True) for text in kept_layer)
         if not wanted:
             return stats
         if self.ocr is None:
@@ -203,7 +223,11 @@ class PDFReader:
             stats.pages_missing = len(wanted)
             stats.ocr_note = str(error)
             return stats
-        for number, text in texts.items():
+        garbled_pages = set(garbled)
+        for number, text in list(texts.items()):
+            if number in garbled_pages and sum(ch.isalpha() for ch in text) < MIN_PAGE_LETTERS:
+                del texts[number]  # OCR found less than the garbled layer holds: keep the layer
+                continue
             pages[number - 1] = text
             styles[number - 1] = [None] * len(text.split("\n"))
         stats.pages_ocr = len(texts)
@@ -214,6 +238,12 @@ class PDFReader:
 
     @staticmethod
     def _open(path: Path) -> pypdf.PdfReader:
+        """Open with pypdf; an encrypted file is decrypted with the empty user password.
+
+        Most "protected" official PDFs only restrict printing or copying: they open in every viewer
+        without a password, and so here. pypdf decrypts AES with the ``cryptography`` package (a
+        dependency); pages it still cannot read come from pdfium (see ``_extract_pages``).
+        """
         with path.open("rb") as handle:
             head = handle.read(1024)
             handle.seek(max(0, path.stat().st_size - 2048))
@@ -236,12 +266,9 @@ class PDFReader:
             ) from error
         if reader.is_encrypted:
             try:
-                decrypted = reader.decrypt("")
-            except DependencyError as error:
-                raise ReaderError(
-                    f"{path}: encrypted PDF and pypdf lacks its AES support ({error}): "
-                    "decrypt it first (qpdf --decrypt in.pdf out.pdf) or pip install cryptography"
-                ) from error
+                decrypted = bool(reader.decrypt(""))
+            except (DependencyError, NotImplementedError):
+                decrypted = _pdfium_opens(path)  # pypdf lacks the algorithm: pdfium reads the pages
             if not decrypted:
                 raise ReaderError(
                     f"{path}: encrypted PDF with a password: decrypt it first "
@@ -258,25 +285,72 @@ class PDFReader:
 
     @staticmethod
     def _extract_pages(
-        reader: pypdf.PdfReader, path: Path
-    ) -> tuple[list[str], list[list[LineStyle | None]], int, list[str]]:
-        """Text of every page and the style of each of its lines; a page that fails gives "" and is counted."""
+        reader: pypdf.PdfReader, path: Path, fallback: PdfiumPages
+    ) -> tuple[list[str], list[list[LineStyle | None]], _Extracted]:
+        """Text of every page and the style of each of its lines, without invisible text.
+
+        A page pypdf cannot extract is read by pdfium (no line styles); a page neither can read
+        gives "" and is counted as failed.
+        """
         pages: list[str] = []
         styles: list[list[LineStyle | None]] = []
-        errors: list[str] = []
+        extracted = _Extracted()
         try:
             page_list = list(reader.pages)
         except Exception as error:  # noqa: BLE001 - a broken page tree: report, don't crash the batch
             raise ReaderError(
                 f"{path}: PDF page tree unreadable ({type(error).__name__}: {error}): re-export the PDF"
             ) from error
-        for page in page_list:
+        for index, page in enumerate(page_list):
             collector = LineStyleCollector()
             try:
+                dropped = drop_invisible_text(page, reader).dropped
                 text = page.extract_text(visitor_text=collector) or ""
+                line_styles = collector.styles(text)
+                extracted.hidden += dropped
             except Exception as error:  # noqa: BLE001 - pypdf raises many kinds on broken content streams
-                text = ""
-                errors.append(f"{type(error).__name__}: {error}")
+                try:
+                    text, dropped = fallback.text(index)
+                except Exception as fallback_error:  # noqa: BLE001 - pdfium raises PdfiumError and others
+                    logger.debug("%s page %d: pdfium failed too: %s", path, index + 1, fallback_error)
+                    text, dropped = "", 0
+                    extracted.errors.append(f"{type(error).__name__}: {error}")
+                else:
+                    logger.debug("%s page %d read by pdfium (pypdf: %s)", path, index + 1, error)
+                    extracted.fallback += 1
+                    extracted.hidden += dropped
+                line_styles = [None] * len(text.split("\n"))
             pages.append(text)
-            styles.append(collector.styles(text))
-        return pages, styles, len(errors), errors
+            styles.append(line_styles)
+        return pages, styles, extracted
+
+
+@dataclass
+class _Extracted:
+    """What page extraction met: pages that failed (and why), pages read by pdfium, invisible text dropped."""
+
+    errors: list[str] = field(default_factory=list)
+    fallback: int = 0
+    hidden: int = 0
+
+    @property
+    def failed(self) -> int:
+        return len(self.errors)
+
+
+def _pdfium_opens(path: Path) -> bool:
+    """Whether pdfium opens the file without a password (pypdf could not check it)."""
+    try:
+        with PdfiumPages(path) as pages:
+            pages.page_count()
+    except Exception:  # noqa: BLE001 - PdfiumError: a password is needed, or the file is damaged
+        return False
+    return True
+
+
+def _sum_counts(counts: Iterable[dict[str, int]]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for one in counts:
+        for name, count in one.items():
+            total[name] = total.get(name, 0) + count
+    return total
