@@ -20,12 +20,20 @@ class Block:
         page: 1-based PDF page number, or None for formats without pages.
         heading_path: the headings above this block, outermost first.
         is_heading: True when the block is itself a heading (kept in the text so it is searchable).
+        page_end: the page the block ends on, when its last sentence continues across a page
+            break (kept whole in the block); None when it ends on ``page``.
     """
 
     text: str
     page: int | None = None
     heading_path: tuple[str, ...] = ()
     is_heading: bool = False
+    page_end: int | None = None
+
+    @property
+    def last_page(self) -> int | None:
+        """The page the block's text ends on (``page`` unless it continues onto a later page)."""
+        return self.page_end if self.page_end is not None else self.page
 
 
 @dataclass
@@ -92,7 +100,9 @@ class Chunk:
     """A passage to index, with everything needed to display and cite it.
 
     ``start``/``end`` are character offsets into ``document_text(doc)``: the blocks of the
-    document joined with ``BLOCK_SEPARATOR``. A chunk never spans two pages.
+    document joined with ``BLOCK_SEPARATOR``. ``page`` is the page of the chunk's first character
+    and ``page_end`` that of its last (they differ when a sentence continues across a page break
+    and is kept whole); both are None for formats without pages.
     """
 
     chunk_id: str

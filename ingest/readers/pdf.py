@@ -7,7 +7,7 @@ import re
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pypdf
@@ -22,13 +22,17 @@ from ingest.readers.pdf_invisible import drop_invisible_text
 from ingest.readers.pdf_layout import (
     LineStyle,
     LineStyleCollector,
+    continues_sentence,
     find_running_lines,
+    join_lines,
     heading_levels,
     is_contents_page,
+    last_line_is_full,
     rebuild_blocks,
     typical_full_width,
 )
 from ingest.readers.pdf_pdfium import PdfiumPages
+from ingest.sentences import sentence_spans
 
 logger = logging.getLogger(__name__)
 
@@ -161,16 +165,26 @@ class PDFReader:
             levels[0] = {}  # a report's cover page: display type, not sections (the title is kept apart)
         headings = HeadingTracker()
         blocks: list[Block] = []
+        previous_line_full = False
         for number, (lines, page_levels) in enumerate(zip(page_lines, levels), start=1):
             if self.detect_headings and is_contents_page(lines):
                 headings = HeadingTracker()  # front matter ends at the table of contents
+            first_on_page = True
             for paragraph, level in rebuild_blocks(lines, drop=drop, full_width=full_width, heading_levels=page_levels):
                 text = normalize_text(paragraph, from_pdf=True)
-                if level is not None and text.strip():
+                if not text:
+                    continue
+                if level is not None:
                     parents = headings.enter(level, text)
                     blocks.append(Block(text=text, page=number, heading_path=parents, is_heading=True))
                 else:
-                    blocks.append(Block(text=text, page=number, heading_path=headings.path))
+                    if first_on_page and blocks and not blocks[-1].is_heading:
+                        text = _continue_across_page(blocks, text, number, previous_line_full)
+                    if text:
+                        blocks.append(Block(text=text, page=number, heading_path=headings.path))
+                first_on_page = False
+            if any(line.strip() for line in lines):
+                previous_line_full = last_line_is_full(lines, drop=drop, full_width=full_width)
         title = meaningful_pdf_title(raw_title, path) or first_substantial_line(page_lines) or path.stem
         return build_document(
             path=path,
@@ -336,6 +350,23 @@ class _Extracted:
     @property
     def failed(self) -> int:
         return len(self.errors)
+
+
+def _continue_across_page(blocks: list[Block], text: str, page: int, previous_line_full: bool) -> str:
+    """Keep a sentence that a page break cut whole: its end (``text``'s first sentence) joins ``blocks[-1]``.
+
+    The previous block then records ``page_end``; what is left of ``text`` is returned (it becomes
+    this page's first block; "" when the sentence was all of it). Pages without text in between
+    (a blank page) give no blocks, so ``blocks[-1]`` is the last block with text.
+    """
+    previous = blocks[-1]
+    if not continues_sentence(previous.text, text, previous_line_full=previous_line_full):
+        return text
+    first_end = sentence_spans(text, 0, len(text))[0][1]
+    completion, rest = text[:first_end], text[first_end:].strip()
+    joined = join_lines(previous.text, completion)
+    blocks[-1] = replace(previous, text=normalize_text(joined, from_pdf=True), page_end=page)
+    return rest
 
 
 def _pdfium_opens(path: Path) -> bool:

@@ -198,7 +198,7 @@ class TestThaiPrivateUseArea:
 
     def test_a_page_still_garbled_after_repair_is_ocrd(self, tmp_path: Path) -> None:
         garbled = ["การพัฒนา API ในการเรียกใชFขFอมูลบุคคล สJวนดังนี้ ระบบที่จะเรียกใชFขFอมูลผJานทาง EGAWS"]
-        ocr = FakeOCR("การพัฒนา API ในการเรียกใช้ข้อมูลบุคคล")
+        ocr = FakeOCR("ข้อ 2 การพัฒนา API ในการเรียกใช้ข้อมูลบุคคล")  # a numbered clause: no sentence runs on into it
         path = _unicode_pdf(tmp_path, "mixed.pdf", [LEGACY_THAI, garbled])
         document = PDFReader(ocr=ocr).run(path, "mixed.pdf")
         assert ocr.asked == [2]
