@@ -44,8 +44,12 @@ class TestHTMLReader:
 
     def test_furniture_dropped(self, tmp_path: Path) -> None:
         text = document_text(read(tmp_path, PAGE))
-        for gone in ("script text", "color", "Home", "About", "Copyright", "a comment", "DOCTYPE", "html"):
+        for gone in ("script text", "color", "Home", "About", "Copyright", "a comment", "DOCTYPE"):
             assert gone not in text
+        # and the content is all there: the page's visible text, nothing else
+        assert text.split("\n\n")[0] == "ระบบพิสูจน์ตัวตน"
+        assert text.endswith("Loose text in a div with a span")
+        assert len(text.split("\n\n")) == 11
 
     def test_blocks_and_heading_paths(self, tmp_path: Path) -> None:
         blocks = read(tmp_path, PAGE).blocks

@@ -7,6 +7,7 @@ Tests that run tesseract skip when it is not installed, unless ``POLICYRAG_REQUI
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,6 @@ from ingest.ocr import (
     PageOCR,
     TesseractInfo,
     clean_ocr_text,
-    find_tesseract,
     render_page_pgm,
 )
 from ingest.readers.pdf import PDFReader
@@ -72,9 +72,17 @@ class TestCleanOcrText:
 
 
 class TestPageOCRInit:
-    @pytest.mark.parametrize("kwargs", [{"languages": ""}, {"languages": "tha+"}, {"dpi": 10}, {"timeout_s": 0}])
-    def test_invalid(self, kwargs: dict[str, object]) -> None:
-        with pytest.raises(ValueError):
+    @pytest.mark.parametrize(
+        ("kwargs", "message"),
+        [
+            ({"languages": ""}, "languages must be tesseract language codes joined by '+', got ''"),
+            ({"languages": "tha+"}, "languages must be tesseract language codes joined by '+', got 'tha+'"),
+            ({"dpi": 10}, "dpi must be an integer from 50 to 600, got 10"),
+            ({"timeout_s": 0}, "timeout_s must be positive, got 0"),
+        ],
+    )
+    def test_invalid(self, kwargs: dict[str, object], message: str) -> None:
+        with pytest.raises(ValueError, match=re.escape(message)):
             PageOCR(**kwargs)  # type: ignore[arg-type]
 
     def test_missing_tesseract_says_how_to_install(self, tmp_path: Path) -> None:
@@ -85,8 +93,7 @@ class TestPageOCRInit:
             ocr.run(SCANNED, [1])
 
     def test_missing_language_says_which_package(self) -> None:
-        if find_tesseract() is None:
-            pytest.skip("tesseract not installed")
+        _needs_tesseract()  # skips without tesseract, fails instead under POLICYRAG_REQUIRE_OCR=1
         ocr = PageOCR(languages="tha+zzz", cache_dir=None)
         assert ocr.unavailable_reason() == "tesseract has no zzz language data: install it: apt-get install tesseract-ocr-zzz"
 

@@ -294,3 +294,39 @@ class TestEncryptedAndFallback:
         ]
         assert document.extraction.pages_fallback == 2
         assert document.extraction.hidden_dropped == 1
+
+
+class TestSentenceAcrossPages:
+    def test_a_sentence_cut_by_a_page_break_stays_whole_in_its_block(self, make_pdf: Callable[..., Path]) -> None:
+        pages = [
+            ["Data Governance Committee Annual Report"],
+            [],  # a blank page between: it changes no page number and cuts nothing
+            ["The committee met four times during the year and reviewed all reports. ",
+             "Under the new rule the committee approves the annual data catalogue of every ", "ministry"],
+            ["no later than 30 June, after a public comment period of fourteen days. Catalogues ",
+             "approved late are published with a warning."],
+        ]
+        document = PDFReader().run(make_pdf("report.pdf", pages), "report.pdf")
+        assert [(b.page, b.page_end, b.text) for b in document.blocks] == [
+            (1, None, "Data Governance Committee Annual Report"),
+            (3, 4, "The committee met four times during the year and reviewed all reports. Under the new rule the "
+                   "committee approves the annual data catalogue of every ministry no later than 30 June, after a "
+                   "public comment period of fourteen days."),
+            (4, None, "Catalogues approved late are published with a warning."),
+        ]
+
+    def test_a_page_that_ends_its_sentence_is_not_joined(self, make_pdf: Callable[..., Path]) -> None:
+        pages = [["The committee met four times during the year."], ["Next, the catalogue was approved."]]
+        document = PDFReader().run(make_pdf("two.pdf", pages), "two.pdf")
+        assert [(b.page, b.page_end) for b in document.blocks] == [(1, None), (2, None)]
+
+    def test_thai_text_that_runs_to_the_end_of_a_full_line_continues(self, tmp_path: Path) -> None:
+        pages: list[list[str | PdfLine]] = [
+            ["หน่วยงานของรัฐต้องจัดทำบัญชีข้อมูลและเปิดเผยชุดข้อมูลที่มีคุณค่าสูงต่อสาธารณะ",
+             "โดยคณะกรรมการจะพิจารณาอนุมัติบัญชีข้อมูลของทุกกระทรวงให้แล้วเสร็จ"],
+            ["ภายในวันที่ 30 มิถุนายนของทุกปี หลังการรับฟังความคิดเห็น", "สั้น"],
+        ]
+        document = PDFReader().run(_unicode_pdf(tmp_path, "th.pdf", pages), "th.pdf")
+        first = document.blocks[0]
+        assert (first.page, first.page_end) == (1, 2)
+        assert "ทุกกระทรวงให้แล้วเสร็จภายในวันที่ 30 มิถุนายน" in first.text
