@@ -26,6 +26,24 @@ def pdf_from_objects(objects: list[bytes], trailer_extra: str = "") -> bytes:
     return bytes(out)
 
 
+def add_pages(objects: list[bytes], streams: list[bytes], resources: str) -> None:
+    """Append a page and its content stream per item of ``streams``; object 2 becomes the page tree.
+
+    ``objects[1]`` must be a placeholder for the page tree; ``resources`` is the pages' resource
+    dictionary body (e.g. ``"/Font << /F1 3 0 R >>"``).
+    """
+    kids = []
+    for stream in streams:
+        page_number, content_number = len(objects) + 1, len(objects) + 2
+        kids.append(f"{page_number} 0 R")
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+            f"/Resources << {resources} >> /Contents {content_number} 0 R >>".encode()
+        )
+        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>".encode()
+
+
 @dataclass(frozen=True)
 class PdfLine:
     """One line of text for :func:`unicode_pdf`: its text, render mode (3: invisible) and size in points."""
@@ -77,7 +95,7 @@ def unicode_pdf(pages: list[list[str | PdfLine]], *, scanned_pages: frozenset[in
         b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8 "
         b"/Length 1 >>\nstream\n\x80\nendstream",
     ]
-    kids = []
+    streams = []
     for index, lines in enumerate(pages):
         operators = ["q 612 0 0 792 0 0 cm /Im1 Do Q"] if index in scanned_pages else []
         operators += ["BT", "/F1 11 Tf", "14 TL", "72 760 Td"]
@@ -86,13 +104,6 @@ def unicode_pdf(pages: list[list[str | PdfLine]], *, scanned_pages: frozenset[in
             hexed = "".join(f"{codes[char]:04X}" for char in item.text)
             operators += [f"/F1 {item.size:g} Tf {item.render_mode} Tr", f"<{hexed}> Tj T*"]
         operators.append("ET")
-        stream = "\n".join(operators).encode("ascii")
-        page_number, content_number = len(objects) + 1, len(objects) + 2
-        kids.append(f"{page_number} 0 R")
-        objects.append(
-            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-            f"/Resources << /Font << /F1 3 0 R >> /XObject << /Im1 6 0 R >> >> /Contents {content_number} 0 R >>".encode()
-        )
-        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>".encode()
+        streams.append("\n".join(operators).encode("ascii"))
+    add_pages(objects, streams, "/Font << /F1 3 0 R >> /XObject << /Im1 6 0 R >>")
     return pdf_from_objects(objects)
