@@ -24,9 +24,9 @@ from ingest.readers.pdf_layout import (
     LineStyleCollector,
     continues_sentence,
     find_running_lines,
-    join_lines,
     heading_levels,
     is_contents_page,
+    join_lines,
     last_line_is_full,
     rebuild_blocks,
     typical_full_width,
@@ -209,6 +209,7 @@ class PDFReader:
         ``pages`` and ``styles`` are changed: an OCR'd page gets the OCR text and no line styles.
         """
         raw_defects = count_defects("\n".join(pages))
+        repairs = [count_repairs(text, from_pdf=True) for text in pages]
         verdicts = [page_quality(normalize_text(text, from_pdf=True)) for text in pages]
         no_text = [n for n, v in enumerate(verdicts, start=1) if v.reason == NO_TEXT_LAYER]
         garbled = [n for n, v in enumerate(verdicts, start=1) if not v.usable and v.reason != NO_TEXT_LAYER]
@@ -223,20 +224,7 @@ class PDFReader:
             pages_repaired=len(repaired),
             raw_defects=raw_defects,
         )
-        kept_layer = [text for n, text in enumerate(pages, start=1) if n not in set(wanted)]
-        stats.repairs = _sum_counts(count_repairs(text, from_pdf=True) for text in kept_layer)
-        if not wanted:
-            return stats
-        if self.ocr is None:
-            stats.pages_missing = len(wanted)
-            stats.ocr_note = "OCR is off (setting ocr)"
-            return stats
-        try:
-            texts = self.ocr.run(path, wanted)
-        except OCRUnavailable as error:
-            stats.pages_missing = len(wanted)
-            stats.ocr_note = str(error)
-            return stats
+        texts = self._ocr(path, wanted, stats) if wanted else {}
         garbled_pages = set(garbled)
         for number, text in list(texts.items()):
             if number in garbled_pages and sum(ch.isalpha() for ch in text) < MIN_PAGE_LETTERS:
@@ -244,11 +232,27 @@ class PDFReader:
                 continue
             pages[number - 1] = text
             styles[number - 1] = [None] * len(text.split("\n"))
-        stats.pages_ocr = len(texts)
-        stats.pages_missing = len(wanted) - len(texts)
-        if stats.pages_missing:
-            stats.ocr_note = "OCR failed on some pages (run with -v for the messages)"
+        if self.ocr is not None and wanted and not stats.ocr_note:
+            stats.pages_ocr = len(texts)
+            stats.pages_missing = len(wanted) - len(texts)
+            if stats.pages_missing:
+                stats.ocr_note = "OCR failed on some pages (run with -v for the messages)"
+        # what the repairs changed in the text layers that are indexed (not in pages OCR replaced)
+        stats.repairs = _sum_counts(counts for number, counts in enumerate(repairs, start=1) if number not in texts)
         return stats
+
+    def _ocr(self, path: Path, wanted: list[int], stats: ExtractionStats) -> dict[int, str]:
+        """OCR text of the ``wanted`` pages; {} with ``stats`` saying why when OCR cannot run."""
+        if self.ocr is None:
+            stats.pages_missing = len(wanted)
+            stats.ocr_note = "OCR is off (setting ocr)"
+            return {}
+        try:
+            return self.ocr.run(path, wanted)
+        except OCRUnavailable as error:
+            stats.pages_missing = len(wanted)
+            stats.ocr_note = str(error)
+            return {}
 
     @staticmethod
     def _open(path: Path) -> pypdf.PdfReader:
