@@ -19,6 +19,7 @@ from ingest.normalize import count_repairs, normalize_text
 from ingest.ocr import OCRUnavailable, PageOCR
 from ingest.readers.base import MAX_TITLE_CHARS, HeadingTracker, ReaderError, build_document
 from ingest.readers.pdf_invisible import drop_invisible_text
+from ingest.readers.pdf_marks import recover_unmapped_marks
 from ingest.readers.pdf_layout import (
     LineStyle,
     LineStyleCollector,
@@ -202,19 +203,24 @@ class PDFReader:
     def _replace_unusable_pages(self, path: Path, pages: list[str], styles: list[list[LineStyle | None]]) -> ExtractionStats:
         """OCR the pages whose repaired text layer is missing or garbage, in place; count what happened.
 
-        Each page is judged on its text *after* the repairs of ``normalize_text(from_pdf=True)``
-        (legacy Thai PUA glyphs, lost ำ, Symbol-font bullets): a page that only needed those is
+        Each page is judged on its text *after* the repairs: Thai marks a font left unmapped
+        (:mod:`ingest.readers.pdf_marks`) and those of ``normalize_text(from_pdf=True)`` (legacy
+        Thai PUA glyphs, lost ำ, Symbol-font bullets): a page that only needed those is
         indexed from its text layer, exactly, and never OCR'd (OCR would change words). A garbled
         page whose OCR comes back with less than a page's worth of letters keeps its text layer.
         ``pages`` and ``styles`` are changed: an OCR'd page gets the OCR text and no line styles.
         """
-        raw_defects = count_defects("\n".join(pages))
-        repairs = [count_repairs(text, from_pdf=True) for text in pages]
+        raw = list(pages)
+        raw_defects = count_defects("\n".join(raw))
+        pages[:] = recover_unmapped_marks(raw)[0]
+        repairs = [count_repairs(text, from_pdf=True) for text in raw]
+        for counts, before, after in zip(repairs, raw, pages):
+            counts["unmapped_marks"] = sum(1 for a, b in zip(before, after) if a != b)
         verdicts = [page_quality(normalize_text(text, from_pdf=True)) for text in pages]
         no_text = [n for n, v in enumerate(verdicts, start=1) if v.reason == NO_TEXT_LAYER]
         garbled = [n for n, v in enumerate(verdicts, start=1) if not v.usable and v.reason != NO_TEXT_LAYER]
         repaired = [
-            n for n, (text, v) in enumerate(zip(pages, verdicts), start=1) if v.usable and not page_quality(text).usable
+            n for n, (text, v) in enumerate(zip(raw, verdicts), start=1) if v.usable and not page_quality(text).usable
         ]
         wanted = sorted(no_text + (garbled if self.ocr_garbled else []))
         stats = ExtractionStats(

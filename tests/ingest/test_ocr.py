@@ -124,7 +124,7 @@ class TestPDFReaderWithOCR:
 
     def test_garbled_page_is_ocrd_and_good_page_kept(self) -> None:
         pages = [
-            "การพัฒนา API ในการเรียกใชFขFอมูลบุคคล สJวนดังนี้ ระบบที่จะเรียกใชFขFอมูลผJานทาง EGAWS",
+            "การพัฒนา API ในการเรียกใช\ufffdข\ufffdอมูลบุคคล ส\ufffdวนดังนี้ ระบบที่จะเรียกใช\ufffdข\ufffdอมูลผ\ufffdานทาง EGAWS",  # a wrong encoding: nothing to repair
             "ข้อความภาษาไทยที่ถูกต้อง ไม่ต้องอ่านด้วย OCR",
         ]
         styles: list[list[object]] = [[None], [None]]
@@ -133,10 +133,10 @@ class TestPDFReaderWithOCR:
         assert ocr.asked == [1]
         assert pages == ["การพัฒนา API ในการเรียกใช้ข้อมูลบุคคล", "ข้อความภาษาไทยที่ถูกต้อง ไม่ต้องอ่านด้วย OCR"]
         assert (stats.pages_garbled, stats.pages_ocr, stats.pages_missing) == (1, 1, 0)
-        assert stats.raw_defects["ascii_inside_thai"] == 6
+        assert stats.raw_defects["replacement_char"] == 6
 
     def test_garbled_page_kept_when_only_scanned_pages_are_ocrd(self) -> None:
-        pages = ["การพัฒนา API ในการเรียกใชFขFอมูลบุคคล สJวนดังนี้ ระบบที่จะเรียกใชFขFอมูลผJานทาง EGAWS"]
+        pages = ["การพัฒนา API ในการเรียกใช\ufffdข\ufffdอมูลบุคคล ส\ufffdวนดังนี้ ระบบที่จะเรียกใช\ufffdข\ufffdอมูลผ\ufffdานทาง EGAWS"]
         ocr = FakeOCR()
         stats = PDFReader(ocr=ocr, ocr_garbled=False)._replace_unusable_pages(Path("x.pdf"), pages, [[None]])
         assert ocr.asked == []

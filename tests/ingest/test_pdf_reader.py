@@ -197,7 +197,7 @@ class TestThaiPrivateUseArea:
         assert not [ch for ch in text if "\ue000" <= ch <= "\uf8ff"]
 
     def test_a_page_still_garbled_after_repair_is_ocrd(self, tmp_path: Path) -> None:
-        garbled = ["การพัฒนา API ในการเรียกใชFขFอมูลบุคคล สJวนดังนี้ ระบบที่จะเรียกใชFขFอมูลผJานทาง EGAWS"]
+        garbled = ["การพัฒนา API ในการเรียกใช\ufffdข\ufffdอมูลบุคคล ส\ufffdวนดังนี้ ระบบที่จะเรียกใช\ufffdข\ufffdอมูลผ\ufffdานทาง EGAWS"]
         ocr = FakeOCR("ข้อ 2 การพัฒนา API ในการเรียกใช้ข้อมูลบุคคล")  # a numbered clause: no sentence runs on into it
         path = _unicode_pdf(tmp_path, "mixed.pdf", [LEGACY_THAI, garbled])
         document = PDFReader(ocr=ocr).run(path, "mixed.pdf")
@@ -206,10 +206,29 @@ class TestThaiPrivateUseArea:
         assert (document.extraction.pages_repaired, document.extraction.pages_ocr) == (1, 1)
 
     def test_ocr_that_reads_less_than_a_garbled_layer_does_not_replace_it(self, tmp_path: Path) -> None:
-        garbled = ["การพัฒนา API ในการเรียกใชFขFอมูลบุคคล สJวนดังนี้ ระบบที่จะเรียกใชFขFอมูลผJานทาง EGAWS"]
+        garbled = ["การพัฒนา API ในการเรียกใช\ufffdข\ufffdอมูลบุคคล ส\ufffdวนดังนี้ ระบบที่จะเรียกใช\ufffdข\ufffdอมูลผ\ufffdานทาง EGAWS"]
         document = PDFReader(ocr=FakeOCR("")).run(_unicode_pdf(tmp_path, "g.pdf", [garbled]), "g.pdf")
         assert "EGAWS" in document_text(document)
         assert (document.extraction.pages_ocr, document.extraction.pages_missing) == (0, 1)
+
+
+class TestUnmappedMarks:
+    def test_marks_a_font_left_unmapped_are_recovered_and_the_page_is_not_ocrd(self, tmp_path: Path) -> None:
+        # Word's PDF export of some Thai fonts: tone-mark codes missing from ToUnicode come out as bytes.
+        garbled = ["การพัฒนา API ในการเรียกใชFขFอมูลบุคคล สJวนดังนี้ ระบบที่จะเรียกใชFขFอมูลผJานทาง EGAWS บนเครือขJาย GIN"]
+        ocr = FakeOCR()
+        document = PDFReader(ocr=ocr).run(_unicode_pdf(tmp_path, "api.pdf", [garbled]), "api.pdf")
+        assert ocr.asked == []
+        assert document_text(document) == (
+            "การพัฒนา API ในการเรียกใช้ข้อมูลบุคคล ส่วนดังนี้ ระบบที่จะเรียกใช้ข้อมูลผ่านทาง EGAWS บนเครือข่าย GIN"
+        )
+        assert (document.extraction.pages_repaired, document.extraction.repairs["unmapped_marks"]) == (1, 7)
+
+    def test_latin_text_next_to_thai_is_left_alone(self, tmp_path: Path) -> None:
+        text = ["ระบบ GovAPI รองรับ XML และ JSON ตามมาตรฐาน ISO 27001 ของหน่วยงาน A ถึง Z"]
+        document = PDFReader().run(_unicode_pdf(tmp_path, "latin.pdf", [text]), "latin.pdf")
+        assert document_text(document) == text[0]
+        assert document.extraction.repairs["unmapped_marks"] == 0
 
 
 class TestLigatures:
