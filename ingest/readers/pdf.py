@@ -13,13 +13,13 @@ from pathlib import Path
 import pypdf
 from pypdf.errors import DependencyError, PdfReadError, PdfReadWarning
 
-from ingest.fidelity import MIN_PAGE_LETTERS, NO_TEXT_LAYER, count_defects, page_quality
+from ingest.fidelity import MIN_PAGE_LETTERS, NO_TEXT_LAYER, PageQuality, count_defects, page_quality
 from ingest.model import Block, Document, ExtractionStats
 from ingest.normalize import count_repairs, normalize_text
 from ingest.ocr import OCRUnavailable, PageOCR
 from ingest.readers.base import MAX_TITLE_CHARS, HeadingTracker, ReaderError, build_document
 from ingest.readers.pdf_invisible import drop_invisible_text
-from ingest.readers.pdf_marks import recover_unmapped_marks
+from ingest.readers.pdf_marks import recover_unmapped_marks, undecoded_bytes
 from ingest.readers.pdf_layout import (
     LineStyle,
     LineStyleCollector,
@@ -212,11 +212,16 @@ class PDFReader:
         """
         raw = list(pages)
         raw_defects = count_defects("\n".join(raw))
-        pages[:] = recover_unmapped_marks(raw)[0]
+        pages[:], marks, _ = recover_unmapped_marks(raw)
         repairs = [count_repairs(text, from_pdf=True) for text in raw]
         for counts, before, after in zip(repairs, raw, pages):
             counts["unmapped_marks"] = sum(1 for a, b in zip(before, after) if a != b)
         verdicts = [page_quality(normalize_text(text, from_pdf=True)) for text in pages]
+        if marks:  # the fonts drop marks: a page with a byte left undecoded still has a wrong or lost mark
+            verdicts = [
+                PageQuality(False, f"garbled text layer ({left} byte(s) left undecoded)") if v.usable and (left := undecoded_bytes(text)) else v
+                for v, text in zip(verdicts, pages)
+            ]
         no_text = [n for n, v in enumerate(verdicts, start=1) if v.reason == NO_TEXT_LAYER]
         garbled = [n for n, v in enumerate(verdicts, start=1) if not v.usable and v.reason != NO_TEXT_LAYER]
         repaired = [

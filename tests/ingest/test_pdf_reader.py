@@ -224,6 +224,16 @@ class TestUnmappedMarks:
         )
         assert (document.extraction.pages_repaired, document.extraction.repairs["unmapped_marks"]) == (1, 7)
 
+    def test_a_page_with_a_byte_left_undecoded_is_ocrd(self, tmp_path: Path) -> None:
+        garbled = ["การพัฒนา API ในการเรียกใชFขFอมูลบุคคล สJวนดังนี้ ระบบที่จะเรียกใชFขFอมูลผJานทาง EGAWS บนเครือขJาย GIN"]
+        # the same font's DEL byte (for ิ) is too rare to decode: the page would keep "เปด"
+        undecoded = ["ระบบเป\x7fดบริการขFอมูล ผู้ใชFงานสามารถเรียกดูขFอมูลไดF"]
+        ocr = FakeOCR("ระบบเปิดบริการข้อมูล ผู้ใช้งานสามารถเรียกดูข้อมูลได้")
+        document = PDFReader(ocr=ocr).run(_unicode_pdf(tmp_path, "api.pdf", [garbled, undecoded]), "api.pdf")
+        assert ocr.asked == [2]
+        assert document.blocks[-1].text == "ระบบเปิดบริการข้อมูล ผู้ใช้งานสามารถเรียกดูข้อมูลได้"
+        assert (document.extraction.pages_repaired, document.extraction.pages_garbled) == (1, 1)
+
     def test_latin_text_next_to_thai_is_left_alone(self, tmp_path: Path) -> None:
         text = ["ระบบ GovAPI รองรับ XML และ JSON ตามมาตรฐาน ISO 27001 ของหน่วยงาน A ถึง Z"]
         document = PDFReader().run(_unicode_pdf(tmp_path, "latin.pdf", [text]), "latin.pdf")
