@@ -101,11 +101,19 @@ class Answer:
             lines += [f"### {say('sources', lang)}", ""]
         for passage in shown:
             chunk = passage.hit.chunk
-            page = f", {say('page', lang)} {chunk.page}" if chunk.page else ""
+            page = _pages(chunk.pages, lang)
             lines.append(f"{passage.number}. **{chunk.title}**{page} ({chunk.lang}) — `{chunk.source}`")
             quotes = passage.supporting or ((_excerpt(chunk.text),) if not self.found else ())
             lines += [f"   > {_SPACES.sub(' ', quote).strip()}" for quote in quotes]
         return "\n".join(lines).rstrip() + "\n"
+
+
+def _pages(pages: tuple[int, int] | None, lang: str) -> str:
+    """", p. 3" or ", pp. 3-4" (a passage continued across a page break); "" without pages."""
+    if pages is None:
+        return ""
+    first, last = pages
+    return f", {say('page', lang)} {first}" if first == last else f", {say('pages', lang)} {first}-{last}"
 
 
 def _excerpt(text: str, limit: int = 300) -> str:

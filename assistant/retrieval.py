@@ -48,6 +48,7 @@ class Hit:
             "rank": self.rank,
             "source": self.chunk.source,
             "page": self.chunk.page,
+            "page_end": self.chunk.pages[1] if self.chunk.pages else None,  # > page: the passage runs on
             "title": self.chunk.title,
             "lang": self.chunk.lang,
             "score": round(float(self.score), 6),

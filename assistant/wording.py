@@ -64,6 +64,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "en": "p.",
         "th": "หน้า",
     },
+    "pages": {
+        "en": "pp.",
+        "th": "หน้า",
+    },
     "language_name_th": {"en": "Thai", "th": "ภาษาไทย"},
     "language_name_en": {"en": "English", "th": "ภาษาอังกฤษ"},
 }

@@ -3,8 +3,8 @@
 For every PDF in ``../shared/corpus/thai/dga-kb`` three texts are compared:
 
 * **raw**: pypdf ``extract_text()`` of every page, as a naive pipeline indexes it;
-* **repaired**: policyrag's PDF reader with OCR off (Unicode normalisation, the Thai repairs of
-  ``ingest.normalize``, Symbol-font bullets);
+* **repaired**: policyrag's PDF reader with OCR off (Unicode normalisation, legacy Thai Private
+  Use Area glyphs, ligatures, the Thai repairs of ``ingest.normalize``, Symbol-font bullets);
 * **final**: policyrag's PDF reader with OCR ``auto`` (pages without a usable text layer read by
   tesseract ``tha+eng``), i.e. what ``policyrag ingest`` indexes.
 
@@ -70,7 +70,10 @@ def measure(folder: Path, ocr: PageOCR, ocr_mode: str) -> dict[str, Any]:
                 "pages": final_doc.extraction.pages,
                 "pages_without_text_raw": raw_empty,
                 "pages_garbled": final_doc.extraction.pages_garbled,
+                "pages_repaired": final_doc.extraction.pages_repaired,
                 "pages_ocr": final_doc.extraction.pages_ocr,
+                "repairs": final_doc.extraction.repairs,
+                "hidden_dropped": final_doc.extraction.hidden_dropped,
                 "pages_missing": final_doc.extraction.pages_missing,
                 "ocr_pages_read": pages_read,
                 "ocr_seconds": round(seconds, 1),
@@ -89,6 +92,9 @@ def measure(folder: Path, ocr: PageOCR, ocr_mode: str) -> dict[str, Any]:
         "pages": sum(f["pages"] for f in files),
         "pages_without_text_raw": sum(f["pages_without_text_raw"] for f in files),
         "pages_ocr": sum(f["pages_ocr"] for f in files),
+        "pages_repaired": sum(f["pages_repaired"] for f in files),
+        "pages_garbled": sum(f["pages_garbled"] for f in files),
+        "repairs": {kind: sum(f["repairs"].get(kind, 0) for f in files) for kind in sorted({k for f in files for k in f["repairs"]})},
         "pages_missing": sum(f["pages_missing"] for f in files),
         "ocr_pages_read": read,
         "ocr_seconds_per_page": round(sum(f["ocr_seconds"] for f in files) / read, 1) if read else None,
@@ -101,6 +107,11 @@ def markdown(result: dict[str, Any]) -> str:
     empty = {"raw": result["pages_without_text_raw"], "repaired": result["pages_without_text_raw"], "final": result["pages_missing"]}
     for stage in ("raw", "repaired", "final"):
         lines.append(f"| {stage} | " + " | ".join(str(result["totals"][stage][k]) for k in KINDS) + f" | {empty[stage]} |")
+    lines.append("")
+    lines.append(
+        f"pages {result['pages']}; OCR'd {result['pages_ocr']}; garbled after repair {result['pages_garbled']}; "
+        f"repaired without OCR {result['pages_repaired']}; repairs {result['repairs']}"
+    )
     lines.append("")
     lines.append("| file | pages | OCR'd | " + " | ".join(f"{k} raw->final" for k in ("private_use", "ascii_inside_thai", "space_before_mark")) + " |")
     lines.append("|---|---|---|---|---|---|")

@@ -6,7 +6,10 @@ breaks (tables, lists, code), then at sentence ends (pythainlp's crfcut for Thai
 English), then between words, and as a last resort every ``max_chars`` characters.
 
 Every chunk is an exact slice ``document_text(doc)[start:end]`` so that the index can point back
-into the document, and never spans two pages so that a PDF citation names one page.
+into the document. Pages are chunk boundaries, so that a PDF citation names one page, with one
+exception: a block whose last sentence continues across a page break (``Block.page_end``; the PDF
+reader keeps such a sentence whole in one block) ends on the next page, and so does its chunk,
+which records both pages (``Chunk.page``, ``Chunk.page_end``: cited "pp. 3-4").
 """
 
 from __future__ import annotations
@@ -33,6 +36,11 @@ class _Piece:
     page: int | None
     block: int
     starts_heading: bool  # the first piece of a heading block
+    page_end: int | None = None  # where the piece ends, when its block continues onto the next page
+
+    @property
+    def last_page(self) -> int | None:
+        return self.page_end if self.page_end is not None else self.page
 
 
 @dataclass
@@ -47,12 +55,18 @@ class _Span:
     def length(self) -> int:
         return self.end - self.start
 
+    @property
+    def last_page(self) -> int | None:
+        """The page the chunk ends on."""
+        return self.pieces[-1].last_page if self.pieces else self.page
+
 
 class Chunker:
     """Splits a :class:`Document` into :class:`Chunk` passages.
 
-    Consecutive blocks of one page are packed into a chunk up to ``max_chars``; a heading starts a
-    new chunk once the current one has ``min_chars``. The next chunk on the same page starts with
+    Consecutive blocks of one page are packed into a chunk up to ``max_chars`` (a block that
+    continues onto the next page lets the chunk go on there); a heading starts a new chunk once
+    the current one has ``min_chars``. The next chunk on the same page starts with
     the last sentence(s) of the previous one, up to ``overlap_chars`` (or the last sentence alone
     when it is longer, up to half of ``max_chars``), unless it starts with a heading. A chunk shorter than ``min_chars`` that does not start with a heading is merged into
     its neighbour on the same page when the result stays within 1.3 x ``max_chars``.
@@ -120,6 +134,7 @@ class Chunker:
                     lang=detect_lang(chunk_text),
                     start=span.start,
                     end=span.end,
+                    page_end=span.last_page,
                 )
             )
         return chunks
@@ -132,8 +147,11 @@ class Chunker:
         for index, block in enumerate(document.blocks):
             start, end = offset, offset + len(block.text)
             offset = end + len(BLOCK_SEPARATOR)
-            for number, (piece_start, piece_end) in enumerate(self._split(text, start, end, 0)):
-                pieces.append(_Piece(piece_start, piece_end, block.page, index, block.is_heading and number == 0))
+            spans = self._split(text, start, end, 0)
+            for number, (piece_start, piece_end) in enumerate(spans):
+                # the continued sentence is the block's last: only its last piece reaches the next page
+                page_end = block.page_end if number == len(spans) - 1 else None
+                pieces.append(_Piece(piece_start, piece_end, block.page, index, block.is_heading and number == 0, page_end))
         return pieces
 
     def _split(self, text: str, start: int, end: int, level: int) -> list[Span]:
@@ -159,21 +177,23 @@ class Chunker:
                 current.end = piece.end
                 current.pieces.append(piece)
                 continue
-            start = piece.start
+            start, page = piece.start, piece.page
             if current is not None:
                 spans.append(current)
-                if current.page == piece.page and not piece.starts_heading:
+                if current.last_page == piece.page and not piece.starts_heading:
                     overlap = self._overlap_start(current, text)
                     if overlap is not None and piece.end - overlap <= self.max_chars:
                         start = overlap
-            current = _Span(start=start, end=piece.end, page=piece.page, first=piece, pieces=[piece])
+                        # the page the overlap starts on: earlier when it is a sentence continued across the break
+                        page = next((p.page for p in current.pieces if p.start <= overlap < p.end), piece.page)
+            current = _Span(start=start, end=piece.end, page=page, first=piece, pieces=[piece])
         if current is not None:
             spans.append(current)
         return spans
 
     def _extends(self, current: _Span, piece: _Piece) -> bool:
         """Whether ``piece`` joins the current chunk."""
-        if piece.page != current.page:
+        if piece.page != current.last_page:
             return False
         if piece.starts_heading and current.length >= self.min_chars:
             return False
@@ -222,7 +242,7 @@ class Chunker:
                 previous is not None
                 and (span.length < self.min_chars or previous.length < self.min_chars)
                 and not span.first.starts_heading
-                and previous.page == span.page
+                and previous.last_page == span.page
                 and span.end - previous.start <= limit
             ):
                 previous.end = span.end

@@ -125,6 +125,10 @@ class FidelityReport:
         pages_garbled: pages whose text layer was garbage (see :func:`page_quality`).
         pages_ocr: pages whose text came from OCR.
         pages_missing: pages that needed OCR and did not get it: their text is missing or garbled.
+        pages_repaired: pages garbled as extracted that the text repairs made usable (not OCR'd).
+        pages_fallback: pages pypdf could not extract, read by pdfium.
+        repairs: characters or sequences the repairs changed, by kind (``ingest.normalize.count_repairs``).
+        hidden: pieces of text left out because a reader of the document cannot see them.
         encoding: the text encoding used (text formats only).
         note: why OCR did not run, when it did not ("tesseract not installed ...").
     """
@@ -140,6 +144,10 @@ class FidelityReport:
     pages_garbled: int = 0
     pages_ocr: int = 0
     pages_missing: int = 0
+    pages_repaired: int = 0
+    pages_fallback: int = 0
+    repairs: dict[str, int] = field(default_factory=dict)
+    hidden: int = 0
     encoding: str = ""
     note: str = ""
 
@@ -172,6 +180,10 @@ def build_report(
     pages_garbled: int = 0,
     pages_ocr: int = 0,
     pages_missing: int = 0,
+    pages_repaired: int = 0,
+    pages_fallback: int = 0,
+    repairs: dict[str, int] | None = None,
+    hidden: int = 0,
     encoding: str = "",
     note: str = "",
 ) -> FidelityReport:
@@ -188,14 +200,23 @@ def build_report(
         pages_garbled=pages_garbled,
         pages_ocr=pages_ocr,
         pages_missing=pages_missing,
+        pages_repaired=pages_repaired,
+        pages_fallback=pages_fallback,
+        repairs=dict(repairs or {}),
+        hidden=hidden,
         encoding=encoding,
         note=note,
     )
 
 
 def format_report_table(reports: list[FidelityReport]) -> str:
-    """A plain-text table, one row per file: what ``policyrag ingest --report`` prints."""
-    header = ["file", "chars", "thai%", "pages", "no-text", "garbled", "ocr", "missing", *DEFECT_NAMES]
+    """A plain-text table, one row per file: what ``policyrag ingest --report`` prints.
+
+    Besides the defect counts left in the indexed text: ``repaired`` pages (garbled as extracted,
+    usable after the text repairs, so not OCR'd), ``fixes`` (characters and sequences the repairs
+    changed) and ``hidden`` (pieces of text left out because no reader sees them).
+    """
+    header = ["file", "chars", "thai%", "pages", "no-text", "garbled", "repaired", "ocr", "missing", "fixes", "hidden", *DEFECT_NAMES]
     short = {"space_before_mark": "sp+mark", "orphan_nikhahit": "nikhahit", "private_use": "PUA",
              "replacement_char": "U+FFFD", "ascii_inside_thai": "ascii-in-thai"}
     header = [short.get(name, name) for name in header]
@@ -208,16 +229,26 @@ def format_report_table(reports: list[FidelityReport]) -> str:
             str(report.pages or "-"),
             str(report.pages_without_text if report.pages else "-"),
             str(report.pages_garbled if report.pages else "-"),
+            str(report.pages_repaired if report.pages else "-"),
             str(report.pages_ocr if report.pages else "-"),
             str(report.pages_missing if report.pages else "-"),
+            str(sum(report.repairs.values())),
+            str(report.hidden),
             *(str(report.defects.get(name, 0)) for name in DEFECT_NAMES),
         ])
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)) for row in rows]
     totals = {name: sum(r.defects.get(name, 0) for r in reports) for name in DEFECT_NAMES}
+    repairs: dict[str, int] = {}
+    for report in reports:
+        for name, count in report.repairs.items():
+            repairs[name] = repairs.get(name, 0) + count
+    repaired = ", ".join(f"{name} {count}" for name, count in repairs.items() if count) or "none"
     lines.append(
         f"{len(reports)} file(s); pages OCR'd {sum(r.pages_ocr for r in reports)}, "
-        f"still missing {sum(r.pages_missing for r in reports)}; defects "
+        f"repaired without OCR {sum(r.pages_repaired for r in reports)}, "
+        f"still missing {sum(r.pages_missing for r in reports)}; text repaired: {repaired}; "
+        f"hidden text left out {sum(r.hidden for r in reports)}; defects "
         + ", ".join(f"{short[name]} {count}" for name, count in totals.items())
     )
     return "\n".join(lines)

@@ -386,6 +386,10 @@ class DocumentLoader:
                 pages_garbled=extraction.pages_garbled,
                 pages_ocr=extraction.pages_ocr,
                 pages_missing=extraction.pages_missing,
+                pages_repaired=extraction.pages_repaired,
+                pages_fallback=extraction.pages_fallback,
+                repairs=extraction.repairs,
+                hidden=extraction.hidden_dropped,
                 encoding=extraction.encoding,
                 note=extraction.ocr_note,
             )

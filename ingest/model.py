@@ -20,12 +20,20 @@ class Block:
         page: 1-based PDF page number, or None for formats without pages.
         heading_path: the headings above this block, outermost first.
         is_heading: True when the block is itself a heading (kept in the text so it is searchable).
+        page_end: the page the block ends on, when its last sentence continues across a page
+            break (kept whole in the block); None when it ends on ``page``.
     """
 
     text: str
     page: int | None = None
     heading_path: tuple[str, ...] = ()
     is_heading: bool = False
+    page_end: int | None = None
+
+    @property
+    def last_page(self) -> int | None:
+        """The page the block's text ends on (``page`` unless it continues onto a later page)."""
+        return self.page_end if self.page_end is not None else self.page
 
 
 @dataclass
@@ -38,7 +46,13 @@ class ExtractionStats:
         pages_garbled: pages whose text layer was garbage (fonts without Unicode mapping).
         pages_ocr: pages whose text came from OCR.
         pages_missing: pages that needed OCR and did not get it (their text is missing or garbled).
+        pages_repaired: pages whose text layer was garbage as extracted and usable once repaired
+            (legacy Thai glyphs, lost ำ, Symbol-font bullets): indexed from the layer, not OCR'd.
+        pages_fallback: pages pypdf could not extract, read by pdfium instead.
         raw_defects: suspicious-sequence counts in the text as extracted, before repair.
+        repairs: what the text repairs changed, by kind (see ``ingest.normalize.count_repairs``).
+        hidden_dropped: pieces of text a reader of the document cannot see, left out (PDF text in
+            an invisible render mode, hidden HTML elements, DOCX vanished runs).
         ocr_note: why OCR did not run where it was needed ("tesseract is not installed: ...").
         encoding: the text encoding a text format was decoded from.
     """
@@ -48,7 +62,11 @@ class ExtractionStats:
     pages_garbled: int = 0
     pages_ocr: int = 0
     pages_missing: int = 0
+    pages_repaired: int = 0
+    pages_fallback: int = 0
     raw_defects: dict[str, int] = field(default_factory=dict)
+    repairs: dict[str, int] = field(default_factory=dict)
+    hidden_dropped: int = 0
     ocr_note: str = ""
     encoding: str = ""
 
@@ -82,7 +100,9 @@ class Chunk:
     """A passage to index, with everything needed to display and cite it.
 
     ``start``/``end`` are character offsets into ``document_text(doc)``: the blocks of the
-    document joined with ``BLOCK_SEPARATOR``. A chunk never spans two pages.
+    document joined with ``BLOCK_SEPARATOR``. ``page`` is the page of the chunk's first character
+    and ``page_end`` that of its last (they differ when a sentence continues across a page break
+    and is kept whole); both are None for formats without pages.
     """
 
     chunk_id: str

@@ -9,6 +9,13 @@ Why the PDF repair exists: pypdf turns ำ in the Thai PDFs of this corpus into 
 mark ("ท ้อง" for ท้อง) or before ำ ("ข้อก ำหนด"). In correct Thai a space is never followed by a
 character that cannot start a syllable (า, ำ, above/below vowels, tone marks), so these sequences
 can be repaired without touching correct text.
+
+Two families of characters are folded for every reader, because the same word must give the same
+BM25 terms and vectors whatever the file: compatibility characters (ligatures "ﬁ ﬂ ﬀ" that PDF
+fonts emit, fullwidth "ＡＢＣ１２３", Arabic and Hebrew presentation forms, mathematical
+alphanumerics) become their plain letters, and the legacy Thai glyphs that old Thai fonts put in
+the Private Use Area (U+F700-U+F71A: shifted tone marks and upper vowels) become the Thai
+characters they draw. Neither is NFKC over the whole text: NFKC would decompose ำ.
 """
 
 from __future__ import annotations
@@ -27,6 +34,69 @@ _TONE = "\u0e48-\u0e4b"  # ่ ้ ๊ ๋
 _COMBINING = "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"
 # Following vowels that never start a syllable either: ะ า ำ ๅ.
 _FOLLOWING_VOWEL = "\u0e30\u0e32\u0e33\u0e45"
+
+# Compatibility characters folded to their NFKC form, one character at a time (never NFKC on the
+# whole text: it decomposes ำ U+0E33 into U+0E4D U+0E32). The blocks whose characters are the same
+# letters drawn differently: Unicode's "Alphabetic Presentation Forms" (ligatures ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ,
+# Armenian and Hebrew forms), "Arabic Presentation Forms-A/B", the vertical, CJK-compatibility and
+# small forms, "Halfwidth and Fullwidth Forms", and "Mathematical Alphanumeric Symbols" (𝐀 𝑎 𝟏).
+# Superscripts, circled numbers, ½, ™ and the like are left alone: folding them changes meaning.
+_COMPATIBILITY_BLOCKS = (
+    (0xFB00, 0xFB4F),
+    (0xFB50, 0xFDFF),
+    (0xFE10, 0xFE19),
+    (0xFE30, 0xFE6F),
+    (0xFE70, 0xFEFE),
+    (0xFF00, 0xFFEF),
+    (0x1D400, 0x1D7FF),
+)
+COMPATIBILITY_FOLDS: dict[int, str] = {
+    code: folded
+    for first, last in _COMPATIBILITY_BLOCKS
+    for code in range(first, last + 1)
+    if (folded := unicodedata.normalize("NFKC", chr(code))) != chr(code)
+}
+_COMPATIBILITY = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(COMPATIBILITY_FOLDS)) + "]")
+
+# The legacy Thai glyphs of the Private Use Area, as Thai fonts made for pre-OpenType systems
+# (Microsoft's Tahoma/Angsana, Adobe's and Apple's Thai fonts, and the TLWG fonts that keep them
+# for compatibility, e.g. Garuda's uniF700-uniF71A) define them: variants of a mark shifted left
+# (to clear a tall consonant such as ป ฝ ฟ), lowered (a tone mark with no upper vowel below it), or
+# both, and two consonants without their descender. PDF fonts that map these glyphs to their own
+# code points in the ToUnicode table make text extract as "ต\uf70bอง" for ต้อง. Each maps to exactly
+# one Thai character, so the repair is lossless.
+THAI_PUA: dict[str, str] = {
+    "\uf700": "\u0e10",  # ฐ without its descender
+    "\uf701": "\u0e34",  # ิ shifted left
+    "\uf702": "\u0e35",  # ี shifted left
+    "\uf703": "\u0e36",  # ึ shifted left
+    "\uf704": "\u0e37",  # ื shifted left
+    "\uf705": "\u0e48",  # ่ shifted left
+    "\uf706": "\u0e49",  # ้ shifted left
+    "\uf707": "\u0e4a",  # ๊ shifted left
+    "\uf708": "\u0e4b",  # ๋ shifted left
+    "\uf709": "\u0e4c",  # ์ shifted left
+    "\uf70a": "\u0e48",  # ่ lowered
+    "\uf70b": "\u0e49",  # ้ lowered
+    "\uf70c": "\u0e4a",  # ๊ lowered
+    "\uf70d": "\u0e4b",  # ๋ lowered
+    "\uf70e": "\u0e4c",  # ์ lowered
+    "\uf70f": "\u0e0d",  # ญ without its descender
+    "\uf710": "\u0e31",  # ั shifted left
+    "\uf711": "\u0e4d",  # ํ shifted left
+    "\uf712": "\u0e47",  # ็ shifted left
+    "\uf713": "\u0e48",  # ่ lowered and shifted left
+    "\uf714": "\u0e49",  # ้ lowered and shifted left
+    "\uf715": "\u0e4a",  # ๊ lowered and shifted left
+    "\uf716": "\u0e4b",  # ๋ lowered and shifted left
+    "\uf717": "\u0e4c",  # ์ lowered and shifted left
+    "\uf718": "\u0e38",  # ุ lowered
+    "\uf719": "\u0e39",  # ู lowered
+    "\uf71a": "\u0e3a",  # ฺ lowered
+}
+# Mapped only beside Thai (or beside another of these glyphs): the same code points mean other
+# things elsewhere (Apple's function-key characters start at U+F700).
+_THAI_PUA_GLYPH = re.compile("(?:(?<=[\u0e01-\u0e5b\uf700-\uf71a])[\uf700-\uf71a]|[\uf700-\uf71a](?=[\u0e01-\u0e5b\uf700-\uf71a]))")
 
 _DECOMPOSED_AM = re.compile(NIKHAHIT + f"([{_TONE}]?)" + SARA_AA)
 _LOST_AM = re.compile(f"([{_CONSONANT}][{_TONE}]?) {SARA_AA}")
@@ -49,7 +119,9 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 def normalize_text(text: str, *, from_pdf: bool = False) -> str:
     """Normalise Unicode and whitespace so that equal text compares equal.
 
-    Steps: NFC; U+0E4D U+0E32 (and U+0E4D + tone + U+0E32) become ำ; invisible format characters
+    Steps: compatibility characters folded (see :func:`fold_compatibility`: "ﬁ" -> "fi",
+    fullwidth -> ASCII) and the legacy Thai Private Use Area glyphs mapped to Thai (see
+    :data:`THAI_PUA`); NFC; U+0E4D U+0E32 (and U+0E4D + tone + U+0E32) become ำ; invisible format characters
     (zero-width space/joiners, BOM, word joiner, soft hyphen and the rest of category Cf) and control
     characters are removed; line endings become ``\\n``; runs of spaces and tabs collapse to one
     space and lines are stripped; single newlines are kept and blank lines collapse to one
@@ -69,7 +141,7 @@ def normalize_text(text: str, *, from_pdf: bool = False) -> str:
         >>> normalize_text("ด าเนินการ\\u200b  ต่อ\\r\\n\\r\\n\\r\\nจบ", from_pdf=True)
         'ดำเนินการ ต่อ\\n\\nจบ'
     """
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", map_thai_pua(fold_compatibility(text)))
     text = _LINE_ENDINGS.sub("\n", text)
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf"))
     text = _DECOMPOSED_AM.sub(lambda m: m.group(1) + SARA_AM, text)
@@ -81,6 +153,54 @@ def normalize_text(text: str, *, from_pdf: bool = False) -> str:
     if from_pdf:
         text = repair_thai_pdf_text(text)
     return text
+
+
+def fold_compatibility(text: str) -> str:
+    """Ligatures, fullwidth and presentation forms as their plain characters, without NFKC.
+
+    Example:
+        >>> fold_compatibility("work\\ufb02ow \\ufb01nancial ＤＧＡ２０２４ น้ำ")
+        'workflow financial DGA2024 น้ำ'
+    """
+    return _COMPATIBILITY.sub(lambda m: COMPATIBILITY_FOLDS[ord(m.group())], text)
+
+
+def map_thai_pua(text: str) -> str:
+    """The legacy Thai Private Use Area glyphs (U+F700-U+F71A) next to Thai, as the Thai they draw.
+
+    Example:
+        >>> map_thai_pua("ต\\uf70bองแจ\\uf70bง เมื\\uf70aอ")
+        'ต้องแจ้ง เมื่อ'
+    """
+    return _THAI_PUA_GLYPH.sub(lambda m: THAI_PUA[m.group()], text)
+
+
+def count_repairs(text: str, *, from_pdf: bool = False) -> dict[str, int]:
+    """How many characters or sequences of raw ``text`` :func:`normalize_text` repairs, by kind.
+
+    Kinds: ``thai_pua`` (legacy Thai glyphs mapped), ``compatibility`` (ligatures, fullwidth and
+    presentation forms folded), ``decomposed_sara_am`` (U+0E4D U+0E32 composed), and with
+    ``from_pdf`` also ``lost_sara_am`` ("อ านวย"), ``space_before_mark`` (stray spaces before Thai
+    marks removed) and ``symbol_glyphs`` (Symbol-font bullets and spaces). For the fidelity report.
+
+    Example:
+        >>> count_repairs("ต\\uf70bอง wor\\ufb02ow อ านวย", from_pdf=True)
+        {'thai_pua': 1, 'compatibility': 1, 'decomposed_sara_am': 0, 'symbol_glyphs': 0, 'lost_sara_am': 1, 'space_before_mark': 0}
+    """
+    counts = {
+        "thai_pua": len(_THAI_PUA_GLYPH.findall(text)),
+        "compatibility": len(_COMPATIBILITY.findall(text)),
+    }
+    text = unicodedata.normalize("NFC", map_thai_pua(fold_compatibility(text)))
+    counts["decomposed_sara_am"] = len(_DECOMPOSED_AM.findall(text))
+    if from_pdf:
+        text = _DECOMPOSED_AM.sub(lambda m: m.group(1) + SARA_AM, text)
+        glyphs = text.translate(_PDF_SYMBOL_GLYPHS)
+        counts["symbol_glyphs"] = sum(text.count(ch) for ch in "\uf020\uf0b7\uf0a7") + len(_PDF_SYMBOL_BULLET.findall(glyphs))
+        text = _HSPACE.sub(" ", glyphs)
+        counts["lost_sara_am"] = len(_LOST_AM.findall(text))
+        counts["space_before_mark"] = len(_SPACE_BEFORE_AM.findall(text)) + len(_SPACE_BEFORE_MARK.findall(text))
+    return counts
 
 
 def repair_thai_pdf_text(text: str) -> str:

@@ -52,7 +52,7 @@ _LATIN_CHAR = re.compile("[A-Za-z]")
 
 
 @lru_cache(maxsize=1)
-def _thai_dictionary() -> frozenset[str]:
+def thai_dictionary() -> frozenset[str]:
     from pythainlp.corpus import thai_words
 
     return frozenset(thai_words())
@@ -67,7 +67,7 @@ def thai_dictionary_share(line: str) -> float | None:
     """
     from pythainlp.tokenize import word_tokenize
 
-    words = _thai_dictionary()
+    words = thai_dictionary()
     tokens = word_tokenize(line, engine="newmm", keep_whitespace=False)
     thai = sum(len(_THAI_CHAR.findall(token)) for token in tokens)
     if not thai:

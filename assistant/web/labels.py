@@ -27,6 +27,7 @@ LABELS: dict[str, dict[UiLang, str]] = {
     "sources": {"th": "แหล่งอ้างอิง", "en": "Sources"},
     "other_passages": {"th": "ข้อความอื่นที่ค้นพบ (ไม่ได้อ้างอิง)", "en": "Other passages found (not cited)"},
     "page": {"th": "หน้า", "en": "page"},
+    "pages": {"th": "หน้า", "en": "pages"},
     "open_pdf": {"th": "เปิดเอกสารหน้านี้", "en": "open at this page"},
     "open_file": {"th": "เปิดเอกสาร", "en": "open document"},
     "download": {"th": "ดาวน์โหลดคำตอบ (Markdown)", "en": "Download answer (Markdown)"},

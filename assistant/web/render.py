@@ -105,8 +105,9 @@ def source_card(passage: CitedPassage, ui_lang: str, url_for: UrlFor) -> str:
     """One passage: number, title, page, language, link to the file, passage with its sentences marked."""
     chunk = passage.hit.chunk
     meta = []
-    if chunk.page:
-        meta.append(f"{label('page', ui_lang)} {chunk.page}")
+    if chunk.pages:  # "page 3", or "pages 3-4" for a passage continued across a page break
+        first, last = chunk.pages
+        meta.append(f"{label('page', ui_lang)} {first}" if first == last else f"{label('pages', ui_lang)} {first}-{last}")
     meta.append(lang_name(chunk.lang, ui_lang))
     url = url_for(chunk.source, chunk.page)
     link = ""

@@ -11,6 +11,7 @@ from bs4.element import PreformattedString
 from ingest.model import Block, Document, ExtractionStats
 from ingest.normalize import normalize_text
 from ingest.readers.base import HeadingTracker, build_document
+from ingest.readers.html_hidden import remove_hidden
 from ingest.readers.text import decode_text
 
 # Page furniture, not content: menus, footers, scripts.
@@ -47,7 +48,10 @@ def _element_text(element: Tag) -> str:
 class HTMLReader:
     """Reads ``.html``/``.htm``.
 
-    Scripts, styles, navigation and footers are dropped. ``h1``-``h6`` become heading blocks and set
+    Text a browser does not show is dropped first (``display: none``, ``visibility: hidden``, the
+    ``hidden`` attribute, ``aria-hidden``, ``font-size: 0`` and the like, inline or from a
+    ``<style>`` block: see :mod:`ingest.readers.html_hidden`; counted in
+    ``ExtractionStats.hidden_dropped``). Scripts, styles, navigation and footers are dropped. ``h1``-``h6`` become heading blocks and set
     the heading path of what follows; ``p``, ``li``, ``pre``, table rows and similar elements become
     blocks; loose text between them (text directly inside a ``div``) becomes a block too, so no
     visible text is lost. Title: ``<title>``, else the first ``<h1>``, else the file stem.
@@ -58,6 +62,7 @@ class HTMLReader:
         soup = BeautifulSoup(decoded, "html.parser")
         title_tag = soup.find("title")
         title = normalize_text(title_tag.get_text()) if title_tag else ""
+        hidden = remove_hidden(soup)
         for name in DROPPED_TAGS:
             for element in soup.find_all(name):
                 element.decompose()
@@ -74,7 +79,7 @@ class HTMLReader:
             source=source,
             title=title or path.stem,
             blocks=walker.blocks,
-            extraction=ExtractionStats(encoding=encoding),
+            extraction=ExtractionStats(encoding=encoding, hidden_dropped=hidden),
         )
 
 

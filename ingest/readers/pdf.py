@@ -5,27 +5,35 @@ from __future__ import annotations
 import logging
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pypdf
 from pypdf.errors import DependencyError, PdfReadError, PdfReadWarning
 
-from ingest.fidelity import NO_TEXT_LAYER, count_defects, page_quality
+from ingest.fidelity import MIN_PAGE_LETTERS, NO_TEXT_LAYER, PageQuality, count_defects, page_quality
 from ingest.model import Block, Document, ExtractionStats
-from ingest.normalize import normalize_text
+from ingest.normalize import count_repairs, normalize_text
 from ingest.ocr import OCRUnavailable, PageOCR
 from ingest.readers.base import MAX_TITLE_CHARS, HeadingTracker, ReaderError, build_document
+from ingest.readers.pdf_invisible import drop_invisible_text
+from ingest.readers.pdf_marks import recover_unmapped_marks, undecoded_bytes
 from ingest.readers.pdf_layout import (
     LineStyle,
     LineStyleCollector,
+    continues_sentence,
     find_running_lines,
     heading_levels,
     is_contents_page,
+    join_lines,
+    last_line_is_full,
     rebuild_blocks,
     typical_full_width,
 )
+from ingest.readers.pdf_pdfium import PdfiumPages
+from ingest.sentences import sentence_spans
 
 logger = logging.getLogger(__name__)
 
@@ -136,8 +144,10 @@ class PDFReader:
     def run(self, path: Path, source: str) -> Document:
         with quiet_pypdf():
             reader = self._open(path)
-            pages, styles, failed, errors = self._extract_pages(reader, path)
+            with PdfiumPages(path) as fallback:
+                pages, styles, extracted = self._extract_pages(reader, path, fallback)
             raw_title = self._metadata_title(reader)
+        failed, errors = extracted.failed, extracted.errors
         if pages and failed == len(pages):
             raise ReaderError(
                 f"{path}: text extraction failed on all {failed} pages ({errors[0]}): "
@@ -146,6 +156,8 @@ class PDFReader:
         if failed:
             logger.warning("%s: text extraction failed on %d of %d pages (%s)", path, failed, len(pages), errors[0])
         extraction = self._replace_unusable_pages(path, pages, styles)
+        extraction.hidden_dropped = extracted.hidden
+        extraction.pages_fallback = extracted.fallback
         page_lines = [text.split("\n") for text in pages]
         drop = find_running_lines(page_lines) if self.drop_running_lines else set()
         full_width = typical_full_width(page_lines)
@@ -154,16 +166,26 @@ class PDFReader:
             levels[0] = {}  # a report's cover page: display type, not sections (the title is kept apart)
         headings = HeadingTracker()
         blocks: list[Block] = []
+        previous_line_full = False
         for number, (lines, page_levels) in enumerate(zip(page_lines, levels), start=1):
             if self.detect_headings and is_contents_page(lines):
                 headings = HeadingTracker()  # front matter ends at the table of contents
+            first_on_page = True
             for paragraph, level in rebuild_blocks(lines, drop=drop, full_width=full_width, heading_levels=page_levels):
                 text = normalize_text(paragraph, from_pdf=True)
-                if level is not None and text.strip():
+                if not text:
+                    continue
+                if level is not None:
                     parents = headings.enter(level, text)
                     blocks.append(Block(text=text, page=number, heading_path=parents, is_heading=True))
                 else:
-                    blocks.append(Block(text=text, page=number, heading_path=headings.path))
+                    if first_on_page and blocks and not blocks[-1].is_heading:
+                        text = _continue_across_page(blocks, text, number, previous_line_full)
+                    if text:
+                        blocks.append(Block(text=text, page=number, heading_path=headings.path))
+                first_on_page = False
+            if any(line.strip() for line in lines):
+                previous_line_full = last_line_is_full(lines, drop=drop, full_width=full_width)
         title = meaningful_pdf_title(raw_title, path) or first_substantial_line(page_lines) or path.stem
         return build_document(
             path=path,
@@ -179,41 +201,78 @@ class PDFReader:
         )
 
     def _replace_unusable_pages(self, path: Path, pages: list[str], styles: list[list[LineStyle | None]]) -> ExtractionStats:
-        """OCR the pages whose text layer is missing or garbage, in place; count what happened.
+        """OCR the pages whose repaired text layer is missing or garbage, in place; count what happened.
 
+        Each page is judged on its text *after* the repairs: Thai marks a font left unmapped
+        (:mod:`ingest.readers.pdf_marks`) and those of ``normalize_text(from_pdf=True)`` (legacy
+        Thai PUA glyphs, lost ำ, Symbol-font bullets): a page that only needed those is
+        indexed from its text layer, exactly, and never OCR'd (OCR would change words). A garbled
+        page whose OCR comes back with less than a page's worth of letters keeps its text layer.
         ``pages`` and ``styles`` are changed: an OCR'd page gets the OCR text and no line styles.
         """
-        raw_defects = count_defects("\n".join(pages))
+        raw = list(pages)
+        raw_defects = count_defects("\n".join(raw))
+        pages[:], marks, _ = recover_unmapped_marks(raw)
+        repairs = [count_repairs(text, from_pdf=True) for text in raw]
+        for counts, before, after in zip(repairs, raw, pages):
+            counts["unmapped_marks"] = sum(1 for a, b in zip(before, after) if a != b)
         verdicts = [page_quality(normalize_text(text, from_pdf=True)) for text in pages]
+        if marks:  # the fonts drop marks: a page with a byte left undecoded still has a wrong or lost mark
+            verdicts = [
+                PageQuality(False, f"garbled text layer ({left} byte(s) left undecoded)") if v.usable and (left := undecoded_bytes(text)) else v
+                for v, text in zip(verdicts, pages)
+            ]
         no_text = [n for n, v in enumerate(verdicts, start=1) if v.reason == NO_TEXT_LAYER]
         garbled = [n for n, v in enumerate(verdicts, start=1) if not v.usable and v.reason != NO_TEXT_LAYER]
+        repaired = [
+            n for n, (text, v) in enumerate(zip(raw, verdicts), start=1) if v.usable and not page_quality(text).usable
+        ]
         wanted = sorted(no_text + (garbled if self.ocr_garbled else []))
         stats = ExtractionStats(
-            pages=len(pages), pages_without_text=len(no_text), pages_garbled=len(garbled), raw_defects=raw_defects
+            pages=len(pages),
+            pages_without_text=len(no_text),
+            pages_garbled=len(garbled),
+            pages_repaired=len(repaired),
+            raw_defects=raw_defects,
         )
-        if not wanted:
-            return stats
+        texts = self._ocr(path, wanted, stats) if wanted else {}
+        garbled_pages = set(garbled)
+        for number, text in list(texts.items()):
+            if number in garbled_pages and sum(ch.isalpha() for ch in text) < MIN_PAGE_LETTERS:
+                del texts[number]  # OCR found less than the garbled layer holds: keep the layer
+                continue
+            pages[number - 1] = text
+            styles[number - 1] = [None] * len(text.split("\n"))
+        if self.ocr is not None and wanted and not stats.ocr_note:
+            stats.pages_ocr = len(texts)
+            stats.pages_missing = len(wanted) - len(texts)
+            if stats.pages_missing:
+                stats.ocr_note = "OCR failed on some pages (run with -v for the messages)"
+        # what the repairs changed in the text layers that are indexed (not in pages OCR replaced)
+        stats.repairs = _sum_counts(counts for number, counts in enumerate(repairs, start=1) if number not in texts)
+        return stats
+
+    def _ocr(self, path: Path, wanted: list[int], stats: ExtractionStats) -> dict[int, str]:
+        """OCR text of the ``wanted`` pages; {} with ``stats`` saying why when OCR cannot run."""
         if self.ocr is None:
             stats.pages_missing = len(wanted)
             stats.ocr_note = "OCR is off (setting ocr)"
-            return stats
+            return {}
         try:
-            texts = self.ocr.run(path, wanted)
+            return self.ocr.run(path, wanted)
         except OCRUnavailable as error:
             stats.pages_missing = len(wanted)
             stats.ocr_note = str(error)
-            return stats
-        for number, text in texts.items():
-            pages[number - 1] = text
-            styles[number - 1] = [None] * len(text.split("\n"))
-        stats.pages_ocr = len(texts)
-        stats.pages_missing = len(wanted) - len(texts)
-        if stats.pages_missing:
-            stats.ocr_note = "OCR failed on some pages (run with -v for the messages)"
-        return stats
+            return {}
 
     @staticmethod
     def _open(path: Path) -> pypdf.PdfReader:
+        """Open with pypdf; an encrypted file is decrypted with the empty user password.
+
+        Most "protected" official PDFs only restrict printing or copying: they open in every viewer
+        without a password, and so here. pypdf decrypts AES with the ``cryptography`` package (a
+        dependency); pages it still cannot read come from pdfium (see ``_extract_pages``).
+        """
         with path.open("rb") as handle:
             head = handle.read(1024)
             handle.seek(max(0, path.stat().st_size - 2048))
@@ -236,12 +295,9 @@ class PDFReader:
             ) from error
         if reader.is_encrypted:
             try:
-                decrypted = reader.decrypt("")
-            except DependencyError as error:
-                raise ReaderError(
-                    f"{path}: encrypted PDF and pypdf lacks its AES support ({error}): "
-                    "decrypt it first (qpdf --decrypt in.pdf out.pdf) or pip install cryptography"
-                ) from error
+                decrypted = bool(reader.decrypt(""))
+            except (DependencyError, NotImplementedError):
+                decrypted = _pdfium_opens(path)  # pypdf lacks the algorithm: pdfium reads the pages
             if not decrypted:
                 raise ReaderError(
                     f"{path}: encrypted PDF with a password: decrypt it first "
@@ -258,25 +314,89 @@ class PDFReader:
 
     @staticmethod
     def _extract_pages(
-        reader: pypdf.PdfReader, path: Path
-    ) -> tuple[list[str], list[list[LineStyle | None]], int, list[str]]:
-        """Text of every page and the style of each of its lines; a page that fails gives "" and is counted."""
+        reader: pypdf.PdfReader, path: Path, fallback: PdfiumPages
+    ) -> tuple[list[str], list[list[LineStyle | None]], _Extracted]:
+        """Text of every page and the style of each of its lines, without invisible text.
+
+        A page pypdf cannot extract is read by pdfium (no line styles); a page neither can read
+        gives "" and is counted as failed.
+        """
         pages: list[str] = []
         styles: list[list[LineStyle | None]] = []
-        errors: list[str] = []
+        extracted = _Extracted()
         try:
             page_list = list(reader.pages)
         except Exception as error:  # noqa: BLE001 - a broken page tree: report, don't crash the batch
             raise ReaderError(
                 f"{path}: PDF page tree unreadable ({type(error).__name__}: {error}): re-export the PDF"
             ) from error
-        for page in page_list:
+        for index, page in enumerate(page_list):
             collector = LineStyleCollector()
             try:
+                dropped = drop_invisible_text(page, reader).dropped
                 text = page.extract_text(visitor_text=collector) or ""
+                line_styles = collector.styles(text)
+                extracted.hidden += dropped
             except Exception as error:  # noqa: BLE001 - pypdf raises many kinds on broken content streams
-                text = ""
-                errors.append(f"{type(error).__name__}: {error}")
+                try:
+                    text, dropped = fallback.text(index)
+                except Exception as fallback_error:  # noqa: BLE001 - pdfium raises PdfiumError and others
+                    logger.debug("%s page %d: pdfium failed too: %s", path, index + 1, fallback_error)
+                    text, dropped = "", 0
+                    extracted.errors.append(f"{type(error).__name__}: {error}")
+                else:
+                    logger.debug("%s page %d read by pdfium (pypdf: %s)", path, index + 1, error)
+                    extracted.fallback += 1
+                    extracted.hidden += dropped
+                line_styles = [None] * len(text.split("\n"))
             pages.append(text)
-            styles.append(collector.styles(text))
-        return pages, styles, len(errors), errors
+            styles.append(line_styles)
+        return pages, styles, extracted
+
+
+@dataclass
+class _Extracted:
+    """What page extraction met: pages that failed (and why), pages read by pdfium, invisible text dropped."""
+
+    errors: list[str] = field(default_factory=list)
+    fallback: int = 0
+    hidden: int = 0
+
+    @property
+    def failed(self) -> int:
+        return len(self.errors)
+
+
+def _continue_across_page(blocks: list[Block], text: str, page: int, previous_line_full: bool) -> str:
+    """Keep a sentence that a page break cut whole: its end (``text``'s first sentence) joins ``blocks[-1]``.
+
+    The previous block then records ``page_end``; what is left of ``text`` is returned (it becomes
+    this page's first block; "" when the sentence was all of it). Pages without text in between
+    (a blank page) give no blocks, so ``blocks[-1]`` is the last block with text.
+    """
+    previous = blocks[-1]
+    if not continues_sentence(previous.text, text, previous_line_full=previous_line_full):
+        return text
+    first_end = sentence_spans(text, 0, len(text))[0][1]
+    completion, rest = text[:first_end], text[first_end:].strip()
+    joined = join_lines(previous.text, completion)
+    blocks[-1] = replace(previous, text=normalize_text(joined, from_pdf=True), page_end=page)
+    return rest
+
+
+def _pdfium_opens(path: Path) -> bool:
+    """Whether pdfium opens the file without a password (pypdf could not check it)."""
+    try:
+        with PdfiumPages(path) as pages:
+            pages.page_count()
+    except Exception:  # noqa: BLE001 - PdfiumError: a password is needed, or the file is damaged
+        return False
+    return True
+
+
+def _sum_counts(counts: Iterable[dict[str, int]]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for one in counts:
+        for name, count in one.items():
+            total[name] = total.get(name, 0) + count
+    return total

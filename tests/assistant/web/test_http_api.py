@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from fastapi.testclient import TestClient
 
 from assistant.settings import Settings
 from assistant.web.app import create_app
-from assistant.web.service import AssistantService
+from assistant.web.service import AssistantService, Filters
 
 
 @pytest.fixture
@@ -48,16 +50,18 @@ def test_search_filters_by_language_and_year(client: TestClient) -> None:
     assert of_2024 and {hit["source"] for hit in of_2024} == {"thai-services.md"}
 
 
-def test_ask_returns_the_answer_with_numbered_cited_passages(client: TestClient) -> None:
+def test_ask_returns_the_answer_with_numbered_cited_passages(client: TestClient, fake_service: AssistantService) -> None:
     response = client.post("/api/ask", json={"question": "ตู้บริการอัจฉริยะตั้งอยู่ที่ไหน", "documents": ["thai-services.md"]})
     assert response.status_code == 200
     body = response.json()
-    assert body["question"] == "ตู้บริการอัจฉริยะตั้งอยู่ที่ไหน" and body["lang"] == "th"
-    assert body["found"] is True and "[1]" in body["text"]
-    first = body["passages"][0]
-    assert first["number"] == 1 and first["cited"] is True and first["supporting"]
-    assert first["source"] == "thai-services.md" and first["url"] == "/files/thai-services.md"
-    assert body["markdown"].startswith("## ตู้บริการอัจฉริยะตั้งอยู่ที่ไหน")
+    # What the API adds to the service's answer: every field of Answer.to_dict, a URL per passage
+    # and the Markdown export; and the document filter reached retrieval.
+    answer = fake_service.ask("ตู้บริการอัจฉริยะตั้งอยู่ที่ไหน", filters=Filters(documents=("thai-services.md",)))
+    expected = json.loads(json.dumps(answer.to_dict(), ensure_ascii=False))
+    passages = [{key: value for key, value in passage.items() if key != "url"} for passage in body["passages"]]
+    assert {**{key: body[key] for key in expected}, "passages": passages} == expected
+    assert [passage["url"] for passage in body["passages"]] == ["/files/thai-services.md"] * len(answer.passages)
+    assert body["markdown"] == answer.to_markdown()
 
 
 @pytest.mark.parametrize(
@@ -98,10 +102,13 @@ def test_parallel_requests_each_get_their_own_answer(client: TestClient) -> None
 
     questions = ["ตู้บริการอัจฉริยะ", "Once-only principle", "cloud first", "ข้อมูลสุขภาพ", "digital government", "พร้อมเพย์"] * 3
 
-    def ask(question: str) -> tuple[str, int]:
+    def ask(question: str) -> tuple[int, str, list[str]]:  # status, answer, passages
         response = client.post("/api/ask", json={"question": question, "k": 3})
-        return response.json()["question"], response.status_code
+        body = response.json()
+        return response.status_code, body["text"], [f"{passage['source']}@{passage['start']}" for passage in body["passages"]]
 
+    alone = {question: ask(question) for question in set(questions)}  # one at a time: the reference
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(ask, questions))
-    assert results == [(question, 200) for question in questions]
+    assert results == [alone[question] for question in questions]  # no answer got another request's passages
+    assert len({text for _, text, _ in alone.values()}) > 1

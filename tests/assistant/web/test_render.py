@@ -63,8 +63,10 @@ class TestSources:
             _passage(1, "First sentence. Supporting sentence here.", ("Supporting sentence here.",), cited=True),
             _passage(2, "An uncited passage.", page=None),
         )
+        if not found:  # nothing cited: the closest passages are shown as they are
+            passages = tuple(CitedPassage(p.number, p.hit) for p in passages)
         text = "Supporting sentence here [1]." if found else "The documents do not answer this."
-        return Answer("Q?", "en", text, passages if found else tuple(p for p in passages), found, "extractive", ("a note",))
+        return Answer("Q?", "en", text, passages, found, "extractive", ("a note",))
 
     def test_cited_passage_shows_title_page_language_link_and_mark(self) -> None:
         html = sources_html(self._answer(), "en", _url_for)
@@ -81,10 +83,19 @@ class TestSources:
         assert "หน้า 4" in html and "อังกฤษ" in html
 
     def test_not_found_shows_the_closest_passages_openly(self) -> None:
-        answer = Answer("Q?", "en", "No.", (_passage(1, "Closest."),), False, "extractive")
+        answer = self._answer(found=False)
         html = sources_html(answer, "en", _url_for)
-        assert 'id="pr-src-1"' in html and "<details" not in html
+        assert 'id="pr-src-1"' in html and 'id="pr-src-2"' in html and "<details" not in html
+        assert "<mark>" not in html  # nothing is cited, so nothing is marked as support
         assert 'data-state="not-found"' in answer_html(answer, "en")
+
+    def test_a_passage_over_two_pages_shows_both_and_opens_at_the_first(self) -> None:
+        text = "The committee approves the catalogue no later than 30 June."
+        chunk = Chunk("doc.pdf#7", "oecd/doc.pdf", "Report", text, 3, (), "en", 0, len(text), page_end=4)
+        passage = CitedPassage(1, Hit(1, 1.0, chunk), (text,), True)
+        html = sources_html(Answer("Q?", "en", f"{text} [1]", (passage,), True, "extractive"), "en", _url_for)
+        assert "pages 3-4" in html and 'href="/files/oecd/doc.pdf#page=3"' in html
+        assert "หน้า 3-4" in sources_html(Answer("Q?", "en", "x [1]", (passage,), True, "extractive"), "th", _url_for)
 
     def test_no_link_when_the_file_is_not_served(self) -> None:
         html = sources_html(self._answer(), "en", lambda source, page=None: None)

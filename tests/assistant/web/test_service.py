@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+
 import pytest
 
 from assistant.answer_model import Answer
 from assistant.api import PolicyRAG
+from assistant.retrieval import Hit
 from assistant.web.service import AssistantService, Filters
 from tests.assistant.web.conftest import FakeAnswerer
 
@@ -25,11 +28,27 @@ def test_the_first_answerer_is_the_default(service: AssistantService) -> None:
     assert service.ask("ตู้บริการอัจฉริยะ", answerer="extractive").answerer == "extractive"
 
 
-def test_llm_streams_pieces_then_the_answer(service: AssistantService) -> None:
+class RecordingAnswerer(StreamingAnswerer):
+    """Records the hits it was given and every item it yielded."""
+
+    def __init__(self) -> None:
+        self.given: list[Hit] = []
+        self.yielded: list[object] = []
+
+    def stream(self, question: str, hits: Sequence[Hit]) -> Iterator[str | Answer]:
+        self.given = list(hits)
+        for item in super().stream(question, hits):
+            self.yielded.append(item)
+            yield item
+
+
+def test_llm_streams_pieces_then_the_answer(hash_rag: PolicyRAG) -> None:
+    answerer = RecordingAnswerer()
+    service = AssistantService(hash_rag, answerers={"llm": answerer})  # type: ignore[dict-item]
     items = list(service.ask_stream("ตู้บริการอัจฉริยะ", k=3))
-    assert isinstance(items[-1], Answer)
-    assert len(items) > 2 and all(isinstance(item, str) for item in items[:-1])
-    assert "".join(items[:-1]).strip() == items[-1].text  # type: ignore[arg-type]
+    assert len(items) > 2 and items == answerer.yielded  # every piece relayed as written, in order, then the answer
+    expected = [hit.chunk.chunk_id for hit in hash_rag.search("ตู้บริการอัจฉริยะ", k=3)]
+    assert [hit.chunk.chunk_id for hit in answerer.given] == expected  # the answerer read the service's k=3 search
 
 
 def test_extractive_gives_its_text_once_then_the_answer(service: AssistantService) -> None:
