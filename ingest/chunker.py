@@ -120,6 +120,7 @@ class Chunker:
                     lang=detect_lang(chunk_text),
                     start=span.start,
                     end=span.end,
+                    collection=document.collection,
                 )
             )
         return chunks
