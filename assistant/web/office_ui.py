@@ -119,7 +119,7 @@ def office_panel(service: AssistantService, library: DocumentLibrary, gate: Gate
     def extend(components: dict[str, Any]) -> None:
         demo: gr.Blocks = components["demo"]
         user_bar = gr.HTML("", elem_id="pr-user")
-        with gr.Accordion("เพิ่มหรือลบเอกสาร / Add or remove documents", open=True, visible=False, elem_id="pr-library") as panel:
+        with gr.Accordion("เพิ่มหรือลบเอกสาร / Add or remove documents", open=False, visible=False, elem_id="pr-library") as panel:
             with gr.Row():
                 collection = gr.Dropdown(
                     choices=[], label="คอลเลกชัน / Collection", allow_custom_value=True, elem_id="pr-upload-collection", scale=2

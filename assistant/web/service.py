@@ -210,11 +210,15 @@ class AssistantService:
         return self.files.url_for(source, page)
 
     def health(self, caller: Caller | None = None) -> dict[str, object]:
+        """The index as ``caller`` sees it: documents and passages of readable collections only."""
         manifest = self.rag.index.manifest
+        passages = len(self.rag.index)
+        if caller is not None and not caller.admin and caller.readable is not None:
+            passages = sum(caller.can_read(collection) for collection in self.rag.index.store.row_collections())
         return {
             "status": "ok",
             "documents": len(self.catalogue.visible_to(caller)),
-            "passages": len(self.rag.index),
+            "passages": passages,
             "languages": dict(manifest.languages),
             "models": [str(encoder["model"]) for encoder in manifest.encoders],
             "answerers": list(self.answerers),

@@ -351,10 +351,20 @@ def _limited(receive: Any, limit: int, path: str) -> Any:
     return wrapped
 
 
+SECURITY_HEADERS = ((b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"SAMEORIGIN"), (b"referrer-policy", b"same-origin"))
+
+
 def _tracking(send: Any, scope: dict[str, Any]) -> Any:
+    """``send`` that notes when the response has started and adds the security headers a
+    response lacks (no content sniffing, no framing by other sites, no URLs in Referer elsewhere)."""
+
     async def wrapped(message: dict[str, Any]) -> None:
         if message["type"] == "http.response.start":
             scope["policyrag.response_started"] = True
+            present = {key.lower() for key, _ in message.get("headers", [])}
+            extra = [(key, value) for key, value in SECURITY_HEADERS if key not in present]
+            if extra:
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
         await send(message)
 
     return wrapped

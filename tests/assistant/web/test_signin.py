@@ -34,13 +34,19 @@ def _sign_in(client: TestClient, name: str, password: str | None = None, next_pa
     )
 
 
+@pytest.fixture(scope="module")
+def ro_client(office_ro: Office) -> TestClient:
+    """One app for the tests that sign in nobody for good (building the page costs a moment)."""
+    return office_ro.client()
+
+
 def _audit(office: Office) -> list[dict[str, object]]:
     return [json.loads(line) for line in office.settings.audit_log.read_text(encoding="utf-8").splitlines()]
 
 
 @pytest.mark.parametrize("method, path", PROTECTED)
-def test_every_route_needs_credentials(office_ro: Office, method: str, path: str) -> None:
-    client = office_ro.client()
+def test_every_route_needs_credentials(ro_client: TestClient, method: str, path: str) -> None:
+    client = ro_client
     body = {"json": {"query": "x", "question": "x"}} if method == "POST" else {}
     response = client.request(method, path, follow_redirects=False, **body)  # type: ignore[arg-type]
     assert response.status_code == 401, (path, response.status_code, response.text[:200])
@@ -49,8 +55,8 @@ def test_every_route_needs_credentials(office_ro: Office, method: str, path: str
         assert response.headers["www-authenticate"].startswith("Basic")
 
 
-def test_a_browser_is_sent_to_the_sign_in_page(office_ro: Office) -> None:
-    client = office_ro.client()
+def test_a_browser_is_sent_to_the_sign_in_page(ro_client: TestClient) -> None:
+    client = ro_client
     response = client.get("/files/public/digital-principles.md", headers={"accept": "text/html"}, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/login?next=/files/public/digital-principles.md"
     page = client.get("/login")
@@ -72,8 +78,8 @@ def test_web_sign_in_sets_a_safe_session_cookie_and_signs_out(office: Office) ->
     assert events[-2:] == ["sign_in", "sign_out"]
 
 
-def test_cookie_is_secure_behind_https(office_ro: Office) -> None:
-    client = TestClient(office_ro.client().app, base_url="https://policyrag.example")
+def test_cookie_is_secure_behind_https(ro_client: TestClient) -> None:
+    client = TestClient(ro_client.app, base_url="https://policyrag.example")
     assert "Secure" in _sign_in(client, "alice").headers["set-cookie"]  # type: ignore[attr-defined]
 
 
@@ -107,8 +113,8 @@ def test_repeated_failures_are_throttled(office: Office) -> None:
     assert blocked.status_code == 429 and "Too many failed sign-ins" in blocked.text  # type: ignore[attr-defined]
 
 
-def test_redirect_after_sign_in_stays_on_this_server(office_ro: Office) -> None:
-    client = office_ro.client()
+def test_redirect_after_sign_in_stays_on_this_server(ro_client: TestClient) -> None:
+    client = TestClient(ro_client.app)  # its own cookies: the shared client stays signed out
     for target in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
         assert _sign_in(client, "alice", next_path=target).headers["location"] == "/"  # type: ignore[attr-defined]
 
@@ -170,3 +176,9 @@ def test_local_user_may_not_change_documents_when_the_server_is_on_the_network(o
     assert response.status_code == 403
     local = TestClient(create_app(office.service, office.settings, users=users))
     assert local.get("/api/audit").status_code in (200, 404)  # the local user on 127.0.0.1 is the admin
+
+
+def test_responses_carry_security_headers(ro_client: TestClient) -> None:
+    response = ro_client.get("/api/documents", headers=basic("alice"))
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] in ("SAMEORIGIN", "DENY")
