@@ -107,7 +107,10 @@ def _interactive(rag, k: int) -> int:  # type: ignore[no-untyped-def]
             return 0
         if not query:
             return 0
-        _print_hits(query, rag.search(query, k=k))
+        try:
+            _print_hits(query, rag.search(query, k=k))
+        except ValueError as error:  # a question over max_query_chars: say so and ask again
+            print(f"policyrag: {error}", file=sys.stderr)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:

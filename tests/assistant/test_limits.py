@@ -46,3 +46,12 @@ def test_query_length_limit_names_the_setting() -> None:
     check_query_length("x" * 10, 10)
     with pytest.raises(QueryTooLongError, match=r"11 characters long; the limit is 10 \(max_query_chars\)"):
         check_query_length("x" * 11, 10)
+
+
+@pytest.mark.parametrize("name", ["max_query_chars", "max_request_bytes", "max_upload_bytes", "session_hours"])
+def test_settings_refuse_limits_that_are_not_positive(name: str) -> None:
+    from assistant.settings import Settings
+
+    with pytest.raises(ValueError, match=name):
+        Settings(**{name: 0})
+    assert Settings(api_rate_limit=0).api_rate_limit == 0  # 0: no rate limit
