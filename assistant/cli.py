@@ -244,6 +244,9 @@ def cmd_users(args: argparse.Namespace) -> int:
                 print(f"{user.name}: {role}{'; has an API token' if user.token_hash else ''}")
         return 0
     name = args.name
+    if args.action in ("add", "set"):
+        for line in _unknown_collections(settings, (split(args.collections) or []) + (split(args.write) or [])):
+            print(line, file=sys.stderr)
     if args.action == "add":
         if not args.admin and not args.collections:
             raise ValueError("give --collections a,b (or '*' for all) or --admin: a user who may read nothing is of no use")
@@ -265,6 +268,26 @@ def cmd_users(args: argparse.Namespace) -> int:
               "send it as 'Authorization: Bearer <token>'", file=sys.stderr)
     audit.record("users", by, via="cli", action=args.action, name=name)
     return 0
+
+
+def _unknown_collections(settings: Settings, names: list[str]) -> list[str]:
+    """Warnings for collection names the index does not hold (a typo gives a user no access)."""
+    from index.generations import current_generation
+    from index.store import ChunkStore
+
+    try:
+        store = ChunkStore(current_generation(settings.index_dir) / "chunks.sqlite", read_only=True)
+    except (OSError, IndexError_):
+        return []
+    try:
+        known = {str(document["collection"]) for document in store.documents()}
+    finally:
+        store.close()
+    unknown = sorted({name.strip() for name in names if name.strip() and name.strip() != "*"} - known)
+    return [
+        f"policyrag: note: the index at {settings.index_dir} has no collection {name!r} (it has: {', '.join(sorted(known))})"
+        for name in unknown
+    ]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -230,10 +230,11 @@ class Gate:
             if path.startswith("/api/") and path != "/api/health" and caller is not None:
                 wait = self.rate.wait_seconds(caller.name if caller.name != LOCAL_NAME else "client:" + caller.client)
                 if wait:
-                    await _json(
-                        send, 429, {"detail": f"too many requests: at most {self.settings.api_rate_limit} a minute (api_rate_limit); try again in {wait:.0f} s"},
-                        [(b"retry-after", str(max(1, round(wait))).encode())],
+                    detail = (
+                        f"too many requests: at most {self.settings.api_rate_limit} a minute (api_rate_limit); "
+                        f"try again in {wait:.0f} s"
                     )
+                    await _json(send, 429, {"detail": detail}, [(b"retry-after", str(max(1, round(wait))).encode())])
                     return
             receive = _limited(receive, limit, path)
             try:
@@ -250,11 +251,16 @@ class Gate:
         wants_page = scope.get("method") == "GET" and "text/html" in headers.get("accept", "") and not path.startswith("/api/")
         if wants_page:
             target = path + ("?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else "")
-            await send({"type": "http.response.start", "status": 303, "headers": [(b"location", f"/login?next={quote(target)}".encode()), (b"cache-control", b"no-store")]})
+            location = f"/login?next={quote(target)}".encode()
+            await send(
+                {"type": "http.response.start", "status": 303, "headers": [(b"location", location), (b"cache-control", b"no-store")]}
+            )
             await send({"type": "http.response.body", "body": b""})
             return
         status = 429 if problem.startswith("too many") else 401
-        extra = [(b"www-authenticate", b'Basic realm="policyrag", charset="UTF-8"')] if status == 401 and (path.startswith(("/api/", "/files/"))) else []
+        # Basic only where a person or script would answer it (a page's own fetches must not pop up a dialog)
+        basic = status == 401 and path.startswith(("/api/", "/files/"))
+        extra = [(b"www-authenticate", b'Basic realm="policyrag", charset="UTF-8"')] if basic else []
         await _json(send, status, {"detail": problem}, extra)
 
     # -- the sign-in page -------------------------------------------------------------------------------
@@ -270,7 +276,9 @@ class Gate:
             return _login_html(_safe_next(next))
 
         @router.post("/login", include_in_schema=False)
-        def login(request: Request, username: str = Form(""), password: str = Form(""), next: str = Form("/")) -> Response:  # noqa: A002
+        def login(
+            request: Request, username: str = Form(""), password: str = Form(""), next: str = Form("/")  # noqa: A002
+        ) -> Response:
             target = _safe_next(next)
             if not gate.signin_enabled():
                 return RedirectResponse(target, status_code=303)
@@ -278,7 +286,8 @@ class Gate:
             name = username.strip()
             wait = gate.failures.wait_seconds("name:" + name, "client:" + client)
             if wait:
-                return _login_html(target, f"มีการลงชื่อเข้าใช้ผิดหลายครั้ง ลองใหม่ใน {wait} วินาที / Too many failed sign-ins: try again in {wait} s", 429)
+                message = f"มีการลงชื่อเข้าใช้ผิดหลายครั้ง ลองใหม่ใน {wait} วินาที / Too many failed sign-ins: try again in {wait} s"
+                return _login_html(target, message, 429)
             user = gate.users.authenticate(name, password)
             if user is None:
                 gate.failures.failed("name:" + name, "client:" + client)
@@ -351,7 +360,11 @@ def _limited(receive: Any, limit: int, path: str) -> Any:
     return wrapped
 
 
-SECURITY_HEADERS = ((b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"SAMEORIGIN"), (b"referrer-policy", b"same-origin"))
+SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"SAMEORIGIN"),
+    (b"referrer-policy", b"same-origin"),
+)
 
 
 def _tracking(send: Any, scope: dict[str, Any]) -> Any:
@@ -381,7 +394,12 @@ async def _json(send: Any, status: int, body: dict[str, object], headers: list[t
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode()), (b"connection", b"close"), *(headers or [])],
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(data)).encode()),
+                (b"connection", b"close"),  # the body may not have been read: do not reuse the connection
+                *(headers or []),
+            ],
         }
     )
     await send({"type": "http.response.body", "body": data})

@@ -92,3 +92,12 @@ def test_search_refuses_an_over_long_question(
     assert cli.main(["search", "ก" * 5000]) == cli.EXIT_USAGE
     assert "the question is 5,000 characters long; the limit is 2,000 (max_query_chars)" in capsys.readouterr().err
     assert cli.main(["ask", "x" * 2001]) == cli.EXIT_USAGE
+
+
+def test_a_collection_the_index_does_not_hold_is_pointed_out(
+    users_file: Path, office_ro: Office, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("POLICYRAG_INDEX_DIR", str(office_ro.settings.index_dir))
+    assert _run(monkeypatch, "long-enough-password\n", "add", "ann", "--collections", "public,pubic") == 0
+    err = capsys.readouterr().err
+    assert "has no collection 'pubic' (it has: corpus, public, restricted)" in err and "'public'" not in err
