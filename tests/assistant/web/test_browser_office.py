@@ -114,6 +114,9 @@ def test_a_collection_the_user_may_not_read_is_absent_from_the_page(browser: Any
     options = page.get_by_role("option").all_inner_texts()
     assert options and not any("งบประมาณ" in option or "บริการดิจิทัล" in option for option in options), options
     page.screenshot(path=str(ARTIFACTS / "browser-office-alice.png"), full_page=True)
+    page.locator("#pr-question textarea").fill("ก" * 2001)  # over max_query_chars: refused with the reason
+    page.locator("#pr-ask").click()
+    page.locator("#pr-answer").get_by_text("max_query_chars").wait_for(timeout=30_000)
     page.locator("#pr-signout").click()
     page.wait_for_url("**/login", timeout=30_000)
     page.goto(office_app)
