@@ -432,15 +432,15 @@ class DocumentLibrary:
         root = self._root_of(folder)
         manifest = CorpusManifest.find(root)
         digest = _digest(staged)
-        name, number = outcome.source, 2
-        while (folder / name).exists():
+        name, number, replaced = outcome.source, 2, None
+        while os.path.lexists(folder / name):
             existing = folder / name
             if existing.is_file() and _digest(existing) == digest:
                 outcome.state, outcome.source = "unchanged", existing.relative_to(root).as_posix()
                 outcome.reason = "the same file is already in the collection"
                 return False
             if job.replace:
-                self._move_file_aside(existing, root)
+                replaced = existing
                 break
             name, number = _numbered(outcome.source, number), number + 1
         target = folder / name
@@ -450,6 +450,9 @@ class DocumentLibrary:
             why = "excluded by" if manifest.is_excluded(source) else f"put into collection {expected!r} by"
             self._reject(job, caller, outcome, f"{source} would be {why} the corpus manifest ({manifest.source})")
             return False
+        if replaced is not None:  # only now that the new file is known to belong here
+            moved = self._move_file_aside(replaced, root)
+            self.audit.caller_event("remove", caller, collection=job.collection, source=source, moved_to=str(moved), replaced=True)
         # Copy under a hidden name (the loader skips hidden files), then link: never overwrites.
         partial = folder / f".{job.id}.{number}.partial"
         shutil.copyfile(staged, partial)

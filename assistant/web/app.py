@@ -22,6 +22,7 @@ from fastapi import FastAPI, Request  # noqa: E402
 from fastapi.exceptions import RequestValidationError  # noqa: E402
 from fastapi.responses import JSONResponse  # noqa: E402
 
+from assistant.access import Caller  # noqa: E402
 from assistant.library import DocumentLibrary  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from assistant.users import UserStore  # noqa: E402
@@ -57,7 +58,7 @@ def create_app(
     app.include_router(gate.router())
     app.include_router(build_router(service, library))
 
-    def caller_for(request: gr.Request) -> object:
+    def caller_for(request: gr.Request) -> Caller:
         return gate.caller_named(request.username, request.client.host if request.client else "", "web")
 
     blocks = build_ui(service, caller_for=caller_for, extensions=[office_panel(service, library, gate)])
@@ -109,7 +110,6 @@ def serve(settings: Settings) -> None:
     import uvicorn
 
     from assistant.api import PolicyRAG
-
     from assistant.audit import AuditLog
 
     _check_port_free(settings.serve_host, settings.serve_port)
