@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.answer_model import Answer, Answerer
+from assistant.limits import check_query_length
 from assistant.retrieval import Hit, HybridRetriever, RetrievalWeights
 from assistant.settings import Settings
 from corpus.manifest import CorpusManifest
@@ -42,6 +43,18 @@ def make_encoders(settings: Settings) -> list[Embedder | UseEmbedder]:
         make_encoder(model, settings.query_prompt, settings.passage_prompt, settings.embed_batch_size)
         for model in models
     ]
+
+
+def make_loader(settings: Settings) -> DocumentLoader:
+    """The document loader ``build_index`` reads with (uploads are checked with the same one)."""
+    return DocumentLoader(
+        max_file_bytes=settings.max_file_bytes,
+        show_progress=settings.show_progress,
+        pdf_headings=settings.pdf_headings,
+        ocr=settings.ocr,
+        ocr_languages=settings.ocr_languages,
+        ocr_dpi=settings.ocr_dpi,
+    )
 
 
 @dataclass
@@ -103,15 +116,7 @@ def build_index(
     settings = settings or Settings.load()
     index_dir = index_dir or settings.index_dir
     started = time.perf_counter()
-    loader = DocumentLoader(
-        max_file_bytes=settings.max_file_bytes,
-        show_progress=settings.show_progress,
-        pdf_headings=settings.pdf_headings,
-        ocr=settings.ocr,
-        ocr_languages=settings.ocr_languages,
-        ocr_dpi=settings.ocr_dpi,
-    )
-    loaded = loader.run([Path(path) for path in paths])
+    loaded = make_loader(settings).run([Path(path) for path in paths])
     documents = loaded.documents
     skipped = list(loaded.skipped)
     excluded: set[str] = set()
@@ -299,6 +304,13 @@ class PolicyRAG:
         return self._live.refresh(timeout).name
 
     def search(self, query: str, k: int | None = None, sources: set[str] | None = None, langs: set[str] | None = None) -> list[Hit]:
+        """The top ``k`` passages for ``query``.
+
+        Raises:
+            ValueError: the query is empty.
+            QueryTooLongError: the query is longer than ``max_query_chars`` (refused before any work).
+        """
+        check_query_length(query, self.settings.max_query_chars)
         if not query.strip():
             raise ValueError("the query is empty")
         with self._live.lease() as retriever:
@@ -322,6 +334,8 @@ class PolicyRAG:
         yield from self.answerer.stream(question, hits)
 
     def search_many(self, queries: list[str], k: int | None = None) -> list[list[Hit]]:
+        for query in queries:
+            check_query_length(query, self.settings.max_query_chars)
         with self._live.lease() as retriever:
             return retriever.run_batch(queries, k=k or self.settings.top_k)
 

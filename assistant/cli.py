@@ -107,7 +107,10 @@ def _interactive(rag, k: int) -> int:  # type: ignore[no-untyped-def]
             return 0
         if not query:
             return 0
-        _print_hits(query, rag.search(query, k=k))
+        try:
+            _print_hits(query, rag.search(query, k=k))
+        except ValueError as error:  # a question over max_query_chars: say so and ask again
+            print(f"policyrag: {error}", file=sys.stderr)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -196,6 +199,97 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_password(prompt: str) -> str:
+    """The new password: asked twice on a terminal; one line of standard input otherwise (scripts)."""
+    if sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass(prompt)
+        if getpass.getpass("Repeat it: ") != first:
+            raise ValueError("the two passwords differ: nothing was changed")
+        return first
+    line = sys.stdin.readline()
+    return line[:-1] if line.endswith("\n") else line
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    """Manage who may sign in (``assistant/users.py``); sign-in is on once the file holds a user."""
+    import getpass
+
+    from assistant.audit import AuditLog
+    from assistant.users import UserStore
+
+    settings = _settings(args)
+    store = UserStore(args.users_file or settings.users_file)
+    audit = AuditLog(settings.audit_log)
+    by = getpass.getuser()
+
+    def split(value: str | None) -> list[str] | None:
+        return None if value is None else [item for item in value.split(",") if item.strip()]
+
+    if args.action == "list":
+        users = store.users()
+        if args.json:
+            print(json.dumps([
+                {"name": u.name, "admin": u.admin, "collections": list(u.collections), "write": list(u.write), "token": bool(u.token_hash)}
+                for u in users.values()
+            ], ensure_ascii=False))
+        elif not users:
+            print(f"no users in {store.path}: sign-in is off (add one with: policyrag users add NAME --collections ...)")
+        for user in users.values():
+            if not args.json:
+                role = "admin (reads and writes everything)" if user.admin else (
+                    f"reads {', '.join(user.collections) or '(nothing)'}; writes {', '.join(user.write) or '(nothing)'}"
+                )
+                print(f"{user.name}: {role}{'; has an API token' if user.token_hash else ''}")
+        return 0
+    name = args.name
+    if args.action in ("add", "set"):
+        for line in _unknown_collections(settings, (split(args.collections) or []) + (split(args.write) or [])):
+            print(line, file=sys.stderr)
+    if args.action == "add":
+        if not args.admin and not args.collections:
+            raise ValueError("give --collections a,b (or '*' for all) or --admin: a user who may read nothing is of no use")
+        store.add(name, _read_password(f"Password for {name}: "), split(args.collections) or [], split(args.write), args.admin)
+        print(f"added {name} to {store.path}; sign-in is on", file=sys.stderr)
+    elif args.action == "set":
+        store.set_access(name, split(args.collections), split(args.write), args.admin)
+        print(f"changed what {name} may read and write", file=sys.stderr)
+    elif args.action == "remove":
+        store.remove(name)
+        remaining = len(store.users())
+        print(f"removed {name}" + ("" if remaining else "; no users left: sign-in is off"), file=sys.stderr)
+    elif args.action == "passwd":
+        store.set_password(name, _read_password(f"New password for {name}: "))
+        print(f"changed the password of {name}; their web sign-ins have ended", file=sys.stderr)
+    elif args.action == "token":
+        print(store.new_token(name))
+        print(f"API token of {name} (shown once; it replaces any earlier one): "
+              "send it as 'Authorization: Bearer <token>'", file=sys.stderr)
+    audit.record("users", by, via="cli", action=args.action, name=name)
+    return 0
+
+
+def _unknown_collections(settings: Settings, names: list[str]) -> list[str]:
+    """Warnings for collection names the index does not hold (a typo gives a user no access)."""
+    from index.generations import current_generation
+    from index.store import ChunkStore
+
+    try:
+        store = ChunkStore(current_generation(settings.index_dir) / "chunks.sqlite", read_only=True)
+    except (OSError, IndexError_):
+        return []
+    try:
+        known = {str(document["collection"]) for document in store.documents()}
+    finally:
+        store.close()
+    unknown = sorted({name.strip() for name in names if name.strip() and name.strip() != "*"} - known)
+    return [
+        f"policyrag: note: the index at {settings.index_dir} has no collection {name!r} (it has: {', '.join(sorted(known))})"
+        for name in unknown
+    ]
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policyrag", description="Bilingual Thai/English search over policy documents")
     parser.add_argument("--config", type=Path, help="settings TOML file (default: ./policyrag.toml if present)")
@@ -251,6 +345,29 @@ def build_parser() -> argparse.ArgumentParser:
         "--answerer", choices=["extractive", "llm"], help="default answerer (llm: users can also pick extractive)"
     )
     serve.set_defaults(func=cmd_serve)
+
+    users = sub.add_parser("users", help="manage who may sign in to the web app and API, and what they may read")
+    users.add_argument("--users-file", type=Path, help="the users file (default: users_file setting, .policyrag/users.toml)")
+    actions = users.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", help="add a user (password prompted, or one line of standard input)")
+    add.add_argument("name")
+    add.add_argument("--collections", help="collections the user may read, comma-separated ('*': all)")
+    add.add_argument("--write", help="collections the user may add documents to and remove from (must be readable)")
+    add.add_argument("--admin", action="store_true", help="reads and writes everything, downloads the audit log")
+    change = actions.add_parser("set", help="change what a user may read and write")
+    change.add_argument("name")
+    change.add_argument("--collections")
+    change.add_argument("--write")
+    change.add_argument("--admin", action=argparse.BooleanOptionalAction, default=None)
+    listing = actions.add_parser("list", help="list the users and what they may read (never the hashes)")
+    listing.add_argument("--json", action="store_true")
+    for action, text in (
+        ("remove", "remove a user (their sign-ins end at once)"),
+        ("passwd", "change a user's password (their web sign-ins end)"),
+        ("token", "make a new API token for a user and print it once"),
+    ):
+        actions.add_parser(action, help=text).add_argument("name")
+    users.set_defaults(func=cmd_users)
     return parser
 
 

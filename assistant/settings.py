@@ -35,6 +35,16 @@ class Settings:
     # Requests answered at once. Retrieval itself runs one query at a time (2-core machines: the
     # model is the slow part); the rest queue in Gradio and wait milliseconds, not seconds.
     serve_concurrency: int = 8
+    # An office deployment (README "Office deployment"): sign-in is on whenever the users file
+    # holds a user (`policyrag users add`); each user reads only the collections they are given.
+    users_file: Path = Path(".policyrag/users.toml")
+    session_hours: float = 12.0  # a web sign-in lasts this long (then sign in again)
+    audit_log: Path = Path(".policyrag/audit.jsonl")  # JSON Lines: questions, uploads, removals, sign-ins
+    uploads_dir: Path = Path(".policyrag/uploads")  # files being checked, and removed documents moved aside
+    max_query_chars: int = 2000  # longer questions are refused at once (413), in the page, the API and the CLI
+    max_request_bytes: int = 1_000_000  # request bodies other than uploads (413 before they are read)
+    max_upload_bytes: int = 100_000_000  # one upload request, all its files together
+    api_rate_limit: int = 120  # requests a minute per user to /api/* (429 beyond); 0: no limit
 
     # Embedding model (any sentence-transformers name or folder works here)
     model: str = BUNDLED_MODEL_NAME
@@ -118,6 +128,10 @@ class Settings:
             problems.append(f"serve_port must be 1-65535 (got {self.serve_port})")
         if self.serve_concurrency <= 0:
             problems.append(f"serve_concurrency must be positive (got {self.serve_concurrency})")
+        if self.max_query_chars <= 0 or self.max_request_bytes <= 0 or self.max_upload_bytes <= 0:
+            problems.append("max_query_chars, max_request_bytes and max_upload_bytes must be positive")
+        if self.session_hours <= 0 or self.api_rate_limit < 0:
+            problems.append("session_hours must be positive and api_rate_limit >= 0 (0: no limit)")
         if self.top_k <= 0:
             problems.append(f"top_k must be positive (got {self.top_k})")
         if self.sentence_candidates <= 0 or self.sentence_weight < 0:

@@ -1,7 +1,11 @@
-"""The corpus manifest: titles, publishers, years and origins of documents, by path.
+"""The corpus manifest: titles, publishers, years, origins and collections of documents, by path.
 
 Files say little about themselves (a PDF's metadata title is often empty or "Microsoft Word -
 ...") while users cite by title and filter by publisher and year. The manifest supplies those.
+
+``collection`` overrides the folder rule of ``ingest.collections`` (who may read a document). It
+is taken from the first entry that matches the document *and names a collection*, so a specific
+entry that only sets a title never drops a document out of the collection a glob put it in.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.collections import valid_collection_name
 from ingest.model import Document
 
 MANIFEST_FILE = "manifest.toml"
@@ -26,6 +31,7 @@ class ManifestEntry:
     year: int | None = None
     lang: str | None = None
     url: str | None = None
+    collection: str | None = None
 
     def matches(self, source: str) -> bool:
         return source == self.path or fnmatch.fnmatchcase(source, self.path)
@@ -50,9 +56,14 @@ class CorpusManifest:
         for number, row in enumerate(data.get("documents", []), start=1):
             if "path" not in row:
                 raise ValueError(f"{path}: documents entry {number} has no 'path'")
-            unknown = set(row) - {"path", "title", *_FIELDS}
+            unknown = set(row) - {"path", "title", "collection", *_FIELDS}
             if unknown:
                 raise ValueError(f"{path}: documents entry {number} has unknown keys {sorted(unknown)}")
+            if "collection" in row and not (isinstance(row["collection"], str) and valid_collection_name(row["collection"])):
+                raise ValueError(
+                    f"{path}: documents entry {number} has collection {row['collection']!r}: use 1-64 letters, "
+                    "digits, '.', '_', '-' or spaces, starting with a letter or digit"
+                )
             entries.append(ManifestEntry(**row))
         return cls(entries, exclude, str(path))
 
@@ -69,9 +80,14 @@ class CorpusManifest:
     def entry_for(self, source: str) -> ManifestEntry | None:
         return next((entry for entry in self.entries if entry.matches(source)), None)
 
+    def collection_for(self, source: str) -> str | None:
+        """The collection the first entry naming one gives ``source``, or None (the folder decides)."""
+        return next((entry.collection for entry in self.entries if entry.collection and entry.matches(source)), None)
+
     def apply(self, documents: list[Document]) -> None:
-        """Fill in titles and metadata of documents the manifest describes."""
+        """Fill in titles, metadata and collections of documents the manifest describes."""
         for document in documents:
+            document.collection = self.collection_for(document.source) or document.collection
             entry = self.entry_for(document.source)
             if entry is None:
                 continue

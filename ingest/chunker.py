@@ -135,6 +135,7 @@ class Chunker:
                     start=span.start,
                     end=span.end,
                     page_end=span.last_page,
+                    collection=document.collection,
                 )
             )
         return chunks

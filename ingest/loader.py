@@ -14,6 +14,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from ingest.collections import collection_for
 from ingest.fidelity import FidelityReport, build_report
 from ingest.model import Document, document_text
 from ingest.ocr import OCRStats, PageOCR, default_ocr_cache_dir
@@ -221,10 +222,11 @@ class DocumentLoader:
         result = LoadResult()
         files = self._collect(paths, root, result)
         progress = tqdm(files, desc="Reading", unit="file", file=sys.stderr, disable=not self.show_progress)
-        for path, source in progress:
+        for path, source, collection in progress:
             progress.set_postfix_str(source[-40:], refresh=False)
             document = self._read(path, source, result)
             if document is not None:
+                document.collection = collection
                 result.documents.append(document)
         result.notes.extend(self._notes(result))
         if self._page_ocr is not None and (self._page_ocr.stats.pages_read or self._page_ocr.stats.pages_cached):
@@ -235,9 +237,13 @@ class DocumentLoader:
 
     # -- finding files ---------------------------------------------------------------------------
 
-    def _collect(self, paths: list[Path], root: Path | None, result: LoadResult) -> list[tuple[Path, str]]:
-        """(file, source) pairs in order; files that cannot be read go to ``result.skipped``."""
-        found: list[tuple[Path, str]] = []
+    def _collect(self, paths: list[Path], root: Path | None, result: LoadResult) -> list[tuple[Path, str, str]]:
+        """(file, source, collection) in order; files that cannot be read go to ``result.skipped``.
+
+        The collection is the first folder of the file's real path below its root, or the root's
+        own name (``ingest.collections``).
+        """
+        found: list[tuple[Path, str, str]] = []
         seen_files: set[Path] = set()
         seen_sources: dict[str, Path] = {}
 
@@ -270,7 +276,7 @@ class DocumentLoader:
                 supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
                 skip(path, f"unsupported file type '{display_path(path.suffix) or '(none)'}': supported are {supported}")
                 return
-            found.append((path, source))
+            found.append((path, source, collection_for(path, base)))
 
         def walk(folder: Path, base: Path, ancestors: tuple[Path, ...]) -> None:
             """Depth-first in name order; ``ancestors`` are the resolved folders above (loop check)."""

@@ -1,4 +1,5 @@
-"""The indexed documents and the values users filter them by (document, language, year)."""
+"""The indexed documents and the values users filter them by (document, language, year), and
+each caller's view of them: only the documents of collections they may read."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from assistant.access import Caller
 from index.store import ChunkStore
 
 
@@ -22,9 +24,17 @@ class DocumentInfo:
     lang: str
     year: int | None = None
     publisher: str | None = None
+    collection: str = ""
 
     def to_dict(self) -> dict[str, object]:
-        return {"source": self.source, "title": self.title, "lang": self.lang, "year": self.year, "publisher": self.publisher}
+        return {
+            "source": self.source,
+            "title": self.title,
+            "lang": self.lang,
+            "year": self.year,
+            "publisher": self.publisher,
+            "collection": self.collection,
+        }
 
 
 def _year(value: object) -> int | None:
@@ -56,12 +66,26 @@ class DocumentCatalogue:
                     lang=str(row["lang"]),
                     year=_year(metadata.get("year")),
                     publisher=str(metadata["publisher"]) if metadata.get("publisher") else None,
+                    collection=str(row.get("collection") or ""),
                 )
             )
         return cls(infos)
 
     def __len__(self) -> int:
         return len(self.documents)
+
+    def visible_to(self, caller: Caller | None) -> DocumentCatalogue:
+        """The documents ``caller`` may read (all when ``caller`` is None or reads everything)."""
+        if caller is None or caller.admin or caller.readable is None:
+            return self
+        return DocumentCatalogue(document for document in self.documents if caller.can_read(document.collection))
+
+    def sources(self) -> set[str]:
+        return set(self._by_source)
+
+    def collections(self) -> list[str]:
+        """The collections that hold documents, by name."""
+        return sorted({document.collection for document in self.documents})
 
     def get(self, source: str) -> DocumentInfo | None:
         return self._by_source.get(source)

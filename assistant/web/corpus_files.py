@@ -30,13 +30,20 @@ class CorpusFiles:
         self._paths: dict[str, Path | None] = {}
 
     def path_for(self, source: str) -> Path | None:
-        """The file for ``source``, or None when it is not indexed, not inside a root or gone."""
+        """The file for ``source``, or None when it is not indexed, not inside a root or gone.
+
+        Resolved again on every call: a file replaced by a symlink to somewhere else after it was
+        indexed is refused from then on (no cached answer outlives the check).
+        """
         if source not in self.sources:
             return None
+        return self._find(source)
+
+    def _exists(self, source: str) -> bool:
+        """Whether ``source`` was found the first time it was asked about (for links, not for serving)."""
         if source not in self._paths:
             self._paths[source] = self._find(source)
-        path = self._paths[source]
-        return path if path is not None and path.is_file() else None
+        return self._paths[source] is not None
 
     def _find(self, source: str) -> Path | None:
         for root in self.roots:
@@ -47,7 +54,7 @@ class CorpusFiles:
 
     def url_for(self, source: str, page: int | None = None) -> str | None:
         """``/files/<source>#page=N`` (browsers' PDF viewers open that page), or None if not served."""
-        if self.path_for(source) is None:
+        if source not in self.sources or not self._exists(source):
             return None
         url = f"{self.route}/{quote(source)}"
         return f"{url}#page={page}" if page else url

@@ -1,19 +1,28 @@
 """JSON routes for other systems: ``/api/health``, ``/api/documents``, ``/api/search``, ``/api/ask``,
-and ``/files/<source>`` (the ingested documents, read-only).
+adding and removing documents (``POST /api/documents``, ``DELETE /api/documents/<source>``,
+``GET /api/jobs/<id>``), the audit log (``GET /api/audit``), and ``/files/<source>`` (the
+ingested documents, read-only).
 
-Errors a caller can fix (an empty question, an unknown document, k out of range) answer 400 with
-``{"detail": "<one line naming the fix>"}``.
+Every route answers for the caller the sign-in gate found (``assistant/web/signin.py``): the
+documents of collections they may not read are absent (not listed, not searched, not served:
+404 as for a file that does not exist). Errors a caller can fix (an empty question, an unknown
+document, k out of range) answer 400 with ``{"detail": "<one line naming the fix>"}``; a question
+over ``max_query_chars`` 413; no permission 403.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
-from fastapi.responses import FileResponse
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
 
+from assistant.access import NOBODY, Caller
+from assistant.library import DocumentLibrary
+from assistant.limits import QueryTooLongError
 from assistant.retrieval import Hit
 from assistant.web.corpus_files import FILES_ROUTE
 from assistant.web.service import MAX_K, AssistantService, Filters
+from assistant.web.signin import CALLER_KEY
 
 
 class FilterFields(BaseModel):
@@ -27,64 +36,136 @@ class FilterFields(BaseModel):
 
 
 class SearchRequest(FilterFields):
-    query: str = Field(min_length=1, description="the question or keywords, Thai or English")
+    query: str = Field(min_length=1, description="the question or keywords, Thai or English (at most max_query_chars)")
 
 
 class AskRequest(FilterFields):
-    question: str = Field(min_length=1, description="the question, Thai or English")
+    question: str = Field(min_length=1, description="the question, Thai or English (at most max_query_chars)")
     answerer: str | None = Field(default=None, description="'extractive' or 'llm' (see /api/health); default: the server's")
 
 
 def hit_json(hit: Hit, service: AssistantService) -> dict[str, object]:
-    """A hit as ``policyrag search --json`` prints it, plus the URL that opens its file at the page."""
-    return {**hit.to_dict(), "url": service.url_for(hit.chunk.source, hit.chunk.page)}
+    """A hit as ``policyrag search --json`` prints it, plus its collection and the URL that opens
+    its file at the page."""
+    return {**hit.to_dict(), "collection": hit.chunk.collection, "url": service.url_for(hit.chunk.source, hit.chunk.page)}
 
 
-def build_router(service: AssistantService) -> APIRouter:
+def request_caller(request: Request) -> Caller:
+    """The caller the gate found; 401 when there is none (the gate lets only open routes through)."""
+    caller = request.scope.get(CALLER_KEY)
+    if not isinstance(caller, Caller) or caller is NOBODY:
+        raise HTTPException(status_code=401, detail="sign in first", headers={"WWW-Authenticate": 'Basic realm="policyrag"'})
+    return caller
+
+
+def build_router(service: AssistantService, library: DocumentLibrary | None = None) -> APIRouter:
     router = APIRouter()
 
     def bad_request(error: ValueError) -> HTTPException:
+        if isinstance(error, QueryTooLongError):
+            return HTTPException(status_code=413, detail=str(error))
         return HTTPException(status_code=400, detail=str(error))
 
     @router.get("/api/health")
-    def health() -> dict[str, object]:
-        return service.health()
+    def health(request: Request) -> dict[str, object]:
+        caller = request.scope.get(CALLER_KEY)
+        if not isinstance(caller, Caller) or caller is NOBODY:
+            return {"status": "ok"}  # open route: nothing about the documents before sign-in
+        return service.health(caller)
 
     @router.get("/api/documents")
-    def documents() -> dict[str, object]:
+    def documents(request: Request) -> dict[str, object]:
+        caller = request_caller(request)
         return {
             "documents": [
-                {**document.to_dict(), "url": service.url_for(document.source)} for document in service.catalogue.documents
+                {**document.to_dict(), "url": service.url_for(document.source)}
+                for document in service.catalogue.visible_to(caller).documents
             ]
         }
 
     @router.post("/api/search")
-    def search(request: SearchRequest) -> dict[str, object]:
+    def search(body: SearchRequest, request: Request) -> dict[str, object]:
+        caller = request_caller(request)
         try:
-            hits = service.search(request.query, k=request.k, filters=request.filters())
+            hits = service.search(body.query, k=body.k, filters=body.filters(), caller=caller)
         except ValueError as error:
             raise bad_request(error) from None
-        return {"query": request.query, "hits": [hit_json(hit, service) for hit in hits]}
+        return {"query": body.query, "hits": [hit_json(hit, service) for hit in hits]}
 
     @router.post("/api/ask")
-    def ask(request: AskRequest) -> dict[str, object]:
+    def ask(body: AskRequest, request: Request) -> dict[str, object]:
+        caller = request_caller(request)
         try:
-            answer = service.ask(request.question, k=request.k, filters=request.filters(), answerer=request.answerer)
+            answer = service.ask(body.question, k=body.k, filters=body.filters(), answerer=body.answerer, caller=caller)
         except ValueError as error:
             raise bad_request(error) from None
         data = answer.to_dict()
-        for passage in data.get("passages", []):  # type: ignore[union-attr]
+        for passage, cited in zip(data.get("passages", []), answer.passages):  # type: ignore[call-overload]
             if isinstance(passage, dict) and "source" in passage:
-                passage["url"] = service.url_for(str(passage["source"]), passage.get("page"))  # type: ignore[arg-type]
+                passage["collection"] = cited.hit.chunk.collection
+                passage["url"] = service.url_for(str(passage["source"]), passage.get("page"))
         data["markdown"] = answer.to_markdown()
         return data
 
     @router.get(FILES_ROUTE + "/{source:path}")
-    def corpus_file(source: str) -> FileResponse:
-        path = service.files.path_for(source)
+    def corpus_file(source: str, request: Request) -> FileResponse:
+        caller = request_caller(request)
+        path = service.files.path_for(source) if service.catalogue.visible_to(caller).get(source) else None
         if path is None:
             raise HTTPException(status_code=404, detail=f"{source} is not a document of this index")
         # inline: the browser's PDF viewer opens it (and honours #page=N) instead of downloading it
         return FileResponse(path, content_disposition_type="inline", filename=path.name)
 
+    if library is not None:
+        _document_routes(router, service, library)
     return router
+
+
+def _document_routes(router: APIRouter, service: AssistantService, library: DocumentLibrary) -> None:
+    """Adding and removing documents, their jobs, and the audit log."""
+
+    @router.post("/api/documents", status_code=202)
+    def upload(
+        request: Request,
+        collection: str = Form(..., description="the collection to add the files to"),
+        files: list[UploadFile] = File(..., description="PDF, DOCX, Markdown, text or HTML files"),
+        replace: bool = Form(False, description="replace files of the same name (the old ones are moved aside)"),
+    ) -> JSONResponse:
+        caller = request_caller(request)
+        try:
+            job = library.submit_upload(caller, collection, [(file.filename or "", file.file) for file in files], replace=replace)
+        except PermissionError as error:
+            raise HTTPException(status_code=403, detail=str(error)) from None
+        except ValueError as error:
+            raise HTTPException(status_code=400, detail=str(error)) from None
+        return JSONResponse(job.to_dict(), status_code=202, headers={"Location": f"/api/jobs/{job.id}"})
+
+    @router.delete("/api/documents/{source:path}", status_code=202)
+    def remove(source: str, request: Request) -> JSONResponse:
+        caller = request_caller(request)
+        document = service.catalogue.visible_to(caller).get(source)
+        if document is None:
+            raise HTTPException(status_code=404, detail=f"{source} is not a document of this index")
+        try:
+            job = library.submit_removal(caller, source, document.collection)
+        except PermissionError as error:
+            raise HTTPException(status_code=403, detail=str(error)) from None
+        return JSONResponse(job.to_dict(), status_code=202, headers={"Location": f"/api/jobs/{job.id}"})
+
+    @router.get("/api/jobs/{job_id}")
+    def job_status(job_id: str, request: Request) -> dict[str, object]:
+        caller = request_caller(request)
+        job = library.job(job_id)
+        if job is None or not (job.user == caller.name or caller.can_write(job.collection)):
+            raise HTTPException(status_code=404, detail=f"no job {job_id}")
+        return job.to_dict()
+
+    @router.get("/api/audit")
+    def audit(request: Request) -> FileResponse:
+        caller = request_caller(request)
+        if not caller.admin:
+            raise HTTPException(status_code=403, detail="only an admin may download the audit log")
+        path = library.audit.path
+        if path is None or not path.is_file():
+            raise HTTPException(status_code=404, detail="no audit events yet")
+        return FileResponse(path, media_type="application/jsonl", filename="policyrag-audit.jsonl")

@@ -13,8 +13,11 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from assistant.access import LOCAL_NAME, Caller, readable_hits
 from assistant.answer_model import Answer, Answerer
 from assistant.api import PolicyRAG, make_answerer
+from assistant.audit import AuditLog
+from assistant.limits import check_query_length
 from assistant.retrieval import Hit
 from assistant.web.catalogue import DocumentCatalogue
 from assistant.web.corpus_files import CorpusFiles
@@ -50,16 +53,41 @@ class AssistantService:
         answerers: who may write answers, by name, the default first. Default: the answerer the
             settings choose, plus the extractive one when that is the LLM (users can pick the fast
             offline answer, and the LLM's fallback is the same one).
+        audit: where questions are recorded (who asked what, which collections answered).
+
+    Every question is answered for a ``caller`` (``assistant.access``): only passages of the
+    collections they may read are searched, before the top k is cut; None means everything (the
+    single local user, Python callers).
     """
 
-    def __init__(self, rag: PolicyRAG, answerers: dict[str, Answerer] | None = None) -> None:
+    def __init__(self, rag: PolicyRAG, answerers: dict[str, Answerer] | None = None, audit: AuditLog | None = None) -> None:
         self.rag = rag
         self.answerers = answerers or self._default_answerers(rag)
         if not self.answerers:
             raise ValueError("AssistantService needs at least one answerer")
-        self.catalogue = DocumentCatalogue.from_store(rag.index.store)
-        self.files = CorpusFiles(rag.index.manifest.roots, (document.source for document in self.catalogue.documents))
+        self.audit = audit or AuditLog(None)
+        self._view: tuple[str, DocumentCatalogue, CorpusFiles] | None = None
         self._lock = threading.Lock()
+        self._view_lock = threading.Lock()
+
+    def _current_view(self) -> tuple[DocumentCatalogue, CorpusFiles]:
+        """The documents and files of the generation in use, read again when an ingest or an upload
+        has published a new one."""
+        with self.rag.pinned() as retriever:
+            index = retriever.index
+            with self._view_lock:
+                if self._view is None or self._view[0] != index.generation.name:
+                    catalogue = DocumentCatalogue.from_store(index.store)
+                    self._view = (index.generation.name, catalogue, CorpusFiles(index.manifest.roots, catalogue.sources()))
+                return self._view[1], self._view[2]
+
+    @property
+    def catalogue(self) -> DocumentCatalogue:
+        return self._current_view()[0]
+
+    @property
+    def files(self) -> CorpusFiles:
+        return self._current_view()[1]
 
     @staticmethod
     def _default_answerers(rag: PolicyRAG) -> dict[str, Answerer]:
@@ -88,50 +116,109 @@ class AssistantService:
             raise ValueError(f"k must be between 1 and {MAX_K}, got {k}")
         return k
 
-    def _scope(self, filters: Filters) -> tuple[set[str] | None, set[str] | None]:
-        sources = self.catalogue.sources_for(filters.documents, filters.years)
+    def _scope(self, filters: Filters, caller: Caller | None = None) -> tuple[set[str] | None, set[str] | None]:
+        """Sources retrieval may return (None: all) and the chosen languages.
+
+        For a caller who may not read everything, the sources are their readable documents even
+        when no filter is set (possibly none at all); their unreadable documents are unknown names.
+        """
+        everything = self.catalogue
+        catalogue = everything.visible_to(caller)
+        sources = catalogue.sources_for(filters.documents, filters.years)
         if sources is not None and not sources:
             raise ValueError("no document matches the chosen documents and years")
+        if sources is None and catalogue is not everything:
+            sources = catalogue.sources()
         return sources, set(filters.langs) or None
 
-    def search(self, query: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
+    def _retrieve(self, query: str, k: int | None, filters: Filters | None, caller: Caller | None) -> list[Hit]:
+        check_query_length(query, self.rag.settings.max_query_chars)
         if not query.strip():
             raise ValueError("the query is empty")
-        sources, langs = self._scope(filters or Filters())
+        sources, langs = self._scope(filters or Filters(), caller)
         k = self._k(k)
+        if sources is not None and not sources:  # the caller may read no document at all
+            return []
         with self._lock:
-            return self.rag.search(query, k=k, sources=sources, langs=langs)
+            hits = self.rag.search(query, k=k, sources=sources, langs=langs)
+        # Sources are a generation's names; the hits' own collections are checked too, in case an
+        # ingest moved a document to another collection between the two.
+        return readable_hits(hits, caller)
 
-    def ask(self, question: str, k: int | None = None, filters: Filters | None = None, answerer: str | None = None) -> Answer:
+    def search(self, query: str, k: int | None = None, filters: Filters | None = None, caller: Caller | None = None) -> list[Hit]:
+        hits = self._retrieve(query, k, filters, caller)
+        self._record("search", caller, query=query, collections=sorted({hit.chunk.collection for hit in hits}), hits=len(hits))
+        return hits
+
+    def ask(
+        self,
+        question: str,
+        k: int | None = None,
+        filters: Filters | None = None,
+        answerer: str | None = None,
+        caller: Caller | None = None,
+    ) -> Answer:
         """Retrieve, then answer (what :meth:`PolicyRAG.ask` does, with the answerer chosen per request)."""
         chosen = self._answerer(answerer)
-        hits = self.search(question, k, filters)
+        hits = self._retrieve(question, k, filters, caller)
         if chosen.name == "llm":  # waits on the LLM server: only its retrieval takes the lock
-            return chosen.answer(question, hits)
-        with self._lock:
-            return chosen.answer(question, hits)
+            answer = chosen.answer(question, hits)
+        else:
+            with self._lock:
+                answer = chosen.answer(question, hits)
+        self._record_answer(answer, caller)
+        return answer
 
     def ask_stream(
-        self, question: str, k: int | None = None, filters: Filters | None = None, answerer: str | None = None
+        self,
+        question: str,
+        k: int | None = None,
+        filters: Filters | None = None,
+        answerer: str | None = None,
+        caller: Caller | None = None,
     ) -> Iterator[str | Answer]:
         """Text as the answerer writes it, then the final :class:`Answer` (whose text replaces it)."""
         chosen = self._answerer(answerer)
         if chosen.name != "llm":
-            answer = self.ask(question, k, filters, answerer)
+            answer = self.ask(question, k, filters, answerer, caller)
             yield answer.text
             yield answer
             return
-        yield from chosen.stream(question, self.search(question, k, filters))
+        for item in chosen.stream(question, self._retrieve(question, k, filters, caller)):
+            if isinstance(item, Answer):
+                self._record_answer(item, caller)
+            yield item
+
+    def _record(self, event: str, caller: Caller | None, **fields: object) -> None:
+        self.audit.caller_event(event, caller or Caller(LOCAL_NAME, readable=None), **fields)
+
+    def _record_answer(self, answer: Answer, caller: Caller | None) -> None:
+        """Who asked what, which collections answered (the cited passages', else the retrieved ones')."""
+        cited = answer.cited_passages
+        shown = cited or answer.passages
+        self._record(
+            "ask",
+            caller,
+            question=answer.question,
+            collections=sorted({passage.hit.chunk.collection for passage in shown}),
+            sources=sorted({passage.hit.chunk.source for passage in cited}),
+            found=answer.found,
+            answerer=answer.answerer,
+        )
 
     def url_for(self, source: str, page: int | None = None) -> str | None:
         return self.files.url_for(source, page)
 
-    def health(self) -> dict[str, object]:
+    def health(self, caller: Caller | None = None) -> dict[str, object]:
+        """The index as ``caller`` sees it: documents and passages of readable collections only."""
         manifest = self.rag.index.manifest
+        passages = len(self.rag.index)
+        if caller is not None and not caller.admin and caller.readable is not None:
+            passages = sum(caller.can_read(collection) for collection in self.rag.index.store.row_collections())
         return {
             "status": "ok",
-            "documents": len(self.catalogue),
-            "passages": len(self.rag.index),
+            "documents": len(self.catalogue.visible_to(caller)),
+            "passages": passages,
             "languages": dict(manifest.languages),
             "models": [str(encoder["model"]) for encoder in manifest.encoders],
             "answerers": list(self.answerers),

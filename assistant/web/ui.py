@@ -10,13 +10,15 @@ import hashlib
 import re
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
+from assistant.access import Caller
 from assistant.answer_model import Answer
+from assistant.web.catalogue import DocumentCatalogue
 from assistant.web.labels import answerer_name, label, lang_name
 from assistant.web.render import answer_html, message_html, sources_html, streaming_html
 from assistant.web.service import MAX_K, AssistantService, Filters
@@ -69,16 +71,31 @@ class MarkdownExports:
         return path
 
 
-def build_ui(service: AssistantService, exports: MarkdownExports | None = None) -> gr.Blocks:
-    """The Blocks app over ``service`` (queue and mounting are the caller's: see ``app``)."""
+def build_ui(
+    service: AssistantService,
+    exports: MarkdownExports | None = None,
+    caller_for: Callable[[gr.Request], Caller] | None = None,
+    extensions: Sequence[Callable[[dict[str, Any]], None]] = (),
+) -> gr.Blocks:
+    """The Blocks app over ``service`` (queue and mounting are the caller's: see ``app``).
+
+    Args:
+        caller_for: who a request is from (``assistant/web/signin.py``); each user's questions,
+            document list and years cover only the collections they may read. None: everything.
+        extensions: called inside the Blocks with the filter components, to add panels (the
+            document upload of ``assistant/web/office_ui.py``).
+    """
     exports = exports or MarkdownExports()
     catalogue = service.catalogue
     ui = DEFAULT_UI_LANG
 
-    def document_choices() -> list[tuple[str, str]]:
+    def visible_catalogue(request: gr.Request | None) -> DocumentCatalogue:
+        return service.catalogue.visible_to(caller_for(request) if caller_for and request else None)
+
+    def document_choices(visible: DocumentCatalogue) -> list[tuple[str, str]]:
         return [
             (f"{document.title}" + (f" ({document.year})" if document.year else ""), document.source)
-            for document in catalogue.documents
+            for document in visible.documents
         ]
 
     def lang_choices(ui_lang: str) -> list[tuple[str, str]]:
@@ -107,14 +124,11 @@ def build_ui(service: AssistantService, exports: MarkdownExports | None = None) 
         )
         gr.Examples(examples=[[example] for example in EXAMPLES], inputs=[question], label="ตัวอย่างคำถาม / Example questions")
         with gr.Accordion(label("filters", ui), open=False, elem_id="pr-filters") as filters_box:
-            documents = gr.Dropdown(
-                choices=document_choices(), multiselect=True, label=label("documents", ui), elem_id="pr-documents"
-            )
+            # Choices are filled per user when the page loads: the page itself lists no documents.
+            documents = gr.Dropdown(choices=[], multiselect=True, label=label("documents", ui), elem_id="pr-documents")
             with gr.Row():
                 langs = gr.CheckboxGroup(choices=lang_choices(ui), label=label("langs", ui), elem_id="pr-langs")
-                years = gr.CheckboxGroup(
-                    choices=[str(year) for year in catalogue.years()], label=label("years", ui), elem_id="pr-years"
-                )
+                years = gr.CheckboxGroup(choices=[], label=label("years", ui), elem_id="pr-years")
                 k = gr.Slider(1, MAX_K, value=service.default_k, step=1, label=label("k", ui), elem_id="pr-k")
         answer_title = gr.Markdown(f"### {label('answer', ui)}")
         answer_box = gr.HTML("", elem_id="pr-answer")
@@ -130,17 +144,19 @@ def build_ui(service: AssistantService, exports: MarkdownExports | None = None) 
             top_k: float,
             chosen_answerer: str,
             lang: str,
+            request: gr.Request,
         ) -> Iterator[tuple[Any, ...]]:
             """One render for the extractive answer; the LLM's text as it streams, then the checked answer."""
             if not (question_text or "").strip():
                 yield message_html(label("empty", lang), "error"), "", gr.DownloadButton(visible=False), None
                 return
+            caller = caller_for(request) if caller_for else None
             try:
                 filters = Filters.of(chosen_documents, chosen_langs, chosen_years)
                 if chosen_answerer != "llm":
-                    items: Iterable[str | Answer] = [service.ask(question_text, int(top_k), filters, chosen_answerer)]
+                    items: Iterable[str | Answer] = [service.ask(question_text, int(top_k), filters, chosen_answerer, caller)]
                 else:
-                    items = service.ask_stream(question_text, int(top_k), filters, chosen_answerer)
+                    items = service.ask_stream(question_text, int(top_k), filters, chosen_answerer, caller)
                 partial = ""
                 for item in items:
                     if isinstance(item, Answer):
@@ -180,6 +196,14 @@ def build_ui(service: AssistantService, exports: MarkdownExports | None = None) 
                 answer_html(answer, lang) if answer else gr.skip(),
                 sources_html(answer, lang, service.url_for) if answer else gr.skip(),
             )
+
+        def fill_filters(request: gr.Request) -> tuple[Any, Any]:
+            visible = visible_catalogue(request)
+            return gr.Dropdown(choices=document_choices(visible)), gr.CheckboxGroup(choices=[str(y) for y in visible.years()])
+
+        demo.load(fill_filters, None, [documents, years], api_name=False, queue=False)
+        for extend in extensions:
+            extend({"demo": demo, "documents": documents, "years": years, "fill_filters": fill_filters})
 
         ui_lang.change(
             relabel,

@@ -56,3 +56,23 @@ def test_bad_manifest_names_the_file(tmp_path: Path) -> None:
     (tmp_path / "manifest.toml").write_text('[[documents]]\ntitle = "x"\n', encoding="utf-8")
     with pytest.raises(ValueError, match="has no 'path'"):
         CorpusManifest.find(tmp_path)
+
+
+def test_collection_comes_from_the_first_entry_that_names_one(tmp_path: Path) -> None:
+    (tmp_path / "manifest.toml").write_text(
+        '[[documents]]\npath = "public/budget.pdf"\ntitle = "Budget"\n'
+        '[[documents]]\npath = "public/budget*"\ncollection = "restricted"\n'
+        '[[documents]]\npath = "public/*"\ncollection = "everyone"\n',
+        encoding="utf-8",
+    )
+    docs = [_doc("public/budget.pdf"), _doc("public/plan.md"), _doc("other/x.md")]
+    for doc, folder in zip(docs, ["public", "public", "other"]):
+        doc.collection = folder
+    CorpusManifest.find(tmp_path).apply(docs)
+    assert [(doc.title, doc.collection) for doc in docs] == [("Budget", "restricted"), ("file stem", "everyone"), ("file stem", "other")]
+
+
+def test_a_bad_collection_name_names_the_entry(tmp_path: Path) -> None:
+    (tmp_path / "manifest.toml").write_text('[[documents]]\npath = "a/*"\ncollection = "../up"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="documents entry 1 has collection '../up'"):
+        CorpusManifest.find(tmp_path)

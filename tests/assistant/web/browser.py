@@ -60,10 +60,39 @@ def chromium_page(width: int = 1280, height: int = 1000) -> Iterator[Any]:
         yield new_page(browser, width, height)
 
 
-def open_app(page: Any, url: str, timeout_ms: int = 60_000) -> None:
-    """Load the app and wait until the question box is there (Gradio keeps a connection open, so
-    waiting for network idle would never end)."""
+# The browser tests run with sign-in on, as an office runs the app: every test signs in as this
+# user (an admin) unless it names another.
+BROWSER_USER = ("tester", "tester-password-1")
+
+
+def with_sign_in(settings: Any, folder: Path, users: dict[str, tuple[str, list[str], list[str], bool]] | None = None) -> Any:
+    """``settings`` with a users file in ``folder`` holding the browser user (and ``users``: name ->
+    (password, readable, writable, admin)), so the app asks everyone to sign in."""
+    from assistant.users import UserStore
+
+    store = UserStore(folder / "users.toml")
+    store.add(BROWSER_USER[0], BROWSER_USER[1], [], admin=True)
+    for name, (password, readable, writable, admin) in (users or {}).items():
+        store.add(name, password, readable, writable, admin)
+    return settings.with_overrides(
+        users_file=folder / "users.toml", audit_log=folder / "audit.jsonl", uploads_dir=folder / "uploads"
+    )
+
+
+def sign_in(page: Any, name: str, password: str, timeout_ms: int = 60_000) -> None:
+    """Fill the sign-in page the app redirected to, and wait to leave it."""
+    page.locator("#username").fill(name)
+    page.locator("#password").fill(password)
+    page.locator("#pr-login-submit").click()
+    page.wait_for_url(lambda address: "/login" not in address, timeout=timeout_ms)
+
+
+def open_app(page: Any, url: str, timeout_ms: int = 60_000, user: tuple[str, str] = BROWSER_USER) -> None:
+    """Load the app (signing in as ``user`` when the app asks) and wait until the question box is
+    there (Gradio keeps a connection open, so waiting for network idle would never end)."""
     page.goto(url, wait_until="load", timeout=timeout_ms)
+    if "/login" in page.url:
+        sign_in(page, *user, timeout_ms=timeout_ms)
     page.locator("#pr-question textarea").wait_for(state="visible", timeout=timeout_ms)
 
 

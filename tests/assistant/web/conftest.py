@@ -79,3 +79,16 @@ def hash_rag(web_index: Path) -> Iterator[PolicyRAG]:
 @pytest.fixture
 def fake_service(hash_rag: PolicyRAG) -> AssistantService:
     return AssistantService(hash_rag, answerers={"extractive": FakeAnswerer()})  # type: ignore[dict-item]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """The system chromium for the `browser` tests (they sign in: see ``browser.open_app``)."""
+    from tests.assistant.web.browser import ARTIFACTS, chromium, chromium_missing
+
+    missing = chromium_missing()
+    if missing:
+        pytest.fail(missing)  # marked `browser`: where it is asked for, a missing browser is a failure
+    ARTIFACTS.mkdir(exist_ok=True)
+    with chromium() as launched:
+        yield launched

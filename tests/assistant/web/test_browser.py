@@ -13,32 +13,22 @@ from typing import Any
 
 import pytest
 
-from tests.assistant.web.browser import ARTIFACTS, ask_in_page, chromium, chromium_missing, new_page, open_app
+from tests.assistant.web.browser import ARTIFACTS, ask_in_page, new_page, open_app, with_sign_in
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def app_url(real_index: Path) -> Iterator[str]:
+def app_url(real_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from assistant.api import PolicyRAG
     from assistant.settings import Settings
     from assistant.web.app import running_app
     from assistant.web.service import AssistantService
 
     rag = PolicyRAG.open(real_index, Settings(index_dir=real_index, show_progress=False))
-    with running_app(AssistantService(rag)) as url:
+    with running_app(AssistantService(rag), with_sign_in(rag.settings, tmp_path_factory.mktemp("browser-users"))) as url:
         yield url
     rag.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    missing = chromium_missing()
-    if missing:
-        pytest.fail(missing)  # marked `browser`: where it is asked for, a missing browser is a failure
-    ARTIFACTS.mkdir(exist_ok=True)
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module")
@@ -116,14 +106,14 @@ class SlowLLM:
         yield self.answer(question, hits)
 
 
-def test_llm_answer_streams_into_the_page(browser: Any, hash_rag: Any) -> None:
+def test_llm_answer_streams_into_the_page(browser: Any, hash_rag: Any, tmp_path: Path) -> None:
     """With the LLM answerer selected the text appears while it is written, then the checked answer."""
     from assistant.web.app import running_app
     from assistant.web.service import AssistantService
     from tests.assistant.web.conftest import FakeAnswerer
 
     service = AssistantService(hash_rag, answerers={"llm": SlowLLM(), "extractive": FakeAnswerer()})  # type: ignore[dict-item]
-    with running_app(service) as url:
+    with running_app(service, with_sign_in(hash_rag.settings, tmp_path)) as url:
         page = new_page(browser)
         open_app(page, url)
         assert page.locator("#pr-answerer").is_visible()  # two answerers: the user picks

@@ -35,3 +35,83 @@ def test_refuses_paths_that_leave_the_folder(tmp_path: Path) -> None:
 
 def test_index_without_recorded_roots_serves_nothing(tmp_path: Path) -> None:
     assert CorpusFiles([], ["a.md"]).url_for("a.md") is None
+
+
+# -- the /files route over HTTP, with sign-in and collections (tests/assistant/office.py) -----------
+
+RAW_ESCAPES = [
+    "/files/../outside-secret.txt",
+    "/files/public/../../outside-secret.txt",
+    "/files/%2e%2e/outside-secret.txt",
+    "/files/%2E%2E%2Foutside-secret.txt",
+    "/files/public%2F..%2F..%2Foutside-secret.txt",
+    "/files/public/..%2f..%2foutside-secret.txt",
+    "/files//etc/passwd",
+    "/files/%2Fetc%2Fpasswd",
+    "/files/public/../restricted/budget-2569.md",
+    "/files/restricted/budget-2569.md",
+]
+
+
+def _raw_get(url: str, path: str, name: str) -> tuple[int, bytes]:
+    """GET with the path sent exactly as written (HTTP clients normalise '..' away)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    from tests.assistant.office import basic
+
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        connection.request("GET", path, headers=basic(name))
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def test_no_path_trick_reaches_a_file_outside_the_readable_documents(office) -> None:  # type: ignore[no-untyped-def]
+    from assistant.web.app import running_app
+
+    absolute = (office.corpus / "public" / "digital-principles.md").resolve()
+    with running_app(office.service, office.settings) as url:
+        for path in [*RAW_ESCAPES, f"/files/{absolute}", f"/files/{absolute.as_posix().lstrip('/')}"]:
+            status, body = _raw_get(url, path, "alice")
+            assert status == 404, (path, status)
+            assert b"outside the corpus" not in body and b"BLUEHERON" not in body and b"root:" not in body
+        assert _raw_get(url, "/files/public/digital-principles.md", "alice")[0] == 200
+        assert _raw_get(url, "/files/restricted/budget-2569.md", "bob")[0] == 200
+        assert _raw_get(url, "/files/../outside-secret.txt", "boss")[0] == 404  # not even for an admin
+
+
+def test_symlinks_out_of_the_folder_are_never_served(office) -> None:  # type: ignore[no-untyped-def]
+    """An indexed file later replaced by a link to a file outside the corpus is refused."""
+    client = office.client()
+    from tests.assistant.office import basic
+
+    target = office.corpus / "public" / "digital-principles.md"
+    assert client.get("/files/public/digital-principles.md", headers=basic("alice")).status_code == 200
+    target.unlink()
+    target.symlink_to(office.folder / "outside-secret.txt")
+    response = client.get("/files/public/digital-principles.md", headers=basic("boss"))
+    assert response.status_code == 404 and "outside the corpus" not in response.text
+
+
+def test_a_link_into_another_collection_serves_only_that_collections_readers(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """public/link.md -> restricted/budget-2569.md is indexed in 'restricted' (its real folder)."""
+    from tests.assistant.office import basic, build_office
+
+    def add_link(corpus) -> None:  # type: ignore[no-untyped-def]
+        (corpus / "public" / "link.md").symlink_to(corpus / "restricted" / "budget-2569.md")
+
+    office = build_office(tmp_path, prepare=add_link)
+    try:
+        client = office.client()
+        documents = {row["source"]: row["collection"] for row in client.get("/api/documents", headers=basic("boss")).json()["documents"]}
+        linked = [source for source in documents if source.endswith("budget-2569.md") or source == "public/link.md"]
+        assert linked and all(documents[source] == "restricted" for source in linked)
+        for source in linked:
+            assert client.get(f"/files/{source}", headers=basic("alice")).status_code == 404
+            assert client.get(f"/files/{source}", headers=basic("bob")).status_code == 200
+    finally:
+        office.rag.close()
