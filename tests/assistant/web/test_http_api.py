@@ -54,13 +54,14 @@ def test_ask_returns_the_answer_with_numbered_cited_passages(client: TestClient,
     response = client.post("/api/ask", json={"question": "ตู้บริการอัจฉริยะตั้งอยู่ที่ไหน", "documents": ["thai-services.md"]})
     assert response.status_code == 200
     body = response.json()
-    # What the API adds to the service's answer: every field of Answer.to_dict, a URL per passage
-    # and the Markdown export; and the document filter reached retrieval.
+    # What the API adds to the service's answer: every field of Answer.to_dict, a URL and the
+    # collection per passage and the Markdown export; and the document filter reached retrieval.
     answer = fake_service.ask("ตู้บริการอัจฉริยะตั้งอยู่ที่ไหน", filters=Filters(documents=("thai-services.md",)))
     expected = json.loads(json.dumps(answer.to_dict(), ensure_ascii=False))
-    passages = [{key: value for key, value in passage.items() if key != "url"} for passage in body["passages"]]
+    passages = [{key: value for key, value in passage.items() if key not in ("url", "collection")} for passage in body["passages"]]
     assert {**{key: body[key] for key in expected}, "passages": passages} == expected
     assert [passage["url"] for passage in body["passages"]] == ["/files/thai-services.md"] * len(answer.passages)
+    assert [passage["collection"] for passage in body["passages"]] == [cited.hit.chunk.collection for cited in answer.passages]
     assert body["markdown"] == answer.to_markdown()
 
 
