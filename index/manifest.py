@@ -51,6 +51,10 @@ class IndexManifest:
     # The rules that chose the quotable sentences (ingest.sentences.SENTENCE_RULES); sentence
     # vectors are only reused by an incremental build made under the same rules.
     sentence_rules: str = ""
+    # Where the vectors and BM25 live (index/vector_store): {"backend": "faiss", "plan", "stores":
+    # {store: {pool: index kind}}} or {"backend": "milvus", "uri", "prefix", "collections"}; empty
+    # in indexes built before it was recorded (FAISS, exact pools).
+    vector_store: dict[str, object] = field(default_factory=dict)
     format_version: int = FORMAT_VERSION
     package_version: str = field(default_factory=package_version)
     created: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))

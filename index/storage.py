@@ -4,8 +4,9 @@ Layout of an index folder::
 
     CURRENT            name of the live generation (replaced atomically)
     .write.lock        held by the one writer (``policyrag ingest``) at work
-    gen-000003/        manifest.json, chunks.sqlite, dense-0/dense-th.faiss (a folder per encoder), bm25/
+    gen-000003/        manifest.json, chunks.sqlite, dense-0/ (a vector store per encoder), bm25/, sentences/
     gen-000002/        the previous generation, kept for readers that still have it open
+    milvus.db          with vector_store = "milvus" and no milvus_uri: the Milvus Lite file
 
 A new index is written into a fresh generation folder and only then made live by replacing
 ``CURRENT`` in one ``os.replace``: a crash mid-build leaves the previous index intact and readers
@@ -20,6 +21,10 @@ passage template or chunking differ from the live generation's, everything is em
 
 Each passage's quotable sentences get vectors of their own (``index/sentences.py``), reused the
 same way as the passage vectors.
+
+Where the vectors and BM25 live is the vector-store back end's business (``index/vector_store``:
+FAISS and bm25s files in the generation folder, or Milvus collections); the manifest records
+which, and :class:`OpenIndex` opens a generation with the back end that wrote it.
 """
 
 from __future__ import annotations
@@ -37,8 +42,6 @@ from pathlib import Path
 import numpy as np
 
 from index.analyzer import RegexAnalyzer, ThaiEnglishAnalyzer, analyzer_from_dict
-from index.bm25 import BM25Index
-from index.dense import DenseIndex
 from index.embedder import Embedder, UseEmbedder
 from index.generations import (
     CURRENT_NAME,
@@ -54,6 +57,16 @@ from index.manifest import IndexError_, IndexManifest
 from index.sentences import STAND_IN, SentenceVectors, chunk_sentence_spans
 from ingest.sentences import SENTENCE_RULES
 from index.store import ChunkStore
+from index.vector_store import (
+    LexicalIndex,
+    RowAttributes,
+    StoreOptions,
+    VectorStore,
+    VectorStoreBackend,
+    make_backend,
+    open_backend,
+    passage_keys,
+)
 from ingest.model import Chunk, Document, document_text
 
 logger = logging.getLogger(__name__)
@@ -120,6 +133,8 @@ class _Previous:
     passage_rows: dict[str, int]  # passage text -> a row of the live generation
     vectors: list[np.ndarray]  # per encoder: row -> vector (rows of the live generation)
     sentence_vectors: list[dict[int, np.ndarray]] | None  # per encoder: row -> its sentences' vectors
+    vector_store: dict[str, object]  # the live generation's back end (manifest ``vector_store``)
+    analyzer: dict[str, object]  # the live generation's BM25 analyzer
 
 
 class IndexWriter:
@@ -136,6 +151,9 @@ class IndexWriter:
         sentence_vectors: also embed each passage's sentences (``index/sentences.py``): as many
             tokens again as the passages (twice the embedding time of new documents), for better
             ranking among passages on the same topic.
+        vector_store: where the dense vectors and BM25 are written (default: FAISS files in the
+            generation folder; ``index.vector_store.make_backend``).
+        store_options: what opening the live generation's stores needs (a Milvus token).
     """
 
     def __init__(
@@ -147,6 +165,8 @@ class IndexWriter:
         show_progress: bool = True,
         roots: list[Path] | None = None,
         sentence_vectors: bool = True,
+        vector_store: VectorStoreBackend | None = None,
+        store_options: StoreOptions | None = None,
     ) -> None:
         if "{text}" not in passage_template:
             raise ValueError(f"passage_template must contain {{text}}, got {passage_template!r}")
@@ -159,6 +179,8 @@ class IndexWriter:
         self.show_progress = show_progress
         self.roots = list(dict.fromkeys(str(Path(root).resolve()) for root in roots or []))
         self.sentence_vectors = sentence_vectors
+        self.vector_store = vector_store or make_backend("faiss", Path("."))
+        self.store_options = store_options
 
     def run(self, documents: list[Document], chunks: list[Chunk], index_dir: Path, rebuild: bool = False) -> BuildStats:
         """Write a new generation of ``index_dir`` holding exactly ``documents``/``chunks`` and make it live.
@@ -181,7 +203,12 @@ class IndexWriter:
                 shutil.rmtree(generation, ignore_errors=True)
                 raise
             # Keep the generation just replaced: a reader may still be answering queries from it.
-            remove_unused(index_dir, keep={generation.name, *([live] if live else [])})
+            kept = {generation.name, *([live] if live else [])}
+            remove_unused(index_dir, keep=kept)
+            try:
+                self.vector_store.prune(index_dir, [index_dir / name for name in sorted(kept)])
+            except Exception as error:  # noqa: BLE001 - the new index is live; the next ingest prunes again
+                logger.warning("could not remove stale vectors from the %s vector store: %s", self.vector_store.name, error)
         return stats
 
     def _previous(self, index_dir: Path) -> tuple[_Previous | None, str]:
@@ -212,8 +239,14 @@ class IndexWriter:
         finally:
             store.close()
         vectors = []
+        try:
+            backend = open_backend(manifest.vector_store, index_dir, self.store_options)
+            stores = [backend.open_dense(generation / f"dense-{number}", encoder.dimension) for number, encoder in enumerate(self.encoders)]
+        except (OSError, RuntimeError, ValueError) as error:
+            return None, f"the live index's vectors cannot be read ({error})"
         for number, encoder in enumerate(self.encoders):
-            rows, found = DenseIndex.load(generation / f"dense-{number}", encoder.dimension).vectors()
+            rows, found = stores[number].vectors()
+            stores[number].close()
             if len(rows) != size:
                 return None, f"the live index's dense-{number} vectors do not match its chunks"
             table = np.zeros((size, encoder.dimension), dtype=np.float32)
@@ -223,7 +256,7 @@ class IndexWriter:
         if manifest.sentence_rules != SENTENCE_RULES:  # other sentences were chosen: embed them again
             sentences = None
         sentence_vectors = [sentences.vectors_by_row(number, size) for number in range(len(self.encoders))] if sentences else None
-        return _Previous(hashes, passage_rows, vectors, sentence_vectors), ""
+        return _Previous(hashes, passage_rows, vectors, sentence_vectors, dict(manifest.vector_store), dict(manifest.analyzer)), ""
 
     def _write(
         self,
@@ -254,6 +287,20 @@ class IndexWriter:
                 file=sys.stderr,
             )
         langs = np.array([chunk.lang for chunk in chunks])
+        documents_of_rows = [hashes[chunk.source] for chunk in chunks]
+        attributes = RowAttributes(
+            sources=[chunk.source for chunk in chunks],
+            collections=[chunk.collection for chunk in chunks],
+            langs=[chunk.lang for chunk in chunks],
+            keys=passage_keys(documents_of_rows, passages),
+            documents=documents_of_rows,
+        )
+        self.vector_store.begin(
+            generation.parent,
+            generation,
+            previous.vector_store if previous else None,
+            reuse_lexical=previous is not None and previous.analyzer == self.analyzer.to_dict(),
+        )
         passage_vectors = []
         for number, encoder in enumerate(self.encoders):
             vectors = np.zeros((len(chunks), encoder.dimension), dtype=np.float32)
@@ -262,11 +309,12 @@ class IndexWriter:
                 vectors[kept] = previous.vectors[number][np.array(reuse)[kept]]
             if to_embed:
                 vectors[to_embed] = encoder.embed_passages([passages[row] for row in to_embed], show_progress=self.show_progress)
-            dense = DenseIndex(encoder.dimension)
+            dense = self.vector_store.create_dense(f"dense-{number}", encoder.dimension, attributes)
             for lang in sorted(set(langs.tolist())):
                 rows = np.flatnonzero(langs == lang)
                 dense.add(lang, rows, vectors[rows])
             dense.save(generation / f"dense-{number}")
+            dense.close()
             passage_vectors.append(vectors)
         sentence_count, embedded_sentences, reused_sentences = 0, 0, 0
         if self.sentence_vectors:
@@ -276,8 +324,9 @@ class IndexWriter:
         embed_seconds = time.perf_counter() - started
 
         started = time.perf_counter()
-        bm25 = BM25Index().build(self.analyzer.run_batch(passages, for_index=True))
+        bm25 = self.vector_store.create_lexical(attributes).build(self.analyzer.run_batch(passages, for_index=True))
         bm25.save(generation / "bm25")
+        bm25.close()
         bm25_seconds = time.perf_counter() - started
 
         embedded_sources = {chunks[row].source for row in to_embed}
@@ -306,6 +355,7 @@ class IndexWriter:
             roots=list(self.roots),
             sentences=sentence_count,
             sentence_rules=SENTENCE_RULES if sentence_count else "",
+            vector_store=self.vector_store.describe(),
         ).save(generation)
         return BuildStats(
             chunks=len(chunks),
@@ -363,7 +413,7 @@ class IndexWriter:
         if to_embed and self.show_progress:
             print(f"Embedding {len(to_embed)} sentence(s) of {len(chunks)} passage(s)", file=sys.stderr)
         langs = np.array([chunk.lang for chunk in chunks])
-        dense_indexes = []
+        sentence_tables = []
         for number, encoder in enumerate(self.encoders):
             vectors = np.zeros((len(rows), encoder.dimension), dtype=np.float32)
             embedded = (
@@ -381,25 +431,31 @@ class IndexWriter:
                     cursor += len(texts[row])
                 else:
                     vectors[start:end] = passage_vectors[number][row]
-            dense = DenseIndex(encoder.dimension)
-            sentence_langs = langs[rows] if len(rows) else langs[:0]
-            for lang in sorted(set(sentence_langs.tolist())):
-                numbers = np.flatnonzero(sentence_langs == lang)
-                dense.add(lang, numbers, vectors[numbers])
-            dense_indexes.append(dense)
+            sentence_tables.append(vectors)
         reused = sum(int(starts[row + 1] - starts[row]) for row in range(len(chunks)) if reusable[row])
-        return SentenceVectors(rows, dense_indexes, sentence_spans), len(to_embed), reused
+        sentence_langs = langs[rows] if len(rows) else langs[:0]
+        return SentenceVectors(rows, sentence_tables, sentence_spans, sentence_langs), len(to_embed), reused
 
 
 class OpenIndex:
     """A read-only view of one generation of an index folder (the live one unless ``generation`` is given).
 
-    Everything but the chunk texts is loaded into memory; the chunk store keeps an open handle,
-    so the view keeps working after a writer switches generations or deletes this one.
+    Opened with the vector-store back end that wrote it (the manifest's ``vector_store``).
+    FAISS pools and BM25 are loaded into memory, compressed pools' and sentences' full vectors
+    are memory-mapped; the chunk store keeps an open handle, so the view keeps working after a
+    writer switches generations or deletes this one.
+
+    Attributes:
+        dense: one :class:`~index.vector_store.VectorStore` per encoder, primary first.
+        bm25: the :class:`~index.vector_store.LexicalIndex`.
+        sentences: the sentence vectors, or None for an index built without them.
+        attributes: each row's source, collection and language (for ``RowFilter`` searches).
+        vector_store: the back end's name (``"faiss"`` or ``"milvus"``).
     """
 
-    def __init__(self, index_dir: Path, generation: Path | None = None) -> None:
+    def __init__(self, index_dir: Path, generation: Path | None = None, options: StoreOptions | None = None) -> None:
         self.index_dir = index_dir
+        self.options = options
         if generation is not None:
             self._open(generation)
             return
@@ -418,15 +474,17 @@ class OpenIndex:
         self.generation = generation
         self.manifest = IndexManifest.load(generation)
         self.store = ChunkStore(generation / "chunks.sqlite", read_only=True)
+        self.dense: list[VectorStore] = []
         try:
-            self.dense = [
-                DenseIndex.load(generation / f"dense-{number}", int(encoder["dimension"]))  # type: ignore[call-overload]
-                for number, encoder in enumerate(self.manifest.encoders)
-            ]
-            self.bm25 = BM25Index.load(generation / "bm25")
-            self.analyzer = analyzer_from_dict(self.manifest.analyzer)
             self.row_sources = np.array(self.store.row_sources())
             self.row_langs = np.array(self.store.row_langs())
+            self.attributes = RowAttributes(sources=self.row_sources, collections=self.store.row_collections(), langs=self.row_langs)
+            backend = open_backend(self.manifest.vector_store, generation.parent, self.options)
+            self.vector_store = backend.name
+            for number, encoder in enumerate(self.manifest.encoders):
+                self.dense.append(backend.open_dense(generation / f"dense-{number}", int(encoder["dimension"]), self.attributes))  # type: ignore[call-overload]
+            self.bm25: LexicalIndex = backend.open_lexical(generation / "bm25", self.attributes)
+            self.analyzer = analyzer_from_dict(self.manifest.analyzer)
             self.sentences = SentenceVectors.load(generation, [int(e["dimension"]) for e in self.manifest.encoders])  # type: ignore[call-overload]
         except BaseException:
             self.store.close()
@@ -436,4 +494,8 @@ class OpenIndex:
         return len(self.row_sources)
 
     def close(self) -> None:
+        for dense in self.dense:
+            dense.close()
+        if hasattr(self, "bm25"):
+            self.bm25.close()
         self.store.close()

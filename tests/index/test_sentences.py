@@ -106,17 +106,15 @@ def test_an_index_built_without_sentence_vectors_still_searches_and_gets_them_on
 def test_unchanged_passages_reuse_their_sentence_vectors(tmp_path: Path) -> None:
     _build(tmp_path, HashEmbedder(dimension=64))
     before = OpenIndex(tmp_path)
-    expected = before.sentences.dense[0].vectors()  # type: ignore[union-attr]
+    expected = before.sentences.vectors(0)  # type: ignore[union-attr]
     before.close()
     embedder = CountingEmbedder()
     _build(tmp_path, embedder)
     assert embedder.texts == []
     after = OpenIndex(tmp_path)
-    numbers, vectors = after.sentences.dense[0].vectors()  # type: ignore[union-attr]
+    vectors = after.sentences.vectors(0)  # type: ignore[union-attr]
     after.close()
-    order, expected_order = np.argsort(numbers), np.argsort(expected[0])
-    assert np.array_equal(numbers[order], expected[0][expected_order])
-    assert np.allclose(vectors[order], expected[1][expected_order])
+    assert len(expected) > 5 and np.array_equal(vectors, expected)  # copied as stored, bit for bit
 
 
 def test_sentence_vectors_can_be_turned_off(tmp_path: Path) -> None:
@@ -144,7 +142,8 @@ def test_stored_sentences_of_a_row_come_back_with_their_spans_and_vectors(tmp_pa
         texts = [FOCUSED[start:end] for start, end, _ in stored]
         assert texts[3] == "A solar panel subsidy for rural schools started in 2020."
         expected = embedder.embed_passages(["Report 1\nA solar panel subsidy for rural schools started in 2020."])[0]
-        assert np.allclose(stored[3][2], expected, atol=1e-6)
+        assert np.allclose(stored[3][2], expected, atol=1e-3)  # stored in fp16: 11 significant bits
+        assert float(stored[3][2] @ expected) == pytest.approx(1.0, abs=1e-3)
     finally:
         index.close()
 
