@@ -314,14 +314,11 @@ class FaissVectorStore:
         for path in sorted(folder.glob("dense-*.faiss")):
             pool = path.stem.removeprefix("dense-")
             mapped = faiss.read_index(str(path))
-            if not hasattr(mapped, "id_map"):
-                raise VectorStoreError(f"{path} is not an index this policyrag can read: rebuild it with policyrag ingest --rebuild")
-            mapped = faiss.downcast_index(mapped)
+            if not hasattr(mapped, "id_map") or mapped.d != dimension:
+                raise VectorStoreError(f"{path} is not a {dimension}-d index this policyrag can read: rebuild it with policyrag ingest --rebuild")
             rows = faiss.vector_to_array(mapped.id_map).astype(np.int64)
-            flat = faiss.downcast_index(mapped.index)
-            mapped.own_fields = False  # the inner index outlives the map
-            if flat.d != dimension:
-                raise VectorStoreError(f"{path} holds {flat.d}-d vectors, the index manifest says {dimension}")
+            flat = faiss.IndexFlatIP(dimension)  # positions, not ids: the same layout as new pools
+            flat.add(mapped.index.reconstruct_n(0, mapped.ntotal))
             store._pools[pool] = _Pool(FLAT, flat, rows, None, store.plan.ef_search)
         return store
 

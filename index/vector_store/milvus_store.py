@@ -64,6 +64,7 @@ ROWS_FILE = "rows.npy"
 MAX_LIMIT = 16_384  # Milvus's largest topk
 BATCH = 1_000  # entities per insert / get / delete call (well under gRPC's 64 MB)
 SCORES_DEPTH = 1_000  # rows LexicalIndex.scores fills from a server: the caller takes the top hundred
+K1, B = 1.2, 0.75  # BM25 parameters, as bm25s's defaults in the FAISS back end
 INSTALL_HINT = "install the Milvus client: pip install 'policyrag[milvus]' (pymilvus, and milvus-lite for a local file)"
 
 
@@ -124,22 +125,45 @@ def connect(uri: str, token: str = "") -> object:
             from pymilvus import MilvusClient
         except ImportError as error:
             raise VectorStoreError(f"vector_store = 'milvus' needs pymilvus: {INSTALL_HINT}") from error
+        lite_log = logging.getLogger("milvus_lite")
+        level = lite_log.level
         try:
             if is_local_file(uri):
                 Path(uri).parent.mkdir(parents=True, exist_ok=True)
+                lite_log.setLevel(logging.CRITICAL)  # a held file is explained below, not as a logged traceback
                 client = MilvusClient(uri)
             else:
                 client = MilvusClient(uri=uri, token=token) if token else MilvusClient(uri=uri)
         except Exception as error:  # pymilvus wraps every failure in its own exception types
             raise VectorStoreError(_connect_problem(uri, error)) from error
+        finally:
+            lite_log.setLevel(level)
         _CLIENTS[key] = client
         return client
+
+
+def _held_elsewhere(uri: str) -> bool:
+    """Whether another process holds the Milvus Lite file's lock (``<file>/LOCK``, an flock)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no flock to probe
+        return False
+    path = Path(uri) / "LOCK"
+    if not path.is_file():
+        return False
+    with open(path, "rb") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    return False
 
 
 def _connect_problem(uri: str, error: BaseException) -> str:
     text = f"{error} {error.__cause__ or ''} {error.__context__ or ''}"
     if is_local_file(uri):
-        if "lock" in text.lower():
+        if _held_elsewhere(uri):
             return (
                 f"the Milvus Lite file {uri} is open in another process (a running policyrag serve or ingest?). "
                 "Milvus Lite serves one process at a time: stop the other process, or run a Milvus server "
@@ -431,6 +455,8 @@ class MilvusVectorStore(_MilvusStoreBase):
         scores, rows = self._search_rows(
             queries.tolist(), "vector", k, filter_expression(pool, keys, where), self.spec.search_params
         )
+        if keys is not None or where:  # k' is what qualifies, like an exact filtered search
+            k = min(k, max((len(found) for found in rows), default=0))
         return _padded(scores, rows, k)
 
     def reconstruct(self, rows: np.ndarray) -> np.ndarray:
@@ -534,10 +560,12 @@ class MilvusBM25Index(_MilvusStoreBase):
         keys = None if allowed is None else self.key_map.keys_of(np.unique(np.asarray(allowed, dtype=np.int64)))
         if not tokens or k <= 0 or (keys is not None and not len(keys)):
             return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
-        # Milvus returns BM25 as a score (larger is better); Milvus Lite 3.2 as its negation (a
-        # distance). BM25 is never negative, so the magnitude is the score in both.
         scores, rows = self._search_rows([" ".join(tokens)], "sparse", min(k, MAX_LIMIT), filter_expression(None, keys, where), {"metric_type": "BM25"})
-        scores_0, rows_0 = np.abs(scores[0]), rows[0]
+        # Milvus returns BM25 as a score (larger is better); Milvus Lite 3.2 as its negation (a
+        # distance): BM25 is never negative, so the magnitude is the score in both. Milvus keeps
+        # the classic (k1 + 1) factor that Lucene 8 and bm25s dropped: divided out, the scores are
+        # bm25s's, which the retriever's BM25 weight was tuned on.
+        scores_0, rows_0 = np.abs(scores[0]) / (K1 + 1.0), rows[0]
         order = np.argsort(-scores_0, kind="stable")
         positive = scores_0[order] > 0
         return scores_0[order][positive].astype(np.float32), rows_0[order][positive].astype(np.int64)
@@ -568,7 +596,7 @@ class MilvusBM25Index(_MilvusStoreBase):
     def save(self, folder: Path) -> None:
         ensure_bm25_collection(self.client, self.collection)
         self.client.flush(self.collection)  # type: ignore[attr-defined]
-        self._write_folder(folder, {"uri": self.uri, "k1": 1.2, "b": 0.75})
+        self._write_folder(folder, {"uri": self.uri, "k1": K1, "b": B})
 
     @classmethod
     def load(cls, folder: Path, client: object, uri: str = "") -> MilvusBM25Index:
@@ -594,9 +622,23 @@ def _base_schema() -> object:
     return schema
 
 
-def _scalar_indexes(index_params: object) -> None:
-    for name in ("lang", "source", "collection", "document"):
-        index_params.add_index(field_name=name, index_type="INVERTED")  # type: ignore[attr-defined]
+def _create(client: object, name: str, schema: object, vector_field: str, vector_index: dict[str, object]) -> None:
+    """Create and load a collection with its vector index, plus INVERTED indexes on the filtered
+    fields on a server. Milvus Lite builds indexes at once: pymilvus's wait for them (0.5 s a
+    poll) is skipped there."""
+    lite = _is_lite(client)
+    client.create_collection(name, schema=schema, consistency_level="Strong")  # type: ignore[attr-defined]
+    index_params = client.prepare_index_params()  # type: ignore[attr-defined]
+    index_params.add_index(field_name=vector_field, **vector_index)
+    if not lite:
+        for field in ("lang", "source", "collection"):
+            index_params.add_index(field_name=field, index_type="INVERTED")
+    client.create_index(name, index_params, sync=not lite)  # type: ignore[attr-defined]
+    client.load_collection(name)  # type: ignore[attr-defined]
+
+
+def _is_lite(client: object) -> bool:
+    return any(is_local_file(uri) and connected is client for (uri, _), connected in _CLIENTS.items())
 
 
 def ensure_dense_collection(client: object, name: str, dimension: int, spec: MilvusIndexSpec) -> None:
@@ -607,11 +649,7 @@ def ensure_dense_collection(client: object, name: str, dimension: int, spec: Mil
 
     schema = _base_schema()
     schema.add_field("vector", DataType.FLOAT_VECTOR, dim=dimension)  # type: ignore[attr-defined]
-    index_params = client.prepare_index_params()  # type: ignore[attr-defined]
-    index_params.add_index(field_name="vector", index_type=spec.index_type, metric_type="IP", params=spec.params or {})
-    _scalar_indexes(index_params)
-    client.create_collection(name, schema=schema, index_params=index_params, consistency_level="Strong")  # type: ignore[attr-defined]
-    client.load_collection(name)  # type: ignore[attr-defined]
+    _create(client, name, schema, "vector", {"index_type": spec.index_type, "metric_type": "IP", "params": spec.params or {}})
 
 
 def ensure_bm25_collection(client: object, name: str) -> None:
@@ -626,11 +664,7 @@ def ensure_bm25_collection(client: object, name: str) -> None:
     )
     schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)  # type: ignore[attr-defined]
     schema.add_function(Function(name="bm25", function_type=FunctionType.BM25, input_field_names=["terms"], output_field_names=["sparse"]))  # type: ignore[attr-defined]
-    index_params = client.prepare_index_params()  # type: ignore[attr-defined]
-    index_params.add_index(field_name="sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25", params={"bm25_k1": 1.2, "bm25_b": 0.75})
-    _scalar_indexes(index_params)
-    client.create_collection(name, schema=schema, index_params=index_params, consistency_level="Strong")  # type: ignore[attr-defined]
-    client.load_collection(name)  # type: ignore[attr-defined]
+    _create(client, name, schema, "sparse", {"index_type": "SPARSE_INVERTED_INDEX", "metric_type": "BM25", "params": {"bm25_k1": 1.2, "bm25_b": 0.75}})
 
 
 def _require_collection(client: object, name: str, uri: str) -> None:
@@ -650,15 +684,18 @@ def _count(client: object, collection: str, expression: str) -> int:
 def all_keys(client: object, collection: str) -> np.ndarray:
     """Every primary key in a collection (for pruning), read with a query iterator."""
     keys: list[int] = []
-    iterator = client.query_iterator(collection, batch_size=10_000, filter="", output_fields=["key"])  # type: ignore[attr-defined]
+    quiet = logging.getLogger("pymilvus")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # Milvus Lite has no MVCC timestamp: pymilvus warns on every iterator
     try:
-        while True:
-            batch = iterator.next()
-            if not batch:
-                break
-            keys.extend(int(item["key"]) for item in batch)
+        iterator = client.query_iterator(collection, batch_size=10_000, filter="", output_fields=["key"])  # type: ignore[attr-defined]
+        try:
+            while batch := iterator.next():
+                keys.extend(int(item["key"]) for item in batch)
+        finally:
+            iterator.close()
     finally:
-        iterator.close()
+        quiet.setLevel(level)
     return np.array(keys, dtype=np.int64)
 
 
@@ -744,7 +781,9 @@ class MilvusBackend:
         return MilvusVectorStore(self.client, collection, dimension, self.recorded_uri, attributes, self.index, new_collection=new)
 
     def open_dense(self, folder: Path, dimension: int, attributes: RowAttributes | None = None) -> MilvusVectorStore:
-        return MilvusVectorStore.load(folder, dimension, self.client, self.recorded_uri)
+        store = MilvusVectorStore.load(folder, dimension, self.client, self.recorded_uri)
+        store.attributes = attributes
+        return store
 
     def create_lexical(self, attributes: RowAttributes) -> MilvusBM25Index:
         collection, new = self._collection_for("bm25")

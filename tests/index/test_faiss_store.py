@@ -1,0 +1,122 @@
+"""The FAISS vector store: index type by pool size, recall of the compressed kinds, files on disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import faiss
+import numpy as np
+import pytest
+
+from index.analyzer import ThaiEnglishAnalyzer
+from index.manifest import IndexManifest
+from index.storage import IndexWriter, OpenIndex, current_generation
+from index.vector_store import make_backend
+from index.vector_store.faiss_store import FLAT, HNSW_SQ8, SQ8, FaissBackend, FaissIndexPlan, FaissVectorStore
+from ingest.model import Block, Chunk, Document
+
+PLAN = FaissIndexPlan(exact_max=300, graph_min=1_500, rescore=50, ef_search=128)
+
+
+def _crowded(n: int, dimension: int = 48, seed: int = 0) -> np.ndarray:
+    """Vectors crowded around one direction like real e5 vectors (mean pairwise cosine ~0.8):
+    uniform random vectors would make every index look perfect."""
+    rng = np.random.default_rng(seed)
+    vectors = rng.normal(size=(n, dimension)) * 0.5 + np.linspace(1.0, 0.2, dimension)
+    return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+
+
+def _store(
+    sizes: dict[str, int], plan: FaissIndexPlan = PLAN, dimension: int = 48
+) -> tuple[FaissVectorStore, dict[str, tuple[np.ndarray, np.ndarray]]]:
+    store, data, start = FaissVectorStore(dimension, plan), {}, 0
+    for seed, (pool, size) in enumerate(sizes.items()):
+        rows = np.arange(start, start + size)[::-1].copy()  # rows need not come in order
+        vectors = _crowded(size, dimension, seed=seed)
+        store.add(pool, rows, vectors)
+        data[pool] = (rows, vectors)
+        start += size
+    return store, data
+
+
+def _recall_at_10(store: FaissVectorStore, pool: str, rows: np.ndarray, vectors: np.ndarray, queries: np.ndarray) -> float:
+    _, found = store.search(pool, queries, k=10)
+    exact = rows[np.argsort(-(queries @ vectors.T), axis=1)[:, :10]]
+    return float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found.tolist(), exact.tolist())]))
+
+
+def test_plan_chooses_exact_then_compressed_then_graph_by_pool_size() -> None:
+    assert [PLAN.kind(n) for n in (1, 300, 301, 1_499, 1_500)] == [FLAT, FLAT, SQ8, SQ8, HNSW_SQ8]
+    store, _ = _store({"a": 200, "b": 800, "c": 2_000})
+    assert store.stats().kinds == {"a": FLAT, "b": SQ8, "c": HNSW_SQ8}
+    with pytest.raises(ValueError, match="graph_min"):
+        FaissIndexPlan(exact_max=10, graph_min=10)
+
+
+def test_compressed_pools_keep_recall_at_10_of_exact_search() -> None:
+    store, data = _store({"sq8": 1_000, "hnsw": 3_000})
+    queries = _crowded(60, seed=9)
+    for pool in ("sq8", "hnsw"):
+        assert _recall_at_10(store, pool, *data[pool], queries) >= 0.97, pool
+    # Without re-scoring, SQ8 codes alone confuse these crowded neighbours: the re-scoring is what holds recall.
+    bare = FaissVectorStore(48, FaissIndexPlan(exact_max=300, graph_min=1_500, rescore=1))
+    bare.add("sq8", *data["sq8"])
+    assert _recall_at_10(bare, "sq8", *data["sq8"], queries) < _recall_at_10(store, "sq8", *data["sq8"], queries)
+
+
+def test_filtered_search_of_a_compressed_pool_is_exact_within_the_filter(monkeypatch: pytest.MonkeyPatch) -> None:
+    store, data = _store({"hnsw": 2_000})
+    rows, vectors = data["hnsw"]
+    query = _crowded(1, seed=5)[0]
+    allowed = rows[::7]
+    exact = np.sort(vectors[::7] @ query)[::-1][:10]
+    scores, found = store.search("hnsw", query, k=10, allowed=allowed)  # few rows: scored one by one
+    assert set(found[0].tolist()) <= set(allowed.tolist()) and np.allclose(scores[0], exact, atol=2e-3)  # fp16 vectors
+    monkeypatch.setattr("index.vector_store.faiss_store.GATHER_MAX", 10)  # through the index's selector instead
+    scores, found = store.search("hnsw", query, k=10, allowed=allowed)
+    assert set(found[0].tolist()) <= set(allowed.tolist()) and np.allclose(scores[0][:9], exact[:9], atol=2e-3)
+
+
+def test_compressed_vectors_stay_on_disk_and_only_codes_are_in_memory(tmp_path: Path) -> None:
+    store, data = _store({"small": 100, "large": 2_000}, dimension=384)
+    store.save(tmp_path)
+    opened = FaissVectorStore.load(tmp_path, 384)
+    large = opened._pools["large"]
+    assert isinstance(large.full, np.memmap)  # read page by page, for the re-scored candidates only
+    stats = opened.stats()
+    fp32 = (100 + 2_000) * 384 * 4
+    assert stats.disk_bytes == 2_000 * 384 * 2 and stats.memory_bytes < fp32 / 2  # SQ8 codes + graph links
+    rows, vectors = data["large"]
+    assert np.allclose(opened.reconstruct(rows[:3]), vectors[:3], atol=1e-3)
+    assert opened.search("large", vectors[0], k=1)[1][0, 0] == rows[0]
+
+
+def test_an_index_written_before_the_store_layout_still_opens(tmp_path: Path) -> None:
+    vectors, rows = _crowded(20), np.arange(100, 120)
+    legacy = faiss.IndexIDMap2(faiss.IndexFlatIP(48))  # what DenseIndex.save wrote per pool
+    legacy.add_with_ids(vectors, rows)
+    faiss.write_index(legacy, str(tmp_path / "dense-th.faiss"))
+    opened = FaissVectorStore.load(tmp_path, 48)
+    assert opened.pools == ["th"] and opened.stats().kinds == {"th": FLAT}
+    scores, found = opened.search("th", vectors[3], k=2, allowed=np.array([103, 104]))
+    assert found[0, 0] == 103 and scores[0, 0] == pytest.approx(1.0, abs=1e-5)
+    assert np.allclose(opened.reconstruct(np.array([119, 100])), vectors[[19, 0]])
+
+
+def test_the_manifest_records_the_back_end_and_each_pools_index(tmp_path: Path, hash_embedder) -> None:  # type: ignore[no-untyped-def]
+    text = "Open data portals publish datasets number {}"
+    documents = [Document(source="a.md", title="A", blocks=[Block("x")], lang="en")]
+    chunks = [Chunk(f"a.md#{i}", "a.md", "A", text.format(i), None, (), "en" if i < 320 else "th", 0, 10) for i in range(330)]
+    writer = IndexWriter([hash_embedder], ThaiEnglishAnalyzer(), show_progress=False, sentence_vectors=False, vector_store=make_backend("faiss", tmp_path, faiss_exact_max=300))
+    writer.run(documents, chunks, tmp_path)
+    recorded = IndexManifest.load(current_generation(tmp_path)).vector_store
+    assert recorded["backend"] == "faiss" and recorded["stores"] == {"dense-0": {"en": SQ8, "th": FLAT}}
+    index = OpenIndex(tmp_path)
+    assert index.vector_store == "faiss" and index.dense[0].stats().kinds == {"en": SQ8, "th": FLAT}
+    index.close()
+
+
+def test_the_default_backend_keeps_small_pools_exact() -> None:
+    assert FaissBackend().plan.kind(50_000) == FLAT and make_backend("faiss", Path(".")).name == "faiss"
+    with pytest.raises(ValueError, match="vector_store must be one of faiss, milvus"):
+        make_backend("qdrant", Path("."))
