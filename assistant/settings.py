@@ -98,7 +98,7 @@ class Settings:
     # with the back end that wrote it.
     vector_store: str = "faiss"
     # FAISS pools up to this many vectors are searched exactly; larger ones are compressed (SQ8
-    # codes re-scored from fp16 vectors, HNSW from 300,000): README "Index at scale".
+    # codes re-scored from fp16 vectors; 4-bit PQ fast-scan from 200,000): README "Index at scale".
     faiss_exact_max: int = 50_000
     milvus_uri: str = ""
     milvus_token: str = ""  # a server's "user:password" or API key; better set as POLICYRAG_MILVUS_TOKEN

@@ -30,8 +30,10 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from index.manifest import IndexError_
 
-class VectorStoreError(RuntimeError):
+
+class VectorStoreError(IndexError_):
     """A vector store that cannot be opened or written; the message names the folder or server and the fix."""
 
 
@@ -125,7 +127,7 @@ class StoreStats:
     Attributes:
         backend: ``"faiss"`` or ``"milvus"``.
         pools: pool -> vectors in it.
-        kinds: pool -> how it is searched (``"flat"``, ``"sq8-rescored"``, ``"hnsw-sq8-rescored"``,
+        kinds: pool -> how it is searched (``"flat"``, ``"sq8-rescored"``, ``"pq4fs-sq8-rescored"``,
             a Milvus index type).
         memory_bytes: what the store keeps in this process's RAM (0 for a Milvus server).
         disk_bytes: what it keeps in files read on demand (memory-mapped).

@@ -58,8 +58,7 @@ def make_backend(
         if faiss_exact_max is None:
             return FaissBackend()
         plan = FaissIndexPlan()
-        graph_min = max(plan.graph_min, faiss_exact_max + 1)
-        return FaissBackend(FaissIndexPlan(exact_max=faiss_exact_max, graph_min=graph_min))
+        return FaissBackend(FaissIndexPlan(exact_max=faiss_exact_max, fast_scan_min=max(plan.fast_scan_min, faiss_exact_max + 1)))
     if name == "milvus":
         from index.vector_store.milvus_store import MilvusBackend, MilvusIndexSpec
 

@@ -12,10 +12,10 @@ from index.analyzer import ThaiEnglishAnalyzer
 from index.manifest import IndexManifest
 from index.storage import IndexWriter, OpenIndex, current_generation
 from index.vector_store import make_backend
-from index.vector_store.faiss_store import FLAT, HNSW_SQ8, SQ8, FaissBackend, FaissIndexPlan, FaissVectorStore
+from index.vector_store.faiss_store import FLAT, FAST_SCAN, SQ8, FaissBackend, FaissIndexPlan, FaissVectorStore
 from ingest.model import Block, Chunk, Document
 
-PLAN = FaissIndexPlan(exact_max=300, graph_min=1_500, rescore=50, ef_search=128)
+PLAN = FaissIndexPlan(exact_max=300, fast_scan_min=1_500, rescore=50)
 
 
 def _crowded(n: int, dimension: int = 48, seed: int = 0) -> np.ndarray:
@@ -46,34 +46,34 @@ def _recall_at_10(store: FaissVectorStore, pool: str, rows: np.ndarray, vectors:
 
 
 def test_plan_chooses_exact_then_compressed_then_graph_by_pool_size() -> None:
-    assert [PLAN.kind(n) for n in (1, 300, 301, 1_499, 1_500)] == [FLAT, FLAT, SQ8, SQ8, HNSW_SQ8]
+    assert [PLAN.kind(n) for n in (1, 300, 301, 1_499, 1_500)] == [FLAT, FLAT, SQ8, SQ8, FAST_SCAN]
     store, _ = _store({"a": 200, "b": 800, "c": 2_000})
-    assert store.stats().kinds == {"a": FLAT, "b": SQ8, "c": HNSW_SQ8}
-    with pytest.raises(ValueError, match="graph_min"):
-        FaissIndexPlan(exact_max=10, graph_min=10)
+    assert store.stats().kinds == {"a": FLAT, "b": SQ8, "c": FAST_SCAN}
+    with pytest.raises(ValueError, match="fast_scan_min"):
+        FaissIndexPlan(exact_max=10, fast_scan_min=10)
 
 
 def test_compressed_pools_keep_recall_at_10_of_exact_search() -> None:
-    store, data = _store({"sq8": 1_000, "hnsw": 3_000})
+    store, data = _store({"sq8": 1_000, "fast": 6_000})
     queries = _crowded(60, seed=9)
-    for pool in ("sq8", "hnsw"):
+    for pool in ("sq8", "fast"):
         assert _recall_at_10(store, pool, *data[pool], queries) >= 0.97, pool
     # Without re-scoring, SQ8 codes alone confuse these crowded neighbours: the re-scoring is what holds recall.
-    bare = FaissVectorStore(48, FaissIndexPlan(exact_max=300, graph_min=1_500, rescore=1))
+    bare = FaissVectorStore(48, FaissIndexPlan(exact_max=300, fast_scan_min=1_500, rescore=1))
     bare.add("sq8", *data["sq8"])
     assert _recall_at_10(bare, "sq8", *data["sq8"], queries) < _recall_at_10(store, "sq8", *data["sq8"], queries)
 
 
 def test_filtered_search_of_a_compressed_pool_is_exact_within_the_filter(monkeypatch: pytest.MonkeyPatch) -> None:
-    store, data = _store({"hnsw": 2_000})
-    rows, vectors = data["hnsw"]
+    store, data = _store({"fast": 2_000})
+    rows, vectors = data["fast"]
     query = _crowded(1, seed=5)[0]
     allowed = rows[::7]
     exact = np.sort(vectors[::7] @ query)[::-1][:10]
-    scores, found = store.search("hnsw", query, k=10, allowed=allowed)  # few rows: scored one by one
+    scores, found = store.search("fast", query, k=10, allowed=allowed)  # few rows: scored one by one
     assert set(found[0].tolist()) <= set(allowed.tolist()) and np.allclose(scores[0], exact, atol=2e-3)  # fp16 vectors
     monkeypatch.setattr("index.vector_store.faiss_store.GATHER_MAX", 10)  # through the index's selector instead
-    scores, found = store.search("hnsw", query, k=10, allowed=allowed)
+    scores, found = store.search("fast", query, k=10, allowed=allowed)
     assert set(found[0].tolist()) <= set(allowed.tolist()) and np.allclose(scores[0][:9], exact[:9], atol=2e-3)
 
 
@@ -84,8 +84,8 @@ def test_compressed_vectors_stay_on_disk_and_only_codes_are_in_memory(tmp_path: 
     large = opened._pools["large"]
     assert isinstance(large.full, np.memmap)  # read page by page, for the re-scored candidates only
     stats = opened.stats()
-    fp32 = (100 + 2_000) * 384 * 4
-    assert stats.disk_bytes == 2_000 * 384 * 2 and stats.memory_bytes < fp32 / 2  # SQ8 codes + graph links
+    assert stats.disk_bytes == 2_000 * 384 * 2  # fp16 on disk
+    assert stats.memory_bytes < 100 * 384 * 4 + 2_000 * 500  # SQ8 (384 B) and 4-bit PQ codes (96 B), not fp32 (1,536 B)
     rows, vectors = data["large"]
     assert np.allclose(opened.reconstruct(rows[:3]), vectors[:3], atol=1e-3)
     assert opened.search("large", vectors[0], k=1)[1][0, 0] == rows[0]
