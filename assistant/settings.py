@@ -99,7 +99,7 @@ class Settings:
     vector_store: str = "faiss"
     # FAISS pools up to this many vectors are searched exactly; larger ones are compressed (SQ8
     # codes re-scored from fp16 vectors; 4-bit PQ fast-scan from 200,000): README "Index at scale".
-    faiss_exact_max: int = 50_000
+    faiss_exact_max: int = 20_000
     milvus_uri: str = ""
     milvus_token: str = ""  # a server's "user:password" or API key; better set as POLICYRAG_MILVUS_TOKEN
     milvus_collection: str = ""  # collection name prefix; empty: policyrag_ + a hash of the index folder

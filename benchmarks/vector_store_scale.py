@@ -14,7 +14,7 @@ retrieval does. One query at a time, one FAISS thread; the first 5 queries are a
 
 Rows, each measured in its own process in the same run:
 
-- ``policyrag`` (the default ``FaissIndexPlan``: exact pools up to 50,000 vectors, SQ8 codes
+- ``policyrag`` (the default ``FaissIndexPlan``: exact pools up to 20,000 vectors, SQ8 codes
   re-scored from memory-mapped fp16 above, an inverted file from 200,000);
 - ``exact pools`` (every pool an exact fp32 ``IndexFlatIP`` in RAM, as before this plan; sentence
   vectors read the new way): the baseline of the same run;
@@ -94,7 +94,7 @@ def build(variant: str, size: int | str, cache: Path, reference: Path) -> tuple[
             backend.begin(folder, folder / "gen-000001", None, reuse_lexical=False)
             store = backend.create_dense(f"dense-{number}", vectors.shape[1], attributes)
         else:
-            plan = FaissIndexPlan(exact_max=10**9, ivf_min=10**9 + 1) if variant == "exact pools" else FaissIndexPlan()
+            plan = FaissIndexPlan(exact_max=10**9, fast_scan_min=10**9 + 1) if variant == "exact pools" else FaissIndexPlan()
             store = FaissVectorStore(vectors.shape[1], plan)
         for pool in POOLS:
             rows = np.flatnonzero(langs == pool)
@@ -136,11 +136,15 @@ def exact_truth(size: int | str, cache: Path, reference: Path, queries: list[np.
 # -- measuring (in a fresh process per row) -----------------------------------------------------
 
 
-def _rss() -> int:
+def _rss() -> dict[str, int]:
+    """Resident bytes: all (VmRSS), anonymous (the process's own memory) and file-backed
+    (memory-mapped pages read; the kernel drops them under memory pressure)."""
+    found = {}
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) * 1024
-    return 0
+        name, _, value = line.partition(":")
+        if name in ("VmRSS", "RssAnon", "RssFile"):
+            found[name] = int(value.split()[0]) * 1024
+    return found
 
 
 def measure(folder: Path, variant: str, truth: Path, cache: Path) -> dict[str, Any]:
@@ -195,8 +199,10 @@ def measure(folder: Path, variant: str, truth: Path, cache: Path) -> dict[str, A
         "recall_at_10": round(float(np.mean(recalls[0] + recalls[1])), 4),
         "recall_at_10_e5": round(float(np.mean(recalls[0])), 4),
         "recall_at_10_use": round(float(np.mean(recalls[1])), 4),
-        "rss_loaded_mb": round((loaded - before) / 2**20, 1),
-        "rss_mb": round((after - before) / 2**20, 1),
+        "rss_loaded_mb": round((loaded["VmRSS"] - before["VmRSS"]) / 2**20, 1),
+        "rss_mb": round((after["VmRSS"] - before["VmRSS"]) / 2**20, 1),
+        "rss_anon_mb": round((after["RssAnon"] - before["RssAnon"]) / 2**20, 1),
+        "rss_file_mb": round((after["RssFile"] - before["RssFile"]) / 2**20, 1),
         "store_memory_mb": round(sum(s.memory_bytes for s in stats) / 2**20, 1),
         "store_disk_mb": round(sum(s.disk_bytes for s in stats) / 2**20, 1),
         "queries": len(latencies),
@@ -233,14 +239,15 @@ def run(sizes: list[str], milvus: bool, cache: Path, reference: Path) -> dict[st
 
 def markdown(rows: list[dict[str, Any]]) -> str:
     lines = [
-        "| set | store | pools (kinds) | search p50 ms | p90 ms | recall@10 (e5 / USE) | RSS MB | build s |",
+        "| set | store | pools (kinds) | search p50 ms | p90 ms | recall@10 (e5 / USE) | RSS MB (anon + mapped) | build s |",
         "|---|---|---|---:|---:|---|---:|---:|",
     ]
     for row in rows:
         kinds = ", ".join(sorted({kind for kinds in row["kinds"] for kind in kinds.values()}))
         lines.append(
             f"| {row['set']} | {row['variant']} | {kinds} | {row['p50_ms']} | {row['p90_ms']} | "
-            f"{row['recall_at_10']:.3f} ({row['recall_at_10_e5']:.3f} / {row['recall_at_10_use']:.3f}) | {row['rss_mb']:,} | {row['build_seconds']:,} |"
+            f"{row['recall_at_10']:.3f} ({row['recall_at_10_e5']:.3f} / {row['recall_at_10_use']:.3f}) | "
+            f"{row['rss_mb']:,} ({row['rss_anon_mb']:,} + {row['rss_file_mb']:,}) | {row['build_seconds']:,} |"
         )
     return "\n".join(lines)
 

@@ -117,6 +117,58 @@ def test_the_manifest_records_the_back_end_and_each_pools_index(tmp_path: Path, 
 
 
 def test_the_default_backend_keeps_small_pools_exact() -> None:
-    assert FaissBackend().plan.kind(50_000) == FLAT and make_backend("faiss", Path(".")).name == "faiss"
+    assert FaissBackend().plan.kind(20_000) == FLAT and make_backend("faiss", Path(".")).name == "faiss"
     with pytest.raises(ValueError, match="vector_store must be one of faiss, milvus"):
         make_backend("qdrant", Path("."))
+
+
+def _write_legacy_layout(generation: Path) -> None:
+    """Rewrite a generation as policyrag wrote it before index/vector_store: IndexIDMap2 pools for
+    passages and sentences, no store.json, no vector_store in the manifest."""
+    import json
+    import shutil
+
+    for folder in [generation / "dense-0", generation / "sentences" / "dense-0"]:
+        if folder.name == "dense-0" and folder.parent.name == "sentences":
+            sentences = np.load(generation / "sentences" / "vectors-0.npy").astype(np.float32)
+            pools = np.load(generation / "sentences" / "pools.npy")
+            names = json.loads((generation / "sentences" / "sentences.json").read_text())["pools"]
+            data = {names[code]: (np.flatnonzero(pools == code), sentences[pools == code]) for code in np.unique(pools)}
+            for name in ("vectors-0.npy", "pools.npy", "sentences.json"):
+                (generation / "sentences" / name).unlink()
+        else:
+            store = FaissVectorStore.load(folder, 32)
+            data = {pool: store.pool_vectors(pool) for pool in store.pools}
+            shutil.rmtree(folder)
+        folder.mkdir()
+        for pool, (rows, vectors) in data.items():
+            legacy = faiss.IndexIDMap2(faiss.IndexFlatIP(32))
+            legacy.add_with_ids(np.ascontiguousarray(vectors), rows)
+            faiss.write_index(legacy, str(folder / f"dense-{pool}.faiss"))
+    manifest = json.loads((generation / "manifest.json").read_text())
+    del manifest["vector_store"]
+    (generation / "manifest.json").write_text(json.dumps(manifest))
+
+
+def test_an_old_index_is_searched_and_its_vectors_reused_by_the_next_ingest(tmp_path: Path, hash_embedder) -> None:  # type: ignore[no-untyped-def]
+    documents = [Document(source="a.md", title="A", blocks=[Block("x")], lang="en"), Document(source="b.md", title="B", blocks=[Block("y")], lang="th")]
+    chunks = [
+        Chunk("a.md#0", "a.md", "A", "Open data portals publish datasets. Agencies list them by year.", None, (), "en", 0, 60),
+        Chunk("b.md#0", "b.md", "B", "ข้อมูลเปิดภาครัฐ ช่วยประชาชน. หน่วยงานเปิดเผยข้อมูล.", None, (), "th", 0, 40),
+    ]
+    writer = IndexWriter([hash_embedder], ThaiEnglishAnalyzer(), show_progress=False)
+    writer.run(documents, chunks, tmp_path)
+    query = hash_embedder.embed_queries(["open data portals"])
+    expected = OpenIndex(tmp_path).dense[0].search("en", query, k=1)
+    _write_legacy_layout(current_generation(tmp_path))
+    old = OpenIndex(tmp_path)
+    assert old.manifest.vector_store == {} and old.vector_store == "faiss"
+    found = old.dense[0].search("en", query, k=1)
+    assert found[1].tolist() == expected[1].tolist() and np.allclose(found[0], expected[0], atol=1e-5)
+    assert old.sentences is not None and len(old.sentences.for_rows(0, [0])[0]) == 2
+    old.close()
+    stats = writer.run(documents, chunks, tmp_path)
+    assert (stats.embedded_passages, stats.embedded_sentences) == (0, 0) and stats.reused_sentences == stats.sentences >= 3
+    new = OpenIndex(tmp_path)
+    assert new.manifest.vector_store["backend"] == "faiss" and (current_generation(tmp_path) / "dense-0" / "store.json").is_file()
+    new.close()

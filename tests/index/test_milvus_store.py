@@ -181,3 +181,32 @@ def test_the_collection_prefix_is_stable_per_index_folder(tmp_path: Path) -> Non
 
     assert default_prefix(tmp_path / "a") == default_prefix(tmp_path / "a") != default_prefix(tmp_path / "b")
     assert default_prefix(tmp_path).startswith("policyrag_")
+
+
+@pytest.mark.slow
+def test_policyrag_ingest_and_search_with_vector_store_milvus(
+    real_index: Path, fixture_docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The CLI path a user takes: POLICYRAG_VECTOR_STORE=milvus policyrag ingest on an existing
+    index (vectors copied, nothing embedded), then policyrag search answers as the FAISS index did."""
+    import json
+    import shutil
+
+    from assistant.cli import main
+
+    copy = tmp_path / "index"
+    shutil.copytree(real_index, copy)
+    chunking = {"POLICYRAG_CHUNK_MAX_CHARS": "300", "POLICYRAG_CHUNK_MIN_CHARS": "50", "POLICYRAG_CHUNK_OVERLAP_CHARS": "0"}
+    for name, value in chunking.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("POLICYRAG_VECTOR_STORE", "milvus")
+    assert main(["ingest", str(fixture_docs), "--index", str(copy), "--quiet"]) == 0
+    assert "passages: " in capsys.readouterr().err
+    assert OpenIndex(copy).vector_store == "milvus"
+    queries = ["open data portal", "ข้อมูลเปิดภาครัฐ", "cloud policy for agencies"]
+    results = {}
+    for name, index in (("faiss", real_index), ("milvus", copy)):
+        for query in queries:
+            assert main(["search", query, "--index", str(index), "--json", "-k", "5"]) == 0
+            results.setdefault(name, []).append([(hit["source"], hit["text"][:40]) for hit in json.loads(capsys.readouterr().out)["hits"]])
+    assert results["milvus"] == results["faiss"] and all(results["milvus"])
