@@ -103,6 +103,10 @@ def build(variant: str, size: int | str, cache: Path, reference: Path) -> tuple[
                 store.add(pool, part, np.asarray(vectors[part], dtype=np.float32))
         store.save(folder / f"dense-{number}")
         store.close()
+    if variant == "milvus-lite":  # let the measuring process open the Milvus Lite file
+        from index.vector_store.milvus_store import release
+
+        release(str(folder / "milvus.db"))
     if sentences is not None:
         sentence_langs = langs[np.asarray(sentence_rows)]
         SentenceVectors(np.asarray(sentence_rows), sentences, pools=sentence_langs).save(folder)

@@ -142,6 +142,22 @@ def connect(uri: str, token: str = "") -> object:
         return client
 
 
+def release(uri: str) -> None:
+    """Close this process's client of ``uri`` and, for a Milvus Lite file, stop its in-process
+    server, so that another process can open the file (Milvus Lite serves one process at a time).
+    Stores opened on it stop working."""
+    with _CLIENTS_LOCK:
+        for key in [key for key in _CLIENTS if key[0] == uri]:
+            client = _CLIENTS.pop(key)
+            client.close()  # type: ignore[attr-defined]
+    if is_local_file(uri):
+        try:
+            from milvus_lite.server_manager import server_manager_instance
+        except ImportError:
+            return
+        server_manager_instance.release_server(uri)
+
+
 def _held_elsewhere(uri: str) -> bool:
     """Whether another process holds the Milvus Lite file's lock (``<file>/LOCK``, an flock)."""
     try:

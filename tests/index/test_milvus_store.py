@@ -210,3 +210,13 @@ def test_policyrag_ingest_and_search_with_vector_store_milvus(
             assert main(["search", query, "--index", str(index), "--json", "-k", "5"]) == 0
             results.setdefault(name, []).append([(hit["source"], hit["text"][:40]) for hit in json.loads(capsys.readouterr().out)["hits"]])
     assert results["milvus"] == results["faiss"] and all(results["milvus"])
+
+
+def test_a_released_milvus_lite_file_can_be_opened_by_another_process(tmp_path: Path, hash_embedder) -> None:  # type: ignore[no-untyped-def]
+    from index.vector_store.milvus_store import release
+
+    _ingest(tmp_path, hash_embedder, TEXTS)
+    release(str(tmp_path / "milvus.db"))
+    script = f"from index.storage import OpenIndex; print(OpenIndex(__import__('pathlib').Path({str(tmp_path)!r})).dense[0].pool_size('en'))"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[2], check=False)
+    assert done.returncode == 0 and done.stdout.strip() == "4", done.stderr[-2000:]
