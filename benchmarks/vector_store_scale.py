@@ -225,11 +225,12 @@ def _measure_in_subprocess(folder: Path, variant: str, truth: Path, cache: Path)
 # -- the run ---------------------------------------------------------------------------------------
 
 
-def run(sizes: list[str], milvus: bool, cache: Path, reference: Path) -> dict[str, Any]:
+def run(sizes: list[str], milvus: bool, cache: Path, reference: Path, only: set[str] | None = None) -> dict[str, Any]:
     queries = real_queries(cache, reference)
     rows = []
     for size in sizes:
         variants = ["policyrag", "exact pools"] + (["milvus-lite"] if milvus and size == "100000" else [])
+        variants = [variant for variant in variants if not only or variant in only]
         truth = exact_truth(size, cache, reference, queries)
         for variant in variants:
             folder, build_seconds = build(variant, size, cache, reference)
@@ -261,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="100000,1000000", help="comma-separated passage counts; 'real10k' for the real 10k set")
     parser.add_argument("--real", action="store_true", help="add the 10k point: real corpus-extra passages beside a synthetic 10k set")
     parser.add_argument("--milvus", action="store_true", help="add Milvus Lite at 100k")
+    parser.add_argument("--variants", help="comma-separated rows to run (default: all): " + ", ".join(VARIANTS))
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--reference", type=Path, default=DEFAULT_REFERENCE)
     parser.add_argument("--out", type=Path, default=RESULTS_DIR / "vector_store_scale.json")
@@ -275,7 +277,8 @@ def main(argv: list[str] | None = None) -> int:
         sizes = ["10000", "real10k", *sizes]
     started = datetime.now(UTC)
     load_start = os.getloadavg()
-    result = run(sizes, args.milvus, args.cache, args.reference)
+    only = {variant.strip() for variant in args.variants.split(",")} if args.variants else None
+    result = run(sizes, args.milvus, args.cache, args.reference, only)
     record = {
         "benchmark": "vector_store_scale",
         "started": started.isoformat(timespec="seconds"),

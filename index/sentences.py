@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.vector_store.base import VectorStoreError
+from index.vector_store.base import VectorStoreError, open_mapped
 from ingest.model import Chunk
 from ingest.sentences import Span, dedupe_key, passage_sentences
 
@@ -218,7 +218,7 @@ class SentenceVectors:
                 f"{target} holds sentence vectors of format {info.get('format')} and dimensions {info.get('dimensions')}, "
                 f"the index's encoders have {dimensions}: rebuild the index with policyrag ingest --rebuild"
             )
-        vectors = [np.load(target / f"vectors-{number}.npy", mmap_mode="r") for number in range(len(dimensions))]
+        vectors = [open_mapped(target / f"vectors-{number}.npy") for number in range(len(dimensions))]
         return cls._from_saved(rows, vectors, spans, list(info["pools"]), np.load(target / "pools.npy"))
 
     @classmethod

@@ -42,6 +42,7 @@ from index.vector_store.base import (
     as_queries,
     check_vectors,
     empty_hits,
+    open_mapped,
 )
 
 FORMAT = 2
@@ -283,7 +284,7 @@ class FaissVectorStore:
         for name, info in description["pools"].items():
             index = faiss.read_index(str(folder / f"{name}.faiss"))
             rows = np.load(folder / f"{name}.rows.npy")
-            full = np.load(folder / f"{name}.f16.npy", mmap_mode="r") if info["kind"] != FLAT else None
+            full = open_mapped(folder / f"{name}.f16.npy") if info["kind"] != FLAT else None
             if info["kind"] not in KINDS:
                 raise VectorStoreError(f"{folder}: pool {name} is of kind {info['kind']!r}, unknown to this policyrag: rebuild the index")
             store._pools[name] = _Pool(info["kind"], index, rows, full)
