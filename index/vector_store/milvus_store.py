@@ -333,23 +333,22 @@ class _MilvusStoreBase:
             self._slack = max(0, total - len(self.key_map.rows))
         return self._slack
 
-    def _hits(self, result: Iterable[Sequence[dict]], k: int, score_sign: float = 1.0) -> tuple[list[np.ndarray], list[np.ndarray], bool]:
-        """Per query: this generation's rows and scores, best first, at most k; and whether any
-        query came back full of other generations' keys (then the caller widens the search)."""
+    def _hits(self, result: Iterable[Sequence[dict]], k: int, limit: int) -> tuple[list[np.ndarray], list[np.ndarray], bool]:
+        """Per query: this generation's rows and scores, best first, at most k; and whether a
+        query came back full (``limit`` hits) with fewer than k of ours: other generations' keys
+        took the places, and the caller widens the search."""
         all_scores, all_rows, short = [], [], False
         for hits in result:
             keys = np.array([int(hit["key"]) for hit in hits], dtype=np.int64)
-            scores = np.array([float(hit["distance"]) for hit in hits], dtype=np.float32) * score_sign
+            scores = np.array([float(hit["distance"]) for hit in hits], dtype=np.float32)
             rows = self.key_map.rows_of(keys)
             mine = rows >= 0
-            short = short or (int(mine.sum()) < k and len(hits) > int(mine.sum()))
+            short = short or (int(mine.sum()) < k and len(hits) >= limit)
             all_scores.append(scores[mine][:k])
             all_rows.append(rows[mine][:k])
         return all_scores, all_rows, short
 
-    def _search_rows(
-        self, data: list, anns_field: str, k: int, expression: str, search_params: object, score_sign: float = 1.0
-    ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def _search_rows(self, data: list, anns_field: str, k: int, expression: str, search_params: object) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Search, skipping other generations' keys; widen the limit until k of ours are found."""
         limit = min(MAX_LIMIT, k + self._others())
         while True:
@@ -358,7 +357,7 @@ class _MilvusStoreBase:
                 self.collection, data=data, anns_field=anns_field, limit=limit, filter=expression,
                 search_params=params, output_fields=["key"],
             )
-            scores, rows, short = self._hits(result, k, score_sign)
+            scores, rows, short = self._hits(result, k, limit)
             if not short or limit >= MAX_LIMIT:
                 return scores, rows
             limit = min(MAX_LIMIT, limit * 4)
