@@ -9,13 +9,15 @@ retrieval does. One query at a time, one FAISS thread; the first 5 queries are a
 - recall@10: the first 10 passages of each pool search against exact inner-product search of the
   same pool (fp32, brute force), averaged over queries, pools and encoders (both are reported).
 - RSS: the resident memory a fresh process gains by opening the index and answering the queries
-  (``VmRSS`` after the queries minus ``VmRSS`` after the imports), memory-mapped pages read
-  included; models are not loaded.
+  (``VmRSS`` after the queries minus ``VmRSS`` after the imports; models are not loaded), split
+  into anonymous memory and mapped file pages. Stored vectors are read with ``pread``
+  (``index/vector_store/vector_file.py``): their pages sit in the kernel's page cache, shared and
+  reclaimable, not in the process.
 
 Rows, each measured in its own process in the same run:
 
 - ``policyrag`` (the default ``FaissIndexPlan``: exact pools up to 20,000 vectors, SQ8 codes
-  re-scored from memory-mapped fp16 above, an inverted file from 200,000);
+  re-scored from fp16 files above, 4-bit PQ fast-scan refined by SQ8 from 200,000);
 - ``exact pools`` (every pool an exact fp32 ``IndexFlatIP`` in RAM, as before this plan; sentence
   vectors read the new way): the baseline of the same run;
 - ``milvus-lite`` (``--milvus``, 100k only): the same vectors in Milvus Lite collections (FLAT),
@@ -142,7 +144,7 @@ def exact_truth(size: int | str, cache: Path, reference: Path, queries: list[np.
 
 def _rss() -> dict[str, int]:
     """Resident bytes: all (VmRSS), anonymous (the process's own memory) and file-backed
-    (memory-mapped pages read; the kernel drops them under memory pressure)."""
+    (mapped file pages: the FAISS and Python libraries' own pages, none of the stored vectors)."""
     found = {}
     for line in Path("/proc/self/status").read_text().splitlines():
         name, _, value = line.partition(":")

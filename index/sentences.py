@@ -17,8 +17,8 @@ Layout in a generation folder (``sentences/``): ``rows.npy`` (sentence number ->
 row order), ``spans.npy`` ((n, 2) int32: each sentence's start and end offsets in its chunk's
 text; (-1, -1) where a chunk's passage vector stands in for a chunk without its own sentences),
 ``pools.npy`` (uint8: each sentence's language pool, named in ``sentences.json``) and
-``vectors-N.npy`` ((n, dimension) float16: encoder N's vectors). The vector files are memory-mapped,
-never loaded whole: a product with a million passages has about five million sentences per
+``vectors-N.npy`` ((n, dimension) float16: encoder N's vectors). The vector files are read on
+demand (``index/vector_store/vector_file.py``), never loaded whole: a product with a million passages has about five million sentences per
 encoder (3.8 GB of fp16 for e5 alone), and ranking reads only the sentences of the candidate
 passages (:meth:`SentenceVectors.best_per_row` with ``allowed_rows``), a few hundred rows of the
 file. fp16 changes a cosine by less than 1e-3 (measured: ``tests/index/test_sentences.py``).
@@ -31,12 +31,13 @@ vectors are read into memory.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from index.vector_store.base import VectorStoreError, open_mapped
+from index.vector_store.base import VectorStoreError
+from index.vector_store.vector_file import VectorFile
 from ingest.model import Chunk
 from ingest.sentences import Span, dedupe_key, passage_sentences
 
@@ -64,8 +65,8 @@ class SentenceVectors:
 
     Args:
         rows: (n,) the chunk row of each sentence, in sentence order (ascending rows).
-        vectors: one (n, dimension) array per encoder (float16 memory maps once saved; any float
-            dtype while building), L2-normalised.
+        vectors: one (n, dimension) array per encoder (float16 ``VectorFile`` once saved; any
+            float array while building), L2-normalised.
         spans: (n, 2) int32 offsets of each sentence in its chunk's text, (-1, -1) for a stand-in
             passage vector; None for an index written before spans were stored.
         pools: (n,) the language pool of each sentence (its chunk's language).
@@ -133,7 +134,7 @@ class SentenceVectors:
         """Chunk row -> cosine of its best sentence, over the top ``candidates`` sentences of ``pool``.
 
         With ``allowed_rows`` (the candidate passages of a query) only their sentences are read
-        from the memory-mapped vectors: cost in proportion to those rows, whatever the size of the
+        from the stored vectors: cost in proportion to those rows, whatever the size of the
         index. Without, every sentence of the pool is scored (an exact scan of the file: fine for
         thousands of passages, slow for a million).
 
@@ -200,7 +201,7 @@ class SentenceVectors:
 
     @classmethod
     def load(cls, folder: Path, dimensions: list[int]) -> SentenceVectors | None:
-        """The sentence vectors of a generation (memory-mapped), or None for an index built without them.
+        """The sentence vectors of a generation (read on demand), or None for an index built without them.
 
         Raises:
             VectorStoreError: the stored vectors do not match the index's encoders.
@@ -218,13 +219,13 @@ class SentenceVectors:
                 f"{target} holds sentence vectors of format {info.get('format')} and dimensions {info.get('dimensions')}, "
                 f"the index's encoders have {dimensions}: rebuild the index with policyrag ingest --rebuild"
             )
-        vectors = [open_mapped(target / f"vectors-{number}.npy") for number in range(len(dimensions))]
+        vectors = [VectorFile(target / f"vectors-{number}.npy") for number in range(len(dimensions))]
         return cls._from_saved(rows, vectors, spans, list(info["pools"]), np.load(target / "pools.npy"))
 
     @classmethod
     def _load_legacy(cls, target: Path, rows: np.ndarray, spans: np.ndarray | None, dimensions: list[int]) -> SentenceVectors:
         """Sentences written as one exact FAISS pool per language under ``dense-N/`` (before the
-        memory-mapped layout): read into memory, as they always were."""
+        on-demand layout): read into memory, as they always were."""
         from index.vector_store.faiss_store import FaissVectorStore
 
         vectors, pools = [], np.full(len(rows), "", dtype=object)
@@ -238,12 +239,10 @@ class SentenceVectors:
             vectors.append(table)
         return cls(rows, vectors, spans, pools.astype(str))
 
-    def vectors_by_row(self, encoder: int, size: int) -> dict[int, np.ndarray]:
-        """Chunk row -> its sentence vectors in order (views of the stored file): what an
-        incremental build copies."""
-        table = self.vectors_per_encoder[encoder]
-        starts = np.searchsorted(self.rows, np.arange(size + 1))
-        return {row: table[starts[row] : starts[row + 1]] for row in range(size) if starts[row + 1] > starts[row]}
+    def vectors_by_row(self, encoder: int, size: int) -> Mapping[int, np.ndarray]:
+        """Chunk row -> its sentence vectors in order: what an incremental build copies. Rows are
+        read from the stored file when asked for, so a build reads only the rows it reuses."""
+        return _RowVectors(self.vectors_per_encoder[encoder], np.searchsorted(self.rows, np.arange(size + 1)))
 
     def _members(self, pool: str) -> np.ndarray:
         """Sentence numbers of one pool (cached: a pass over a byte per sentence)."""
@@ -252,9 +251,28 @@ class SentenceVectors:
         return self._pool_members[pool]
 
 
+class _RowVectors(Mapping[int, np.ndarray]):
+    """Chunk row -> (m, d) vectors of its sentences, read from the table on access."""
+
+    def __init__(self, table: np.ndarray, starts: np.ndarray) -> None:
+        self._table = table
+        self._starts = starts
+
+    def __getitem__(self, row: int) -> np.ndarray:
+        if not 0 <= row < len(self._starts) - 1 or self._starts[row + 1] == self._starts[row]:
+            raise KeyError(row)
+        return np.asarray(self._table[int(self._starts[row]) : int(self._starts[row + 1])])
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(np.flatnonzero(np.diff(self._starts) > 0).tolist())
+
+    def __len__(self) -> int:
+        return int(np.count_nonzero(np.diff(self._starts) > 0))
+
+
 def _scores(table: np.ndarray, numbers: np.ndarray, query: np.ndarray, block: int = 65_536) -> np.ndarray:
     """(len(numbers),) float32 inner products of ``query`` with rows ``numbers`` (ascending) of
-    ``table``, read a block at a time (a memory map is never converted whole)."""
+    ``table``, read a block at a time (a stored file is never read whole)."""
     out = np.empty(len(numbers), dtype=np.float32)
     for start in range(0, len(numbers), block):
         part = numbers[start : start + block]

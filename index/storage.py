@@ -36,6 +36,7 @@ import shutil
 import sys
 import time
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -132,7 +133,7 @@ class _Previous:
     hashes: dict[str, str]
     passage_rows: dict[str, int]  # passage text -> a row of the live generation
     vectors: list[np.ndarray]  # per encoder: row -> vector (rows of the live generation)
-    sentence_vectors: list[dict[int, np.ndarray]] | None  # per encoder: row -> its sentences' vectors
+    sentence_vectors: list[Mapping[int, np.ndarray]] | None  # per encoder: row -> its sentences' vectors
     vector_store: dict[str, object]  # the live generation's back end (manifest ``vector_store``)
     analyzer: dict[str, object]  # the live generation's BM25 analyzer
 

@@ -130,7 +130,7 @@ class StoreStats:
         kinds: pool -> how it is searched (``"flat"``, ``"sq8-rescored"``, ``"pq4fs-sq8-rescored"``,
             a Milvus index type).
         memory_bytes: what the store keeps in this process's RAM (0 for a Milvus server).
-        disk_bytes: what it keeps in files read on demand (memory-mapped).
+        disk_bytes: what it keeps in files read on demand (only the rows a query needs).
         location: the folder, or the Milvus URI and collection.
     """
 
@@ -319,21 +319,3 @@ class VectorStoreBackend(Protocol):
     def prune(self, index_dir: Path, kept: list[Path]) -> None:
         """Remove what no kept generation uses (a shared server's stale entities)."""
         ...
-
-
-def open_mapped(path: Path) -> np.ndarray:
-    """A saved ``.npy`` array, memory-mapped read-only for random access.
-
-    The kernel's readahead (32 pages around each page fault, by default) suits files read from
-    start to end; stored vectors are read a few rows at a time in random order (the candidates
-    of a query), where readahead mapped about 30 times the pages needed: 6.5 GB of resident
-    memory after 200 queries on a million passages instead of about 1 GB. ``MADV_RANDOM`` turns
-    it off for this mapping.
-    """
-    import mmap
-
-    array = np.load(path, mmap_mode="r")
-    mapping = getattr(array, "_mmap", None)
-    if mapping is not None and hasattr(mmap, "MADV_RANDOM"):
-        mapping.madvise(mmap.MADV_RANDOM)
-    return array

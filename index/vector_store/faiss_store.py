@@ -8,7 +8,7 @@ vectors drawn from a Gaussian fitted to the reference index's real e5 vectors, o
   below (44k e5 vectors: 3.1 ms exact, 56k as SQ8: 2.5 ms) for no recall that matters.
 - below ``fast_scan_min``: the vectors as 8-bit scalar-quantised codes in RAM (a quarter of
   fp32), scanned in full; the best ``rescore`` candidates are re-scored exactly from fp16 copies of
-  the vectors in a memory-mapped file (only those pages are read). SQ8 alone has recall@10 0.96
+  the vectors in a file (only those rows are read: ``vector_file.py``). SQ8 alone has recall@10 0.96
   on these crowded vectors (mean pairwise cosine 0.83); re-scoring 100 brings it to 0.997.
 - from ``fast_scan_min``: 4-bit product-quantisation codes (one sub-quantiser per 2 dimensions:
   96 bytes an e5 vector) scanned with FAISS's SIMD fast-scan, ``refine_factor`` x ``rescore``
@@ -42,8 +42,8 @@ from index.vector_store.base import (
     as_queries,
     check_vectors,
     empty_hits,
-    open_mapped,
 )
+from index.vector_store.vector_file import VectorFile
 
 FORMAT = 2
 STORE_FILE = "store.json"
@@ -91,13 +91,13 @@ class FaissIndexPlan:
 
 class _Pool:
     """One language pool: a FAISS index over positions 0..n-1, the chunk row of each position and,
-    for compressed kinds, the fp16 vectors (memory-mapped once saved)."""
+    for compressed kinds, the fp16 vectors (read on demand once saved)."""
 
     def __init__(self, kind: str, index: object, rows: np.ndarray, full: np.ndarray | None) -> None:
         self.kind = kind
         self.index = index
         self.rows = rows  # position -> row; -1 once deleted
-        self.full = full  # (n, d) float16 for compressed kinds; None for flat (the index holds fp32)
+        self.full = full  # (n, d) float16 (a VectorFile once saved) for compressed kinds; None for flat
         self._lookup: tuple[np.ndarray, np.ndarray] | None = None
 
     @property
@@ -258,7 +258,7 @@ class FaissVectorStore:
 
     @classmethod
     def load(cls, folder: Path, dimension: int, attributes: RowAttributes | None = None) -> FaissVectorStore:
-        """Open a saved store; compressed pools' fp16 vectors stay on disk, memory-mapped.
+        """Open a saved store; compressed pools' fp16 vectors stay on disk, read on demand.
 
         Raises:
             FileNotFoundError: the folder is missing (an incomplete index).
@@ -284,7 +284,7 @@ class FaissVectorStore:
         for name, info in description["pools"].items():
             index = faiss.read_index(str(folder / f"{name}.faiss"))
             rows = np.load(folder / f"{name}.rows.npy")
-            full = open_mapped(folder / f"{name}.f16.npy") if info["kind"] != FLAT else None
+            full = VectorFile(folder / f"{name}.f16.npy") if info["kind"] != FLAT else None
             if info["kind"] not in KINDS:
                 raise VectorStoreError(f"{folder}: pool {name} is of kind {info['kind']!r}, unknown to this policyrag: rebuild the index")
             store._pools[name] = _Pool(info["kind"], index, rows, full)
@@ -308,7 +308,10 @@ class FaissVectorStore:
         )
 
     def close(self) -> None:
-        """Nothing to release: the indexes are in memory and the memory maps close with the store."""
+        """Close the fp16 vector files (the indexes themselves are in memory)."""
+        for pool in self._pools.values():
+            if isinstance(pool.full, VectorFile):
+                pool.full.close()
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -426,7 +429,7 @@ def _rescore(queries: np.ndarray, candidates: np.ndarray, full: np.ndarray, k: i
         found = found[found >= 0]
         if not len(found):
             continue
-        order = np.argsort(found)  # read the memory map in file order
+        order = np.argsort(found)  # read the file in row order
         exact = np.asarray(full[found[order]], dtype=np.float32) @ query
         best = np.argsort(-exact, kind="stable")[:k]
         scores_out[i, : len(best)] = exact[best]

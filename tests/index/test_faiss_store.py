@@ -12,6 +12,7 @@ from index.analyzer import ThaiEnglishAnalyzer
 from index.manifest import IndexManifest
 from index.storage import IndexWriter, OpenIndex, current_generation
 from index.vector_store import make_backend
+from index.vector_store.vector_file import VectorFile
 from index.vector_store.faiss_store import FLAT, FAST_SCAN, SQ8, FaissBackend, FaissIndexPlan, FaissVectorStore
 from ingest.model import Block, Chunk, Document
 
@@ -82,7 +83,7 @@ def test_compressed_vectors_stay_on_disk_and_only_codes_are_in_memory(tmp_path: 
     store.save(tmp_path)
     opened = FaissVectorStore.load(tmp_path, 384)
     large = opened._pools["large"]
-    assert isinstance(large.full, np.memmap)  # read page by page, for the re-scored candidates only
+    assert isinstance(large.full, VectorFile)  # read row by row, for the re-scored candidates only
     stats = opened.stats()
     assert stats.disk_bytes == 2_000 * 384 * 2  # fp16 on disk
     assert stats.memory_bytes < 100 * 384 * 4 + 2_000 * 500  # SQ8 (384 B) and 4-bit PQ codes (96 B), not fp32 (1,536 B)

@@ -11,6 +11,7 @@ import pytest
 from assistant.retrieval import HybridRetriever, RetrievalWeights
 from index.analyzer import ThaiEnglishAnalyzer
 from index.sentences import SENTENCES_DIR, chunk_sentences
+from index.vector_store.vector_file import VectorFile
 from index.storage import IndexWriter, OpenIndex, current_generation
 from ingest.model import Block, Chunk, Document
 from tests.conftest import HashEmbedder
@@ -173,14 +174,14 @@ def test_best_sentence_search_can_be_limited_to_some_passages(tmp_path: Path) ->
         index.close()
 
 
-def test_sentence_vectors_are_memory_mapped_fp16_files_read_only_for_candidates(tmp_path: Path) -> None:
+def test_sentence_vectors_are_fp16_files_read_only_for_candidates(tmp_path: Path) -> None:
     _build(tmp_path, HashEmbedder(dimension=64))
     index = OpenIndex(tmp_path)
     try:
         sentences = index.sentences
         assert sentences is not None
         stored = sentences.vectors_per_encoder[0]
-        assert isinstance(stored, np.memmap) and stored.dtype == np.float16  # never loaded whole
+        assert isinstance(stored, VectorFile) and stored.dtype == np.float16  # never loaded whole
         query = HashEmbedder(dimension=64).embed_queries([QUESTION])[0]
         everywhere = sentences.best_per_row(0, "en", query, candidates=1_000)
         limited = sentences.best_per_row(0, "en", query, candidates=1_000, allowed_rows=np.array([3, 1]))
