@@ -64,34 +64,34 @@ class VectorFile:
         rows = np.asarray(index, dtype=np.int64).reshape(-1)
         if len(rows) and (rows.min() < 0 or rows.max() >= self.shape[0]):
             raise IndexError(f"row out of range for {self.path} ({self.shape[0]} rows)")
-        order = np.argsort(rows, kind="stable")
-        ordered = rows[order]
-        out = np.empty((len(rows), self.shape[1]), dtype=self.dtype)
         if not len(rows):
-            return out
-        # runs of consecutive (or repeated) rows: one read each
-        breaks = np.flatnonzero(np.diff(ordered) > 1) + 1
-        for run in np.split(np.arange(len(ordered)), breaks):
-            first, last = int(ordered[run[0]]), int(ordered[run[-1]])
-            block = self._read_run(first, last - first + 1)
-            out[order[run]] = block[ordered[run] - first]
-        return out
+            return np.empty((0, self.shape[1]), dtype=self.dtype)
+        wanted = np.unique(rows)  # sorted, each row read once
+        buffer = bytearray(len(wanted) * self._row_bytes)
+        view = memoryview(buffer)
+        breaks = (np.flatnonzero(np.diff(wanted) > 1) + 1).tolist()
+        for first, end in zip([0, *breaks], [*breaks, len(wanted)]):  # one read per run of consecutive rows
+            self._read_into(view[first * self._row_bytes : end * self._row_bytes], int(wanted[first]))
+        table = np.frombuffer(buffer, dtype=self.dtype).reshape(len(wanted), self.shape[1])
+        return table[np.searchsorted(wanted, rows)] if len(wanted) != len(rows) or not np.array_equal(wanted, rows) else table
 
     def __array__(self, dtype: object = None, copy: object = None) -> np.ndarray:
         whole = self._read_run(0, self.shape[0])
         return whole if dtype is None else whole.astype(dtype)
 
     def _read_run(self, start: int, count: int) -> np.ndarray:
-        size = count * self._row_bytes
-        data = bytearray(size)
-        view = memoryview(data)
-        done = 0
+        buffer = bytearray(count * self._row_bytes)
+        self._read_into(memoryview(buffer), start)
+        return np.frombuffer(buffer, dtype=self.dtype).reshape(count, self.shape[1])
+
+    def _read_into(self, view: memoryview, start: int) -> None:
+        """Fill ``view`` with the bytes of the rows from ``start`` on."""
+        done, size = 0, len(view)
         while done < size:  # pread may return less than asked (large reads)
             got = os.preadv(self._descriptor, [view[done:]], self._offset + start * self._row_bytes + done)
             if got <= 0:
-                raise OSError(f"{self.path} ends before row {start + count}: the index is damaged, rebuild it with policyrag ingest --rebuild")
+                raise OSError(f"{self.path} ends before byte {self._offset + start * self._row_bytes + size}: the index is damaged, rebuild it with policyrag ingest --rebuild")
             done += got
-        return np.frombuffer(data, dtype=self.dtype).reshape(count, self.shape[1])
 
     def close(self) -> None:
         with self._lock:
