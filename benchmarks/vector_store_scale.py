@@ -106,7 +106,7 @@ def build(variant: str, size: int | str, cache: Path, reference: Path) -> tuple[
         store.save(folder / f"dense-{number}")
         store.close()
     if variant == "milvus-lite":  # let the measuring process open the Milvus Lite file
-        from index.vector_store.milvus_store import release
+        from index.vector_store.milvus_client import release
 
         release(str(folder / "milvus.db"))
     if sentences is not None:

@@ -60,7 +60,8 @@ def make_backend(
         plan = FaissIndexPlan()
         return FaissBackend(FaissIndexPlan(exact_max=faiss_exact_max, fast_scan_min=max(plan.fast_scan_min, faiss_exact_max + 1)))
     if name == "milvus":
-        from index.vector_store.milvus_store import MilvusBackend, MilvusIndexSpec
+        from index.vector_store.milvus_client import MilvusIndexSpec
+        from index.vector_store.milvus_store import MilvusBackend
 
         uri, recorded = _milvus_uri(milvus_uri, index_dir)
         index = MilvusIndexSpec.named(milvus_index) if milvus_index else None
@@ -82,7 +83,7 @@ def open_backend(description: dict[str, object], index_dir: Path, options: Store
     if name == "milvus":
         from index.vector_store.milvus_store import MilvusBackend
 
-        from index.vector_store.milvus_store import is_local_file
+        from index.vector_store.milvus_client import is_local_file
 
         recorded = str(description.get("uri", ""))
         if options.milvus_uri:
@@ -98,7 +99,7 @@ def open_backend(description: dict[str, object], index_dir: Path, options: Store
 def _milvus_uri(uri: str, index_dir: Path) -> tuple[str, str]:
     """(the URI to connect to, the URI to record): a Lite file inside the index folder is
     recorded relative to it, so the folder can be moved."""
-    from index.vector_store.milvus_store import is_local_file
+    from index.vector_store.milvus_client import is_local_file
 
     if not uri:
         return str(index_dir / LITE_FILE), LITE_FILE

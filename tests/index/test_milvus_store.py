@@ -45,7 +45,7 @@ def _ingest(index_dir: Path, embedder, texts: dict[str, list[str]], backend: str
 
 
 def _entities(index: OpenIndex) -> int:
-    from index.vector_store.milvus_store import all_keys
+    from index.vector_store.milvus_client import all_keys
 
     return len(all_keys(index.dense[0].client, index.dense[0].collection))  # type: ignore[attr-defined]
 
@@ -96,7 +96,7 @@ def test_an_incremental_ingest_inserts_only_changed_documents_and_prunes_them_la
 
 
 def test_a_rebuild_writes_new_collections_and_the_old_ones_are_dropped_when_unused(tmp_path: Path, hash_embedder) -> None:  # type: ignore[no-untyped-def]
-    from index.vector_store.milvus_store import connect
+    from index.vector_store.milvus_client import connect
 
     _ingest(tmp_path, hash_embedder, TEXTS)
     old = set(OpenIndex(tmp_path).manifest.vector_store["collections"].values())  # type: ignore[union-attr]
@@ -121,7 +121,7 @@ def test_an_index_moves_from_faiss_to_milvus_without_embedding_again(tmp_path: P
 
 
 def test_a_missing_collection_fails_with_a_rebuild_message(tmp_path: Path, hash_embedder) -> None:  # type: ignore[no-untyped-def]
-    from index.vector_store.milvus_store import connect
+    from index.vector_store.milvus_client import connect
 
     _ingest(tmp_path, hash_embedder, TEXTS)
     collection = OpenIndex(tmp_path).manifest.vector_store["collections"]["dense-0"]  # type: ignore[index]
@@ -131,7 +131,7 @@ def test_a_missing_collection_fails_with_a_rebuild_message(tmp_path: Path, hash_
 
 
 def test_a_milvus_lite_file_held_by_another_process_gives_a_clear_error(tmp_path: Path) -> None:
-    from index.vector_store.milvus_store import connect
+    from index.vector_store.milvus_client import connect
 
     path = tmp_path / "milvus.db"
     holder = subprocess.Popen(
@@ -213,7 +213,7 @@ def test_policyrag_ingest_and_search_with_vector_store_milvus(
 
 
 def test_a_released_milvus_lite_file_can_be_opened_by_another_process(tmp_path: Path, hash_embedder) -> None:  # type: ignore[no-untyped-def]
-    from index.vector_store.milvus_store import release
+    from index.vector_store.milvus_client import release
 
     _ingest(tmp_path, hash_embedder, TEXTS)
     release(str(tmp_path / "milvus.db"))
