@@ -21,7 +21,9 @@ Rows, each measured in its own process in the same run:
 - ``exact pools`` (every pool an exact fp32 ``IndexFlatIP`` in RAM, as before this plan; sentence
   vectors read the new way): the baseline of the same run;
 - ``milvus-lite`` (``--milvus``, 100k only): the same vectors in Milvus Lite collections (FLAT),
-  searched through the same interface; sentences as for FAISS.
+  searched through the same interface; sentences as for FAISS;
+- ``forced sq8`` and ``forced fast-scan`` (10k sets only): the compressed kinds forced on pools
+  that would be exact, to compare their recall on real and on synthetic passages.
 
 Data (``benchmarks/vector_store_data.py``): synthetic passages drawn from Gaussians fitted to the
 reference index's real e5 and USE vectors, 5.1 sentences a passage, real queries (200 dev-qa and
@@ -54,7 +56,15 @@ from benchmarks.xquad import code_fingerprint, machine_info, write_json
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 CANDIDATES = 100
 WARMUP = 5
-VARIANTS = ("policyrag", "exact pools", "milvus-lite")
+VARIANTS = ("policyrag", "exact pools", "milvus-lite", "forced sq8", "forced fast-scan")
+# At 10k every pool is exact; these rows force the compressed kinds there, so that their recall on
+# the real passages can be set beside their recall on the synthetic ones (is the Gaussian a fair
+# stand-in?).
+PLANS = {
+    "exact pools": {"exact_max": 10**9, "fast_scan_min": 10**9 + 1},
+    "forced sq8": {"exact_max": 100, "fast_scan_min": 10**9},
+    "forced fast-scan": {"exact_max": 100, "fast_scan_min": 101},
+}
 
 
 # -- building ------------------------------------------------------------------------------------
@@ -96,7 +106,7 @@ def build(variant: str, size: int | str, cache: Path, reference: Path) -> tuple[
             backend.begin(folder, folder / "gen-000001", None, reuse_lexical=False)
             store = backend.create_dense(f"dense-{number}", vectors.shape[1], attributes)
         else:
-            plan = FaissIndexPlan(exact_max=10**9, fast_scan_min=10**9 + 1) if variant == "exact pools" else FaissIndexPlan()
+            plan = FaissIndexPlan(**PLANS.get(variant, {}))  # type: ignore[arg-type]
             store = FaissVectorStore(vectors.shape[1], plan)
         for pool in POOLS:
             rows = np.flatnonzero(langs == pool)
@@ -235,6 +245,7 @@ def run(sizes: list[str], milvus: bool, cache: Path, reference: Path, only: set[
     rows = []
     for size in sizes:
         variants = ["policyrag", "exact pools"] + (["milvus-lite"] if milvus and size == "100000" else [])
+        variants += ["forced sq8", "forced fast-scan"] if size in ("10000", "real10k") else []
         variants = [variant for variant in variants if not only or variant in only]
         truth = exact_truth(size, cache, reference, queries)
         for variant in variants:
