@@ -20,11 +20,12 @@ from pathlib import Path
 
 from assistant.answer_model import Answer, Answerer
 from assistant.limits import check_query_length
-from assistant.retrieval import Hit, HybridRetriever, RetrievalWeights
+from index.retrieval import Hit, HybridRetriever, RetrievalWeights
 from assistant.settings import Settings
 from corpus.manifest import CorpusManifest
 from index.analyzer import ThaiEnglishAnalyzer
 from index.embedder import Embedder, UseEmbedder, make_encoder
+from index.encoder_text import NormalisedEncoder
 from index.live import LiveIndex
 from index.storage import BuildStats, IndexWriter, OpenIndex
 from ingest.chunker import Chunker
@@ -37,10 +38,11 @@ logger = logging.getLogger(__name__)
 
 
 def make_encoders(settings: Settings) -> list[Embedder | UseEmbedder]:
-    """The primary embedding model, then the optional second one."""
+    """The primary embedding model, then the optional second one, each reading Thai digits as
+    Arabic ones (``index/encoder_text.py``)."""
     models = [settings.model] + ([settings.second_model] if settings.second_model else [])
     return [
-        make_encoder(model, settings.query_prompt, settings.passage_prompt, settings.embed_batch_size)
+        NormalisedEncoder(make_encoder(model, settings.query_prompt, settings.passage_prompt, settings.embed_batch_size))  # type: ignore[misc]
         for model in models
     ]
 
@@ -303,8 +305,20 @@ class PolicyRAG:
         """Pick up a newly published generation now (waiting for it to open); returns the one in use."""
         return self._live.refresh(timeout).name
 
-    def search(self, query: str, k: int | None = None, sources: set[str] | None = None, langs: set[str] | None = None) -> list[Hit]:
-        """The top ``k`` passages for ``query``.
+    def search(
+        self,
+        query: str,
+        k: int | None = None,
+        sources: set[str] | None = None,
+        langs: set[str] | None = None,
+        collections: set[str] | None = None,
+    ) -> list[Hit]:
+        """The ``k`` passages that best answer ``query``, Thai or English.
+
+        Args:
+            sources, langs: only these documents / passage languages (None or empty: all).
+            collections: only passages of these collections (access control: None is all, an
+                empty set is none). Filters apply before any candidate list is cut.
 
         Raises:
             ValueError: the query is empty.
@@ -314,7 +328,7 @@ class PolicyRAG:
         if not query.strip():
             raise ValueError("the query is empty")
         with self._live.lease() as retriever:
-            return retriever.run(query, k=k or self.settings.top_k, sources=sources, langs=langs)
+            return retriever.run(query, k=k or self.settings.top_k, sources=sources, langs=langs, collections=collections)
 
     def ask(self, question: str, k: int | None = None, sources: set[str] | None = None, langs: set[str] | None = None) -> Answer:
         """Retrieve, then answer with citations (or say the documents do not answer).
