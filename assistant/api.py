@@ -347,6 +347,26 @@ class PolicyRAG:
         hits = self.search(question, k, sources, langs)
         yield from self.answerer.stream(question, hits)
 
+    def related(
+        self,
+        source: str,
+        page: int | None = None,
+        chunk: int | None = None,
+        k: int | None = None,
+        sources: set[str] | None = None,
+        langs: set[str] | None = None,
+        collections: set[str] | None = None,
+    ) -> list[Hit]:
+        """The passages of other documents closest to a passage (``chunk``: its number in the
+        document, ``Hit.chunk_number``), a page, or a whole document, in the other language:
+        the OECD principle behind a Thai practice, and back. Same filters as :meth:`search`.
+
+        Raises:
+            ValueError: no such document, page or passage, or not in ``collections``.
+        """
+        with self._live.lease() as retriever:
+            return retriever.related(source, page, chunk, k or self.settings.top_k, sources, langs, collections)
+
     def search_many(self, queries: list[str], k: int | None = None) -> list[list[Hit]]:
         for query in queries:
             check_query_length(query, self.settings.max_query_chars)

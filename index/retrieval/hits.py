@@ -24,14 +24,26 @@ class Hit:
     chunk: Chunk
     also_in: tuple[tuple[str, int | None], ...] = ()
 
+    @property
+    def chunk_number(self) -> int | None:
+        """The passage's 0-based number within its document (what ``related`` takes), from its id."""
+        return chunk_number(self.chunk.chunk_id)
+
     def to_dict(self) -> dict[str, object]:
         return {
             "rank": self.rank,
             "source": self.chunk.source,
             "page": self.chunk.page,
+            "chunk": self.chunk_number,
             "title": self.chunk.title,
             "lang": self.chunk.lang,
             "score": round(float(self.score), 6),
             "text": self.chunk.text,
             "also_in": [{"source": source, "page": page} for source, page in self.also_in],
         }
+
+
+def chunk_number(chunk_id: str) -> int | None:
+    """``"dir/doc.pdf#12"`` -> 12 (chunk ids are ``f"{source}#{ordinal}"``); None for another form."""
+    _, _, number = chunk_id.rpartition("#")
+    return int(number) if number.isdigit() else None

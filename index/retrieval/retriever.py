@@ -33,7 +33,8 @@ import numpy as np
 from index.encoder_text import encoder_text
 from index.retrieval.dedup import Deduplicator
 from index.retrieval.filters import SearchFilter
-from index.retrieval.hits import Hit
+from index.retrieval.hits import Hit, chunk_number
+from index.retrieval.related import RelatedPassages
 from index.retrieval.stages import BestSentences, DensePools, Lexical, PoolScores, fuse
 from index.storage import OpenIndex
 from ingest.lang import detect_lang
@@ -172,6 +173,62 @@ class HybridRetriever:
         dense = fuse(terms, self.index.row_langs)
         lexical = self.lexical_stage.run(query, query_lang, allowed, self.weights.bm25, self.weights.cross_script_bm25, depth)
         return {row: dense.get(row, 0.0) + lexical.get(row, 0.0) for row in set(dense) | set(lexical)}
+
+    def related(
+        self,
+        source: str,
+        page: int | None = None,
+        chunk: int | None = None,
+        k: int = 5,
+        sources: set[str] | None = None,
+        langs: set[str] | None = None,
+        collections: set[str] | None = None,
+        same_language: bool = False,
+    ) -> list[Hit]:
+        """Passages of other documents closest to a passage (``chunk``), a page (``page``) or a
+        whole document (neither), in the other language unless ``same_language`` or ``langs``
+        says otherwise. Takes the same filters as :meth:`run`; the passage itself must pass the
+        collections filter (a caller never learns what is near a passage it may not read).
+
+        Raises:
+            ValueError: no such document, page or passage (or not readable by the caller).
+        """
+        if k <= 0:
+            raise ValueError(f"k must be positive, got {k}")
+        rows = self.passage_rows(source, page, chunk, collections)
+        allowed = self.allowed_rows(SearchFilter.of(sources, langs, collections))
+        if allowed is not None and not len(allowed):
+            return []
+        own_langs = {self.index.row_langs[row] for row in rows}
+        other_language = not same_language and not (langs and set(langs) & own_langs)
+        finder = RelatedPassages(self.index, self.weights.dense, self.weights.sentence, candidates=max(50, k))
+        found = finder.run(rows, 2 * k + 5, allowed, same_language=not other_language)
+        return self.top(dict(found), k)
+
+    def passage_rows(
+        self, source: str, page: int | None = None, chunk: int | None = None, collections: set[str] | None = None
+    ) -> list[int]:
+        """Rows of a document, of one of its pages, or of one passage (by its number)."""
+        rows = np.flatnonzero(self.index.row_sources == source)
+        if collections is not None:
+            rows = rows[np.isin(self.row_collections[rows], list(collections))]
+        if not len(rows):
+            raise ValueError(f"{source!r} is not a document of this index: see /api/documents or policyrag search")
+        if chunk is None and page is None:
+            return rows.tolist()
+        chunks = self.index.store.get(rows.tolist())
+        if chunk is not None:
+            chosen = [row for row, item in zip(rows.tolist(), chunks) if chunk_number(item.chunk_id) == chunk]
+            what = f"passage {chunk}"
+        else:
+            chosen = [
+                row for row, item in zip(rows.tolist(), chunks)
+                if item.page is not None and item.page <= page <= (item.page_end or item.page)  # type: ignore[operator]
+            ]
+            what = f"page {page}"
+        if not chosen:
+            raise ValueError(f"{source} has no {what} in this index (it has {len(rows)} passage(s))")
+        return chosen
 
     def top(self, scores: dict[int, float], k: int) -> list[Hit]:
         """The ``k`` best rows as hits, near-duplicates folded into the best-ranked copy."""
