@@ -20,7 +20,7 @@ from pathlib import Path
 
 from assistant.answer_model import Answer, Answerer
 from assistant.limits import check_query_length
-from index.retrieval import Hit, HybridRetriever, RetrievalWeights
+from index.retrieval import Deduplicator, Hit, HybridRetriever, RetrievalWeights
 from assistant.settings import Settings
 from corpus.manifest import CorpusManifest
 from index.analyzer import ThaiEnglishAnalyzer
@@ -256,6 +256,7 @@ class PolicyRAG:
             dense_candidates=self.settings.dense_candidates,
             bm25_candidates=self.settings.bm25_candidates,
             sentence_candidates=self.settings.sentence_candidates,
+            dedup=Deduplicator(self.settings.dedup_threshold) if self.settings.dedup_threshold else None,
         )
 
     @property

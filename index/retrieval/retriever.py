@@ -40,6 +40,9 @@ from index.storage import OpenIndex
 from ingest.lang import detect_lang
 
 
+DEFAULT_DEDUP = Deduplicator()
+
+
 @dataclass(frozen=True)
 class RetrievalWeights:
     """How the evidence adds up. Dense terms are z-scores (one weight per encoder, primary first);
@@ -77,7 +80,7 @@ class HybridRetriever:
         bm25_candidates: int = 100,
         standardise_pools: bool = True,
         sentence_candidates: int = 100,
-        dedup: Deduplicator | None = None,
+        dedup: Deduplicator | None = DEFAULT_DEDUP,
     ) -> None:
         if dense_candidates <= 0 or bm25_candidates <= 0 or sentence_candidates <= 0:
             raise ValueError("dense_candidates, bm25_candidates and sentence_candidates must be positive")
@@ -90,7 +93,7 @@ class HybridRetriever:
         self.bm25_candidates = bm25_candidates
         self.standardise_pools = standardise_pools
         self.sentence_candidates = sentence_candidates
-        self.dedup = dedup if dedup is not None else Deduplicator()
+        self.dedup = dedup
         self.dense_stage = DensePools(index, dense_candidates, standardise_pools)
         self.sentence_stage = BestSentences(index, sentence_candidates, standardise_pools)
         self.lexical_stage = Lexical(index, bm25_candidates)
