@@ -257,6 +257,7 @@ class PolicyRAG:
             bm25_candidates=self.settings.bm25_candidates,
             sentence_candidates=self.settings.sentence_candidates,
             dedup=Deduplicator(self.settings.dedup_threshold) if self.settings.dedup_threshold else None,
+            expand_terms=self.settings.expand_terms,
         )
 
     @property

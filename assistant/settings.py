@@ -92,6 +92,11 @@ class Settings:
     # results, the other copies listed on the hit: Jaccard similarity of character 5-grams from
     # which two passages are copies (1.0: identical text only; 0: never fold).
     dedup_threshold: float = 0.85
+    # Add the other language's form of a question's terms from the index's bilingual term table
+    # (terms.tsv, mined at ingest from "Thai term (English term)" in the documents) to BM25. Off:
+    # on the reference corpus the table holds the DGA documents' IT terms, not the policy terms
+    # questions use, and it moved nothing (dev-qa identical, checks MRR@10 0.506 -> 0.501).
+    expand_terms: bool = False
 
     # Answering (``policyrag ask``, the web app): "extractive" (default, no LLM, offline) or "llm".
     answerer: str = "extractive"

@@ -52,6 +52,7 @@ from index.generations import (
     writer_lock,
 )
 from index.manifest import IndexError_, IndexManifest
+from index.terms import TermTable
 from index.sentences import STAND_IN, SentenceVectors, chunk_sentence_spans
 from ingest.sentences import SENTENCE_RULES
 from index.store import ChunkStore
@@ -276,6 +277,10 @@ class IndexWriter:
             sentences.save(generation)
             sentence_count = len(sentences)
         embed_seconds = time.perf_counter() - started
+
+        # The bilingual term table (Thai term, English original) written in these documents,
+        # rebuilt with every generation; the last encoder (USE, fast) picks the Thai words.
+        TermTable.mine(((chunk.source, chunk.text) for chunk in chunks), self.encoders[-1]).save(generation)
 
         started = time.perf_counter()
         bm25 = BM25Index().build(self.analyzer.run_batch(passages, for_index=True))

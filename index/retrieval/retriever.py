@@ -35,6 +35,7 @@ from index.retrieval.dedup import Deduplicator
 from index.retrieval.filters import SearchFilter
 from index.retrieval.hits import Hit, chunk_number
 from index.retrieval.related import RelatedPassages
+from index.terms import TermTable
 from index.retrieval.stages import BestSentences, DensePools, Lexical, PoolScores, fuse
 from index.storage import OpenIndex
 from ingest.lang import detect_lang
@@ -69,6 +70,8 @@ class HybridRetriever:
         sentence_candidates: sentences taken from each language pool of each encoder (an index
             built without sentence vectors skips the best-sentence term).
         dedup: folds near-duplicate passages into one hit; None keeps every copy.
+        expand_terms: add the other language's form of the question's terms from the index's
+            bilingual term table to the BM25 query (``index/terms.py``).
     """
 
     def __init__(
@@ -81,6 +84,7 @@ class HybridRetriever:
         standardise_pools: bool = True,
         sentence_candidates: int = 100,
         dedup: Deduplicator | None = DEFAULT_DEDUP,
+        expand_terms: bool = False,
     ) -> None:
         if dense_candidates <= 0 or bm25_candidates <= 0 or sentence_candidates <= 0:
             raise ValueError("dense_candidates, bm25_candidates and sentence_candidates must be positive")
@@ -96,7 +100,8 @@ class HybridRetriever:
         self.dedup = dedup
         self.dense_stage = DensePools(index, dense_candidates, standardise_pools)
         self.sentence_stage = BestSentences(index, sentence_candidates, standardise_pools)
-        self.lexical_stage = Lexical(index, bm25_candidates)
+        self.terms = TermTable.load(index.generation) if expand_terms else None
+        self.lexical_stage = Lexical(index, bm25_candidates, self.terms)
         self._row_collections: np.ndarray | None = None
 
     # -- public -------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index.terms import TermTable
 from index.storage import OpenIndex
 
 
@@ -159,18 +160,25 @@ class Lexical:
     there BM25 only sees shared Latin terms, names and numbers.
     """
 
-    def __init__(self, index: OpenIndex, candidates: int = 100) -> None:
+    def __init__(self, index: OpenIndex, candidates: int = 100, terms: TermTable | None = None) -> None:
         if candidates <= 0:
             raise ValueError(f"candidates must be positive, got {candidates}")
         self.index = index
         self.candidates = candidates
+        self.terms = terms
+
+    def query_terms(self, query: str) -> list[str]:
+        """The query's BM25 terms, plus the other language's forms of the terms in the term table
+        (``index/terms.py``): "นโยบายการใช้คลาวด์เป็นหลัก" also asks for "cloud first policy"."""
+        expansions = self.terms.expand(query) if self.terms is not None else []
+        return self.index.analyzer.run(" ".join([query, *expansions]))
 
     def run(
         self, query: str, query_lang: str, allowed: np.ndarray | None, weight: float, cross_script: float, depth: int = 0
     ) -> dict[int, float]:
         if not weight:
             return {}
-        terms = self.index.analyzer.run(query)
+        terms = self.query_terms(query)
         bound = self.index.bm25.query_bound(terms)
         if bound <= 0:
             return {}
