@@ -59,26 +59,39 @@ class Deduplicator:
             raise ValueError(f"min_chars must be >= 0, got {min_chars}")
         self.threshold = threshold
         self.min_chars = min_chars
+        self._cache: dict[int, frozenset[str]] = {}  # row -> 5-grams (a dict: safe enough across threads)
 
-    def run(self, texts: list[str], k: int) -> list[list[int]]:
+    def run(self, texts: list[str], k: int, ids: list[int] | None = None) -> list[list[int]]:
         """Families of positions in ``texts`` (ranked best first): each family's first position is
         the one kept, the rest its copies; at most ``k`` families, in rank order.
+
+        Args:
+            ids: a stable id per text (the chunk row): their 5-gram sets are computed once and
+                kept for later calls (a few hundred recent passages).
 
         Example:
             >>> Deduplicator().run(["same text here", "other passage", "Same  text here"], k=2)
             [[0, 2], [1]]
         """
         families: list[list[int]] = []
-        kept: list[frozenset[str]] = []  # shingles of each family's first passage (empty: short)
+        kept: list[tuple[int, frozenset[str]]] = []  # (normalised length, 5-grams) of each family's first
         exact: dict[str, int] = {}
         for position, text in enumerate(texts):
             key = _normalised(text)
             if key in exact:
                 families[exact[key]].append(position)
                 continue
-            fuzzy = self.threshold < 1.0 and len(key) >= self.min_chars
-            grams = shingles(text) if fuzzy else frozenset()
-            family = next((number for number, seen in enumerate(kept) if seen and jaccard(grams, seen) >= self.threshold), None) if fuzzy else None
+            family = None
+            if self.threshold < 1.0 and len(key) >= self.min_chars:
+                grams: frozenset[str] | None = None
+                for number, (length, seen) in enumerate(kept):
+                    # Jaccard <= shorter / longer: most pairs are ruled out by their lengths alone.
+                    if not seen or min(length, len(key)) < self.threshold * max(length, len(key)):
+                        continue
+                    grams = grams if grams is not None else self._shingles(key, ids[position] if ids else None)
+                    if jaccard(grams, seen) >= self.threshold:
+                        family = number
+                        break
             if family is not None:
                 families[family].append(position)
                 continue
@@ -87,5 +100,16 @@ class Deduplicator:
                 continue
             exact[key] = len(families)
             families.append([position])
-            kept.append(grams)
+            fuzzy = self.threshold < 1.0 and len(key) >= self.min_chars
+            kept.append((len(key), self._shingles(key, ids[position] if ids else None) if fuzzy else frozenset()))
         return families
+
+    def _shingles(self, normalised: str, row: int | None) -> frozenset[str]:
+        if row is not None and row in self._cache:
+            return self._cache[row]
+        grams = frozenset(normalised[i : i + SHINGLE] for i in range(max(1, len(normalised) - SHINGLE + 1)))
+        if row is not None:
+            if len(self._cache) >= 2048:
+                self._cache.clear()
+            self._cache[row] = grams
+        return grams

@@ -242,11 +242,11 @@ class HybridRetriever:
         """The ``k`` best rows as hits, near-duplicates folded into the best-ranked copy."""
         ranked = sorted(scores.items(), key=lambda item: -item[1])
         hits: list[Hit] = []
-        window = 2 * k + 5
+        window = 2 * k + 5 if self.dedup else k
         while True:
             rows = [row for row, _ in ranked[:window]]
             chunks = self.index.store.get(rows)
-            families = self.dedup.run([chunk.text for chunk in chunks], k) if self.dedup else [[i] for i in range(len(rows))][:k]
+            families = self.dedup.run([chunk.text for chunk in chunks], k, rows) if self.dedup else [[i] for i in range(len(rows))][:k]
             if len(families) >= k or window >= len(ranked):
                 break
             window *= 2
