@@ -13,6 +13,9 @@ from collections.abc import Sequence
 import numpy as np
 
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+# Recorded in the index manifest: vectors embedded under another normalisation are not reused for
+# passages the normalisation changes (they are embedded again by the next ingest).
+ENCODER_TEXT = "thai-digits-arabic"
 
 
 def encoder_text(text: str) -> str:

@@ -40,7 +40,7 @@ from index.analyzer import RegexAnalyzer, ThaiEnglishAnalyzer, analyzer_from_dic
 from index.bm25 import BM25Index
 from index.dense import DenseIndex
 from index.embedder import Embedder, UseEmbedder
-from index.encoder_text import encoder_text
+from index.encoder_text import ENCODER_TEXT, encoder_text
 from index.generations import (
     CURRENT_NAME,
     current_generation,
@@ -63,7 +63,7 @@ logger = logging.getLogger(__name__)
 __all__ = ["BuildStats", "CURRENT_NAME", "IndexWriter", "OpenIndex", "current_generation", "document_hash", "passage_for_index"]
 
 
-def passage_for_index(chunk: Chunk, template: str) -> str:
+def passage_for_index(chunk: Chunk, template: str, normalise: bool = True) -> str:
     """The text a chunk is found by, for the encoders and BM25 alike.
 
     A passage alone often lacks its subject ("only 40% evaluate the impact..." says nothing of
@@ -74,7 +74,8 @@ def passage_for_index(chunk: Chunk, template: str) -> str:
     """
     heading = " > ".join(chunk.heading_path)
     text = template.format(title=chunk.title, heading=heading, text=chunk.text)
-    return encoder_text("\n".join(line for line in text.split("\n") if line.strip()))
+    text = "\n".join(line for line in text.split("\n") if line.strip())
+    return encoder_text(text) if normalise else text
 
 
 def document_hash(document: Document) -> str:
@@ -211,6 +212,11 @@ class IndexWriter:
         try:
             hashes = store.content_hashes()
             passage_rows = {passage_for_index(chunk, self.passage_template): row for row, chunk in store.iter_all()}
+            if manifest.encoder_text != ENCODER_TEXT:  # embedded before Thai digits were mapped
+                passage_rows = {
+                    passage_for_index(chunk, self.passage_template, normalise=False): row for row, chunk in store.iter_all()
+                }
+                passage_rows = {text: row for text, row in passage_rows.items() if encoder_text(text) == text}
             size = len(store)
         finally:
             store.close()
@@ -313,6 +319,7 @@ class IndexWriter:
             roots=list(self.roots),
             sentences=sentence_count,
             sentence_rules=SENTENCE_RULES if sentence_count else "",
+            encoder_text=ENCODER_TEXT,
         ).save(generation)
         return BuildStats(
             chunks=len(chunks),
