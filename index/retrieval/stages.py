@@ -54,12 +54,12 @@ def pool_rows(index: OpenIndex, pool: str, allowed: np.ndarray | None) -> np.nda
     return allowed[index.row_langs[allowed] == pool]
 
 
-class DensePools:
-    """Passage vectors: each language pool of one encoder searched for the query's nearest passages.
+class PoolStage:
+    """A stage that searches each language pool of one encoder.
 
     Args:
         index: the opened index.
-        candidates: passages taken per pool.
+        candidates: passages (or sentences) taken per pool.
         standardised: z-score each pool (False: raw cosine, what one mixed index does).
     """
 
@@ -69,6 +69,10 @@ class DensePools:
         self.index = index
         self.candidates = candidates
         self.standardised = standardised
+
+
+class DensePools(PoolStage):
+    """Passage vectors: each language pool of one encoder searched for the query's nearest passages."""
 
     def raw(
         self, encoder: int, vector: np.ndarray, allowed: np.ndarray | None = None, depth: int = 0
@@ -94,17 +98,10 @@ class DensePools:
         ]
 
 
-class BestSentences:
+class BestSentences(PoolStage):
     """Each passage also counts by its best-matching sentence (``index/sentences.py``): it ranks the
     passage that holds the answering sentence above its neighbours on the same topic (dev-qa
     MRR@10 0.582 -> 0.622, XQuAD R@1 +2 to +6 points)."""
-
-    def __init__(self, index: OpenIndex, candidates: int = 100, standardised: bool = True) -> None:
-        if candidates <= 0:
-            raise ValueError(f"candidates must be positive, got {candidates}")
-        self.index = index
-        self.candidates = candidates
-        self.standardised = standardised
 
     def raw(
         self, encoder: int, vector: np.ndarray, allowed: np.ndarray | None = None, rows: np.ndarray | None = None
