@@ -20,13 +20,13 @@ from pathlib import Path
 
 from assistant.answer_model import Answer, Answerer
 from assistant.limits import check_query_length
-from index.retrieval import Deduplicator, Hit, HybridRetriever, RetrievalWeights
 from assistant.settings import Settings
 from corpus.manifest import CorpusManifest
 from index.analyzer import ThaiEnglishAnalyzer
 from index.embedder import Embedder, UseEmbedder, make_encoder
 from index.encoder_text import NormalisedEncoder
 from index.live import LiveIndex
+from index.retrieval import Deduplicator, Hit, HybridRetriever, RetrievalWeights
 from index.storage import BuildStats, IndexWriter, OpenIndex
 from ingest.chunker import Chunker
 from ingest.fidelity import FidelityReport
@@ -332,21 +332,33 @@ class PolicyRAG:
         with self._live.lease() as retriever:
             return retriever.run(query, k=k or self.settings.top_k, sources=sources, langs=langs, collections=collections)
 
-    def ask(self, question: str, k: int | None = None, sources: set[str] | None = None, langs: set[str] | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        k: int | None = None,
+        sources: set[str] | None = None,
+        langs: set[str] | None = None,
+        collections: set[str] | None = None,
+    ) -> Answer:
         """Retrieve, then answer with citations (or say the documents do not answer).
 
         Example:
             >>> rag.ask("What is the once-only principle?").text.splitlines()[0]   # doctest: +SKIP
             'According to the documents:'
         """
-        return self.answerer.answer(question, self.search(question, k, sources, langs))
+        return self.answerer.answer(question, self.search(question, k, sources, langs, collections))
 
     def ask_stream(
-        self, question: str, k: int | None = None, sources: set[str] | None = None, langs: set[str] | None = None
+        self,
+        question: str,
+        k: int | None = None,
+        sources: set[str] | None = None,
+        langs: set[str] | None = None,
+        collections: set[str] | None = None,
     ) -> Iterator[str | Answer]:
         """Like :meth:`ask`, yielding text as it is written; the last item is the checked Answer,
         whose text replaces what was streamed."""
-        hits = self.search(question, k, sources, langs)
+        hits = self.search(question, k, sources, langs, collections)
         yield from self.answerer.stream(question, hits)
 
     def related(

@@ -52,10 +52,10 @@ from index.generations import (
     writer_lock,
 )
 from index.manifest import IndexError_, IndexManifest
-from index.terms import TermTable
 from index.sentences import STAND_IN, SentenceVectors, chunk_sentence_spans
 from ingest.sentences import SENTENCE_RULES
 from index.store import ChunkStore
+from index.terms import TermTable
 from ingest.model import Chunk, Document, document_text
 
 logger = logging.getLogger(__name__)
@@ -211,11 +211,12 @@ class IndexWriter:
         store = ChunkStore(generation / "chunks.sqlite", read_only=True)
         try:
             hashes = store.content_hashes()
-            passage_rows = {passage_for_index(chunk, self.passage_template): row for row, chunk in store.iter_all()}
-            if manifest.encoder_text != ENCODER_TEXT:  # embedded before Thai digits were mapped
-                passage_rows = {
-                    passage_for_index(chunk, self.passage_template, normalise=False): row for row, chunk in store.iter_all()
-                }
+            # Vectors embedded before Thai digits were mapped are kept only where mapping changes nothing.
+            stale = manifest.encoder_text != ENCODER_TEXT
+            passage_rows = {
+                passage_for_index(chunk, self.passage_template, normalise=not stale): row for row, chunk in store.iter_all()
+            }
+            if stale:
                 passage_rows = {text: row for text, row in passage_rows.items() if encoder_text(text) == text}
             size = len(store)
         finally:
