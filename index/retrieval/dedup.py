@@ -105,8 +105,9 @@ class Deduplicator:
         return families
 
     def _shingles(self, normalised: str, row: int | None) -> frozenset[str]:
-        if row is not None and row in self._cache:
-            return self._cache[row]
+        cached = self._cache.get(row) if row is not None else None
+        if cached is not None:  # one lookup: another thread may clear the cache between two
+            return cached
         grams = frozenset(normalised[i : i + SHINGLE] for i in range(max(1, len(normalised) - SHINGLE + 1)))
         if row is not None:
             if len(self._cache) >= 2048:
