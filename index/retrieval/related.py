@@ -7,8 +7,9 @@ retriever's dense weights (the encoders' cross-lingual mistakes differ, as for q
 each candidate's best sentence adds half its encoder's weight. Names, numbers and Latin terms the
 two passages share add BM25 evidence like a question's cross-script terms do.
 
-Measured on XQuAD's 240 parallel paragraphs (``python -m benchmarks.xquad``): the paragraph's
-translation ranked first for R@1 of the paragraphs in each direction (see benchmarks/README.md).
+Measured on XQuAD's 240 parallel paragraphs (``python -m benchmarks.xquad``, one index of both
+languages): the paragraph's translation is ranked first for 0.996 of the Thai paragraphs and
+1.000 of the English ones (2 ms a paragraph).
 """
 
 from __future__ import annotations
