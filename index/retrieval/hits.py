@@ -34,6 +34,7 @@ class Hit:
             "rank": self.rank,
             "source": self.chunk.source,
             "page": self.chunk.page,
+            "page_end": self.chunk.pages[1] if self.chunk.pages else None,  # > page: the passage runs on
             "chunk": self.chunk_number,
             "title": self.chunk.title,
             "lang": self.chunk.lang,

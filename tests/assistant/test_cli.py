@@ -43,7 +43,7 @@ def test_queries_file_gives_one_json_line_per_query_in_order(
     for line in lines:
         assert len(line["hits"]) == 2
         for rank, hit in enumerate(line["hits"], start=1):
-            assert set(hit) == {"rank", "source", "page", "chunk", "title", "lang", "score", "text", "also_in"}
+            assert set(hit) == {"rank", "source", "page", "page_end", "chunk", "title", "lang", "score", "text", "also_in"}
             assert hit["rank"] == rank
             assert hit["lang"] in {"th", "en"}
             assert isinstance(hit["score"], float)
