@@ -20,12 +20,13 @@ from pathlib import Path
 
 from assistant.answer_model import Answer, Answerer
 from assistant.limits import check_query_length
-from assistant.retrieval import Hit, HybridRetriever, RetrievalWeights
 from assistant.settings import Settings
 from corpus.manifest import CorpusManifest
 from index.analyzer import ThaiEnglishAnalyzer
 from index.embedder import Embedder, UseEmbedder, make_encoder
+from index.encoder_text import NormalisedEncoder
 from index.live import LiveIndex
+from index.retrieval import Deduplicator, Hit, HybridRetriever, RetrievalWeights
 from index.storage import BuildStats, IndexWriter, OpenIndex
 from ingest.chunker import Chunker
 from ingest.fidelity import FidelityReport
@@ -37,10 +38,11 @@ logger = logging.getLogger(__name__)
 
 
 def make_encoders(settings: Settings) -> list[Embedder | UseEmbedder]:
-    """The primary embedding model, then the optional second one."""
+    """The primary embedding model, then the optional second one, each reading Thai digits as
+    Arabic ones (``index/encoder_text.py``)."""
     models = [settings.model] + ([settings.second_model] if settings.second_model else [])
     return [
-        make_encoder(model, settings.query_prompt, settings.passage_prompt, settings.embed_batch_size)
+        NormalisedEncoder(make_encoder(model, settings.query_prompt, settings.passage_prompt, settings.embed_batch_size))  # type: ignore[misc]
         for model in models
     ]
 
@@ -254,6 +256,8 @@ class PolicyRAG:
             dense_candidates=self.settings.dense_candidates,
             bm25_candidates=self.settings.bm25_candidates,
             sentence_candidates=self.settings.sentence_candidates,
+            dedup=Deduplicator(self.settings.dedup_threshold) if self.settings.dedup_threshold else None,
+            expand_terms=self.settings.expand_terms,
         )
 
     @property
@@ -303,8 +307,20 @@ class PolicyRAG:
         """Pick up a newly published generation now (waiting for it to open); returns the one in use."""
         return self._live.refresh(timeout).name
 
-    def search(self, query: str, k: int | None = None, sources: set[str] | None = None, langs: set[str] | None = None) -> list[Hit]:
-        """The top ``k`` passages for ``query``.
+    def search(
+        self,
+        query: str,
+        k: int | None = None,
+        sources: set[str] | None = None,
+        langs: set[str] | None = None,
+        collections: set[str] | None = None,
+    ) -> list[Hit]:
+        """The ``k`` passages that best answer ``query``, Thai or English.
+
+        Args:
+            sources, langs: only these documents / passage languages (None or empty: all).
+            collections: only passages of these collections (access control: None is all, an
+                empty set is none). Filters apply before any candidate list is cut.
 
         Raises:
             ValueError: the query is empty.
@@ -314,24 +330,56 @@ class PolicyRAG:
         if not query.strip():
             raise ValueError("the query is empty")
         with self._live.lease() as retriever:
-            return retriever.run(query, k=k or self.settings.top_k, sources=sources, langs=langs)
+            return retriever.run(query, k=k or self.settings.top_k, sources=sources, langs=langs, collections=collections)
 
-    def ask(self, question: str, k: int | None = None, sources: set[str] | None = None, langs: set[str] | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        k: int | None = None,
+        sources: set[str] | None = None,
+        langs: set[str] | None = None,
+        collections: set[str] | None = None,
+    ) -> Answer:
         """Retrieve, then answer with citations (or say the documents do not answer).
 
         Example:
             >>> rag.ask("What is the once-only principle?").text.splitlines()[0]   # doctest: +SKIP
             'According to the documents:'
         """
-        return self.answerer.answer(question, self.search(question, k, sources, langs))
+        return self.answerer.answer(question, self.search(question, k, sources, langs, collections))
 
     def ask_stream(
-        self, question: str, k: int | None = None, sources: set[str] | None = None, langs: set[str] | None = None
+        self,
+        question: str,
+        k: int | None = None,
+        sources: set[str] | None = None,
+        langs: set[str] | None = None,
+        collections: set[str] | None = None,
     ) -> Iterator[str | Answer]:
         """Like :meth:`ask`, yielding text as it is written; the last item is the checked Answer,
         whose text replaces what was streamed."""
-        hits = self.search(question, k, sources, langs)
+        hits = self.search(question, k, sources, langs, collections)
         yield from self.answerer.stream(question, hits)
+
+    def related(
+        self,
+        source: str,
+        page: int | None = None,
+        chunk: int | None = None,
+        k: int | None = None,
+        sources: set[str] | None = None,
+        langs: set[str] | None = None,
+        collections: set[str] | None = None,
+    ) -> list[Hit]:
+        """The passages of other documents closest to a passage (``chunk``: its number in the
+        document, ``Hit.chunk_number``), a page, or a whole document, in the other language:
+        the OECD principle behind a Thai practice, and back. Same filters as :meth:`search`.
+
+        Raises:
+            ValueError: no such document, page or passage, or not in ``collections``.
+        """
+        with self._live.lease() as retriever:
+            return retriever.related(source, page, chunk, k or self.settings.top_k, sources, langs, collections)
 
     def search_many(self, queries: list[str], k: int | None = None) -> list[list[Hit]]:
         for query in queries:

@@ -51,6 +51,9 @@ class IndexManifest:
     # The rules that chose the quotable sentences (ingest.sentences.SENTENCE_RULES); sentence
     # vectors are only reused by an incremental build made under the same rules.
     sentence_rules: str = ""
+    # How text was normalised before the encoders (index.encoder_text.ENCODER_TEXT); '' in indexes
+    # built before Thai digits were mapped: their vectors of passages with Thai digits are stale.
+    encoder_text: str = ""
     format_version: int = FORMAT_VERSION
     package_version: str = field(default_factory=package_version)
     created: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))

@@ -40,6 +40,7 @@ from index.analyzer import RegexAnalyzer, ThaiEnglishAnalyzer, analyzer_from_dic
 from index.bm25 import BM25Index
 from index.dense import DenseIndex
 from index.embedder import Embedder, UseEmbedder
+from index.encoder_text import ENCODER_TEXT, encoder_text
 from index.generations import (
     CURRENT_NAME,
     current_generation,
@@ -54,6 +55,7 @@ from index.manifest import IndexError_, IndexManifest
 from index.sentences import STAND_IN, SentenceVectors, chunk_sentence_spans
 from ingest.sentences import SENTENCE_RULES
 from index.store import ChunkStore
+from index.terms import TermTable
 from ingest.model import Chunk, Document, document_text
 
 logger = logging.getLogger(__name__)
@@ -61,17 +63,19 @@ logger = logging.getLogger(__name__)
 __all__ = ["BuildStats", "CURRENT_NAME", "IndexWriter", "OpenIndex", "current_generation", "document_hash", "passage_for_index"]
 
 
-def passage_for_index(chunk: Chunk, template: str) -> str:
+def passage_for_index(chunk: Chunk, template: str, normalise: bool = True) -> str:
     """The text a chunk is found by, for the encoders and BM25 alike.
 
     A passage alone often lacks its subject ("only 40% evaluate the impact..." says nothing of
     digital government); the document title and heading path give it back. Measured on dev-qa,
     putting the title in front raised e5's Recall@10 from 0.60 to 0.80. Empty parts (a PDF
-    chunk has no heading path) leave no blank lines.
+    chunk has no heading path) leave no blank lines. Thai digits are read as Arabic ones, as
+    queries are (``index/encoder_text.py``).
     """
     heading = " > ".join(chunk.heading_path)
     text = template.format(title=chunk.title, heading=heading, text=chunk.text)
-    return "\n".join(line for line in text.split("\n") if line.strip())
+    text = "\n".join(line for line in text.split("\n") if line.strip())
+    return encoder_text(text) if normalise else text
 
 
 def document_hash(document: Document) -> str:
@@ -207,7 +211,13 @@ class IndexWriter:
         store = ChunkStore(generation / "chunks.sqlite", read_only=True)
         try:
             hashes = store.content_hashes()
-            passage_rows = {passage_for_index(chunk, self.passage_template): row for row, chunk in store.iter_all()}
+            # Vectors embedded before Thai digits were mapped are kept only where mapping changes nothing.
+            stale = manifest.encoder_text != ENCODER_TEXT
+            passage_rows = {
+                passage_for_index(chunk, self.passage_template, normalise=not stale): row for row, chunk in store.iter_all()
+            }
+            if stale:
+                passage_rows = {text: row for text, row in passage_rows.items() if encoder_text(text) == text}
             size = len(store)
         finally:
             store.close()
@@ -275,6 +285,10 @@ class IndexWriter:
             sentence_count = len(sentences)
         embed_seconds = time.perf_counter() - started
 
+        # The bilingual term table (Thai term, English original) written in these documents,
+        # rebuilt with every generation; the last encoder (USE, fast) picks the Thai words.
+        TermTable.mine(((chunk.source, chunk.text) for chunk in chunks), self.encoders[-1]).save(generation)
+
         started = time.perf_counter()
         bm25 = BM25Index().build(self.analyzer.run_batch(passages, for_index=True))
         bm25.save(generation / "bm25")
@@ -306,6 +320,7 @@ class IndexWriter:
             roots=list(self.roots),
             sentences=sentence_count,
             sentence_rules=SENTENCE_RULES if sentence_count else "",
+            encoder_text=ENCODER_TEXT,
         ).save(generation)
         return BuildStats(
             chunks=len(chunks),

@@ -150,6 +150,28 @@ class AssistantService:
         self._record("search", caller, query=query, collections=sorted({hit.chunk.collection for hit in hits}), hits=len(hits))
         return hits
 
+    def related(
+        self,
+        source: str,
+        chunk: int | None = None,
+        page: int | None = None,
+        k: int | None = None,
+        filters: Filters | None = None,
+        caller: Caller | None = None,
+    ) -> list[Hit]:
+        """Passages in the other language closest to a passage, page or document (see
+        :meth:`PolicyRAG.related`), among the documents the caller may read; a document the
+        caller may not read is an unknown name, as in search."""
+        if self.catalogue.visible_to(caller).get(source) is None:
+            raise ValueError(f"{source!r} is not a document of this index: see /api/documents")
+        sources, langs = self._scope(filters or Filters(), caller)
+        k = self._k(k)
+        if sources is not None and not sources:
+            return []
+        with self._lock:
+            hits = self.rag.related(source, page=page, chunk=chunk, k=k, sources=sources, langs=langs)
+        return readable_hits(hits, caller)
+
     def ask(
         self,
         question: str,
