@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from assistant.access import LOCAL_NAME, Caller, readable_hits
+from assistant.access import LOCAL_NAME, Caller, readable_collections, readable_hits
 from assistant.answer_model import Answer, Answerer
 from assistant.api import PolicyRAG, make_answerer
 from assistant.audit import AuditLog
@@ -140,7 +140,7 @@ class AssistantService:
         if sources is not None and not sources:  # the caller may read no document at all
             return []
         with self._lock:
-            hits = self.rag.search(query, k=k, sources=sources, langs=langs)
+            hits = self.rag.search(query, k=k, sources=sources, langs=langs, collections=readable_collections(caller))
         # Sources are a generation's names; the hits' own collections are checked too, in case an
         # ingest moved a document to another collection between the two.
         return readable_hits(hits, caller)
@@ -169,7 +169,9 @@ class AssistantService:
         if sources is not None and not sources:
             return []
         with self._lock:
-            hits = self.rag.related(source, page=page, chunk=chunk, k=k, sources=sources, langs=langs)
+            hits = self.rag.related(
+                source, page=page, chunk=chunk, k=k, sources=sources, langs=langs, collections=readable_collections(caller)
+            )
         return readable_hits(hits, caller)
 
     def ask(
