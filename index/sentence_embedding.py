@@ -29,8 +29,9 @@ from string import Formatter
 
 import numpy as np
 
-from ingest.model import Chunk
+from index.encoder_text import encoder_text
 from index.token_pooling import Span
+from ingest.model import Chunk
 
 SENTENCE_METHODS = ("auto", "pooled", "separate")
 #: What the manifest records for pooled sentence vectors; bump when the pooling changes.
@@ -64,7 +65,7 @@ def passage_with_text_map(chunk: Chunk, template: str) -> tuple[str, np.ndarray,
             kept.append(line)
             written += len(line)
         cursor += len(line) + 1
-    passage = "\n".join(kept)
+    passage = encoder_text("\n".join(kept))  # as passage_for_index; one character for one
     text_positions = new_position[len(before) : len(before) + len(chunk.text)]
     inside = text_positions[text_positions >= 0]
     text_start = int(inside[0]) if len(inside) else len(passage)
