@@ -23,6 +23,7 @@ from assistant.limits import check_query_length
 from assistant.settings import Settings
 from corpus.manifest import CorpusManifest
 from index.analyzer import ThaiEnglishAnalyzer
+from index.cpu_policy import QueryProcessMark, ingest_threads, polite_ingest
 from index.embedder import Embedder, UseEmbedder, make_encoder
 from index.encoder_text import NormalisedEncoder
 from index.live import LiveIndex
@@ -37,12 +38,23 @@ from ingest.report import problem_lines
 logger = logging.getLogger(__name__)
 
 
-def make_encoders(settings: Settings) -> list[Embedder | UseEmbedder]:
-    """The primary embedding model, then the optional second one, each reading Thai digits as
-    Arabic ones (``index/encoder_text.py``)."""
+def make_encoders(settings: Settings, purpose: str = "query", polite: bool = False) -> list[Embedder | UseEmbedder]:
+    """The primary embedding model, then the optional second one, with the CPU threads of their
+    ``purpose``: ``query`` (``query_threads``) or ``ingest`` (``ingest_threads``; one core fewer
+    when ``polite``: queries are being served, see ``index/cpu_policy.py``)."""
     models = [settings.model] + ([settings.second_model] if settings.second_model else [])
+    threads = ingest_threads(settings.ingest_threads, polite) if purpose == "ingest" else settings.query_threads
     return [
-        NormalisedEncoder(make_encoder(model, settings.query_prompt, settings.passage_prompt, settings.embed_batch_size))  # type: ignore[misc]
+        NormalisedEncoder(  # type: ignore[misc]
+            make_encoder(
+                model,
+                settings.query_prompt,
+                settings.passage_prompt,
+                settings.embed_batch_size,
+                backend=settings.encoder_backend,
+                threads=threads,
+            )
+        )
         for model in models
     ]
 
@@ -118,6 +130,7 @@ def build_index(
     settings = settings or Settings.load()
     index_dir = index_dir or settings.index_dir
     started = time.perf_counter()
+    polite = encoders is None and polite_ingest(settings.ingest_nice)
     loaded = make_loader(settings).run([Path(path) for path in paths])
     documents = loaded.documents
     skipped = list(loaded.skipped)
@@ -145,7 +158,7 @@ def build_index(
             + "".join(f"\n{line}" for line in problem_lines(skipped, loaded.fidelity, loaded.notes))
         )
     writer = IndexWriter(
-        encoders or make_encoders(settings),
+        encoders or make_encoders(settings, purpose="ingest", polite=polite),
         ThaiEnglishAnalyzer(),
         passage_template=settings.passage_template,
         chunking={
@@ -158,6 +171,7 @@ def build_index(
         # Sources are relative to each folder given, or to a single file's own folder (the loader's rule).
         roots=[Path(path) if Path(path).is_dir() else Path(path).parent for path in paths],
         sentence_vectors=settings.sentence_vectors,
+        sentence_method=settings.sentence_embedding,
     )
     stats: BuildStats = writer.run(documents, chunks, index_dir, rebuild=rebuild)
     by_lang: dict[str, int] = {}
@@ -237,6 +251,8 @@ class PolicyRAG:
             index.index_dir, self._prepare, opened=index, follow=settings.follow_index
         )
         self._answerer: Answerer | None = None
+        # An ingest started while this is open yields the CPU to its queries (index/cpu_policy.py).
+        self._query_mark = QueryProcessMark()
 
     def _prepare(self, index: OpenIndex) -> HybridRetriever:
         """The retriever for one generation; refuses one built with other models or prompts."""
@@ -389,3 +405,4 @@ class PolicyRAG:
 
     def close(self) -> None:
         self._live.close()
+        self._query_mark.close()

@@ -51,3 +51,10 @@ class NormalisedEncoder:
 
     def embed_passages(self, passages: Sequence[str], show_progress: bool = False) -> np.ndarray:
         return self.inner.embed_passages([encoder_text(text) for text in passages], show_progress=show_progress)  # type: ignore[attr-defined, no-any-return]
+
+    def embed_passages_pooled(self, passages: Sequence[str], groups: Sequence[object], show_progress: bool = False) -> object:
+        """The inner encoder's pooled embedding (``index/token_pooling.py``): the mapping keeps
+        every character in place (one digit for one digit), so the groups' offsets still hold."""
+        return self.inner.embed_passages_pooled(  # type: ignore[attr-defined]
+            [encoder_text(text) for text in passages], groups, show_progress=show_progress
+        )

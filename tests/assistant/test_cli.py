@@ -105,7 +105,7 @@ def test_ingest_exits_1_when_a_file_failed_and_still_writes_the_index(
 ) -> None:
     from tests.conftest import HashEmbedder
 
-    monkeypatch.setattr("assistant.api.make_encoders", lambda settings: [HashEmbedder()])
+    monkeypatch.setattr("assistant.api.make_encoders", lambda settings, purpose="query", polite=False: [HashEmbedder()])
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "good.md").write_text("# นโยบาย\n\nหน่วยงานของรัฐต้องเปิดเผยข้อมูล Open Data\n", encoding="utf-8")
@@ -137,7 +137,7 @@ def test_ingest_exits_0_when_everything_was_read(
 ) -> None:
     from tests.conftest import HashEmbedder
 
-    monkeypatch.setattr("assistant.api.make_encoders", lambda settings: [HashEmbedder()])
+    monkeypatch.setattr("assistant.api.make_encoders", lambda settings, purpose="query", polite=False: [HashEmbedder()])
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "good.md").write_text("# Policy\n\nAgencies publish open data.\n", encoding="utf-8")
