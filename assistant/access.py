@@ -78,6 +78,18 @@ class Caller:
         return replace(self, client=client, via=via)
 
 
+def readable_collections(caller: Caller | None) -> set[str] | None:
+    """The collections retrieval is limited to for ``caller`` (None: every collection).
+
+    Passed to the retriever as its ``collections`` filter, which applies before any candidate
+    list is cut, beside the readable documents the service passes as ``sources``: either alone
+    keeps other collections' passages out; both together keep them out if one is ever wrong.
+    """
+    if caller is None or caller.admin or caller.readable is None:
+        return None
+    return set(caller.readable)
+
+
 def local_caller(may_write: bool) -> Caller:
     """The single local user when sign-in is off: reads everything; adds and removes documents
     only when the server listens on this machine alone (``may_write``)."""

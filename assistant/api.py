@@ -20,12 +20,14 @@ from pathlib import Path
 
 from assistant.answer_model import Answer, Answerer
 from assistant.limits import check_query_length
-from assistant.retrieval import Hit, HybridRetriever, RetrievalWeights
 from assistant.settings import Settings
 from corpus.manifest import CorpusManifest
 from index.analyzer import ThaiEnglishAnalyzer
+from index.cpu_policy import QueryProcessMark, ingest_threads, polite_ingest
 from index.embedder import Embedder, UseEmbedder, make_encoder
+from index.encoder_text import NormalisedEncoder
 from index.live import LiveIndex
+from index.retrieval import Deduplicator, Hit, HybridRetriever, RetrievalWeights
 from index.storage import BuildStats, IndexWriter, OpenIndex
 from index.vector_store import StoreOptions, VectorStoreBackend, make_backend
 from ingest.chunker import Chunker
@@ -37,11 +39,23 @@ from ingest.report import problem_lines
 logger = logging.getLogger(__name__)
 
 
-def make_encoders(settings: Settings) -> list[Embedder | UseEmbedder]:
-    """The primary embedding model, then the optional second one."""
+def make_encoders(settings: Settings, purpose: str = "query", polite: bool = False) -> list[Embedder | UseEmbedder]:
+    """The primary embedding model, then the optional second one, with the CPU threads of their
+    ``purpose``: ``query`` (``query_threads``) or ``ingest`` (``ingest_threads``; one core fewer
+    when ``polite``: queries are being served, see ``index/cpu_policy.py``)."""
     models = [settings.model] + ([settings.second_model] if settings.second_model else [])
+    threads = ingest_threads(settings.ingest_threads, polite) if purpose == "ingest" else settings.query_threads
     return [
-        make_encoder(model, settings.query_prompt, settings.passage_prompt, settings.embed_batch_size)
+        NormalisedEncoder(  # type: ignore[misc]
+            make_encoder(
+                model,
+                settings.query_prompt,
+                settings.passage_prompt,
+                settings.embed_batch_size,
+                backend=settings.encoder_backend,
+                threads=threads,
+            )
+        )
         for model in models
     ]
 
@@ -135,6 +149,7 @@ def build_index(
     settings = settings or Settings.load()
     index_dir = index_dir or settings.index_dir
     started = time.perf_counter()
+    polite = encoders is None and polite_ingest(settings.ingest_nice)
     loaded = make_loader(settings).run([Path(path) for path in paths])
     documents = loaded.documents
     skipped = list(loaded.skipped)
@@ -162,7 +177,7 @@ def build_index(
             + "".join(f"\n{line}" for line in problem_lines(skipped, loaded.fidelity, loaded.notes))
         )
     writer = IndexWriter(
-        encoders or make_encoders(settings),
+        encoders or make_encoders(settings, purpose="ingest", polite=polite),
         ThaiEnglishAnalyzer(),
         passage_template=settings.passage_template,
         chunking={
@@ -177,6 +192,7 @@ def build_index(
         sentence_vectors=settings.sentence_vectors,
         vector_store=make_vector_store(settings, index_dir),
         store_options=store_options(settings),
+        sentence_method=settings.sentence_embedding,
     )
     stats: BuildStats = writer.run(documents, chunks, index_dir, rebuild=rebuild)
     by_lang: dict[str, int] = {}
@@ -256,6 +272,8 @@ class PolicyRAG:
             index.index_dir, self._prepare, opened=index, follow=settings.follow_index, options=store_options(settings)
         )
         self._answerer: Answerer | None = None
+        # An ingest started while this is open yields the CPU to its queries (index/cpu_policy.py).
+        self._query_mark = QueryProcessMark()
 
     def _prepare(self, index: OpenIndex) -> HybridRetriever:
         """The retriever for one generation; refuses one built with other models or prompts."""
@@ -275,6 +293,8 @@ class PolicyRAG:
             dense_candidates=self.settings.dense_candidates,
             bm25_candidates=self.settings.bm25_candidates,
             sentence_candidates=self.settings.sentence_candidates,
+            dedup=Deduplicator(self.settings.dedup_threshold) if self.settings.dedup_threshold else None,
+            expand_terms=self.settings.expand_terms,
         )
 
     @property
@@ -324,8 +344,20 @@ class PolicyRAG:
         """Pick up a newly published generation now (waiting for it to open); returns the one in use."""
         return self._live.refresh(timeout).name
 
-    def search(self, query: str, k: int | None = None, sources: set[str] | None = None, langs: set[str] | None = None) -> list[Hit]:
-        """The top ``k`` passages for ``query``.
+    def search(
+        self,
+        query: str,
+        k: int | None = None,
+        sources: set[str] | None = None,
+        langs: set[str] | None = None,
+        collections: set[str] | None = None,
+    ) -> list[Hit]:
+        """The ``k`` passages that best answer ``query``, Thai or English.
+
+        Args:
+            sources, langs: only these documents / passage languages (None or empty: all).
+            collections: only passages of these collections (access control: None is all, an
+                empty set is none). Filters apply before any candidate list is cut.
 
         Raises:
             ValueError: the query is empty.
@@ -335,24 +367,56 @@ class PolicyRAG:
         if not query.strip():
             raise ValueError("the query is empty")
         with self._live.lease() as retriever:
-            return retriever.run(query, k=k or self.settings.top_k, sources=sources, langs=langs)
+            return retriever.run(query, k=k or self.settings.top_k, sources=sources, langs=langs, collections=collections)
 
-    def ask(self, question: str, k: int | None = None, sources: set[str] | None = None, langs: set[str] | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        k: int | None = None,
+        sources: set[str] | None = None,
+        langs: set[str] | None = None,
+        collections: set[str] | None = None,
+    ) -> Answer:
         """Retrieve, then answer with citations (or say the documents do not answer).
 
         Example:
             >>> rag.ask("What is the once-only principle?").text.splitlines()[0]   # doctest: +SKIP
             'According to the documents:'
         """
-        return self.answerer.answer(question, self.search(question, k, sources, langs))
+        return self.answerer.answer(question, self.search(question, k, sources, langs, collections))
 
     def ask_stream(
-        self, question: str, k: int | None = None, sources: set[str] | None = None, langs: set[str] | None = None
+        self,
+        question: str,
+        k: int | None = None,
+        sources: set[str] | None = None,
+        langs: set[str] | None = None,
+        collections: set[str] | None = None,
     ) -> Iterator[str | Answer]:
         """Like :meth:`ask`, yielding text as it is written; the last item is the checked Answer,
         whose text replaces what was streamed."""
-        hits = self.search(question, k, sources, langs)
+        hits = self.search(question, k, sources, langs, collections)
         yield from self.answerer.stream(question, hits)
+
+    def related(
+        self,
+        source: str,
+        page: int | None = None,
+        chunk: int | None = None,
+        k: int | None = None,
+        sources: set[str] | None = None,
+        langs: set[str] | None = None,
+        collections: set[str] | None = None,
+    ) -> list[Hit]:
+        """The passages of other documents closest to a passage (``chunk``: its number in the
+        document, ``Hit.chunk_number``), a page, or a whole document, in the other language:
+        the OECD principle behind a Thai practice, and back. Same filters as :meth:`search`.
+
+        Raises:
+            ValueError: no such document, page or passage, or not in ``collections``.
+        """
+        with self._live.lease() as retriever:
+            return retriever.related(source, page, chunk, k or self.settings.top_k, sources, langs, collections)
 
     def search_many(self, queries: list[str], k: int | None = None) -> list[list[Hit]]:
         for query in queries:
@@ -362,3 +426,4 @@ class PolicyRAG:
 
     def close(self) -> None:
         self._live.close()
+        self._query_mark.close()

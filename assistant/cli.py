@@ -1,4 +1,4 @@
-"""The ``policyrag`` command: ingest, search, ask, eval, serve.
+"""The ``policyrag`` command: ingest, search, ask, related, eval, serve.
 
 Errors a user can fix (a missing path, an index built with another model) are printed as one
 line naming the file and the fix, with exit code 2; never a stack trace.
@@ -185,6 +185,36 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def parse_passage(reference: str) -> tuple[str, int | None, int | None]:
+    """``SOURCE``, ``SOURCE:PAGE`` or ``SOURCE#PASSAGE`` -> (source, page, passage number).
+
+    Example:
+        >>> parse_passage("oecd/dgi-2019.pdf:12"), parse_passage("notes.md#3")
+        (('oecd/dgi-2019.pdf', 12, None), ('notes.md', None, 3))
+    """
+    head, sep, tail = reference.rpartition(":")
+    if sep and tail.isdigit():
+        return head, int(tail), None
+    head, sep, tail = reference.rpartition("#")
+    if sep and tail.isdigit():
+        return head, None, int(tail)
+    return reference, None, None
+
+
+def cmd_related(args: argparse.Namespace) -> int:
+    """Passages in the other language closest to a passage, a page or a document."""
+    from assistant.api import PolicyRAG
+
+    source, page, passage = parse_passage(args.passage)
+    rag = PolicyRAG.open(settings=_settings(args))
+    hits = rag.related(source, page=page, chunk=passage, k=args.k)
+    if args.json:
+        print(json.dumps({"source": source, "page": page, "chunk": passage, "hits": [hit.to_dict() for hit in hits]}, ensure_ascii=False))
+    else:
+        _print_hits(f"related to {args.passage}", hits)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args).with_overrides(
         serve_host=args.host, serve_port=args.port, serve_concurrency=args.concurrency, answerer=args.answerer
@@ -335,6 +365,13 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.add_argument("-k", type=int, default=10)
     evaluation.add_argument("--json", action="store_true")
     evaluation.set_defaults(func=cmd_eval)
+
+    related = sub.add_parser("related", help="passages in the other language closest to a passage, page or document")
+    related.add_argument("passage", help="SOURCE (a whole document), SOURCE:PAGE (a PDF page) or SOURCE#N (passage N, as in search --json)")
+    related.add_argument("--index", type=Path)
+    related.add_argument("-k", type=int, default=5, help="number of passages (default 5)")
+    related.add_argument("--json", action="store_true", help="one JSON object")
+    related.set_defaults(func=cmd_related)
 
     serve = sub.add_parser("serve", help="start the web app and HTTP API (loads the index once)")
     serve.add_argument("--index", type=Path, help="index folder (default from settings)")

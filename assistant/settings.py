@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any, get_type_hints
 
 from index.bundled_model import BUNDLED_MODEL_NAME
-from index.embedder import USE_MODEL_NAME
+from index.embedder import ENCODER_BACKENDS, USE_MODEL_NAME
+from index.sentence_embedding import SENTENCE_METHODS
 from index.vector_store import VECTOR_STORES
 
 ENV_PREFIX = "POLICYRAG_"
@@ -58,6 +59,17 @@ class Settings:
     embed_batch_size: int = 16
     # A second, different multilingual encoder whose scores are added (empty string: none).
     second_model: str = USE_MODEL_NAME
+    # What runs the embedding model: "openvino" (exported once into the cache, bfloat16 on CPUs
+    # with AVX512-BF16/AMX), "torch", or "auto" (OpenVINO where installed, torch otherwise).
+    encoder_backend: str = "auto"
+    # CPU threads for the models: a query process (search, ask, serve) uses query_threads (one:
+    # no thread waits on another, so queries keep their speed next to a running ingest); an
+    # ingest uses ingest_threads (0: every usable core; see index/cpu_policy.py).
+    query_threads: int = 1
+    ingest_threads: int = 0
+    # While a query process runs (serve, search, ask), an ingest lowers its priority by this nice
+    # increment (0: not at all) and leaves one core to the queries (index/cpu_policy.py).
+    ingest_nice: int = 10
 
     # Chunking
     chunk_max_chars: int = 800
@@ -84,12 +96,26 @@ class Settings:
     bm25_weight: float = 5.0
     cross_script_bm25_weight: float = 0.5  # fraction of bm25_weight for passages in the other script
     # Each passage's best sentence, as a fraction of the passage weight (index/sentences.py). The
-    # sentence vectors are written at ingest unless sentence_vectors is false: they double the
-    # embedding time of a new document (reference corpus from scratch: 158 s -> 326 s); false
-    # skips them and this term (dev-qa MRR@10 0.622 -> 0.582).
+    # sentence vectors are written at ingest unless sentence_vectors is false (e5's are embedded
+    # apart, about as many tokens again as the passages; see sentence_embedding); false skips
+    # them and this term (dev-qa MRR@10 0.622 -> 0.582).
     sentence_weight: float = 0.5
     sentence_candidates: int = 100
     sentence_vectors: bool = True
+    # Near-duplicate passages (copies of a document under other names) take one place in the
+    # results, the other copies listed on the hit: Jaccard similarity of character 5-grams from
+    # which two passages are copies (1.0: identical text only; 0: never fold).
+    dedup_threshold: float = 0.85
+    # Add the other language's form of a question's terms from the index's bilingual term table
+    # (terms.tsv, mined at ingest from "Thai term (English term)" in the documents) to BM25. Off:
+    # on the reference corpus the table holds the DGA documents' IT terms, not the policy terms
+    # questions use, and it moved nothing (dev-qa identical, checks MRR@10 0.506 -> 0.501).
+    expand_terms: bool = False
+    # How sentence vectors are made (index/sentence_embedding.py): "auto" pools them from the
+    # passage's own forward pass where that equals embedding the sentence (USE: local features)
+    # and embeds them apart otherwise (e5: XQuAD cross-lingual R@1 -0.02 when pooled); "pooled"
+    # pools for every encoder (fastest); "separate" embeds every sentence again on its own.
+    sentence_embedding: str = "auto"
 
     # Vector store (index/vector_store): where `policyrag ingest` writes the dense vectors and
     # BM25. "faiss": files in the index folder (default). "milvus": Milvus collections, in a Milvus
@@ -152,6 +178,8 @@ class Settings:
             problems.append(f"top_k must be positive (got {self.top_k})")
         if self.sentence_candidates <= 0 or self.sentence_weight < 0:
             problems.append("sentence_candidates must be positive and sentence_weight >= 0")
+        if not 0.0 <= self.dedup_threshold <= 1.0:
+            problems.append(f"dedup_threshold must be from 0 to 1 (got {self.dedup_threshold})")
         if self.chunk_max_chars < 100:
             problems.append(f"chunk_max_chars must be at least 100 (got {self.chunk_max_chars})")
         if not 0 <= self.chunk_overlap_chars < self.chunk_max_chars:
@@ -178,6 +206,14 @@ class Settings:
                     raise ValueError("not an object")
             except ValueError as error:
                 problems.append(f"llm_extra_body must be a JSON object ({error})")
+        if self.encoder_backend not in ENCODER_BACKENDS:
+            problems.append(f"encoder_backend must be one of {', '.join(ENCODER_BACKENDS)} (got {self.encoder_backend!r})")
+        if self.query_threads <= 0 or self.ingest_threads < 0:
+            problems.append("query_threads must be positive and ingest_threads >= 0 (0: every usable core)")
+        if not 0 <= self.ingest_nice <= 19:
+            problems.append(f"ingest_nice must be from 0 to 19 (got {self.ingest_nice})")
+        if self.sentence_embedding not in SENTENCE_METHODS:
+            problems.append(f"sentence_embedding must be one of {', '.join(SENTENCE_METHODS)} (got {self.sentence_embedding!r})")
         if "{text}" not in self.passage_template:
             problems.append("passage_template must contain {text}")
         if self.vector_store not in VECTOR_STORES:

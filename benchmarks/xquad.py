@@ -55,7 +55,9 @@ LANGS: tuple[Lang, ...] = ("th", "en")
 DIRECTIONS: tuple[tuple[Lang, Lang], ...] = (("th", "th"), ("th", "en"), ("en", "th"), ("en", "en"))
 MRR_DEPTH = 10
 # Must-meet Recall@1 of the policyrag row (question language, context language) -> minimum.
-TARGETS: dict[tuple[Lang, Lang], float] = {("th", "th"): 0.93, ("th", "en"): 0.75, ("en", "th"): 0.75}
+TARGETS: dict[tuple[Lang, Lang], float] = {("th", "th"): 0.95, ("th", "en"): 0.88, ("en", "th"): 0.88}
+# Related across languages: the paragraph's translation ranked first.
+RELATED_TARGET = 0.95
 # Published reference on the same protocol (Thai Sentence Vector Benchmark, XQuAD th->th).
 PUBLISHED = {"BGE-M3": {"th->th": {"recall@1": 0.905}}}
 ROW_LABELS = {
@@ -170,16 +172,22 @@ class MeteredEncoder:
         self.passages_embedded = 0
         self.queries_embedded = 0
         self._cache: dict[str, np.ndarray] = {}
+        self._passages: dict[str, np.ndarray] = {}  # the related-passages index reuses the contexts' vectors
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.inner, name)
 
     def embed_passages(self, passages: Sequence[str], show_progress: bool = False) -> np.ndarray:
-        started = time.perf_counter()
-        vectors = self.inner.embed_passages(passages, show_progress=show_progress)
-        self.passage_seconds += time.perf_counter() - started
-        self.passages_embedded += len(passages)
-        return vectors
+        missing = [text for text in dict.fromkeys(passages) if text not in self._passages]
+        if missing:
+            started = time.perf_counter()
+            vectors = self.inner.embed_passages(missing, show_progress=show_progress)
+            self.passage_seconds += time.perf_counter() - started
+            self.passages_embedded += len(missing)
+            self._passages.update(zip(missing, vectors))
+        if not passages:
+            return np.zeros((0, self.inner.dimension), dtype=np.float32)
+        return np.stack([self._passages[text] for text in passages])
 
     def embed_queries(self, queries: Sequence[str]) -> np.ndarray:
         missing = [query for query in dict.fromkeys(queries) if query not in self._cache]
@@ -300,6 +308,29 @@ def run_benchmark(data_dir: Path, limit: int | None, work_dir: Path) -> tuple[Ru
             writer.run(documents, chunks, index_dir)
         indexes[lang] = OpenIndex(index_dir)
 
+    # Related across languages: both languages' contexts in one index (vectors already embedded),
+    # each paragraph asked for its closest paragraph in the other language.
+    both = [(lang, number, text) for lang in LANGS for number, text in enumerate(data.contexts[lang])]
+    writer = IndexWriter(product_encoders, ThaiEnglishAnalyzer(), passage_template="{text}", chunking={}, show_progress=False)
+    with run.stage("build th+en index for related passages (vectors reused)"):
+        writer.run(
+            [Document(source=f"{lang}:{number}", title="", blocks=[Block(text)], lang=lang) for lang, number, text in both],
+            [
+                Chunk(f"{lang}:{number}#0", f"{lang}:{number}", "", text, None, (), lang, 0, len(text))
+                for lang, number, text in both
+            ],
+            work_dir / "index-both",
+        )
+    both_index = OpenIndex(work_dir / "index-both")
+    related = PolicyRAG(both_index, product_encoders, settings).retriever
+    for lang, other in (("th", "en"), ("en", "th")):
+        with run.stage(f"related {lang}->{other} ({len(data.contexts[lang])} paragraphs)"):
+            found = [related.related(f"{lang}:{number}", chunk=0, k=MRR_DEPTH) for number in range(len(data.contexts[lang]))]
+        ranks.setdefault("related", {})[f"{lang}->{other}"] = [
+            next((hit.rank for hit in hits if hit.chunk.source == f"{other}:{number}"), 0) for number, hits in enumerate(found)
+        ]
+    both_index.close()
+
     for lang in LANGS:
         with run.stage(f"embed {len(data.questions[lang])} {lang} questions x {len(encoders)} encoders"):
             for encoder in encoders:
@@ -335,6 +366,7 @@ def run_benchmark(data_dir: Path, limit: int | None, work_dir: Path) -> tuple[Ru
 
     for row in ROW_LABELS:
         run.rows[row] = {direction: summarise(values) for direction, values in ranks[row].items()}
+    run.rows["related"] = {direction: summarise(values) for direction, values in ranks["related"].items()}
     config = {
         "paragraphs_per_language": len(data.contexts["th"]),
         "questions_per_language": len(data.gold),
@@ -448,18 +480,29 @@ def markdown_tables(rows: dict[str, dict[str, dict[str, Any]]], n_questions: int
             + " |"
         )
     lines.append("| BGE-M3 (published, TSVB) | 0.905 | | | | | | | |")
+    related = rows.get("related")
+    if related:
+        lines += [
+            "",
+            "Related across languages: each paragraph's closest paragraph in the other language (its translation is gold)",
+            "",
+            "| Direction | R@1 | MRR@10 | paragraphs |",
+            "|---|---:|---:|---:|",
+        ]
+        lines += [f"| {name} | {value['recall@1']:.3f} | {value['mrr@10']:.3f} | {value['n']} |" for name, value in related.items()]
     return "\n".join(lines)
 
 
 def target_checks(rows: dict[str, dict[str, dict[str, Any]]]) -> list[dict[str, Any]]:
     checks = []
-    for direction, minimum in TARGETS.items():
-        name = direction_name(direction)
-        value = float(rows["policyrag"][name]["recall@1"])
-        low, high = rows["policyrag"][name]["recall@1_ci95"]
+    targets = [("policyrag", direction_name(direction), minimum) for direction, minimum in TARGETS.items()]
+    targets += [("related", name, RELATED_TARGET) for name in rows.get("related", {})]
+    for row, name, minimum in targets:
+        value = float(rows[row][name]["recall@1"])
+        low, high = rows[row][name]["recall@1_ci95"]
         checks.append(
             {
-                "direction": name,
+                "direction": name if row == "policyrag" else f"related {name}",
                 "metric": "recall@1",
                 "target": minimum,
                 "value": round(value, 4),

@@ -13,10 +13,10 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from index.encoder_text import encoder_text
 from index.years import year_aliases
 from ingest.normalize import normalize_text
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _WORD_CHAR = re.compile(r"[0-9A-Za-z\u0E00-\u0E7F]")
 _LATIN_WORD = re.compile(r"^[a-z0-9][a-z0-9.\-']*$")
 _ENGLISH_STOPWORDS = frozenset(
@@ -79,7 +79,7 @@ class ThaiEnglishAnalyzer:
     def _terms(self, text: str, expand_years: bool) -> list[str]:
         from pythainlp.tokenize import word_tokenize
 
-        text = normalize_text(text).translate(_THAI_DIGITS)
+        text = encoder_text(normalize_text(text))
         tokens = [raw.strip().lower() for raw in word_tokenize(text, engine=self.engine, keep_whitespace=False)]
         tokens = [token for token in tokens if token]
         aliases = dict(year_aliases(tokens)) if expand_years else {}

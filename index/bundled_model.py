@@ -119,7 +119,7 @@ def materialize_bundled_e5(cache_dir: Path | None = None, *, force: bool = False
         return target
 
     models_dir.mkdir(parents=True, exist_ok=True)
-    with _exclusive_lock(models_dir / f".{target.name}.lock"):
+    with exclusive_lock(models_dir / f".{target.name}.lock"):
         if not force and _is_complete(target, expected):
             return target  # another process finished it while we waited for the lock
         # WARNING so that the one-off pause is explained even where logging is not configured
@@ -129,8 +129,8 @@ def materialize_bundled_e5(cache_dir: Path | None = None, *, force: bool = False
         try:
             staging.chmod(0o755)  # mkdtemp makes it private; the model is not secret
             _build_model_folder(source, staging)
-            _write_json(staging / _MARKER_FILE, expected)  # last: its presence means "complete"
-            _replace_dir(staging, target)
+            write_json(staging / _MARKER_FILE, expected)  # last: its presence means "complete"
+            replace_dir(staging, target)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -183,7 +183,7 @@ def _is_complete(target: Path, expected: dict[str, Any]) -> bool:
 
 
 @contextlib.contextmanager
-def _exclusive_lock(path: Path) -> Iterator[None]:
+def exclusive_lock(path: Path) -> Iterator[None]:
     """An advisory inter-process lock (POSIX flock); without fcntl, the atomic rename still holds."""
     try:
         import fcntl
@@ -198,7 +198,7 @@ def _exclusive_lock(path: Path) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
-def _replace_dir(staging: Path, target: Path) -> None:
+def replace_dir(staging: Path, target: Path) -> None:
     """Move the finished staging folder to ``target``, displacing any old/incomplete one."""
     if target.exists():
         graveyard = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
@@ -207,7 +207,7 @@ def _replace_dir(staging: Path, target: Path) -> None:
     os.replace(staging, target)
 
 
-def _write_json(path: Path, content: Any) -> None:
+def write_json(path: Path, content: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
@@ -581,8 +581,8 @@ def _tokenizer_files(e5: _E5File, folder: Path) -> None:
         "mask_token": {"content": "<mask>", "lstrip": True, "normalized": False, "rstrip": False,
                        "single_word": False},
     }  # fmt: skip
-    _write_json(folder / "special_tokens_map.json", special)
-    _write_json(
+    write_json(folder / "special_tokens_map.json", special)
+    write_json(
         folder / "tokenizer_config.json",
         {
             # the generic class only reads tokenizer.json: no sentencepiece, no re-conversion
@@ -596,7 +596,7 @@ def _tokenizer_files(e5: _E5File, folder: Path) -> None:
 
 
 def _sentence_transformers_files(e5: _E5File, folder: Path) -> None:
-    _write_json(
+    write_json(
         folder / "modules.json",
         [
             {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
@@ -604,7 +604,7 @@ def _sentence_transformers_files(e5: _E5File, folder: Path) -> None:
             {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},
         ],
     )
-    _write_json(
+    write_json(
         folder / "sentence_bert_config.json",
         {
             "max_seq_length": e5.max_positions,
@@ -614,7 +614,7 @@ def _sentence_transformers_files(e5: _E5File, folder: Path) -> None:
             "model_args": {"add_pooling_layer": False},
         },
     )
-    _write_json(
+    write_json(
         folder / "1_Pooling" / "config.json",
         {
             "word_embedding_dimension": e5.hidden,
@@ -628,7 +628,7 @@ def _sentence_transformers_files(e5: _E5File, folder: Path) -> None:
         },
     )
     (folder / "2_Normalize").mkdir(exist_ok=True)
-    _write_json(
+    write_json(
         folder / "config_sentence_transformers.json",
         {
             "prompts": {"query": "query: ", "passage": "passage: "},
@@ -651,6 +651,6 @@ def _build_model_folder(source: Path, folder: Path) -> None:
     data = memoryview(source.read_bytes())  # 72 MB; simpler and safer than an mmap with live views
     e5 = _parse_e5_file(data)
     _write_safetensors(folder / "model.safetensors", data, e5)
-    _write_json(folder / "config.json", _bert_config(e5))
+    write_json(folder / "config.json", _bert_config(e5))
     _tokenizer_files(e5, folder)
     _sentence_transformers_files(e5, folder)

@@ -51,6 +51,9 @@ class IndexManifest:
     # The rules that chose the quotable sentences (ingest.sentences.SENTENCE_RULES); sentence
     # vectors are only reused by an incremental build made under the same rules.
     sentence_rules: str = ""
+    # How text was normalised before the encoders (index.encoder_text.ENCODER_TEXT); '' in indexes
+    # built before Thai digits were mapped: their vectors of passages with Thai digits are stale.
+    encoder_text: str = ""
     # Where the vectors and BM25 live (index/vector_store): {"backend": "faiss", "plan", "stores":
     # {store: {pool: index kind}}} or {"backend": "milvus", "uri", "prefix", "collections"}; empty
     # in indexes built before it was recorded (FAISS, exact pools).

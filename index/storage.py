@@ -37,13 +37,14 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from index.analyzer import RegexAnalyzer, ThaiEnglishAnalyzer, analyzer_from_dict
 from index.embedder import Embedder, UseEmbedder
+from index.encoder_text import ENCODER_TEXT, encoder_text
 from index.generations import (
     CURRENT_NAME,
     current_generation,
@@ -55,7 +56,9 @@ from index.generations import (
     writer_lock,
 )
 from index.manifest import IndexError_, IndexManifest
+from index.sentence_embedding import POOLED, SENTENCE_METHODS, SEPARATE, embed_rows, sentence_groups, separate_sentence_texts
 from index.sentences import STAND_IN, SentenceVectors, chunk_sentence_spans
+from index.token_pooling import Span
 from ingest.sentences import SENTENCE_RULES
 from index.store import ChunkStore
 from index.vector_store import (
@@ -68,6 +71,7 @@ from index.vector_store import (
     open_backend,
     passage_keys,
 )
+from index.terms import TermTable
 from ingest.model import Chunk, Document, document_text
 
 logger = logging.getLogger(__name__)
@@ -75,17 +79,19 @@ logger = logging.getLogger(__name__)
 __all__ = ["BuildStats", "CURRENT_NAME", "IndexWriter", "OpenIndex", "current_generation", "document_hash", "passage_for_index"]
 
 
-def passage_for_index(chunk: Chunk, template: str) -> str:
+def passage_for_index(chunk: Chunk, template: str, normalise: bool = True) -> str:
     """The text a chunk is found by, for the encoders and BM25 alike.
 
     A passage alone often lacks its subject ("only 40% evaluate the impact..." says nothing of
     digital government); the document title and heading path give it back. Measured on dev-qa,
     putting the title in front raised e5's Recall@10 from 0.60 to 0.80. Empty parts (a PDF
-    chunk has no heading path) leave no blank lines.
+    chunk has no heading path) leave no blank lines. Thai digits are read as Arabic ones, as
+    queries are (``index/encoder_text.py``).
     """
     heading = " > ".join(chunk.heading_path)
     text = template.format(title=chunk.title, heading=heading, text=chunk.text)
-    return "\n".join(line for line in text.split("\n") if line.strip())
+    text = "\n".join(line for line in text.split("\n") if line.strip())
+    return encoder_text(text) if normalise else text
 
 
 def document_hash(document: Document) -> str:
@@ -133,7 +139,10 @@ class _Previous:
     hashes: dict[str, str]
     passage_rows: dict[str, int]  # passage text -> a row of the live generation
     vectors: list[np.ndarray]  # per encoder: row -> vector (rows of the live generation)
-    sentence_vectors: list[Mapping[int, np.ndarray]] | None  # per encoder: row -> its sentences' vectors
+    # per encoder: row -> its sentences' vectors (read from the stored file on access), or None
+    # where they cannot be reused (other sentence rules, or another sentence method:
+    # index/sentence_embedding.py)
+    sentence_vectors: list[Mapping[int, np.ndarray] | None]
     vector_store: dict[str, object]  # the live generation's back end (manifest ``vector_store``)
     analyzer: dict[str, object]  # the live generation's BM25 analyzer
 
@@ -149,9 +158,11 @@ class IndexWriter:
         roots: the folders the documents' ``source`` paths are relative to, recorded in the manifest
             (the web app serves the original files from there).
         show_progress: progress bars and a line on what is reused, on stderr.
-        sentence_vectors: also embed each passage's sentences (``index/sentences.py``): as many
-            tokens again as the passages (twice the embedding time of new documents), for better
-            ranking among passages on the same topic.
+        sentence_vectors: also give each passage's sentences vectors (``index/sentences.py``),
+            for better ranking among passages on the same topic.
+        sentence_method: ``auto``, ``pooled`` (each sentence's vector pooled from its passage's
+            forward pass, where the encoder can: no extra model pass) or ``separate`` (each
+            sentence embedded again on its own); see ``index/sentence_embedding.py``.
         vector_store: where the dense vectors and BM25 are written (default: FAISS files in the
             generation folder; ``index.vector_store.make_backend``).
         store_options: what opening the live generation's stores needs (a Milvus token).
@@ -166,11 +177,14 @@ class IndexWriter:
         show_progress: bool = True,
         roots: list[Path] | None = None,
         sentence_vectors: bool = True,
+        sentence_method: str = "auto",
         vector_store: VectorStoreBackend | None = None,
         store_options: StoreOptions | None = None,
     ) -> None:
         if "{text}" not in passage_template:
             raise ValueError(f"passage_template must contain {{text}}, got {passage_template!r}")
+        if sentence_method not in SENTENCE_METHODS:
+            raise ValueError(f"sentence_method must be one of {', '.join(SENTENCE_METHODS)}, got {sentence_method!r}")
         if not encoders:
             raise ValueError("IndexWriter needs at least one encoder")
         self.encoders = encoders
@@ -182,6 +196,15 @@ class IndexWriter:
         self.sentence_vectors = sentence_vectors
         self.vector_store = vector_store or make_backend("faiss", Path("."))
         self.store_options = store_options
+        # What each encoder's sentence vectors are (recorded in the manifest, compared on reuse).
+        self.sentence_methods = [
+            POOLED
+            if passage_template.count("{text}") == 1
+            and getattr(encoder, "can_pool_spans", False)
+            and (sentence_method == "pooled" or sentence_method == "auto" and getattr(encoder, "pooled_sentences_faithful", False))
+            else SEPARATE
+            for encoder in encoders
+        ]
 
     def run(self, documents: list[Document], chunks: list[Chunk], index_dir: Path, rebuild: bool = False) -> BuildStats:
         """Write a new generation of ``index_dir`` holding exactly ``documents``/``chunks`` and make it live.
@@ -235,7 +258,13 @@ class IndexWriter:
         store = ChunkStore(generation / "chunks.sqlite", read_only=True)
         try:
             hashes = store.content_hashes()
-            passage_rows = {passage_for_index(chunk, self.passage_template): row for row, chunk in store.iter_all()}
+            # Vectors embedded before Thai digits were mapped are kept only where mapping changes nothing.
+            stale = manifest.encoder_text != ENCODER_TEXT
+            passage_rows = {
+                passage_for_index(chunk, self.passage_template, normalise=not stale): row for row, chunk in store.iter_all()
+            }
+            if stale:
+                passage_rows = {text: row for text, row in passage_rows.items() if encoder_text(text) == text}
             size = len(store)
         finally:
             store.close()
@@ -256,7 +285,12 @@ class IndexWriter:
         sentences = SentenceVectors.load(generation, [encoder.dimension for encoder in self.encoders])
         if manifest.sentence_rules != SENTENCE_RULES:  # other sentences were chosen: embed them again
             sentences = None
-        sentence_vectors = [sentences.vectors_by_row(number, size) for number in range(len(self.encoders))] if sentences else None
+        sentence_vectors: list[Mapping[int, np.ndarray] | None] = [
+            sentences.vectors_by_row(number, size)
+            if sentences is not None and str(built.get("sentence_method", SEPARATE)) == method
+            else None
+            for number, (built, method) in enumerate(zip(manifest.encoders, self.sentence_methods))
+        ]
         return _Previous(hashes, passage_rows, vectors, sentence_vectors, dict(manifest.vector_store), dict(manifest.analyzer)), ""
 
     def _write(
@@ -302,27 +336,50 @@ class IndexWriter:
             previous.vector_store if previous else None,
             reuse_lexical=previous is not None and previous.analyzer == self.analyzer.to_dict(),
         )
-        passage_vectors = []
+        plan = _SentencePlan.make(chunks, passages, self.passage_template, reuse, previous) if self.sentence_vectors else None
+        if plan is not None and self.show_progress and plan.to_embed:
+            print(f"Embedding {plan.to_embed} sentence(s) of {len(chunks)} passage(s)", file=sys.stderr)
+        sentence_tables: list[np.ndarray] = []
+        embedded_sentences = 0
         for number, encoder in enumerate(self.encoders):
             vectors = np.zeros((len(chunks), encoder.dimension), dtype=np.float32)
             if previous:
                 kept = np.flatnonzero(np.array(reuse) >= 0)
                 vectors[kept] = previous.vectors[number][np.array(reuse)[kept]]
+            old_sentences = previous.sentence_vectors[number] if previous else None
+            sentence_rows = plan.rows_to_embed(old_sentences) if plan is not None else []
+            embedded = embed_rows(
+                encoder,
+                "pooled" if self.sentence_methods[number] == POOLED else "separate",
+                passages,
+                to_embed,
+                sentence_rows,
+                plan.groups if plan is not None else {},
+                plan.texts if plan is not None else {},
+                show_progress=self.show_progress,
+            )
             if to_embed:
-                vectors[to_embed] = encoder.embed_passages([passages[row] for row in to_embed], show_progress=self.show_progress)
+                vectors[to_embed] = np.stack([embedded.passages[row] for row in to_embed])
             dense = self.vector_store.create_dense(f"dense-{number}", encoder.dimension, attributes)
             for lang in sorted(set(langs.tolist())):
                 rows = np.flatnonzero(langs == lang)
                 dense.add(lang, rows, vectors[rows])
             dense.save(generation / f"dense-{number}")
             dense.close()
-            passage_vectors.append(vectors)
-        sentence_count, embedded_sentences, reused_sentences = 0, 0, 0
-        if self.sentence_vectors:
-            sentences, embedded_sentences, reused_sentences = self._sentences(chunks, passages, reuse, previous, passage_vectors)
+            if plan is not None:
+                sentence_tables.append(plan.vectors(encoder.dimension, vectors, old_sentences, embedded.sentences))
+                embedded_sentences = max(embedded_sentences, sum(len(plan.texts[row]) for row in sentence_rows))
+        sentence_count, reused_sentences = 0, 0
+        if plan is not None:
+            sentences = SentenceVectors(plan.rows, sentence_tables, plan.spans, langs[plan.rows] if len(plan.rows) else langs[:0])
             sentences.save(generation)
             sentence_count = len(sentences)
+            reused_sentences = plan.reused(previous.sentence_vectors if previous else [])
         embed_seconds = time.perf_counter() - started
+
+        # The bilingual term table (Thai term, English original) written in these documents,
+        # rebuilt with every generation; the last encoder (USE, fast) picks the Thai words.
+        TermTable.mine(((chunk.source, chunk.text) for chunk in chunks), self.encoders[-1]).save(generation)
 
         started = time.perf_counter()
         bm25 = self.vector_store.create_lexical(attributes).build(self.analyzer.run_batch(passages, for_index=True))
@@ -344,8 +401,10 @@ class IndexWriter:
                     "dimension": encoder.dimension,
                     "query_prompt": encoder.query_prompt,
                     "passage_prompt": encoder.passage_prompt,
+                    "sentence_method": method,
+                    "runtime": encoder.describe() if hasattr(encoder, "describe") else type(encoder).__name__,
                 }
-                for encoder in self.encoders
+                for encoder, method in zip(self.encoders, self.sentence_methods)
             ],
             passage_template=self.passage_template,
             chunking=dict(self.chunking),
@@ -357,6 +416,7 @@ class IndexWriter:
             sentences=sentence_count,
             sentence_rules=SENTENCE_RULES if sentence_count else "",
             vector_store=self.vector_store.describe(),
+            encoder_text=ENCODER_TEXT,
         ).save(generation)
         return BuildStats(
             chunks=len(chunks),
@@ -377,65 +437,82 @@ class IndexWriter:
             reused_sentences=reused_sentences,
         )
 
-    def _sentences(
-        self,
-        chunks: list[Chunk],
-        passages: list[str],
-        reuse: list[int],
-        previous: _Previous | None,
-        passage_vectors: list[np.ndarray],
-    ) -> tuple[SentenceVectors, int, int]:
-        """Sentence vectors of every chunk (reused where the passage was reused), how many were
-        embedded and how many reused.
 
-        A chunk without a quotable sentence (a table, a list of short items) is represented by its
-        passage vector, so that it is not ranked as if it had no sentence at all; so is a chunk
-        that is one sentence (the same text would be embedded twice).
-        """
-        spans = [chunk_sentence_spans(chunk) for chunk in chunks]
-        texts = [
-            [passage_for_index(replace(chunk, text=chunk.text[start:end]), self.passage_template) for start, end in chunk_spans]
-            for chunk, chunk_spans in zip(chunks, spans)
-        ]
-        texts = [[] if sentences == [passage] else sentences for sentences, passage in zip(texts, passages)]
-        sentence_spans = np.array(
-            [span for row in range(len(chunks)) for span in (spans[row] if texts[row] else [STAND_IN])], dtype=np.int32
-        ).reshape(-1, 2)
-        old_sentences = previous.sentence_vectors if previous else None
-        rows = np.array([row for row, sentences in enumerate(texts) for _ in range(max(1, len(sentences)))], dtype=np.int64)
-        starts = np.searchsorted(rows, np.arange(len(chunks) + 1))
-        reusable = [
-            old_sentences is not None
-            and reuse[row] >= 0
-            and len(old_sentences[0].get(reuse[row], ())) == max(1, len(texts[row]))
-            for row in range(len(chunks))
-        ]
-        to_embed = [text for row in range(len(chunks)) if not reusable[row] for text in texts[row]]
-        if to_embed and self.show_progress:
-            print(f"Embedding {len(to_embed)} sentence(s) of {len(chunks)} passage(s)", file=sys.stderr)
-        langs = np.array([chunk.lang for chunk in chunks])
-        sentence_tables = []
-        for number, encoder in enumerate(self.encoders):
-            vectors = np.zeros((len(rows), encoder.dimension), dtype=np.float32)
-            embedded = (
-                encoder.embed_passages(to_embed, show_progress=self.show_progress)
-                if to_embed
-                else np.zeros((0, encoder.dimension), dtype=np.float32)
-            )
-            cursor = 0
-            for row in range(len(chunks)):
-                start, end = starts[row], starts[row + 1]
-                if reusable[row]:
-                    vectors[start:end] = old_sentences[number][reuse[row]]  # type: ignore[index]
-                elif texts[row]:
-                    vectors[start:end] = embedded[cursor : cursor + len(texts[row])]
-                    cursor += len(texts[row])
-                else:
-                    vectors[start:end] = passage_vectors[number][row]
-            sentence_tables.append(vectors)
-        reused = sum(int(starts[row + 1] - starts[row]) for row in range(len(chunks)) if reusable[row])
-        sentence_langs = langs[rows] if len(rows) else langs[:0]
-        return SentenceVectors(rows, sentence_tables, sentence_spans, sentence_langs), len(to_embed), reused
+@dataclass
+class _SentencePlan:
+    """Which sentences get vectors and how, for one build (the same for every encoder).
+
+    A chunk without a quotable sentence (a table, a list of short items) is represented by its
+    passage vector, so that it is not ranked as if it had no sentence at all; so is a chunk that
+    is one sentence (the same text would be embedded twice).
+    """
+
+    texts: dict[int, list[str]]  # row -> its sentences as embedded apart ([]: the passage stands in)
+    groups: dict[int, list[list[Span]]]  # row -> pooling ranges of its sentences in the passage
+    rows: np.ndarray  # (sentences,) chunk row of each sentence vector
+    spans: np.ndarray  # (sentences, 2) offsets in the chunk text; STAND_IN for a passage vector
+    starts: np.ndarray  # (chunks + 1,) first sentence number of each row
+    reuse: list[int]  # row -> its row in the live generation, or -1
+    to_embed: int = 0  # sentences without a reusable vector (for the progress line)
+
+    @classmethod
+    def make(
+        cls, chunks: list[Chunk], passages: list[str], template: str, reuse: list[int], previous: _Previous | None
+    ) -> _SentencePlan:
+        texts: dict[int, list[str]] = {}
+        groups: dict[int, list[list[Span]]] = {}
+        all_spans = []
+        for row, chunk in enumerate(chunks):
+            spans = chunk_sentence_spans(chunk)
+            sentences = separate_sentence_texts(chunk, template, spans)
+            texts[row] = [] if sentences == [passages[row]] else sentences
+            if texts[row]:
+                groups[row] = sentence_groups(chunk, template, spans)[1] if template.count("{text}") == 1 else []
+            all_spans += spans if texts[row] else [STAND_IN]
+        rows = np.array([row for row in range(len(chunks)) for _ in range(max(1, len(texts[row])))], dtype=np.int64)
+        plan = cls(
+            texts,
+            groups,
+            rows,
+            np.array(all_spans, dtype=np.int32).reshape(-1, 2),
+            np.searchsorted(rows, np.arange(len(chunks) + 1)),
+            reuse,
+        )
+        first = next((old for old in (previous.sentence_vectors if previous else []) if old is not None), None)
+        plan.to_embed = sum(len(texts[row]) for row in plan.rows_to_embed(first))
+        return plan
+
+    def _reusable(self, row: int, old: Mapping[int, np.ndarray] | None) -> bool:
+        return old is not None and self.reuse[row] >= 0 and len(old.get(self.reuse[row], ())) == max(1, len(self.texts[row]))
+
+    def rows_to_embed(self, old: Mapping[int, np.ndarray] | None) -> list[int]:
+        """Rows with sentences of their own whose vectors cannot be copied from ``old``."""
+        return [row for row, sentences in self.texts.items() if sentences and not self._reusable(row, old)]
+
+    def reused(self, old_per_encoder: list[Mapping[int, np.ndarray] | None]) -> int:
+        """Sentence vectors copied (counted for the first encoder that had any to copy)."""
+        old = next((found for found in old_per_encoder if found is not None), None)
+        return sum(int(self.starts[row + 1] - self.starts[row]) for row in self.texts if self._reusable(row, old))
+
+    def vectors(
+        self,
+        dimension: int,
+        passage_vectors: np.ndarray,
+        old: Mapping[int, np.ndarray] | None,
+        embedded: dict[int, np.ndarray],
+    ) -> np.ndarray:
+        """(sentences, dimension) float32: one encoder's sentence vectors in sentence order, each
+        copied, newly embedded, or the passage vector standing in."""
+        vectors = np.zeros((len(self.rows), dimension), dtype=np.float32)
+        for row in self.texts:
+            start, end = self.starts[row], self.starts[row + 1]
+            if self._reusable(row, old):
+                vectors[start:end] = old[self.reuse[row]]  # type: ignore[index]
+            elif self.texts[row]:
+                vectors[start:end] = embedded[row]
+            else:
+                vectors[start:end] = passage_vectors[row]
+        return vectors
 
 
 class OpenIndex:

@@ -1,10 +1,18 @@
-"""Language of a text by script: Thai or English.
+"""Language of a text: Thai or English, by its grammatical words first and its script second.
 
-The corpus is Thai and English only, and what matters downstream is whether Thai word
-segmentation is needed, so counting Thai letters among all letters is enough; no language model.
+The corpus is Thai and English only, so no language model is needed. Letter share alone fails on
+the texts that matter most: a Thai question that quotes a long English name ("Open Government
+Data คืออะไร": 25% Thai letters) is Thai, because Thai words carry its grammar, and an English
+question about a Thai term ("What is ธรรมาภิบาลข้อมูล?": 68% Thai letters) is English. So a text
+is the language of its function words (question words, particles, prepositions, the copula)
+when only one language's occur; the letter share decides a text with both (a long mixed
+passage) or neither (a bare name).
 """
 
 from __future__ import annotations
+
+import re
+from functools import lru_cache
 
 from ingest.model import Lang
 
@@ -12,6 +20,23 @@ from ingest.model import Lang
 # text that names a Thai agency once is still English. Thai letters are many per word, so a
 # third of the letters being Thai already means Thai carries the sentence.
 THAI_THRESHOLD = 0.3
+
+# Closed-class Thai words: question words, particles, the copula, prepositions and conjunctions.
+# They never appear in names or terms, so one of them means Thai grammar is present.
+THAI_FUNCTION_WORDS = frozenset(
+    """อะไร อย่างไร ยังไง ไหม มั้ย หรือไม่ หรือเปล่า เมื่อไร เมื่อไหร่ เท่าไร เท่าไหร่ ที่ไหน ไหน ใคร
+    ทำไม กี่ แค่ไหน เพียงใด อย่างไรบ้าง บ้าง คือ เป็น มี ได้ จะ ต้อง ควร ไม่ ของ ที่ และ หรือ กับ ใน
+    จาก โดย ให้ ว่า ซึ่ง แต่ เพื่อ อยู่ แล้ว ก็ นี้ นั้น ครับ ค่ะ คะ ตาม ถึง เมื่อ ต่อ ด้วย เพราะ
+    ถ้า หาก ยัง อีก จึง ทั้ง เช่น ได้แก่ ดังนี้ สำหรับ ระหว่าง""".split()
+)
+# Closed-class English words, the same idea.
+ENGLISH_FUNCTION_WORDS = frozenset(
+    """a an the is are was were be been being am do does did what which who whom whose when where
+    why how of in on at to for from by with about into than that this these those and or but not
+    no can could should would will shall may might must has have had it its there their""".split()
+)
+_LATIN_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+_THAI_RUN = re.compile(r"[\u0e00-\u0e7f]+")
 
 
 def _is_thai(ch: str) -> bool:
@@ -37,11 +62,47 @@ def thai_ratio(text: str) -> float:
     return thai / letters if letters else 0.0
 
 
-def detect_lang(text: str) -> Lang:
-    """``"th"`` when more than :data:`THAI_THRESHOLD` of the letters are Thai, else ``"en"``.
+@lru_cache(maxsize=1)
+def _thai_words():  # type: ignore[no-untyped-def]
+    """pythainlp's newmm segmenter, loaded on first use (Thai has no spaces between words)."""
+    from pythainlp.tokenize import word_tokenize
+
+    return word_tokenize
+
+
+def function_word_counts(text: str) -> tuple[int, int]:
+    """(Thai, English) function words in ``text``.
 
     Example:
+        >>> function_word_counts("Open Government Data คืออะไร")
+        (2, 0)
+    """
+    english = sum(1 for word in _LATIN_WORD.findall(text) if word.lower() in ENGLISH_FUNCTION_WORDS)
+    runs = _THAI_RUN.findall(text)
+    if not runs:
+        return 0, english
+    segment = _thai_words()
+    thai = sum(1 for run in runs for word in segment(run, engine="newmm") if word in THAI_FUNCTION_WORDS)
+    return thai, english
+
+
+def detect_lang(text: str) -> Lang:
+    """``"th"`` or ``"en"``: the only language whose function words the text contains; when both
+    or neither occur (a long mixed passage, a bare name), the letter share decides (more than
+    :data:`THAI_THRESHOLD` Thai letters is Thai).
+
+    Only a text with letters of both scripts is segmented; a text in one script is decided by
+    its letters at once.
+
+    Example:
+        >>> detect_lang("Open Government Data คืออะไร"), detect_lang("What is ธรรมาภิบาลข้อมูล?")
+        ('th', 'en')
         >>> detect_lang("OECD ได้จัดทำดัชนีรัฐบาลดิจิทัล"), detect_lang("Digital Government Index")
         ('th', 'en')
     """
-    return "th" if thai_ratio(text) > THAI_THRESHOLD else "en"
+    ratio = thai_ratio(text)
+    if 0.0 < ratio < 1.0:
+        thai, english = function_word_counts(text)
+        if bool(thai) != bool(english):
+            return "th" if thai else "en"
+    return "th" if ratio > THAI_THRESHOLD else "en"

@@ -1,7 +1,7 @@
 """JSON routes for other systems: ``/api/health``, ``/api/documents``, ``/api/search``, ``/api/ask``,
-adding and removing documents (``POST /api/documents``, ``DELETE /api/documents/<source>``,
-``GET /api/jobs/<id>``), the audit log (``GET /api/audit``), and ``/files/<source>`` (the
-ingested documents, read-only).
+``/api/related``, adding and removing documents (``POST /api/documents``, ``DELETE
+/api/documents/<source>``, ``GET /api/jobs/<id>``), the audit log (``GET /api/audit``), and
+``/files/<source>`` (the ingested documents, read-only).
 
 Every route answers for the caller the sign-in gate found (``assistant/web/signin.py``): the
 documents of collections they may not read are absent (not listed, not searched, not served:
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from assistant.access import NOBODY, Caller
 from assistant.library import DocumentLibrary
@@ -37,6 +37,12 @@ class FilterFields(BaseModel):
 
 class SearchRequest(FilterFields):
     query: str = Field(min_length=1, description="the question or keywords, Thai or English (at most max_query_chars)")
+
+
+class RelatedRequest(FilterFields):
+    source: str = Field(min_length=1, description="the document (as in /api/documents)")
+    chunk: int | None = Field(default=None, ge=0, description="the passage's number (a hit's 'chunk'); none: the page or document")
+    page: int | None = Field(default=None, ge=1, description="a PDF page, when no chunk is given")
 
 
 class AskRequest(FilterFields):
@@ -91,6 +97,28 @@ def build_router(service: AssistantService, library: DocumentLibrary | None = No
         except ValueError as error:
             raise bad_request(error) from None
         return {"query": body.query, "hits": [hit_json(hit, service) for hit in hits]}
+
+    @router.get("/api/related")
+    def related_link(
+        request: Request, source: str, chunk: int | None = None, page: int | None = None, k: int | None = None
+    ) -> dict[str, object]:
+        """The same as a link (each source card in the web app has one)."""
+        try:
+            body = RelatedRequest(source=source, chunk=chunk, page=page, k=k)
+        except ValidationError as error:
+            raise HTTPException(status_code=400, detail=str(error)) from None
+        return related(body, request)
+
+    @router.post("/api/related")
+    def related(body: RelatedRequest, request: Request) -> dict[str, object]:
+        """Passages in the other language closest to one passage (or page, or document), among
+        the documents the caller may read."""
+        caller = request_caller(request)
+        try:
+            hits = service.related(body.source, body.chunk, body.page, k=body.k, filters=body.filters(), caller=caller)
+        except ValueError as error:
+            raise bad_request(error) from None
+        return {"source": body.source, "chunk": body.chunk, "page": body.page, "hits": [hit_json(hit, service) for hit in hits]}
 
     @router.post("/api/ask")
     def ask(body: AskRequest, request: Request) -> dict[str, object]:

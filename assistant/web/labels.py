@@ -30,6 +30,7 @@ LABELS: dict[str, dict[UiLang, str]] = {
     "pages": {"th": "หน้า", "en": "pages"},
     "open_pdf": {"th": "เปิดเอกสารหน้านี้", "en": "open at this page"},
     "open_file": {"th": "เปิดเอกสาร", "en": "open document"},
+    "related": {"th": "ข้อความที่เกี่ยวข้องในอีกภาษา", "en": "related in the other language"},
     "download": {"th": "ดาวน์โหลดคำตอบ (Markdown)", "en": "Download answer (Markdown)"},
     "not_found": {"th": "ไม่พบข้อความที่ตอบคำถามนี้", "en": "No passage answers this question"},
     "empty": {"th": "กรุณาพิมพ์คำถาม", "en": "Please type a question"},

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Sequence
+from urllib.parse import urlencode
 
 from assistant.answer_model import Answer, CitedPassage
 from assistant.web.labels import label, lang_name
@@ -114,6 +115,10 @@ def source_card(passage: CitedPassage, ui_lang: str, url_for: UrlFor) -> str:
     if url:
         text = label("open_pdf" if chunk.page else "open_file", ui_lang)
         link = f' · <a class="pr-open" href="{html.escape(url)}" target="_blank" rel="noopener">{text}</a>'
+    number = passage.hit.chunk_number
+    if number is not None:
+        query = urlencode({"source": chunk.source, "chunk": number})
+        link += f' · <a class="pr-related" href="/api/related?{html.escape(query)}" target="_blank" rel="noopener">{label("related", ui_lang)}</a>'
     heading = " › ".join(chunk.heading_path)
     heading_html = f'<div class="pr-heading">{html.escape(heading)}</div>' if heading else ""
     css = "pr-source pr-cited" if passage.cited else "pr-source"

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from assistant.access import LOCAL_NAME, Caller, readable_hits
+from assistant.access import LOCAL_NAME, Caller, readable_collections, readable_hits
 from assistant.answer_model import Answer, Answerer
 from assistant.api import PolicyRAG, make_answerer
 from assistant.audit import AuditLog
@@ -140,7 +140,7 @@ class AssistantService:
         if sources is not None and not sources:  # the caller may read no document at all
             return []
         with self._lock:
-            hits = self.rag.search(query, k=k, sources=sources, langs=langs)
+            hits = self.rag.search(query, k=k, sources=sources, langs=langs, collections=readable_collections(caller))
         # Sources are a generation's names; the hits' own collections are checked too, in case an
         # ingest moved a document to another collection between the two.
         return readable_hits(hits, caller)
@@ -149,6 +149,30 @@ class AssistantService:
         hits = self._retrieve(query, k, filters, caller)
         self._record("search", caller, query=query, collections=sorted({hit.chunk.collection for hit in hits}), hits=len(hits))
         return hits
+
+    def related(
+        self,
+        source: str,
+        chunk: int | None = None,
+        page: int | None = None,
+        k: int | None = None,
+        filters: Filters | None = None,
+        caller: Caller | None = None,
+    ) -> list[Hit]:
+        """Passages in the other language closest to a passage, page or document (see
+        :meth:`PolicyRAG.related`), among the documents the caller may read; a document the
+        caller may not read is an unknown name, as in search."""
+        if self.catalogue.visible_to(caller).get(source) is None:
+            raise ValueError(f"{source!r} is not a document of this index: see /api/documents")
+        sources, langs = self._scope(filters or Filters(), caller)
+        k = self._k(k)
+        if sources is not None and not sources:
+            return []
+        with self._lock:
+            hits = self.rag.related(
+                source, page=page, chunk=chunk, k=k, sources=sources, langs=langs, collections=readable_collections(caller)
+            )
+        return readable_hits(hits, caller)
 
     def ask(
         self,

@@ -43,7 +43,7 @@ def test_queries_file_gives_one_json_line_per_query_in_order(
     for line in lines:
         assert len(line["hits"]) == 2
         for rank, hit in enumerate(line["hits"], start=1):
-            assert set(hit) == {"rank", "source", "page", "title", "lang", "score", "text"}
+            assert set(hit) == {"rank", "source", "page", "page_end", "chunk", "title", "lang", "score", "text", "also_in"}
             assert hit["rank"] == rank
             assert hit["lang"] in {"th", "en"}
             assert isinstance(hit["score"], float)
@@ -105,7 +105,7 @@ def test_ingest_exits_1_when_a_file_failed_and_still_writes_the_index(
 ) -> None:
     from tests.conftest import HashEmbedder
 
-    monkeypatch.setattr("assistant.api.make_encoders", lambda settings: [HashEmbedder()])
+    monkeypatch.setattr("assistant.api.make_encoders", lambda settings, purpose="query", polite=False: [HashEmbedder()])
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "good.md").write_text("# นโยบาย\n\nหน่วยงานของรัฐต้องเปิดเผยข้อมูล Open Data\n", encoding="utf-8")
@@ -137,7 +137,7 @@ def test_ingest_exits_0_when_everything_was_read(
 ) -> None:
     from tests.conftest import HashEmbedder
 
-    monkeypatch.setattr("assistant.api.make_encoders", lambda settings: [HashEmbedder()])
+    monkeypatch.setattr("assistant.api.make_encoders", lambda settings, purpose="query", polite=False: [HashEmbedder()])
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "good.md").write_text("# Policy\n\nAgencies publish open data.\n", encoding="utf-8")
@@ -152,3 +152,11 @@ def test_ingest_exits_2_when_nothing_could_be_read(tmp_path: Path, capsys: pytes
     assert main(["ingest", str(docs), "--index", str(tmp_path / "idx"), "-q"]) == 2
     err = capsys.readouterr().err
     assert "nothing to index" in err and "empty file (0 bytes)" in err
+
+
+def test_related_takes_a_document_a_page_or_a_passage() -> None:
+    from assistant.cli import parse_passage
+
+    assert parse_passage("oecd/dgi-2019.pdf:12") == ("oecd/dgi-2019.pdf", 12, None)
+    assert parse_passage("thai/notes.md#3") == ("thai/notes.md", None, 3)
+    assert parse_passage("thai/notes.md") == ("thai/notes.md", None, None)

@@ -56,6 +56,11 @@ class CountingEncoder:
         self.passages.extend(passages)
         return self.encoder.embed_passages(passages, show_progress=show_progress)
 
+    def embed_passages_pooled(self, passages, groups, show_progress: bool = False):  # type: ignore[no-untyped-def]
+        """One pass per passage that also gives its sentences' vectors: the passages are counted."""
+        self.passages.extend(passages)
+        return self.encoder.embed_passages_pooled(passages, groups, show_progress=show_progress)
+
 
 @pytest.fixture(scope="module")
 def encoders():  # type: ignore[no-untyped-def]
@@ -103,7 +108,10 @@ def test_unchanged_documents_are_not_re_embedded_and_results_equal_a_full_rebuil
     counting = [CountingEncoder(encoder) for encoder in encoders]
     first = build_index([docs], _settings(index_dir), encoders=counting)  # type: ignore[arg-type]
     assert first.build.embedded_sentences > 0  # each passage's sentences, after its passages
-    assert [len(c.passages) for c in counting] == [first.chunks + first.build.embedded_sentences] * 2
+    # e5 embeds each sentence apart; USE pools its sentence vectors from the passage's own pass
+    e5, use = counting
+    assert len(e5.passages) == first.chunks + first.build.embedded_sentences
+    assert len(use.passages) == first.chunks
 
     (docs / "quantum.md").write_text(NEW_DOC, encoding="utf-8")
     (docs / "notes.txt").unlink()
@@ -117,7 +125,11 @@ def test_unchanged_documents_are_not_re_embedded_and_results_equal_a_full_rebuil
     build_index([docs], _settings(full_dir), rebuild=True, encoders=encoders)
     incremental = PolicyRAG(OpenIndex(index_dir), encoders, _settings(index_dir))
     full = PolicyRAG(OpenIndex(full_dir), encoders, _settings(full_dir))
-    assert _answers(incremental) == _answers(full)
+    # the same passages in the same order; scores equal up to bf16 arithmetic, whose rounding
+    # depends on which passages shared a batch (OpenVINO pads each batch to its longest passage)
+    got, want = _answers(incremental), _answers(full)
+    assert [[chunk for chunk, _ in hits] for hits in got] == [[chunk for chunk, _ in hits] for hits in want]
+    assert all(abs(a - b) <= 0.01 for g, w in zip(got, want) for (_, a), (_, b) in zip(g, w))
     assert incremental.search("quantum-safe encryption tender", k=1)[0].chunk.source == "quantum.md"
     for rag in (incremental, full):
         rag.close()

@@ -48,3 +48,30 @@ def test_filters_restrict_language_and_source(real_rag) -> None:  # type: ignore
 def test_empty_query_is_refused(real_rag) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match="empty"):
         real_rag.search("   ")
+
+
+def test_thai_digit_year_finds_the_arabic_digit_passage_by_dense_retrieval_alone(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Both encoders read Thai digits as Arabic ones, on both sides: without it e5 and USE see
+    "๒๕๖๗" and "2567" as unrelated tokens and the other year's plan ranks first."""
+    from assistant.api import PolicyRAG, build_index
+    from assistant.retrieval import HybridRetriever, RetrievalWeights
+    from assistant.settings import Settings
+
+    plans = {
+        "plan-2566.md": "# แผนพัฒนารัฐบาลดิจิทัล ปี 2566\n\nแผนพัฒนารัฐบาลดิจิทัลของประเทศไทย ประจำปี 2566 มุ่งเน้นบริการดิจิทัลภาครัฐ",
+        "plan-2567.md": "# แผนพัฒนารัฐบาลดิจิทัล ปี 2567\n\nแผนพัฒนารัฐบาลดิจิทัลของประเทศไทย ประจำปี 2567 มุ่งเน้นบริการดิจิทัลภาครัฐ",
+    }
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in plans.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    settings = Settings(index_dir=tmp_path / "index", show_progress=False, chunk_min_chars=20)
+    build_index([corpus], settings)
+    rag = PolicyRAG.open(settings.index_dir, settings)
+    try:
+        dense_only = HybridRetriever(rag.index, rag.encoders, RetrievalWeights(bm25=0.0))
+        for question in ("แผนพัฒนารัฐบาลดิจิทัล ปี ๒๕๖๗ มุ่งเน้นอะไร", "แผนพัฒนารัฐบาลดิจิทัล ปี ๒๕๖๖ มุ่งเน้นอะไร"):
+            year = "2567" if "๒๕๖๗" in question else "2566"
+            assert dense_only.run(question, k=1)[0].chunk.source == f"plan-{year}.md"
+    finally:
+        rag.close()

@@ -35,3 +35,21 @@ class TestDetectLang:
     )
     def test_detect(self, text: str, lang: str) -> None:
         assert detect_lang(text) == lang
+
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "Open Government Data คืออะไร",  # field case 08: 25% Thai letters
+            "Digital Government Development Agency ตั้งขึ้นเมื่อไร",
+            "Cronbach's alpha ของ Digital Government Index",
+        ],
+    )
+    def test_thai_question_quoting_a_long_english_name_is_thai(self, question: str) -> None:
+        """Thai question words carry the sentence even when most letters are Latin."""
+        assert thai_ratio(question) <= 0.3
+        assert detect_lang(question) == "th"
+
+    def test_english_question_about_a_thai_term_is_english(self) -> None:
+        question = "What is ธรรมาภิบาลข้อมูล?"
+        assert thai_ratio(question) > 0.3
+        assert detect_lang(question) == "en"

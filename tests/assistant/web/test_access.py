@@ -128,3 +128,15 @@ def test_audit_records_who_asked_what_and_which_collections_answered(office_ro: 
     search = [line for line in lines if line["event"] == "search" and line["user"] == "bob"][-1]
     assert search["query"] == "ตู้บริการอัจฉริยะ" and search["collections"] == ["restricted"]
     assert all("password" not in json.dumps(line) for line in lines)
+
+
+def test_retrieval_itself_keeps_other_collections_out_when_the_document_scope_is_lost(
+    client: TestClient, office_ro: Office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two locks on one door: even if the readable-documents scope were lost (a catalogue bug),
+    the retriever's own collections filter still returns only readable passages, k of them."""
+    service = office_ro.service
+    monkeypatch.setattr(type(service), "_scope", lambda self, filters, caller=None: (None, None))
+    hits = client.post("/api/search", json={"query": QUESTIONS[0], "k": 3}, headers=basic("alice")).json()["hits"]
+    assert len(hits) == 3 and {hit["collection"] for hit in hits} == {"public"}
+    _no_restricted_text(hits)

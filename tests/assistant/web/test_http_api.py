@@ -113,3 +113,19 @@ def test_parallel_requests_each_get_their_own_answer(client: TestClient) -> None
         results = list(pool.map(ask, questions))
     assert results == [alone[question] for question in questions]  # no answer got another request's passages
     assert len({text for _, text, _ in alone.values()}) > 1
+
+
+def test_related_returns_passages_in_the_other_language(client: TestClient) -> None:
+    hit = client.post("/api/search", json={"query": "ตู้บริการอัจฉริยะ", "langs": ["th"], "k": 1}).json()["hits"][0]
+    body = client.post("/api/related", json={"source": hit["source"], "chunk": hit["chunk"], "k": 3}).json()
+    assert body["source"] == hit["source"] and len(body["hits"]) == 3
+    assert all(related["lang"] == "en" and related["source"] != hit["source"] for related in body["hits"])
+    as_link = client.get("/api/related", params={"source": hit["source"], "chunk": hit["chunk"], "k": 3}).json()
+    assert as_link["hits"] == body["hits"]
+
+
+def test_related_errors_say_what_to_fix(client: TestClient) -> None:
+    response = client.post("/api/related", json={"source": "missing.md", "chunk": 0})
+    assert response.status_code == 400 and "not a document" in response.json()["detail"]
+    response = client.post("/api/related", json={"source": "thai-services.md", "chunk": 999})
+    assert response.status_code == 400 and "has no passage 999" in response.json()["detail"]

@@ -1,0 +1,50 @@
+"""A retrieved passage, as every caller (CLI, HTTP API, answerers) receives it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ingest.model import Chunk
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked passage.
+
+    Attributes:
+        rank: 1-based position in the result list.
+        score: the fused score (comparable within one result list only).
+        chunk: the passage.
+        also_in: other passages with the same or nearly the same text (copies of the document
+            under other names), as (source, page) pairs; they take no place of their own.
+    """
+
+    rank: int
+    score: float
+    chunk: Chunk
+    also_in: tuple[tuple[str, int | None], ...] = ()
+
+    @property
+    def chunk_number(self) -> int | None:
+        """The passage's 0-based number within its document (what ``related`` takes), from its id."""
+        return chunk_number(self.chunk.chunk_id)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "rank": self.rank,
+            "source": self.chunk.source,
+            "page": self.chunk.page,
+            "page_end": self.chunk.pages[1] if self.chunk.pages else None,  # > page: the passage runs on
+            "chunk": self.chunk_number,
+            "title": self.chunk.title,
+            "lang": self.chunk.lang,
+            "score": round(float(self.score), 6),
+            "text": self.chunk.text,
+            "also_in": [{"source": source, "page": page} for source, page in self.also_in],
+        }
+
+
+def chunk_number(chunk_id: str) -> int | None:
+    """``"dir/doc.pdf#12"`` -> 12 (chunk ids are ``f"{source}#{ordinal}"``); None for another form."""
+    _, _, number = chunk_id.rpartition("#")
+    return int(number) if number.isdigit() else None

@@ -1,0 +1,114 @@
+"""Related across languages: for a passage, its closest passages in the other language.
+
+What researchers asked for: the OECD principle behind a Thai practice, and the Thai practice
+behind an OECD principle. A passage is its own best query: its stored vectors (no model run) are
+searched in the other language's pools of each encoder, z-scored per pool and summed with the
+retriever's dense weights (the encoders' cross-lingual mistakes differ, as for questions), and
+each candidate's best sentence adds half its encoder's weight. Names, numbers and Latin terms the
+two passages share add BM25 evidence like a question's cross-script terms do.
+
+Measured on XQuAD's 240 parallel paragraphs (``python -m benchmarks.xquad``, one index of both
+languages): the paragraph's translation is ranked first for 0.996 of the Thai paragraphs and
+1.000 of the English ones (2 ms a paragraph).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from index.retrieval.stages import BestSentences, DensePools, PoolScores, fuse
+from index.storage import OpenIndex
+
+
+class RelatedPassages:
+    """Passages close to given passages, in other languages by default.
+
+    Args:
+        index: the opened index.
+        dense_weights: one weight per encoder (the retriever's), primary first.
+        sentence_weight: the best sentence's z-score as a fraction of its encoder's weight.
+        bm25_weight: weight of the BM25 share of the passage's terms (names, numbers, Latin terms
+            are what two languages share), divided by their summed IDF like a question's.
+        candidates: passages taken per pool and encoder.
+    """
+
+    def __init__(
+        self,
+        index: OpenIndex,
+        dense_weights: Sequence[float] = (1.0, 0.5),
+        sentence_weight: float = 0.5,
+        bm25_weight: float = 1.0,
+        candidates: int = 50,
+    ) -> None:
+        if candidates <= 0:
+            raise ValueError(f"candidates must be positive, got {candidates}")
+        self.index = index
+        self.dense_weights = tuple(dense_weights)
+        self.sentence_weight = sentence_weight
+        self.bm25_weight = bm25_weight
+        self.dense_stage = DensePools(index, candidates)
+        self.sentence_stage = BestSentences(index, candidates)
+
+    def query_vectors(self, rows: Sequence[int]) -> list[np.ndarray]:
+        """Per encoder, the (dimension,) L2-normalised mean of the rows' stored passage vectors."""
+        vectors = []
+        for dense in self.index.dense:
+            stored = dense.reconstruct(np.asarray(rows, dtype=np.int64)).mean(axis=0)
+            norm = float(np.linalg.norm(stored))
+            vectors.append(stored / norm if norm else stored)
+        return vectors
+
+    def run(self, rows: Sequence[int], k: int, allowed: np.ndarray | None = None, same_language: bool = False) -> list[tuple[int, float]]:
+        """The ``k`` passages closest to ``rows`` (one passage, a page or a whole document), best
+        first, as (row, score).
+
+        Args:
+            rows: the passages to find relatives of (their languages are left out unless
+                ``same_language``).
+            allowed: rows a filter lets through (None: all); applied before any cut.
+            same_language: also search the passages' own language (their own document excluded).
+
+        Raises:
+            ValueError: ``rows`` is empty or ``k`` is not positive.
+        """
+        if not len(rows):
+            raise ValueError("no passage given to find related passages for")
+        if k <= 0:
+            raise ValueError(f"k must be positive, got {k}")
+        own = set(int(row) for row in rows)
+        own_sources = {self.index.row_sources[row] for row in own}
+        langs = {self.index.row_langs[row] for row in own}
+        candidates = np.arange(len(self.index), dtype=np.int64) if allowed is None else np.asarray(allowed, dtype=np.int64)
+        keep = ~np.isin(self.index.row_sources[candidates], list(own_sources))
+        if not same_language:
+            keep &= ~np.isin(self.index.row_langs[candidates], list(langs))
+        candidates = candidates[keep]
+        if not len(candidates):
+            return []
+        terms: list[PoolScores] = []
+        for number, (weight, vector) in enumerate(zip(self.dense_weights, self.query_vectors(list(own)))):
+            if not weight:
+                continue
+            terms += self.dense_stage.run(number, vector, candidates, weight, depth=k)
+            if self.sentence_weight:
+                terms += self.sentence_stage.run(number, vector, candidates, weight * self.sentence_weight)
+        scores = fuse(terms, self.index.row_langs)
+        for row, value in self._shared_terms(list(own), candidates, k).items():
+            scores[row] = scores.get(row, min(scores.values(), default=0.0)) + value
+        return sorted(scores.items(), key=lambda item: -item[1])[:k]
+
+    def _shared_terms(self, rows: list[int], candidates: np.ndarray, k: int) -> dict[int, float]:
+        """BM25 of the passages' script-neutral terms (Latin words, numbers), as a share of their IDF."""
+        if not self.bm25_weight:
+            return {}
+        texts = self.index.store.get(rows)
+        terms = [term for chunk in texts for term in self.index.analyzer.run(chunk.text) if term.isascii()]
+        bound = self.index.bm25.query_bound(terms)
+        if bound <= 0:
+            return {}
+        scores = self.index.bm25.scores(terms)
+        top = candidates[np.argsort(-scores[candidates])[: max(50, k)]]
+        top = top[scores[top] > 0]
+        return dict(zip(top.tolist(), (self.bm25_weight * scores[top] / bound).tolist()))

@@ -1,0 +1,53 @@
+"""Related across languages: a passage's closest passages in the other language, filtered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.retrieval import HybridRetriever, RetrievalWeights
+from tests.conftest import HashEmbedder
+from tests.index.retrieval.conftest import build_index
+
+# The hashing encoder matches words, so each Thai passage shares its English twin's Latin terms.
+DOCUMENTS = {
+    "th/once-only.md": ["หลัก Once-Only Principle ประชาชนไม่ต้องยื่นข้อมูลซ้ำ", "การชำระเงิน e-Payment ผ่าน PromptPay"],
+    "en/oecd.md": ["Once-Only Principle citizens provide data once", "e-Payment through PromptPay and cards"],
+    "en/other.md": ["Cloud First Policy for agencies"],
+    "en/secret.md": ["Once-Only Principle secret draft for ministers"],
+}
+
+
+def _retriever(tmp_path: Path, collections: dict[str, str] | None = None) -> HybridRetriever:
+    index = build_index(tmp_path, DOCUMENTS, collections)
+    return HybridRetriever(index, [HashEmbedder(dimension=256)], RetrievalWeights(dense=(1.0,)))
+
+
+def test_a_thai_passage_finds_its_english_counterpart_first(tmp_path: Path) -> None:
+    retriever = _retriever(tmp_path)
+    hits = retriever.related("th/once-only.md", chunk=1, k=2)
+    assert hits[0].chunk.text == "e-Payment through PromptPay and cards"
+    assert all(hit.chunk.lang == "en" for hit in hits)
+
+
+def test_the_passage_own_document_and_language_are_left_out(tmp_path: Path) -> None:
+    retriever = _retriever(tmp_path)
+    hits = retriever.related("en/oecd.md", chunk=0, k=5)
+    assert hits and all(hit.chunk.source == "th/once-only.md" for hit in hits)
+
+
+def test_collections_never_show_a_passage_the_caller_may_not_read(tmp_path: Path) -> None:
+    collections = {source: "public" for source in DOCUMENTS} | {"en/secret.md": "cabinet"}
+    retriever = _retriever(tmp_path, collections)
+    assert "en/secret.md" in {hit.chunk.source for hit in retriever.related("th/once-only.md", chunk=0, k=5)}
+    hits = retriever.related("th/once-only.md", chunk=0, k=5, collections={"public"})
+    assert hits and "en/secret.md" not in {hit.chunk.source for hit in hits}
+    with pytest.raises(ValueError, match="not a document"):
+        retriever.related("en/secret.md", chunk=0, k=5, collections={"public"})
+
+
+def test_unknown_passage_says_what_exists(tmp_path: Path) -> None:
+    retriever = _retriever(tmp_path)
+    with pytest.raises(ValueError, match="has no passage 7 .*2 passage"):
+        retriever.related("th/once-only.md", chunk=7)
