@@ -29,6 +29,7 @@ from index.encoder_text import NormalisedEncoder
 from index.live import LiveIndex
 from index.retrieval import Deduplicator, Hit, HybridRetriever, RetrievalWeights
 from index.storage import BuildStats, IndexWriter, OpenIndex
+from index.vector_store import StoreOptions, VectorStoreBackend, make_backend
 from ingest.chunker import Chunker
 from ingest.fidelity import FidelityReport
 from ingest.loader import DocumentLoader, SkippedFile
@@ -69,6 +70,24 @@ def make_loader(settings: Settings) -> DocumentLoader:
         ocr_languages=settings.ocr_languages,
         ocr_dpi=settings.ocr_dpi,
     )
+
+
+def make_vector_store(settings: Settings, index_dir: Path) -> VectorStoreBackend:
+    """The vector-store back end ``policyrag ingest`` writes with (``vector_store`` setting)."""
+    return make_backend(
+        settings.vector_store,
+        index_dir,
+        faiss_exact_max=settings.faiss_exact_max,
+        milvus_uri=settings.milvus_uri,
+        milvus_token=settings.milvus_token,
+        milvus_collection=settings.milvus_collection,
+        milvus_index=settings.milvus_index,
+    )
+
+
+def store_options(settings: Settings) -> StoreOptions:
+    """What opening an index's vector stores needs from the settings (a Milvus server's token)."""
+    return StoreOptions(milvus_uri=settings.milvus_uri if settings.vector_store == "milvus" else "", milvus_token=settings.milvus_token)
 
 
 @dataclass
@@ -171,6 +190,8 @@ def build_index(
         # Sources are relative to each folder given, or to a single file's own folder (the loader's rule).
         roots=[Path(path) if Path(path).is_dir() else Path(path).parent for path in paths],
         sentence_vectors=settings.sentence_vectors,
+        vector_store=make_vector_store(settings, index_dir),
+        store_options=store_options(settings),
         sentence_method=settings.sentence_embedding,
     )
     stats: BuildStats = writer.run(documents, chunks, index_dir, rebuild=rebuild)
@@ -248,7 +269,7 @@ class PolicyRAG:
         self.encoders = encoders
         self.settings = settings
         self._live: LiveIndex[HybridRetriever] = LiveIndex(
-            index.index_dir, self._prepare, opened=index, follow=settings.follow_index
+            index.index_dir, self._prepare, opened=index, follow=settings.follow_index, options=store_options(settings)
         )
         self._answerer: Answerer | None = None
         # An ingest started while this is open yields the CPU to its queries (index/cpu_policy.py).
@@ -288,7 +309,7 @@ class PolicyRAG:
         """Open an index; fails with a rebuild hint when it was built with another model or prompts."""
         settings = settings or Settings.load()
         index_dir = index_dir or settings.index_dir
-        index = OpenIndex(index_dir)
+        index = OpenIndex(index_dir, options=store_options(settings))
         try:
             return cls(index, make_encoders(settings), settings)
         except BaseException:

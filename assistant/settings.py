@@ -17,11 +17,13 @@ from typing import Any, get_type_hints
 from index.bundled_model import BUNDLED_MODEL_NAME
 from index.embedder import ENCODER_BACKENDS, USE_MODEL_NAME
 from index.sentence_embedding import SENTENCE_METHODS
+from index.vector_store import VECTOR_STORES
 
 ENV_PREFIX = "POLICYRAG_"
 CONFIG_ENV = "POLICYRAG_CONFIG"
 DEFAULT_CONFIG_FILE = "policyrag.toml"
 ANSWERERS = ("extractive", "llm")
+MILVUS_INDEXES = ("", "FLAT", "HNSW", "IVF_FLAT", "IVF_SQ8", "AUTOINDEX")
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,20 @@ class Settings:
     # pools for every encoder (fastest); "separate" embeds every sentence again on its own.
     sentence_embedding: str = "auto"
 
+    # Vector store (index/vector_store): where `policyrag ingest` writes the dense vectors and
+    # BM25. "faiss": files in the index folder (default). "milvus": Milvus collections, in a Milvus
+    # Lite file (milvus_uri empty: milvus.db in the index folder; pip install 'policyrag[milvus]')
+    # or a Milvus server or cluster (milvus_uri = "http://host:19530"). An index is always opened
+    # with the back end that wrote it.
+    vector_store: str = "faiss"
+    # FAISS pools up to this many vectors are searched exactly; larger ones are compressed (SQ8
+    # codes re-scored from fp16 vectors; 4-bit PQ fast-scan from 200,000): README "Index at scale".
+    faiss_exact_max: int = 20_000
+    milvus_uri: str = ""
+    milvus_token: str = ""  # a server's "user:password" or API key; better set as POLICYRAG_MILVUS_TOKEN
+    milvus_collection: str = ""  # collection name prefix; empty: policyrag_ + a hash of the index folder
+    milvus_index: str = ""  # empty: FLAT on Milvus Lite, HNSW on a server
+
     # Answering (``policyrag ask``, the web app): "extractive" (default, no LLM, offline) or "llm".
     answerer: str = "extractive"
     answer_passages: int = 5  # top passages the answerer reads (all retrieved ones are shown)
@@ -200,6 +216,14 @@ class Settings:
             problems.append(f"sentence_embedding must be one of {', '.join(SENTENCE_METHODS)} (got {self.sentence_embedding!r})")
         if "{text}" not in self.passage_template:
             problems.append("passage_template must contain {text}")
+        if self.vector_store not in VECTOR_STORES:
+            problems.append(f"vector_store must be one of {', '.join(VECTOR_STORES)} (got {self.vector_store!r})")
+        if self.faiss_exact_max <= 0:
+            problems.append(f"faiss_exact_max must be positive (got {self.faiss_exact_max})")
+        if self.milvus_index.upper() not in MILVUS_INDEXES:
+            problems.append(f"milvus_index must be one of {', '.join(i for i in MILVUS_INDEXES if i)} or empty (got {self.milvus_index!r})")
+        if self.milvus_collection and not self.milvus_collection.replace("_", "a").isalnum() or self.milvus_collection[:1].isdigit():
+            problems.append(f"milvus_collection must be letters, digits and _, not starting with a digit (got {self.milvus_collection!r})")
         if problems:
             raise ValueError("invalid policyrag settings: " + "; ".join(problems))
 

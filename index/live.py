@@ -21,6 +21,7 @@ from typing import Generic, TypeVar
 
 from index.generations import current_name, pointer_state
 from index.storage import OpenIndex
+from index.vector_store import StoreOptions
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ class LiveIndex(Generic[T]):
         retry_seconds: how long a generation that failed to open is left alone (unless another
             one is published meanwhile); opening one costs CPU, and a generation built with other
             models will not get better.
+        options: what opening a generation's vector stores needs (a Milvus token).
 
     Example:
         >>> live = LiveIndex(Path(".policyrag/index"), prepare=lambda index: index)  # doctest: +SKIP
@@ -64,6 +66,7 @@ class LiveIndex(Generic[T]):
         opened: OpenIndex | None = None,
         follow: bool = True,
         retry_seconds: float = 60.0,
+        options: StoreOptions | None = None,
     ) -> None:
         if retry_seconds < 0:
             raise ValueError(f"retry_seconds must be >= 0, got {retry_seconds}")
@@ -71,9 +74,10 @@ class LiveIndex(Generic[T]):
         self.follow = follow
         self.retry_seconds = retry_seconds
         self._prepare = prepare
+        self.options = options
         self._lock = threading.Lock()
         self._pointer = pointer_state(index_dir)
-        index = opened or OpenIndex(index_dir)
+        index = opened or OpenIndex(index_dir, options=options)
         try:
             self._current: _Slot[T] = _Slot(index, prepare(index))
         except BaseException:
@@ -138,7 +142,7 @@ class LiveIndex(Generic[T]):
 
     def _load(self, name: str, state: tuple[int, int, int]) -> None:
         try:
-            index = OpenIndex(self.index_dir, self.index_dir / name)
+            index = OpenIndex(self.index_dir, self.index_dir / name, options=self.options)
             try:
                 payload = self._prepare(index)
             except BaseException:

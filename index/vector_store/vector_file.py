@@ -1,0 +1,106 @@
+"""Rows of a stored vector file, read on demand with ``pread``: what "read only for the candidates" means.
+
+Compressed FAISS pools re-score their best candidates from fp16 copies of the vectors, and
+ranking reads the sentence vectors of the candidate passages only. Both files are far larger
+than what one query reads (a million passages: 1.7 GB of passage and 9 GB of sentence vectors
+for the two encoders), and a query reads a few hundred scattered rows of them.
+
+Why ``pread`` and not a memory map: a mapping counts every page it ever touched in the process's
+resident memory, and the kernel's readahead maps 32 pages around each fault, so after 200
+queries on a million passages the process held 6.5 GB of mapped pages (1.6 GB with readahead
+turned off, but then every scattered page costs its own fault and the searches took twice as
+long). ``pread`` copies exactly the rows asked for into a buffer that is freed after the query;
+the file's pages stay in the kernel's page cache, shared, and dropped under memory pressure.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+
+
+class VectorFile:
+    """A read-only (n, d) array in a ``.npy`` file, indexed like an array, read with ``pread``.
+
+    ``file[rows]`` (an int array, any order, repeats allowed), ``file[start:stop]`` and
+    ``np.asarray(file)`` return in-memory arrays of the file's dtype; consecutive rows are read
+    in one call. Safe to share between threads (``pread`` has no file position).
+
+    Raises:
+        ValueError: the file is not a 2-D C-ordered ``.npy`` array.
+    """
+
+    def __init__(self, path: Path) -> None:
+        header = np.load(path, mmap_mode="r")  # parses the .npy header; the mapping is dropped at once
+        if header.ndim != 2 or not header.flags.c_contiguous:
+            raise ValueError(f"{path} is not a 2-D C-ordered array")
+        self.path = path
+        self.shape: tuple[int, int] = (int(header.shape[0]), int(header.shape[1]))
+        self.dtype = header.dtype
+        self._offset = int(header.offset)
+        self._row_bytes = self.shape[1] * self.dtype.itemsize
+        del header
+        self._descriptor = os.open(path, os.O_RDONLY)
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    @property
+    def nbytes(self) -> int:
+        return self.shape[0] * self._row_bytes
+
+    def __getitem__(self, index: object) -> np.ndarray:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self.shape[0])
+            if step != 1:
+                return self[np.arange(start, stop, step)]
+            return self._read_run(start, max(stop - start, 0))
+        if isinstance(index, (int, np.integer)):
+            return self[np.array([int(index)])][0]
+        rows = np.asarray(index, dtype=np.int64).reshape(-1)
+        if len(rows) and (rows.min() < 0 or rows.max() >= self.shape[0]):
+            raise IndexError(f"row out of range for {self.path} ({self.shape[0]} rows)")
+        if not len(rows):
+            return np.empty((0, self.shape[1]), dtype=self.dtype)
+        wanted = np.unique(rows)  # sorted, each row read once
+        buffer = bytearray(len(wanted) * self._row_bytes)
+        view = memoryview(buffer)
+        breaks = (np.flatnonzero(np.diff(wanted) > 1) + 1).tolist()
+        for first, end in zip([0, *breaks], [*breaks, len(wanted)]):  # one read per run of consecutive rows
+            self._read_into(view[first * self._row_bytes : end * self._row_bytes], int(wanted[first]))
+        table = np.frombuffer(buffer, dtype=self.dtype).reshape(len(wanted), self.shape[1])
+        return table[np.searchsorted(wanted, rows)] if len(wanted) != len(rows) or not np.array_equal(wanted, rows) else table
+
+    def __array__(self, dtype: object = None, copy: object = None) -> np.ndarray:
+        whole = self._read_run(0, self.shape[0])
+        return whole if dtype is None else whole.astype(dtype)
+
+    def _read_run(self, start: int, count: int) -> np.ndarray:
+        buffer = bytearray(count * self._row_bytes)
+        self._read_into(memoryview(buffer), start)
+        return np.frombuffer(buffer, dtype=self.dtype).reshape(count, self.shape[1])
+
+    def _read_into(self, view: memoryview, start: int) -> None:
+        """Fill ``view`` with the bytes of the rows from ``start`` on."""
+        done, size = 0, len(view)
+        while done < size:  # pread may return less than asked (large reads)
+            got = os.preadv(self._descriptor, [view[done:]], self._offset + start * self._row_bytes + done)
+            if got <= 0:
+                raise OSError(f"{self.path} ends before byte {self._offset + start * self._row_bytes + size}: the index is damaged, rebuild it with policyrag ingest --rebuild")
+            done += got
+
+    def close(self) -> None:
+        with self._lock:
+            if self._descriptor >= 0:
+                os.close(self._descriptor)
+                self._descriptor = -1
+
+    def __del__(self) -> None:  # the descriptor of a store dropped without close()
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - interpreter shutdown
+            pass
