@@ -163,7 +163,7 @@ class Chunker:
             start = offset
             offset = start + len(block.text) + len(BLOCK_SEPARATOR)
             for part, (part_start, part_end, page, page_end) in enumerate(_page_parts(text, block, start)):
-                if part:  # the cut sentence's end is a piece of its own: the head is carried before it
+                if part:  # the cut sentence's end is a piece of its own: its head moves in before it (_pack)
                     first_end = sentence_spans(text, part_start, part_end)[0][1]
                     rest = _rest(text, first_end, part_end)
                     spans = self._split(text, part_start, first_end, 0) + (self._split(text, *rest, 0) if rest[0] < rest[1] else [])
@@ -217,9 +217,8 @@ class Chunker:
                 else:
                     spans.append(current)
                     overlap = None
-                    if current.last_page == piece.page and not piece.starts_heading:
-                        overlap = self._overlap_start(current, text)
-                    elif piece.continues:  # the cut sentence's head is too long to carry: overlap as usual
+                    # a cut sentence whose head is too long to move gets the usual overlap
+                    if piece.continues or (current.last_page == piece.page and not piece.starts_heading):
                         overlap = self._overlap_start(current, text)
                     if overlap is not None and piece.end - overlap <= self.max_chars:
                         start = overlap
