@@ -6,25 +6,34 @@ breaks (tables, lists, code), then at sentence ends (pythainlp's crfcut for Thai
 English), then between words, and as a last resort every ``max_chars`` characters.
 
 Every chunk is an exact slice ``document_text(doc)[start:end]`` so that the index can point back
-into the document. Pages are chunk boundaries, so that a PDF citation names one page, with one
-exception: a block whose last sentence continues across a page break (``Block.page_end``; the PDF
-reader keeps such a sentence whole in one block) ends on the next page, and so does its chunk,
-which records both pages (``Chunk.page``, ``Chunk.page_end``: cited "pp. 3-4").
+into the document. Pages are chunk boundaries, so that a PDF citation names the page where the
+passage is printed, also inside a paragraph that a page break cuts (the PDF reader keeps it one
+block and records where the next page begins: ``Block.page_breaks``). The sentence cut there
+moves whole into the passage that starts the next page: the previous page's passage ends before
+it, so no passage ends mid-sentence and the answerers can only quote the sentence whole, once. That
+passage is cited by the next page, where the sentence ends and the passage's other text is printed
+(its first words are at the foot of the previous page). A head longer than half of ``max_chars``
+is not moved (the passages then overlap as usual). The one exception to the page boundary: a
+break inside a word (a compound hyphenated across it, "data-|driven") is moved to the word's end,
+so the word stays whole in the passage where it starts, which then ends on the next page
+(``Chunk.page_end``, cited "pp. 3-4").
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ingest.lang import detect_lang
-from ingest.model import BLOCK_SEPARATOR, Chunk, Document, document_text
+from ingest.model import BLOCK_SEPARATOR, Block, Chunk, Document, document_text
 from ingest.sentences import Span, line_spans, sentence_spans, word_spans
 
 # A tiny piece may make its neighbour this much longer than max_chars rather than stand alone.
 MERGE_TOLERANCE = 1.3
 _WHITESPACE = re.compile(r"\s+")
+_NOT_SPACE = re.compile(r"\S+")
+_THAI = re.compile("[\u0e01-\u0e4e]")
 
 
 @dataclass(frozen=True)
@@ -36,7 +45,8 @@ class _Piece:
     page: int | None
     block: int
     starts_heading: bool  # the first piece of a heading block
-    page_end: int | None = None  # where the piece ends, when its block continues onto the next page
+    page_end: int | None = None  # where the piece ends, when a word cut by a page break ends it there
+    continues: bool = False  # the first piece of a page inside a block: it continues a cut sentence
 
     @property
     def last_page(self) -> int | None:
@@ -64,12 +74,16 @@ class _Span:
 class Chunker:
     """Splits a :class:`Document` into :class:`Chunk` passages.
 
-    Consecutive blocks of one page are packed into a chunk up to ``max_chars`` (a block that
-    continues onto the next page lets the chunk go on there); a heading starts a new chunk once
-    the current one has ``min_chars``. The next chunk on the same page starts with
-    the last sentence(s) of the previous one, up to ``overlap_chars`` (or the last sentence alone
-    when it is longer, up to half of ``max_chars``), unless it starts with a heading. A chunk shorter than ``min_chars`` that does not start with a heading is merged into
-    its neighbour on the same page when the result stays within 1.3 x ``max_chars``.
+    Consecutive blocks of one page are packed into a chunk up to ``max_chars``; a new page starts
+    a new chunk, also inside a block that a page break cuts (``Block.page_breaks``); a heading
+    starts a new chunk once the current one has ``min_chars``. The next chunk on the same page
+    starts with the last sentence(s) of the previous one, up to ``overlap_chars`` (or the last
+    sentence alone when it is longer, up to half of ``max_chars``), unless it starts with a
+    heading. A chunk that continues a sentence cut by a page break starts with that sentence's
+    head, which the previous chunk gives up (up to half of ``max_chars``; the previous chunk is
+    dropped when nothing of its own is left). A chunk shorter than ``min_chars`` that does not start with
+    a heading or continue a cut sentence is merged into its neighbour on the same page when the
+    result stays within 1.3 x ``max_chars``.
 
     Each chunk's ``heading_path`` is that of its first (non-overlap) block; when that block is a
     heading, the heading itself is included (the chunk is the section under it).
@@ -146,13 +160,27 @@ class Chunker:
         pieces: list[_Piece] = []
         offset = 0
         for index, block in enumerate(document.blocks):
-            start, end = offset, offset + len(block.text)
-            offset = end + len(BLOCK_SEPARATOR)
-            spans = self._split(text, start, end, 0)
-            for number, (piece_start, piece_end) in enumerate(spans):
-                # the continued sentence is the block's last: only its last piece reaches the next page
-                page_end = block.page_end if number == len(spans) - 1 else None
-                pieces.append(_Piece(piece_start, piece_end, block.page, index, block.is_heading and number == 0, page_end))
+            start = offset
+            offset = start + len(block.text) + len(BLOCK_SEPARATOR)
+            for part, (part_start, part_end, page, page_end) in enumerate(_page_parts(text, block, start)):
+                if part:  # the cut sentence's end is a piece of its own: its head moves in before it (_pack)
+                    first_end = sentence_spans(text, part_start, part_end)[0][1]
+                    rest = _rest(text, first_end, part_end)
+                    spans = self._split(text, part_start, first_end, 0) + (self._split(text, *rest, 0) if rest[0] < rest[1] else [])
+                else:
+                    spans = self._split(text, part_start, part_end, 0)
+                for number, (piece_start, piece_end) in enumerate(spans):
+                    pieces.append(
+                        _Piece(
+                            piece_start,
+                            piece_end,
+                            page,
+                            index,
+                            starts_heading=block.is_heading and part == 0 and number == 0,
+                            page_end=page_end if number == len(spans) - 1 else None,
+                            continues=part > 0 and number == 0,
+                        )
+                    )
         return pieces
 
     def _split(self, text: str, start: int, end: int, level: int) -> list[Span]:
@@ -178,23 +206,31 @@ class Chunker:
                 current.end = piece.end
                 current.pieces.append(piece)
                 continue
-            start, page = piece.start, piece.page
+            start = piece.start
             if current is not None:
-                spans.append(current)
-                if current.last_page == piece.page and not piece.starts_heading:
-                    overlap = self._overlap_start(current, text)
+                carried = self._carry_start(current, text, piece) if piece.continues else None
+                if carried is not None:
+                    # the cut sentence moves whole into the next page's chunk: no chunk ends inside it
+                    start = carried
+                    if _cut_back(current, text, start):  # a chunk with nothing of its own left is dropped
+                        spans.append(current)
+                else:
+                    spans.append(current)
+                    overlap = None
+                    # a cut sentence whose head is too long to move gets the usual overlap
+                    if piece.continues or (current.last_page == piece.page and not piece.starts_heading):
+                        overlap = self._overlap_start(current, text)
                     if overlap is not None and piece.end - overlap <= self.max_chars:
                         start = overlap
-                        # the page the overlap starts on: earlier when it is a sentence continued across the break
-                        page = next((p.page for p in current.pieces if p.start <= overlap < p.end), piece.page)
-            current = _Span(start=start, end=piece.end, page=page, first=piece, pieces=[piece])
+            # cited by the page where its first sentence ends: a cut sentence by the page that finishes it
+            current = _Span(start=start, end=piece.end, page=piece.page, first=piece, pieces=[piece])
         if current is not None:
             spans.append(current)
         return spans
 
     def _extends(self, current: _Span, piece: _Piece) -> bool:
         """Whether ``piece`` joins the current chunk."""
-        if piece.page != current.last_page:
+        if piece.continues or piece.page != current.last_page:
             return False
         if piece.starts_heading and current.length >= self.min_chars:
             return False
@@ -231,6 +267,22 @@ class Chunker:
             return match.end()
         return None
 
+    def _carry_start(self, previous: _Span, text: str, piece: _Piece) -> int | None:
+        """Where the chunk that continues a sentence cut by a page break starts inside ``previous``.
+
+        At the start of the cut sentence (the last that ``sentence_spans`` finds in the text
+        before the break), so that the chunk holds the sentence whole; ``previous`` is then cut
+        back to end before it. None when that head is longer than half of ``max_chars`` or the
+        chunk would be longer than ``max_chars`` (the caller then overlaps as usual).
+        """
+        last = previous.pieces[-1]
+        # not back into overlap: the chunk before ``previous`` is final (a head carried into it may move on)
+        earliest = previous.start if previous.first.continues else previous.first.start
+        start = sentence_spans(text, earliest if last is previous.first else last.start, last.end)[-1][0]
+        if start >= earliest and previous.end - start <= self.max_chars // 2 and piece.end - start <= self.max_chars:
+            return start
+        return None
+
     def _merge_tiny(self, spans: list[_Span]) -> list[_Span]:
         """Merge chunks shorter than min_chars into a neighbour on the same page when it fits."""
         limit = int(self.max_chars * MERGE_TOLERANCE)
@@ -243,6 +295,7 @@ class Chunker:
                 previous is not None
                 and (span.length < self.min_chars or previous.length < self.min_chars)
                 and not span.first.starts_heading
+                and not span.first.continues
                 and previous.last_page == span.page
                 and span.end - previous.start <= limit
             ):
@@ -251,3 +304,46 @@ class Chunker:
                 continue
             merged.append(span)
         return merged
+
+
+def _page_parts(text: str, block: Block, start: int) -> list[tuple[int, int, int | None, int | None]]:
+    """The parts of a block printed on one page each: ``(start, end, page, page_end)`` offsets into ``text``.
+
+    ``start`` is the block's offset in ``text``. A break inside a word (no space at it, and not
+    between two Thai letters, where Thai lines wrap between words) moves to the word's end: the
+    part before it then ends on the next page (``page_end``; None when it ends on ``page``).
+    """
+    end = start + len(block.text)
+    parts: list[tuple[int, int, int | None, int | None]] = []
+    part_start, page, page_end = start, block.page, None
+    for offset, next_page in block.page_breaks:
+        cut = start + offset
+        if part_start < cut < end and not text[cut - 1].isspace() and not (_THAI.match(text[cut - 1]) and _THAI.match(text[cut])):
+            word = _NOT_SPACE.match(text, cut)
+            cut, page_end = (word.end() if word else cut), next_page
+        if cut >= end:  # the block ends in the cut word
+            break
+        head_end = part_start + len(text[part_start:cut].rstrip())
+        if head_end > part_start:
+            parts.append((part_start, head_end, page, page_end))
+        part_start, page, page_end = _rest(text, cut, end)[0], next_page, None
+    parts.append((part_start, end, page, page_end))
+    return parts
+
+
+def _cut_back(span: _Span, text: str, end: int) -> bool:
+    """End ``span`` before ``end`` (trailing whitespace left out); False when nothing of its own is left.
+
+    The pieces past the new end go, and the last one kept no longer reaches the next page when
+    the cut is inside it (so ``page_end`` follows the text that stays).
+    """
+    span.end = span.start + len(text[span.start : end].rstrip())
+    span.pieces = [piece for piece in span.pieces if piece.start < span.end]
+    if span.pieces and span.pieces[-1].end > span.end:
+        span.pieces[-1] = replace(span.pieces[-1], end=span.end, page_end=None)
+    return span.end > span.first.start
+
+
+def _rest(text: str, start: int, end: int) -> Span:
+    """``(start, end)`` with the whitespace at ``start`` skipped."""
+    return start + len(text[start:end]) - len(text[start:end].lstrip()), end

@@ -20,20 +20,22 @@ class Block:
         page: 1-based PDF page number, or None for formats without pages.
         heading_path: the headings above this block, outermost first.
         is_heading: True when the block is itself a heading (kept in the text so it is searchable).
-        page_end: the page the block ends on, when its last sentence continues across a page
-            break (kept whole in the block); None when it ends on ``page``.
+        page_breaks: where a paragraph cut by a page break goes on: ``(offset, page)`` pairs, in
+            order, meaning ``text[offset:]`` is printed on ``page`` (up to the next pair). Empty
+            when the whole block is on ``page``. The chunker cuts passages there, so that each
+            passage is cited by one page.
     """
 
     text: str
     page: int | None = None
     heading_path: tuple[str, ...] = ()
     is_heading: bool = False
-    page_end: int | None = None
+    page_breaks: tuple[tuple[int, int], ...] = ()
 
     @property
     def last_page(self) -> int | None:
         """The page the block's text ends on (``page`` unless it continues onto a later page)."""
-        return self.page_end if self.page_end is not None else self.page
+        return self.page_breaks[-1][1] if self.page_breaks else self.page
 
 
 @dataclass
@@ -100,9 +102,14 @@ class Chunk:
     """A passage to index, with everything needed to display and cite it.
 
     ``start``/``end`` are character offsets into ``document_text(doc)``: the blocks of the
-    document joined with ``BLOCK_SEPARATOR``. ``page`` is the page of the chunk's first character
-    and ``page_end`` that of its last (they differ when a sentence continues across a page break
-    and is kept whole); both are None for formats without pages.
+    document joined with ``BLOCK_SEPARATOR``. ``page`` is the page a citation opens: where the
+    chunk's text is printed, and ``page_end`` the page it ends on; both are None for formats
+    without pages. A chunk that starts a page in the middle of a paragraph begins with the whole
+    sentence that the page break cut (its head printed at the foot of the previous page, which
+    the previous chunk then leaves out): ``page`` is the page that finishes that sentence and
+    prints the rest of the chunk. ``page`` and ``page_end`` differ only when a word cut by the
+    break (a compound hyphenated across it, "data-|driven") stays whole in the chunk where it
+    starts (see ``ingest.chunker``).
     """
 
     chunk_id: str

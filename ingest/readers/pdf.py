@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import warnings
 from collections.abc import Iterable, Iterator
@@ -33,7 +34,6 @@ from ingest.readers.pdf_layout import (
     typical_full_width,
 )
 from ingest.readers.pdf_pdfium import PdfiumPages
-from ingest.sentences import sentence_spans
 
 logger = logging.getLogger(__name__)
 
@@ -178,11 +178,8 @@ class PDFReader:
                 if level is not None:
                     parents = headings.enter(level, text)
                     blocks.append(Block(text=text, page=number, heading_path=parents, is_heading=True))
-                else:
-                    if first_on_page and blocks and not blocks[-1].is_heading:
-                        text = _continue_across_page(blocks, text, number, previous_line_full)
-                    if text:
-                        blocks.append(Block(text=text, page=number, heading_path=headings.path))
+                elif not (first_on_page and blocks and _continue_across_page(blocks, text, number, previous_line_full)):
+                    blocks.append(Block(text=text, page=number, heading_path=headings.path))
                 first_on_page = False
             if any(line.strip() for line in lines):
                 previous_line_full = last_line_is_full(lines, drop=drop, full_width=full_width)
@@ -367,21 +364,24 @@ class _Extracted:
         return len(self.errors)
 
 
-def _continue_across_page(blocks: list[Block], text: str, page: int, previous_line_full: bool) -> str:
-    """Keep a sentence that a page break cut whole: its end (``text``'s first sentence) joins ``blocks[-1]``.
+def _continue_across_page(blocks: list[Block], text: str, page: int, previous_line_full: bool) -> bool:
+    """Join ``text``, a page's first paragraph, to ``blocks[-1]`` when it continues a sentence cut by the page break.
 
-    The previous block then records ``page_end``; what is left of ``text`` is returned (it becomes
-    this page's first block; "" when the sentence was all of it). Pages without text in between
-    (a blank page) give no blocks, so ``blocks[-1]`` is the last block with text.
+    The paragraph is then one block again, which records where page ``page`` begins in it
+    (``Block.page_breaks``); the chunker cuts passages there and carries the cut sentence whole
+    into the passage that starts the page. Returns whether ``text`` was joined. Pages without
+    text in between (a blank page) give no blocks, so ``blocks[-1]`` is the last block with text.
     """
     previous = blocks[-1]
-    if not continues_sentence(previous.text, text, previous_line_full=previous_line_full):
-        return text
-    first_end = sentence_spans(text, 0, len(text))[0][1]
-    completion, rest = text[:first_end], text[first_end:].strip()
-    joined = join_lines(previous.text, completion)
-    blocks[-1] = replace(previous, text=normalize_text(joined, from_pdf=True), page_end=page)
-    return rest
+    if previous.is_heading or not continues_sentence(previous.text, text, previous_line_full=previous_line_full):
+        return False
+    joined = normalize_text(join_lines(previous.text, text), from_pdf=True)
+    # where this page's text begins: after what is unchanged of the previous text and the space between
+    cut = len(os.path.commonprefix([joined, previous.text]))
+    while cut < len(joined) and joined[cut].isspace():
+        cut += 1
+    blocks[-1] = replace(previous, text=joined, page_breaks=(*previous.page_breaks, (cut, page)))
+    return True
 
 
 def _pdfium_opens(path: Path) -> bool:

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 
 from ingest.chunker import Chunker
 from ingest.model import Block, Chunk, Document, document_text
+from ingest.readers.pdf import PDFReader
+from ingest.sentences import passage_sentences
+from tests.pdf_bytes import PdfLine, unicode_pdf
 
 SENTENCE = "Digital government needs sound governance and shared infrastructure."  # 69 chars
 THAI_SENTENCE = "การพัฒนารัฐบาลดิจิทัลต้องอาศัยธรรมาภิบาลข้อมูลที่ดี "  # ends with a phrase space
@@ -28,9 +33,8 @@ def check_invariants(document: Document, chunks: list[Chunk], chunker: Chunker) 
         assert chunk.title == document.title
         assert 0 < len(chunk.text) <= chunker.max_chars * 1.3
         assert chunk.text == chunk.text.strip()
-    covered = "".join(text[c.start : c.end] for c in chunks)
-    for block in document.blocks:  # nothing is lost
-        assert block.text[:30] in covered
+    covered = {offset for c in chunks for offset in range(c.start, c.end)}
+    assert not [i for i, char in enumerate(text) if not char.isspace() and i not in covered]  # nothing is lost
 
 
 class TestInit:
@@ -209,38 +213,137 @@ def _block_starts(document: Document) -> list[tuple[Block, int]]:
 
 
 class TestPages:
-    CUT = "Under the new rule the committee approves the annual data catalogue of every ministry no later than 30 June."
+    HEAD = "Under the new rule the committee approves the annual data catalogue of every ministry"
+    CUT = HEAD + " no later than 30 June."
 
-    def test_a_block_continued_on_the_next_page_gives_a_chunk_over_both_pages(self) -> None:
+    @staticmethod
+    def cut_block(before: str, after: str, page: int, next_page: int) -> Block:
+        """A paragraph whose text goes on from ``next_page`` where ``after`` begins (the PDF reader's Block.page_breaks)."""
+        return Block(before + " " + after, page=page, page_breaks=((len(before) + 1, next_page),))
+
+    @pytest.mark.parametrize("overlap", [120, 0])
+    def test_the_passage_that_starts_the_next_page_holds_the_cut_sentence_whole(self, overlap: int) -> None:
         document = doc([
             Block("Report cover", page=1),
-            Block("The committee met four times. " + self.CUT, page=3, page_end=4),
-            Block("Catalogues approved late are published with a warning.", page=4),
+            self.cut_block("The committee met four times. " + self.HEAD, "no later than 30 June. Catalogues approved late are published with a warning.", 3, 4),
             Block("Annex: the members of the committee.", page=5),
         ])
+        chunker = Chunker(overlap_chars=overlap)
+        chunks = chunker.run(document)
+        check_invariants(document, chunks, chunker)
+        assert [(c.page, c.page_end) for c in chunks] == [(1, 1), (3, 3), (4, 4), (5, 5)]
+        assert chunks[1].text == "The committee met four times."  # no passage ends with the cut head
+        assert chunks[2].text == self.CUT + " Catalogues approved late are published with a warning."
+
+    def test_the_head_moves_whole_even_when_longer_than_the_overlap(self) -> None:
+        filler = " ".join([SENTENCE] * 9)  # ~630 characters: the page's first chunk is full
+        document = doc([
+            self.cut_block(filler + " " + self.HEAD, " ".join(["no later than 30 June."] + ["Catalogues approved late are published with a warning on the portal."] * 5), 3, 4),
+        ])
+        chunker = Chunker(max_chars=800, overlap_chars=60, min_chars=100)
+        chunks = chunker.run(document)
+        check_invariants(document, chunks, chunker)
+        assert [(c.page, c.page_end) for c in chunks] == [(3, 3), (4, 4)]
+        assert chunks[0].text == filler
+        assert chunks[1].text.startswith(self.CUT)
+
+    def test_a_page_that_holds_only_the_head_gives_no_passage_of_its_own(self) -> None:
+        document = doc([
+            Block("Report cover", page=1),
+            self.cut_block(self.HEAD, "no later than 30 June.", 2, 3),
+        ])
         chunks = Chunker().run(document)
-        assert [(c.page, c.page_end, c.pages) for c in chunks] == [(1, 1, (1, 1)), (3, 4, (3, 4)), (5, 5, (5, 5))]
-        assert self.CUT in chunks[1].text
-        assert chunks[1].text.endswith("published with a warning.")  # page 4 goes on in the chunk that reached it
+        check_invariants(document, chunks, Chunker())
+        assert [(c.page, c.text) for c in chunks] == [(1, "Report cover"), (3, self.CUT)]
+
+    def test_thai_paragraph_cut_by_a_page_break(self) -> None:
+        head = "ตามหลักเกณฑ์ใหม่คณะกรรมการจะพิจารณาอนุมัติบัญชีข้อมูลของทุกกระทรวงให้แล้วเสร็จ"
+        tail = "ภายในวันที่ 30 มิถุนายนของทุกปี"
+        block = Block(THAI_SENTENCE + head + tail, page=1, page_breaks=((len(THAI_SENTENCE + head), 2),))
+        document = doc([block])
+        chunks = Chunker().run(document)
+        check_invariants(document, chunks, Chunker())
+        assert [(c.page, c.page_end) for c in chunks] == [(1, 1), (2, 2)]
+        assert chunks[0].text == THAI_SENTENCE.strip()
+        assert chunks[1].text == head + tail
+
+    def test_a_word_cut_by_the_break_moves_with_its_sentence(self) -> None:
+        before = "The committee met four times. Under the new rule the committee approves a data-"
+        block = Block(before + "driven catalogue of every ministry no later than 30 June.", page=3, page_breaks=((len(before), 4),))
+        document = doc([block])
+        chunks = Chunker().run(document)
+        check_invariants(document, chunks, Chunker())
+        assert [(c.pages, c.text) for c in chunks] == [
+            ((3, 3), "The committee met four times."),
+            ((4, 4), "Under the new rule the committee approves a data-driven catalogue of every ministry no later than 30 June."),
+        ]
+
+    def test_a_word_cut_in_a_head_too_long_to_move_stays_whole_where_it_starts(self) -> None:
+        before = "Under the new rule " + "the committee approves the catalogue of the agency and " * 8 + "its data-"
+        block = Block(before + "driven services no later than 30 June. Catalogues approved late are published.", page=3, page_breaks=((len(before), 4),))
+        document = doc([block])
+        chunks = Chunker().run(document)
+        check_invariants(document, chunks, Chunker())
+        assert len(before) > 400 and chunks[0].pages == (3, 4)  # cited "pp. 3-4": its own text ends on page 4
+        assert chunks[0].text.endswith("its data-driven")
+        assert chunks[-1].page == 4 and chunks[-1].text.endswith("Catalogues approved late are published.")
+
+    def test_a_sentence_over_three_pages(self) -> None:
+        text = "The plan covers every agency and each of its data sets in turn, with a review at the end of the year."
+        breaks = ((text.index("each"), 5), (text.index("with"), 6))
+        chunks = Chunker().run(doc([Block("Plan", page=4), Block(text, page=4, page_breaks=breaks)]))
+        assert [(c.page, c.text) for c in chunks] == [(4, "Plan"), (6, text)]
 
     def test_one_page_chunks_never_cross_a_page(self) -> None:
         document = doc([paragraph(2, page=1), paragraph(2, page=2), paragraph(2, page=4)])
         chunks = Chunker(max_chars=800, overlap_chars=100, min_chars=0).run(document)
         assert [(c.page, c.page_end) for c in chunks] == [(1, 1), (2, 2), (4, 4)]
 
-    def test_overlap_that_starts_on_the_previous_page_makes_that_the_first_page(self) -> None:
-        filler = " ".join([SENTENCE] * 9)  # ~630 characters: the next block cannot join this chunk
-        document = doc([
-            Block(filler + " " + self.CUT, page=3, page_end=4),
-            Block(" ".join(["Catalogues approved late are published with a warning on the portal."] * 5), page=4),
-        ])
-        chunker = Chunker(max_chars=800, overlap_chars=120, min_chars=100)
-        chunks = chunker.run(document)
-        check_invariants(document, chunks, chunker)
-        assert len(chunks) == 2
-        assert chunks[1].text.startswith(self.CUT)  # the cut sentence repeated whole as overlap
-        assert (chunks[1].page, chunks[1].page_end) == (3, 4)
-
     def test_formats_without_pages(self) -> None:
         [chunk] = Chunker().run(doc([paragraph(2)], source="a.md"))
         assert (chunk.page, chunk.page_end, chunk.pages) == (None, None, None)
+
+
+def _quotable(chunks: list[Chunk]) -> list[str]:
+    """The sentences of all passages that the answerers may quote (``passage_sentences``), in passage order."""
+    return [c.text[a:b] for c in chunks for a, b in passage_sentences(c.text, skip=frozenset({c.title.lower()}))]
+
+
+class TestPdfSentenceCutByAPageBreak:
+    """Read, chunk and quote a PDF whose sentence a page break cuts: one passage holds it whole, cited by the page that finishes it."""
+
+    def check(self, path: Path, head: str, whole: str, date: str, next_page: int) -> None:
+        """``head``: the cut sentence up to the break; ``whole``: all of it; ``date``: words printed only on ``next_page``."""
+        chunks = Chunker().run(PDFReader().run(path, path.name))
+        [continuation] = [c for c in chunks if date in c.text]  # the only passage with the sentence's end
+        assert (continuation.page, continuation.page_end) == (next_page, next_page)
+        assert whole in continuation.text
+        assert not [c for c in chunks if head in c.text and c is not continuation]  # no passage ends with the cut head
+        quotable = _quotable(chunks)
+        assert len([sentence for sentence in quotable if whole in sentence]) == 1  # quoted whole, once
+        assert not [sentence for sentence in quotable if sentence.endswith(head)]  # never the cut head
+
+    def test_english_with_a_blank_page_between(self, make_pdf: Callable[..., Path]) -> None:
+        pages = [
+            ["The committee met four times during the year and reviewed all reports. ",
+             "Under the new rule the committee approves the annual data catalogue of every ", "ministry"],
+            [],
+            ["no later than 30 June, after a public comment period of fourteen days. Catalogues ",
+             "approved late are published with a warning."],
+        ]
+        head = "Under the new rule the committee approves the annual data catalogue of every ministry"
+        whole = head + " no later than 30 June, after a public comment period of fourteen days."
+        self.check(make_pdf("report.pdf", pages), head, whole, "30 June", next_page=3)
+
+    def test_thai(self, tmp_path: Path) -> None:
+        pages: list[list[str | PdfLine]] = [
+            ["คณะกรรมการธรรมาภิบาลข้อมูลภาครัฐประชุมทั้งหมดสี่ครั้งในรอบปีงบประมาณที่ผ่านมา",
+             "และได้ทบทวนรายงานผลการดำเนินงานของหน่วยงานทุกแห่ง ตามหลักเกณฑ์ใหม่",
+             "คณะกรรมการจะพิจารณาอนุมัติบัญชีข้อมูลภาครัฐของทุกกระทรวงให้แล้วเสร็จ"],
+            ["ภายในวันที่ 30 มิถุนายนของทุกปี หลังการรับฟังความคิดเห็นจากประชาชนสิบสี่วัน ",
+             "บัญชีข้อมูลที่อนุมัติล่าช้าจะเผยแพร่พร้อมคำเตือนบนเว็บไซต์ของหน่วยงาน"],
+        ]
+        path = tmp_path / "th.pdf"
+        path.write_bytes(unicode_pdf(pages))
+        head = "คณะกรรมการจะพิจารณาอนุมัติบัญชีข้อมูลภาครัฐของทุกกระทรวงให้แล้วเสร็จ"
+        self.check(path, head, head + "ภายในวันที่ 30 มิถุนายนของทุกปี", "30 มิถุนายน", next_page=2)

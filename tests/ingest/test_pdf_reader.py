@@ -326,7 +326,7 @@ class TestEncryptedAndFallback:
 
 
 class TestSentenceAcrossPages:
-    def test_a_sentence_cut_by_a_page_break_stays_whole_in_its_block(self, make_pdf: Callable[..., Path]) -> None:
+    def test_a_paragraph_cut_by_a_page_break_is_one_block_that_records_the_break(self, make_pdf: Callable[..., Path]) -> None:
         pages = [
             ["Data Governance Committee Annual Report"],
             [],  # a blank page between: it changes no page number and cuts nothing
@@ -336,18 +336,21 @@ class TestSentenceAcrossPages:
              "approved late are published with a warning."],
         ]
         document = PDFReader().run(make_pdf("report.pdf", pages), "report.pdf")
-        assert [(b.page, b.page_end, b.text) for b in document.blocks] == [
-            (1, None, "Data Governance Committee Annual Report"),
-            (3, 4, "The committee met four times during the year and reviewed all reports. Under the new rule the "
-                   "committee approves the annual data catalogue of every ministry no later than 30 June, after a "
-                   "public comment period of fourteen days."),
-            (4, None, "Catalogues approved late are published with a warning."),
-        ]
+        cover, paragraph = document.blocks
+        assert (cover.page, cover.page_breaks, cover.text) == (1, (), "Data Governance Committee Annual Report")
+        assert (paragraph.page, paragraph.last_page) == (3, 4)
+        assert paragraph.text == (
+            "The committee met four times during the year and reviewed all reports. Under the new rule the committee "
+            "approves the annual data catalogue of every ministry no later than 30 June, after a public comment period "
+            "of fourteen days. Catalogues approved late are published with a warning."
+        )
+        [(offset, page)] = paragraph.page_breaks
+        assert page == 4 and paragraph.text[offset:].startswith("no later than 30 June")
 
     def test_a_page_that_ends_its_sentence_is_not_joined(self, make_pdf: Callable[..., Path]) -> None:
         pages = [["The committee met four times during the year."], ["Next, the catalogue was approved."]]
         document = PDFReader().run(make_pdf("two.pdf", pages), "two.pdf")
-        assert [(b.page, b.page_end) for b in document.blocks] == [(1, None), (2, None)]
+        assert [(b.page, b.page_breaks) for b in document.blocks] == [(1, ()), (2, ())]
 
     def test_thai_text_that_runs_to_the_end_of_a_full_line_continues(self, tmp_path: Path) -> None:
         pages: list[list[str | PdfLine]] = [
@@ -356,6 +359,7 @@ class TestSentenceAcrossPages:
             ["ภายในวันที่ 30 มิถุนายนของทุกปี หลังการรับฟังความคิดเห็น", "สั้น"],
         ]
         document = PDFReader().run(_unicode_pdf(tmp_path, "th.pdf", pages), "th.pdf")
-        first = document.blocks[0]
-        assert (first.page, first.page_end) == (1, 2)
+        [first] = document.blocks
         assert "ทุกกระทรวงให้แล้วเสร็จภายในวันที่ 30 มิถุนายน" in first.text
+        [(offset, page)] = first.page_breaks
+        assert (first.page, page) == (1, 2) and first.text[offset:].startswith("ภายในวันที่ 30 มิถุนายน")
