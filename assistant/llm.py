@@ -14,20 +14,23 @@ The ``openai`` client is an optional dependency: ``pip install 'policyrag[llm]'`
 
 from __future__ import annotations
 
+import json
 import logging
+import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from assistant.answer_model import Answer, CitedPassage
 from assistant.citations import CITATION, CitationChecker, citations_in
 from assistant.evidence import Evidence, EvidenceFinder
-from ingest.sentences import passage_sentences
 from assistant.extractive import ExtractiveAnswerer, not_found_answer
 from assistant.prompts import build_messages
 from assistant.retrieval import Hit
 from assistant.wording import say
-from ingest.sentences import sentence_spans
+from ingest.sentences import passage_sentences, sentence_spans
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +76,9 @@ class LLMAnswerer:
         passage_chars: each passage is cut to this length in the prompt.
         max_sentences: the answer length asked for.
         extra_body: extra JSON fields for the request (server-specific options).
+        probe_timeout: seconds the reachability check (``GET {base_url}/models``) may take.
+        recheck_s: after the server was found unreachable, answers fall back to the extractive
+            one at once (no connection attempt) for this many seconds, then it is checked again.
     """
 
     name = "llm"
@@ -91,11 +97,13 @@ class LLMAnswerer:
         passage_chars: int = 1200,
         max_sentences: int = 4,
         extra_body: dict[str, Any] | None = None,
+        probe_timeout: float = 2.0,
+        recheck_s: float = 30.0,
     ) -> None:
         if not base_url.startswith(("http://", "https://")):
             raise ValueError(f"llm_base_url must be an http(s) URL, got {base_url!r}")
-        if max_tokens <= 0 or timeout <= 0 or passages <= 0:
-            raise ValueError("max_tokens, timeout and passages must be positive")
+        if max_tokens <= 0 or timeout <= 0 or passages <= 0 or probe_timeout <= 0 or recheck_s < 0:
+            raise ValueError("max_tokens, timeout, passages and probe_timeout must be positive, recheck_s >= 0")
         self.finder = finder
         self.fallback = fallback
         self.base_url = base_url
@@ -109,7 +117,69 @@ class LLMAnswerer:
         self.max_sentences = max_sentences
         self.extra_body = dict(extra_body or {})
         self.checker = CitationChecker(check_script=True)
+        self.probe_timeout = probe_timeout
+        self.recheck_s = recheck_s
         self._client: Any = None
+        self._state_lock = threading.Lock()
+        self._unreachable_since: float | None = None  # monotonic time of the last failed connection
+        self.unreachable_reason = ""
+
+    @property
+    def reachable(self) -> bool:
+        """False after a failed probe or connection, until a later one succeeds."""
+        return self._unreachable_since is None
+
+    def probe(self) -> bool:
+        """Check, within ``probe_timeout`` seconds, that the server answers ``GET /models``.
+
+        Cheap enough for start-up (``policyrag serve`` calls it once): an unreachable server is
+        then a warning and the extractive answer, not a wait of ``timeout`` seconds per question.
+        Sets :attr:`reachable`; returns it.
+        """
+        request = urllib.request.Request(self.base_url.rstrip("/") + "/models")
+        if self.api_key:
+            request.add_header("Authorization", f"Bearer {self.api_key}")
+        reason = ""
+        try:
+            with urllib.request.urlopen(request, timeout=self.probe_timeout) as response:
+                json.loads(response.read(1 << 20) or b"{}")
+        except urllib.error.HTTPError as error:  # it answers: reachable (a wrong key shows at the first question)
+            logger.info("LLM server %s answered HTTP %s to the probe", self.base_url, error.code)
+        except urllib.error.URLError as error:
+            reason = "timed out" if isinstance(error.reason, TimeoutError) else "could not connect to the server"
+        except TimeoutError:
+            reason = "timed out"
+        except OSError:
+            reason = "could not connect to the server"
+        except ValueError:
+            reason = "the server's /models answer is not JSON: is it an OpenAI-compatible endpoint?"
+        if reason:
+            self._mark_unreachable(reason)
+            logger.warning(
+                "LLM server %s is unreachable (%s): answers fall back to the extractive answerer until it is",
+                self.base_url,
+                reason,
+            )
+            return False
+        with self._state_lock:
+            self._unreachable_since = None
+            self.unreachable_reason = ""
+        return True
+
+    def _mark_unreachable(self, reason: str) -> None:
+        with self._state_lock:
+            self._unreachable_since = time.monotonic()
+            self.unreachable_reason = reason
+
+    def _skip_server(self) -> bool:
+        """True while a recent failure says the server is down (no new connection attempt yet)."""
+        with self._state_lock:
+            since = self._unreachable_since
+        if since is None:
+            return False
+        if time.monotonic() - since < self.recheck_s:
+            return True
+        return not self.probe()
 
     def answer(self, question: str, hits: Sequence[Hit]) -> Answer:
         final = None
@@ -133,6 +203,10 @@ class LLMAnswerer:
             yield answer
             return
         given = list(hits)[: self.passages]
+        if self._skip_server():
+            note = say("note_fallback", evidence.lang, reason=self.unreachable_reason or "could not connect to the server")
+            yield self.fallback.from_evidence(evidence, hits, notes=(note,))
+            return
         parts: list[str] = []
         try:
             for piece in self._generate(question, evidence, given):
@@ -143,6 +217,8 @@ class LLMAnswerer:
                 raise LLMUnavailable(say("note_empty_llm", evidence.lang))
         except Exception as error:  # any failure of the endpoint: the user still gets an answer
             logger.warning("LLM answer failed, using the extractive answer: %s", error)
+            if _reason(error) == "could not connect to the server":
+                self._mark_unreachable(_reason(error))
             note = say("note_fallback", evidence.lang, reason=_reason(error))
             answer = self.fallback.from_evidence(evidence, hits, notes=(note,))
             yield answer
