@@ -23,6 +23,8 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import numpy as np
+
 from assistant.answer_model import Answer, CitedPassage
 from assistant.citations import CITATION, CitationChecker, citations_in
 from assistant.evidence import Evidence, EvidenceFinder
@@ -269,15 +271,19 @@ class LLMAnswerer:
 
     def _checked(self, text: str, evidence: Evidence, hits: Sequence[Hit], given: int) -> Answer:
         checked = self.checker.run(text, range(1, given + 1), evidence.lang)
-        supporting = self._supporting(checked.text, hits)
+        supporting = self._supporting(checked.text, hits, evidence)
         passages = tuple(
             CitedPassage(number, hit, supporting.get(number, ()), number in checked.cited)
             for number, hit in enumerate(hits, start=1)
         )
         return Answer(evidence.question, evidence.lang, checked.text, passages, True, self.name, checked.notes)
 
-    def _supporting(self, text: str, hits: Sequence[Hit]) -> dict[int, tuple[str, ...]]:
-        """For each cited passage, its sentences closest to the answer sentences that cite it."""
+    def _supporting(self, text: str, hits: Sequence[Hit], evidence: Evidence) -> dict[int, tuple[str, ...]]:
+        """For each cited passage, its sentences closest to the answer sentences that cite it.
+
+        The passages' sentences are the evidence's (vectors stored at ingest); only the answer's
+        own sentences are embedded here.
+        """
         claims: list[tuple[str, list[int]]] = []
         for line in (match for match in text.splitlines() if match.strip()):
             for start, end in sentence_spans(line, 0, len(line)):
@@ -288,17 +294,22 @@ class LLMAnswerer:
         wanted = sorted({number for _, numbers in claims for number in numbers})
         if not wanted:
             return {}
-        sentences = {
-            number: [hits[number - 1].chunk.text[a:b] for a, b in passage_sentences(hits[number - 1].chunk.text)]
-            for number in wanted
-        }
-        flat = [(number, sentence) for number in wanted for sentence in sentences[number]]
+        flat: list[tuple[int, str]] = []
+        vectors: list[np.ndarray] = []
+        for index, sentence in enumerate(evidence.sentences):
+            if sentence.number in wanted:
+                flat.append((sentence.number, sentence.text))
+                vectors.append(evidence.vectors[index])
+        encoder = self.finder.encoder
+        missing = [number for number in wanted if number not in {owner for owner, _ in flat} and number <= len(hits)]
+        extra = [(number, hits[number - 1].chunk.text[a:b]) for number in missing for a, b in passage_sentences(hits[number - 1].chunk.text)]
+        if extra:  # a cited passage the evidence did not read: embed its sentences
+            flat += extra
+            vectors += list(encoder.embed_passages([sentence for _, sentence in extra]))  # type: ignore[attr-defined]
         if not flat:
             return {}
-        encoder = self.finder.encoder
         claim_vectors = encoder.embed_queries([claim for claim, _ in claims])  # type: ignore[attr-defined]
-        sentence_vectors = encoder.embed_passages([sentence for _, sentence in flat])  # type: ignore[attr-defined]
-        similarity = claim_vectors @ sentence_vectors.T
+        similarity = claim_vectors @ np.stack(vectors).T
         supporting: dict[int, list[str]] = {}
         for row, (_, numbers) in enumerate(claims):
             for number in numbers:

@@ -1,8 +1,9 @@
 """The answer and its sources as HTML for the web app.
 
 Everything from documents or users is escaped before it is wrapped in markup: a passage that
-contains ``<script>`` shows that text, it does not run it. The supporting sentences are marked
-with ``<mark>`` after escaping, on the character spans where they occur in the passage.
+contains ``<script>`` shows that text, it does not run it. Passages are shown as a reader sees
+them, without the Markdown or HTML marks their files carry (``ingest.markup``); the supporting
+sentences are marked with ``<mark>`` after escaping, on the character spans where they occur.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from urllib.parse import urlencode
 
 from assistant.answer_model import Answer, CitedPassage
 from assistant.web.labels import label, lang_name
+from ingest.markup import plain_span, plain_text, plain_with_offsets
 
 # "[3]" and "[1, 2]" / "[1,2]" as answerers write them. Not right after a Latin letter or digit:
 # OECD reports carry their own reference marks ("(OECD, 2014[1])"), which a quoted sentence keeps
@@ -52,14 +54,23 @@ def sentence_spans(text: str, sentences: Sequence[str]) -> list[tuple[int, int]]
 
 
 def highlight(text: str, sentences: Sequence[str]) -> str:
-    """``text`` escaped for HTML with each supporting sentence wrapped in ``<mark>``."""
+    """``text`` as a reader sees it (Markdown/HTML marks removed, ``ingest.markup``), escaped for
+    HTML, with each supporting sentence wrapped in ``<mark>``.
+
+    The sentences are found in the passage as stored (marks and all), then their spans are carried
+    over to the plain text, so a quote of "**Once-only** means ..." is still highlighted.
+    """
+    plain, origin = plain_with_offsets(text)
     pieces = []
     position = 0
-    for start, end in sentence_spans(text, sentences):
-        pieces.append(html.escape(text[position:start]))
-        pieces.append(f"<mark>{html.escape(text[start:end])}</mark>")
+    for raw_start, raw_end in sentence_spans(text, sentences):
+        start, end = plain_span(origin, raw_start, raw_end)
+        if start < position or start >= end:
+            continue
+        pieces.append(html.escape(plain[position:start]))
+        pieces.append(f"<mark>{html.escape(plain[start:end])}</mark>")
         position = end
-    pieces.append(html.escape(text[position:]))
+    pieces.append(html.escape(plain[position:]))
     return "".join(pieces)
 
 
@@ -119,13 +130,13 @@ def source_card(passage: CitedPassage, ui_lang: str, url_for: UrlFor) -> str:
     if number is not None:
         query = urlencode({"source": chunk.source, "chunk": number})
         link += f' · <a class="pr-related" href="/api/related?{html.escape(query)}" target="_blank" rel="noopener">{label("related", ui_lang)}</a>'
-    heading = " › ".join(chunk.heading_path)
+    heading = " › ".join(" ".join(plain_text(part).split()) for part in chunk.heading_path)
     heading_html = f'<div class="pr-heading">{html.escape(heading)}</div>' if heading else ""
     css = "pr-source pr-cited" if passage.cited else "pr-source"
     return (
         f'<div class="{css}" id="pr-src-{passage.number}" data-number="{passage.number}" lang="{chunk.lang}">'
         f'<div class="pr-source-head"><span class="pr-num">[{passage.number}]</span> '
-        f'<span class="pr-title">{html.escape(chunk.title)}</span></div>'
+        f'<span class="pr-title">{html.escape(plain_text(chunk.title))}</span></div>'
         f'<div class="pr-meta">{" · ".join(html.escape(item) for item in meta)} · '
         f'<code class="pr-path">{html.escape(chunk.source)}</code>{link}</div>'
         f"{heading_html}"
