@@ -29,12 +29,15 @@ from assistant.answer_model import Answer, CitedPassage
 from assistant.citations import CITATION, CitationChecker, citations_in
 from assistant.evidence import Evidence, EvidenceFinder
 from assistant.extractive import ExtractiveAnswerer, not_found_answer
-from assistant.prompts import build_messages
+from assistant.followup import Turn
+from assistant.prompts import build_messages, rewrite_messages
 from assistant.retrieval import Hit
 from assistant.wording import say
 from ingest.sentences import passage_sentences, sentence_spans
 
 logger = logging.getLogger(__name__)
+
+REWRITE_TIMEOUT_S = 20.0  # a follow-up's rewrite waits at most this long before the keyword carry-over is used
 
 
 class LLMUnavailable(RuntimeError):
@@ -182,6 +185,24 @@ class LLMAnswerer:
         if time.monotonic() - since < self.recheck_s:
             return True
         return not self.probe()
+
+    def rewrite(self, question: str, history: Sequence[Turn]) -> str:
+        """A standalone question for follow-up ``question`` after the conversation ``history``,
+        written by the model (``assistant.followup``); raises when the server cannot answer."""
+        if self._skip_server():
+            raise LLMUnavailable(self.unreachable_reason or "could not connect to the server")
+        client = self._client_for()
+        response = client.chat.completions.create(
+            model=self._model_name(client),
+            messages=rewrite_messages(question, history),
+            max_tokens=min(self.max_tokens, 120),
+            temperature=0.0,
+            stream=False,
+            timeout=min(self.timeout, REWRITE_TIMEOUT_S),
+            extra_body=self.extra_body or None,
+        )
+        text = (response.choices[0].message.content or "").strip() if response.choices else ""
+        return text.splitlines()[0].strip().strip('"') if text else ""
 
     def answer(self, question: str, hits: Sequence[Hit]) -> Answer:
         final = None

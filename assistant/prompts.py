@@ -88,3 +88,23 @@ def build_messages(
     user += f"Question: {question.strip()}"
     system = SYSTEM_PROMPT.format(language=LANGUAGE_NAMES[lang], max_sentences=max_sentences)
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+REWRITE_PROMPT = """You rewrite a follow-up question from a conversation about policy documents as one standalone question.
+Keep the language of the follow-up question (Thai stays Thai, English stays English). Keep names, numbers and terms exactly.
+Use the earlier questions only to fill in what the follow-up refers to. Output the standalone question only, on one line, with no answer and no explanation."""
+
+
+def rewrite_messages(question: str, history: Sequence[object], turns: int = 3) -> list[dict[str, str]]:
+    """Messages asking an LLM to make follow-up ``question`` standalone, given the last ``turns``
+    of ``history`` (``assistant.followup.Turn``: their searched questions only, never answer text,
+    so nothing from the documents is passed as an instruction).
+
+    Example:
+        >>> from assistant.followup import Turn
+        >>> rewrite_messages("and in Thailand?", [Turn("Who leads digital government in Korea?", "Who leads digital government in Korea?")])[1]["content"].splitlines()[-1]
+        'Follow-up question: and in Thailand?'
+    """
+    earlier = "\n".join(f"- {getattr(turn, 'searched', '')}" for turn in list(history)[-turns:])
+    user = f"Earlier questions:\n{earlier}\nFollow-up question: {question.strip()}"
+    return [{"role": "system", "content": REWRITE_PROMPT}, {"role": "user", "content": user}]

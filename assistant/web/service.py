@@ -10,13 +10,14 @@ outside the lock: only its retrieval is serialised, not the wait on the LLM serv
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from assistant.access import LOCAL_NAME, Caller, readable_collections, readable_hits
 from assistant.answer_model import Answer, Answerer
 from assistant.api import PolicyRAG, make_answerer
 from assistant.audit import AuditLog
+from assistant.followup import Turn, standalone_question
 from assistant.limits import check_query_length
 from assistant.retrieval import Hit
 from assistant.web.catalogue import DocumentCatalogue
@@ -105,7 +106,9 @@ class AssistantService:
         answerers = {primary.name: primary}
         if "extractive" not in answerers:  # the LLM's own fallback: one evidence finder for both
             fallback = getattr(primary, "fallback", None)
-            answerers["extractive"] = fallback or make_answerer(rag.settings.with_overrides(answerer="extractive"), rag.encoders)
+            answerers["extractive"] = fallback or make_answerer(
+                rag.settings.with_overrides(answerer="extractive"), rag.encoders, rag.term_weights, rag.document_chunks
+            )
         return answerers
 
     def llm_status(self) -> dict[str, object] | None:
@@ -252,6 +255,16 @@ class AssistantService:
             found=answer.found,
             answerer=answer.answerer,
         )
+
+    def standalone(self, question: str, history: Sequence[Turn] = (), answerer: str | None = None) -> str:
+        """The question to search for ``question`` in a conversation (``assistant.followup``): a
+        follow-up is completed from the earlier turns, by the LLM when it is the chosen answerer
+        and reachable, else by carrying over the previous question's content words."""
+        if not question.strip():
+            raise ValueError("the question is empty")
+        chosen = self._answerer(answerer)
+        rewriter = getattr(chosen, "rewrite", None) if getattr(chosen, "reachable", False) else None
+        return standalone_question(question, history, rewriter)
 
     def url_for(self, source: str, page: int | None = None) -> str | None:
         return self.files.url_for(source, page)

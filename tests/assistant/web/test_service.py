@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 import pytest
 
 from assistant.answer_model import Answer
+from assistant.followup import Turn
 from assistant.api import PolicyRAG
 from assistant.retrieval import Hit
 from assistant.settings import Settings
@@ -116,3 +117,12 @@ def test_llm_fallback_is_the_same_extractive_answerer_users_can_pick(settings_on
     service = settings_only_service
     if "llm" in service.answerers:
         assert service.answerers["llm"].fallback is service.answerers["extractive"]  # type: ignore[attr-defined]
+
+
+def test_follow_up_is_completed_from_the_conversation(settings_only_service: AssistantService) -> None:
+    """With or without an LLM configured (here unreachable), a follow-up carries the previous subject."""
+    history = [Turn(QUOTED, QUOTED)]
+    searched = settings_only_service.standalone("And within how many hours?", history)
+    assert searched.startswith("And within how many hours?") and "cybersecurity" in searched
+    assert "within 24 hours" in settings_only_service.search(searched, k=1)[0].chunk.text
+    assert settings_only_service.standalone("Who runs the open data portal?", history) == "Who runs the open data portal?"
