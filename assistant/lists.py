@@ -30,6 +30,7 @@ import numpy as np
 from assistant.questions import QuestionIntent, analyse_question
 from assistant.retrieval import Hit
 from index.analyzer import ThaiEnglishAnalyzer
+from ingest.injection import is_planted_instruction
 from ingest.markup import plain_text
 from ingest.model import Chunk
 from ingest.quotable import LIST_INTRO, QUESTION, piece_kind
@@ -236,8 +237,8 @@ class ListFinder:
     def _item(self, region: _Region, start: int, end: int, marker: str) -> ListItem | None:
         text = region.text[start:end]
         trimmed_end = start + len(_ITEM_TAIL.sub("", text))
-        if trimmed_end - start < 2 or trimmed_end - start > MAX_ITEM_CHARS:
-            return None
+        if trimmed_end - start < 2 or trimmed_end - start > MAX_ITEM_CHARS or is_planted_instruction(text):
+            return None  # (a planted instruction is never quoted, not even as a list item)
         chunk, row, chunk_start, chunk_end = region.locate(start, trimmed_end)
         whole = region.text[start:trimmed_end]
         return ListItem(chunk, row, chunk_start, chunk_end, marker, whole if chunk_end - chunk_start < len(whole) else "")
