@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from assistant.wording import say
-from tests.llm_server import SETUP_HINT, LlamaServer, free_port, gguf_path
+from tests.llm_server import LlamaServer, free_port, running_llama
 
 pytestmark = [pytest.mark.llm, pytest.mark.slow]
 
@@ -42,16 +42,8 @@ def _post(url: str, body: dict[str, object], timeout: float = 180) -> dict[str, 
 
 @pytest.fixture(scope="module")
 def llama(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
-    try:
-        import llama_cpp.server  # noqa: F401
-    except ImportError:
-        pytest.fail(f"llama-cpp-python[server] is not installed: {SETUP_HINT}")
-    server = LlamaServer(gguf_path(), tmp_path_factory.mktemp("llama-serve") / "server.log", threads=1)
-    try:
-        server.wait_ready()
+    with running_llama(tmp_path_factory.mktemp("llama-serve") / "server.log") as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")
