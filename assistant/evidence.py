@@ -111,9 +111,9 @@ class QuoteWeights:
     second: float = 0.01  # the same for the second encoder (USE)
     overlap: float = 0.05  # share of the question's content words in the sentence
     idf_overlap: float = 0.05  # the same, weighted by IDF
-    heading: float = 0.03  # share of the question's content words in the heading path
-    answer_type: float = 0.03  # per question type the sentence has the form of an answer to
-    rank: float = 0.015  # per retrieval rank below the first
+    heading: float = 0.06  # share of the question's content words in the heading path or the heading line above
+    answer_type: float = 0.02  # per question type the sentence has the form of an answer to
+    rank: float = 0.02  # per retrieval rank below the first
 
 
 # Thresholds for an index with e5 only (``second_model = ""``): e5 cosine alone, on stored vectors.
@@ -220,8 +220,11 @@ class EvidenceFinder:
             shared = question_terms & terms
             own_overlap = len(shared) / len(question_terms) if question_terms else 0.0
             idf_overlap = sum(idf.get(term, 0.0) for term in shared) / idf_total if idf_total else own_overlap
-            heading_terms = set(self.analyzer.run(" ".join(hit.chunk.heading_path)))
+            local = _heading_above(hit.chunk.text, candidate.start)
+            heading_terms = set(self.analyzer.run(" ".join((*hit.chunk.heading_path, local))))
             heading = len(question_terms & heading_terms) / len(question_terms) if question_terms else 0.0
+            if heading and "definition" in intent.types and _first_under(hit.chunk.text, candidate.start, local):
+                heading += 0.5  # the first sentence under the heading that names the term defines it
             score = (
                 w.e5 * float(zscores[0][i])
                 + (w.second * float(zscores[1][i]) if len(zscores) > 1 else 0.0)
@@ -356,6 +359,30 @@ class EvidenceFinder:
         if self.term_weights is None or not terms:
             return {}
         return self.term_weights(sorted(terms))
+
+
+def _lines_before(text: str, position: int) -> list[str]:
+    return [line.strip() for line in text[:position].split("\n") if line.strip()]
+
+
+def _heading_above(text: str, position: int, max_chars: int = 120) -> str:
+    """The nearest line above ``position`` in the passage that is a heading or label (PDF passages
+    carry their headings as such lines: "Digital by design"), or ''."""
+    from ingest.quotable import FRAGMENT, HEADING, piece_kind
+
+    for line in reversed(_lines_before(text, position)[-6:]):
+        if len(line) <= max_chars and piece_kind(line) in (HEADING, FRAGMENT):
+            return line
+    return ""
+
+
+def _first_under(text: str, position: int, heading: str) -> bool:
+    """True when the sentence at ``position`` opens its paragraph right under ``heading`` (or under
+    the passage's own heading, when the passage starts with it)."""
+    before = _lines_before(text, position)
+    if not before:
+        return True  # the passage starts here, under its heading path
+    return bool(heading) and before[-1] == heading
 
 
 def _spread(values: np.ndarray) -> tuple[float, float]:

@@ -77,10 +77,11 @@ class ExtractiveAnswerer:
             one section are close (0.95-0.98): only a near-copy is left out.
         lists: finds the enumerations that answer a list question ("มีอะไรบ้าง", "what are the
             six ..."); None answers list questions with sentences too.
-        list_margin, list_shared: a list question is answered with the best list
-            (``ListFinder``) when the question is as close to the list's introduction and headings
-            as to the best sentence, less ``list_margin`` (e5 cosine), or when the introduction and
-            headings hold ``list_shared`` of the question's words; otherwise with sentences.
+        list_margin, list_min_shared, list_shared: a list question is answered with the best
+            list (``ListFinder``) when the question is as close to the list's introduction and
+            headings as to the best sentence, less ``list_margin`` (e5 cosine), and they hold at
+            least ``list_min_shared`` of the question's words; or when they hold ``list_shared`` of
+            them; otherwise with sentences.
     """
 
     name = "extractive"
@@ -97,6 +98,7 @@ class ExtractiveAnswerer:
         lists: ListFinder | None = None,
         list_margin: float = 0.05,
         list_shared: float = 0.6,
+        list_min_shared: float = 0.2,
     ) -> None:
         if not 1 <= min_sentences <= max_sentences:
             raise ValueError(f"need 1 <= min_sentences <= max_sentences, got {min_sentences}, {max_sentences}")
@@ -114,6 +116,7 @@ class ExtractiveAnswerer:
         self.lists = lists
         self.list_margin = list_margin
         self.list_shared = list_shared
+        self.list_min_shared = list_min_shared
         self.checker = CitationChecker(check_script=False)
 
     def answer(self, question: str, hits: Sequence[Hit]) -> Answer:
@@ -133,7 +136,8 @@ class ExtractiveAnswerer:
         if evidence.intent is not None and evidence.intent.is_list and self.lists is not None:
             found = self.lists.run(evidence.intent, hits, evidence.query_vector)
             best_sentence = max(sentence.similarity for sentence in evidence.sentences)
-            if found is not None and (found.similarity >= best_sentence - self.list_margin or found.shared >= self.list_shared):
+            close = found is not None and found.similarity >= best_sentence - self.list_margin and found.shared >= self.list_min_shared
+            if found is not None and (close or found.shared >= self.list_shared):
                 return self._list_answer(evidence, hits, found, notes)
         chosen = self.select(evidence)
         framing = self._framing(evidence, {hits[sentence.number - 1].chunk.lang for sentence in chosen})

@@ -7,7 +7,8 @@ that names it) and to answer a list question with the list's items. Thai and Eng
 Types (one question can have several): ``list`` (มีอะไรบ้าง, what are the six ...), ``count``
 (how many, กี่, เท่าไร), ``when`` (when, เมื่อไร, ปีไหน), ``who`` (who, ใคร, หน่วยงานใด), ``where``
 (where, ที่ไหน), ``definition`` (what is X, X คืออะไร, หมายถึงอะไร), ``yes_no`` (does ..., ได้ไหม,
-หรือไม่), ``how`` (how do I, อย่างไร).
+หรือไม่), ``how`` (how do I, อย่างไร), ``superlative`` (the weakest, the best, สูงสุด: answered
+by a comparison or a score).
 """
 
 from __future__ import annotations
@@ -55,6 +56,11 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "how": re.compile(r"^\s*how\s+(?:do|does|can|should|to|is|are)\b|\bhow\s+to\b|อย่างไร|ยังไง|วิธี", re.IGNORECASE),
+    "superlative": re.compile(
+        r"\b(?:best|worst|weakest|strongest|highest|lowest|most|least|largest|smallest|top|bottom|first|last|leading|lagging)\b"
+        r"|ที่สุด|สูงสุด|ต่ำสุด|มากสุด|น้อยสุด|อันดับ",
+        re.IGNORECASE,
+    ),
 }
 # What a question says beside its subject: removed to find the subject ("What is X?" -> X).
 _EN_FRAME = re.compile(
@@ -136,6 +142,11 @@ _ORG_OR_NAME = re.compile(
     r"\b(?:[A-Z][a-z]+\s+){1,4}(?:Office|Agency|Ministry|Department|Commission|Council|Service|Unit|Centre|Center|Team|Directorate)\b"
     r"|\b[A-Z]{2,6}\b|สำนักงาน|กรม|กระทรวง|คณะกรรมการ|หน่วยงาน|บรรยายโดย|(?:นาย|นาง|นางสาว|Mr\.|Ms\.|Dr\.)\s*\S"
 )
+_COMPARISON = re.compile(
+    r"\b(?:than|compared|highest|lowest|best|worst|weakest|strongest|most|least|largest|smallest|top|ranked?|leading|followed\s+by)\b"
+    r"|[0-9]\.[0-9]|ที่สุด|สูงสุด|ต่ำสุด|มากกว่า|น้อยกว่า|อันดับ",
+    re.IGNORECASE,
+)
 _PLACE = re.compile(r"https?://|www\.|\.go\.th|\.or\.th|ที่ว่าการ|สำนักงานเขต|อำเภอ|ที่\s*\S+|ณ\s|\bat\b|\bin\b", re.IGNORECASE)
 
 
@@ -154,4 +165,6 @@ def answers_type(intent: QuestionIntent, sentence: str) -> float:
         found += 0.5
     if "where" in intent.types and _PLACE.search(sentence):
         found += 0.5
+    if "superlative" in intent.types and _COMPARISON.search(sentence):
+        found += 1
     return found

@@ -44,14 +44,17 @@ _BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)[^*_\n]+(?:\*\*|__)\s*:?\s*$")
 _NUMBERED_HEADING = re.compile(r"^\s*(?:\d+\.\d+(?:\.\d+)*\.?|[IVX]{1,5}\.)\s+[^.!?]{0,100}$")
 _NUMBERED_LINE = re.compile(r"^\s*\d+\.?\s+(?P<rest>[^.!?]{0,100})$")
 _CAPTION = re.compile(
-    r"^\s*(?:(?:Figure|Fig\.|Table|Box|Chart|Graph|Diagram|Exhibit|Infographic|Map|Annex|Appendix)\s+[A-Z]?\d+(?:\.\d+)*[A-Za-z]?(?:[.:]|\s*$)"
+    r"^\s*(?:(?:Figure|Fig\.|Table|Box|Chart|Graph|Diagram|Exhibit|Infographic|Map|Annex|Appendix)\s+(?:[A-Z]?\d+(?:\.\d+)*[A-Za-z]?|[A-Z])(?:[.:]|\s*$)"
     r"|(?:Sources?|Notes?|Reading note|Source and notes?)\s*:"
     r"|(?:ภาพที่|รูปที่|ตารางที่|แผนภาพที่|แผนภูมิที่|กล่องที่)\s*[0-9๐-๙]"
     r"|(?:ที่มา|หมายเหตุ|แหล่งที่มา)\s*:)",
     re.IGNORECASE,
 )
 # "OECD (2020), Digital Government Index ...", "González, S., L. Fleischer (2017), ..."
-_REFERENCE = re.compile(r"^\s*[^()\n]{2,80}\(\d{4}[a-z]?\)[,.]")
+_REFERENCE = re.compile(
+    r"^\s*[^()\n]{2,80}\(\d{4}[a-z]?\)[,.]"  # OECD (2020), Title ...
+    r"|^\s*[^\"“”\n]{2,80},\s*[\"“][^\"“”\n]{10,}[\"”]?\s*[.,]?\s*$"  # Author, "Title ..."
+)
 _URL_ONLY = re.compile(r"^\s*(?:https?://|www\.|doi:)\S+\s*$", re.IGNORECASE)
 _URL = re.compile(r"(?:https?://|www\.|doi:)\S+", re.IGNORECASE)
 # a bibliography tail: "297-334, http://dx.doi.org/...", "pp. 12-20.", "Vol. 3/2, OECD Publishing, Paris"
@@ -89,7 +92,8 @@ _EN_VERBS = frozenset(
     mark marks play plays encourage encourages consider considers recognise recognises recognize
     recognizes recommend recommends agree agrees invite invites instruct instructs call calls""".split()
 )
-_EN_INFLECTED = re.compile(r"^[a-z]{3,}(?:ed|ing)$")
+_EN_INFLECTED = re.compile(r"^[a-z]{3,}ed$")
+_EN_PROGRESSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being|am)\s+(?:\w+\s+)?[a-z]{3,}ing\b", re.IGNORECASE)
 
 
 def _ends_like_sentence(text: str) -> bool:
@@ -98,9 +102,10 @@ def _ends_like_sentence(text: str) -> bool:
 
 def _english_has_verb(text: str) -> bool:
     words = [word.lower() for word in _WORD.findall(text)]
-    if any(word in _EN_VERBS for word in words):
+    if any(word in _EN_VERBS for word in words) or _EN_PROGRESSIVE.search(text):
         return True
-    # "-ed"/"-ing" after the first word: "Agencies adopted ...", not "Building human capacity"
+    # "-ed" after the first word: "Agencies adopted ...". An "-ing" word alone is no verb: titles are
+    # full of them ("Overall ranking, 2017", "Building human capacity").
     return any(_EN_INFLECTED.match(word) for word in words[1:])
 
 
@@ -121,7 +126,10 @@ def is_fragment(text: str) -> bool:
         >>> is_fragment("Digital by design"), is_fragment("Agencies share data across silos")
         (True, False)
     """
-    plain = " ".join(plain_text(text).split())
+    plain = " ".join(_URL.sub("link", plain_text(text)).split())  # a URL's parts are no words
+    cells = [cell for cell in re.split(r";\s*", plain) if cell.strip()]
+    if len(cells) >= 2 and all(len(cell) <= 80 for cell in cells) and not _ends_like_sentence(plain):
+        return True  # a table or form record: "URL; link", "ประเภทแอปพลิเคชัน: Web; ประเภทบริการ: ALL"
     if not plain or _ends_like_sentence(plain):
         return False
     if _THAI.search(plain) and len(_THAI.findall(plain)) >= len(_WORD.findall(plain)):

@@ -19,7 +19,7 @@ Span = tuple[int, int]
 
 # Version of the rules of ``passage_sentences``: change it whenever they change what is quotable.
 # An index records it; sentence vectors written under other rules are embedded again, not reused.
-SENTENCE_RULES = "3"
+SENTENCE_RULES = "4"
 
 _LINES = re.compile(r"[^\n]+")
 _BLOCKS = re.compile(r"(?:[^\n]|\n(?!\s*\n))+")
