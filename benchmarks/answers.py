@@ -18,7 +18,8 @@ Parts (each optional, all in one run):
 - **latency** (``--latency``): ``PolicyRAG.ask`` per dev question, median and p90, idle and while
   another process keeps both cores busy (numpy matrix products with 2 threads), for this code
   (stored sentence vectors) and for main's code in ``--baseline-repo`` (today: the top passages'
-  sentences embedded at query time), measured in the same run, one after the other per condition.
+  sentences embedded at query time), measured in the same run, one after the other per condition;
+  this code also with ``query_threads = 2`` (the default is 1 thread for a query process).
 
 Run (after ``policyrag ingest ../shared/corpus --index DIR``), under the shared heavy lock:
 
@@ -280,10 +281,9 @@ class _Timer:
     def __init__(self, repo: Path, index: Path, questions: list[str], threads: int | None = None) -> None:
         env = {**os.environ, "PYTHONPATH": str(repo)}
         if threads:
-            env.update({"OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads)})
-        code = _TIMER if not threads else f"import torch; torch.set_num_threads({threads})\n" + _TIMER
+            env["POLICYRAG_QUERY_THREADS"] = str(threads)
         self.process = subprocess.Popen(
-            [sys.executable, "-c", code, str(index), json.dumps(questions)],
+            [sys.executable, "-c", _TIMER, str(index), json.dumps(questions)],
             cwd=repo, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
         )  # fmt: skip
         assert self.process.stdout is not None
@@ -316,7 +316,8 @@ def latency(index: Path, questions: list[str], baseline_repo: Path | None) -> di
     if baseline_repo is not None:
         repos = {"main (sentences embedded at query time)": baseline_repo, **repos}
     timers = {name: _Timer(repo, index, questions) for name, repo in repos.items()}
-    timers["this branch, torch 1 thread"] = _Timer(repos["this branch (stored sentence vectors)"], index, questions, threads=1)
+    # the query_threads default (1) beside 2 threads: do the models' threads fight another process?
+    timers["this branch, query_threads = 2"] = _Timer(repos["this branch (stored sentence vectors)"], index, questions, threads=2)
     results: dict[str, Any] = {}
     try:
         for condition in ("idle", "both cores busy"):
