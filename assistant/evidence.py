@@ -158,7 +158,7 @@ class EvidenceFinder:
         analyzer: ThaiEnglishAnalyzer | None = None,
         passages: int = 5,
         min_similarity: float = 0.95,
-        strong_similarity: float = 0.995,
+        strong_similarity: float = 0.975,
         min_overlap: float = 0.5,
         second_weight: float = 0.5,
         weights: QuoteWeights | None = None,
