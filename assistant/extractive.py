@@ -93,7 +93,7 @@ class ExtractiveAnswerer:
         min_sentences: int = 2,
         max_chars: int = 900,
         mmr_lambda: float = 1.0,
-        relevance_margin: float = 0.15,
+        relevance_margin: float = 0.1,
         duplicate_similarity: float = 0.995,
         lists: ListFinder | None = None,
         list_margin: float = 0.05,

@@ -30,13 +30,15 @@ _TH_LEADS = frozenset({"แล้ว", "และ", "ส่วน", "เช่�
 # Words that point back to something said before (pronouns; "that" and "this" are too often
 # relative or demonstrative inside a question that stands on its own).
 _EN_BACK = re.compile(r"\b(?:it|its|they|them|their|these|those|he|she|his|her|the\s+same)\b", re.IGNORECASE)
+_EN_ONE = re.compile(r"\b(?:one|ones)\b", re.IGNORECASE)  # "Where can I get one?": a pronoun in a short question
 _TH_BACK = re.compile(r"(?:ดังกล่าว|เหล่านี้|เหล่านั้น|ข้างต้น|เดียวกัน|พวกเขา)")
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-.]*[A-Za-z0-9]|[0-9][0-9.,]*")
 # Question words and verbs that carry no subject: a follow-up made only of these (and a
 # connective, and a place or name) has no subject of its own.
 _EN_FRAME_WORDS = frozenset(
     """what which who whom whose when where why how many much does do did is are was were can could should would will
-    about and also so then in for of the a an to by with on at from any there here please tell me show list name""".split()
+    about and also so then in for of the a an to by with on at from any there here please tell me show list name
+    every each all some must may might shall within without after before during into more less than other""".split()
 )
 _TH_FRAME_WORDS = frozenset(
     "อะไร ใคร ที่ไหน ไหน เมื่อไร เมื่อไหร่ อย่างไร ยังไง ทำไม เท่าไร เท่าไหร่ กี่ บ้าง ไหม หรือไม่ หรือเปล่า แล้ว และ ส่วน ถ้า หาก ล่ะ คะ ครับ "
@@ -103,32 +105,64 @@ def is_follow_up(question: str) -> bool:
     words = _words(text)
     if _EN_LEAD.match(text) or (words and words[0] in _TH_LEADS) or _EN_BACK.search(text) or _TH_BACK.search(text):
         return True
+    if _EN_ONE.search(text) and len(words) <= 6:
+        return True
     return len(content_words(text)) <= MAX_FOLLOW_UP_WORDS
 
 
 class KeywordCarryOver:
     """Makes a follow-up standalone without an LLM: the previous searched question's content words
-    that the follow-up lacks are appended to it."""
+    that the follow-up lacks are appended to it.
+
+    A follow-up with no subject of its own ("and in Thailand?", "แล้วใครเป็นผู้รับผิดชอบ") gets all of
+    them. One that has its own words and only points back ("And which countries manage them as a
+    portfolio?") gets the :data:`SUBJECT_WORDS` rarest (by ``term_weights``, the index's IDF; in
+    their order): the names of what it refers to, not the previous question's own request, which
+    would pull the search back to the previous answer.
+
+    Args:
+        term_weights: IDF of analyzer terms (``PolicyRAG.term_weights``); None carries every word.
+    """
+
+    SUBJECT_WORDS = 3
+
+    def __init__(self, term_weights: Callable[[Sequence[str]], dict[str, float]] | None = None) -> None:
+        self.term_weights = term_weights
 
     def rewrite(self, question: str, history: Sequence[Turn]) -> str:
         if not history or not is_follow_up(question):
             return question
-        have = {word.lower() for word in content_words(question)}
+        own = content_words(question)
+        have = {word.lower() for word in own}
         carried = [word for word in content_words(history[-1].searched) if word.lower() not in have]
+        if len(own) > MAX_FOLLOW_UP_WORDS and self.term_weights is not None and len(carried) > self.SUBJECT_WORDS:
+            carried = self._rarest(carried)
         if not carried:
             return question
-        separator = " " if detect_lang(question) == "en" else " "
-        return question.rstrip() + separator + " ".join(carried)
+        return question.rstrip() + " " + " ".join(carried)
+
+    def _rarest(self, words: list[str]) -> list[str]:
+        analyzer = _analyzer()
+        terms = {word: analyzer.run(word) for word in words}
+        idf = self.term_weights(sorted({term for found in terms.values() for term in found})) if self.term_weights else {}
+        weight = {word: max((idf.get(term, 0.0) for term in found), default=0.0) for word, found in terms.items()}
+        keep = set(sorted(words, key=lambda word: -weight[word])[: self.SUBJECT_WORDS])
+        return [word for word in words if word in keep]
 
 
 Rewriter = Callable[[str, Sequence[Turn]], str]
 
 
-def standalone_question(question: str, history: Sequence[Turn], rewriter: Rewriter | None = None) -> str:
+def standalone_question(
+    question: str,
+    history: Sequence[Turn],
+    rewriter: Rewriter | None = None,
+    term_weights: Callable[[Sequence[str]], dict[str, float]] | None = None,
+) -> str:
     """The question to search for ``question`` after ``history`` (oldest first).
 
     ``rewriter`` (an LLM's) is tried first for a follow-up; when it fails or returns nothing
-    usable, the keyword carry-over is used.
+    usable, the keyword carry-over is used (``term_weights``: see :class:`KeywordCarryOver`).
     """
     if not history or not is_follow_up(question):
         return question
@@ -139,4 +173,4 @@ def standalone_question(question: str, history: Sequence[Turn], rewriter: Rewrit
             rewritten = ""
         if 3 <= len(rewritten) <= 400:
             return rewritten
-    return KeywordCarryOver().rewrite(question, history)
+    return KeywordCarryOver(term_weights).rewrite(question, history)

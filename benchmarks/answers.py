@@ -230,7 +230,7 @@ def follow_ups(rag: PolicyRAG, items: list[dict[str, Any]]) -> dict[str, Any]:
                 for hit in rag.search(query, k=5)
             )
 
-        completed = standalone_question(item["follow_up"], [Turn(item["first"], item["first"])])
+        completed = standalone_question(item["follow_up"], [Turn(item["first"], item["first"])], term_weights=rag.term_weights)
         rows.append(
             {
                 "id": item["id"],

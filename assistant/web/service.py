@@ -264,7 +264,7 @@ class AssistantService:
             raise ValueError("the question is empty")
         chosen = self._answerer(answerer)
         rewriter = getattr(chosen, "rewrite", None) if getattr(chosen, "reachable", False) else None
-        return standalone_question(question, history, rewriter)
+        return standalone_question(question, history, rewriter, self.rag.term_weights)
 
     def url_for(self, source: str, page: int | None = None) -> str | None:
         return self.files.url_for(source, page)

@@ -61,3 +61,15 @@ def test_llm_rewrite_is_used_and_its_failure_falls_back_to_keywords() -> None:
 
 def test_content_words_leave_out_question_words() -> None:
     assert content_words("Who leads hackathons in the short-term plan?") == ["leads", "hackathons", "short-term", "plan"]
+
+
+def test_a_follow_up_with_its_own_words_carries_only_the_rarest_subject_words() -> None:
+    first = Turn("Which countries were early open data trend setters in the 2017 OURdata Index?", "")
+    first = Turn(first.question, first.question)
+    idf = {"ourdata": 6.0, "2017": 3.0, "index": 2.5, "trend": 2.0, "setter": 2.2, "earli": 1.0, "open": 0.5, "data": 0.4, "countri": 0.3}
+
+    def weights(terms: object) -> dict[str, float]:
+        return {term: idf.get(term, 0.0) for term in terms}  # type: ignore[union-attr]
+
+    searched = KeywordCarryOver(weights).rewrite("And which OECD members are missing from it?", [first])
+    assert searched == "And which OECD members are missing from it? 2017 OURdata Index"
