@@ -287,7 +287,7 @@ class EvidenceFinder:
             store = hit.sentences
             if hit.row is None or store is None or store.spans is None or store.rules != SENTENCE_RULES:
                 continue
-            if len(store.dense) != len(self.encoders):
+            if len(store.vectors_per_encoder) != len(self.encoders):
                 continue
             groups.setdefault(id(store), (store, []))[1].append((number, hit.row))
         for store, members in groups.values():
@@ -347,12 +347,11 @@ class EvidenceFinder:
 
     @staticmethod
     def _pool_stats(store: SentenceVectors | None, encoder: int, pool: str, query: np.ndarray) -> tuple[float, float] | None:
-        if store is None or encoder >= len(store.dense) or pool not in store.dense[encoder].pools:
+        if store is None or encoder >= len(store.vectors_per_encoder) or pool not in store.pools:
             return None
-        if store.dense[encoder].dimension != len(query):
+        if store.dimension(encoder) != len(query):
             return None
-        scores, found = store.dense[encoder].search(pool, query, 100)
-        values = scores[0][found[0] >= 0]
+        values = store.top_scores(encoder, pool, query, 100)
         return _spread(values) if len(values) >= 10 else None
 
     def _idf(self, terms: set[str]) -> dict[str, float]:

@@ -187,6 +187,20 @@ class SentenceVectors:
                 best[row] = float(score)
         return best
 
+    def top_scores(self, encoder: int, pool: str, query_vector: np.ndarray, k: int) -> np.ndarray:
+        """(<= k,) float32: the ``k`` best sentence cosines of ``pool`` for the query, best first
+        (the spread the answerers z-score a question's sentence cosines against). Scans the pool's
+        stored vectors as :meth:`best_per_row` does without ``allowed_rows``; empty for an unknown pool."""
+        if pool not in self.pool_names or k <= 0:
+            return np.zeros(0, dtype=np.float32)
+        numbers = self._members(pool)
+        if not len(numbers):
+            return np.zeros(0, dtype=np.float32)
+        scores = _scores(self.vectors_per_encoder[encoder], numbers, np.asarray(query_vector, dtype=np.float32).reshape(-1))
+        keep = min(k, len(scores))
+        top = np.argpartition(-scores, keep - 1)[:keep] if keep < len(scores) else np.arange(len(scores))
+        return np.sort(scores[top])[::-1]
+
     def for_rows(self, encoder: int, rows: list[int]) -> dict[int, list[tuple[int, int, np.ndarray]]]:
         """The stored sentences of chunk ``rows``: row -> [(start, end, vector)] in text order.
 
