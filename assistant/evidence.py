@@ -368,8 +368,13 @@ def _heading_above(text: str, position: int, max_chars: int = 120) -> str:
     """The nearest line above ``position`` in the passage that is a heading or label (PDF passages
     carry their headings as such lines: "Digital by design"), or ''."""
     from ingest.quotable import FRAGMENT, HEADING, piece_kind
+    from ingest.sentences import continues_line
 
-    for line in reversed(_lines_before(text, position)[-6:]):
+    lines = _lines_before(text, position)[-6:]
+    following = [*lines[1:], text[position : position + 40]]
+    for line, after in zip(reversed(lines), reversed(following)):
+        if continues_line(after):
+            continue  # a wrapped line of a sentence (a PDF line), not a heading
         if len(line) <= max_chars and piece_kind(line) in (HEADING, FRAGMENT):
             return line
     return ""

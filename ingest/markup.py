@@ -32,8 +32,9 @@ _HTML_ELEMENTS = (
 _RULES: list[re.Pattern[str]] = [
     # a table separator row: the whole line goes
     re.compile(r"(?m)^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*$"),
-    # images: nothing is left
-    re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)"),
+    # images: nothing is left (also a broken one with the path run in before its parenthesis:
+    # "![alt]../../assets(@assets/images/x.png)", as MDX exports write relative asset paths)
+    re.compile(r"!\[[^\]\n]*\][^\s()\[\]]*\([^)\n]*\)"),
     # wiki links [[target|text]] / [[text]]
     re.compile(r"\[\[(?:[^\]|\n]*\|)?(?P<keep>[^\]\n]*)\]\]"),
     # Markdown links [text](url "title") and reference links [text][ref]

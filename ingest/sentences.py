@@ -19,7 +19,7 @@ Span = tuple[int, int]
 
 # Version of the rules of ``passage_sentences``: change it whenever they change what is quotable.
 # An index records it; sentence vectors written under other rules are embedded again, not reused.
-SENTENCE_RULES = "4"
+SENTENCE_RULES = "5"
 
 _LINES = re.compile(r"[^\n]+")
 _BLOCKS = re.compile(r"(?:[^\n]|\n(?!\s*\n))+")
@@ -134,10 +134,12 @@ def passage_sentences(
     """
     from ingest.quotable import CLAIM, caption_prefix_end, piece_kind
 
+    from ingest.markup import plain_text
+
     spans: list[tuple[int, int]] = []
-    for block in _BLOCKS.finditer(text):
+    for block_start, block_end in _blocks(text):
         pieces: list[tuple[int, int]] = []
-        for start, end in sentence_spans(text, block.start(), block.end()):
+        for start, end in sentence_spans(text, block_start, block_end):
             pieces += line_spans(text, start, end) if end - start > max_chars else _split_labels(text, start, end)
         cut: list[tuple[int, int]] = []
         for start, end in pieces:
@@ -147,11 +149,12 @@ def passage_sentences(
                 start = start + prefix
             cut.append((start, end))
         pieces = [piece for piece in cut if dedupe_key(text[piece[0] : piece[1]]) not in skip]
-        if detect_lang(text[block.start() : block.end()]) == "th":
+        if detect_lang(text[block_start:block_end]) == "th":
             pieces = _join_short(text, pieces, thai_min_chars, max_chars)
         for piece_start, piece_end in pieces:
             piece = text[piece_start:piece_end]
-            if len(piece.strip()) < min_chars or len(_LETTER.findall(piece)) < min_chars // 2:
+            shown = plain_text(piece)  # an image or link target is no words of the sentence
+            if len(shown.strip()) < min_chars or len(_LETTER.findall(shown)) < min_chars // 2:
                 continue
             line_start = text.rfind("\n", 0, piece_start) + 1
             line_end = text.find("\n", piece_end)
@@ -159,6 +162,38 @@ def passage_sentences(
             if piece_kind(piece, skip, line) == CLAIM:
                 spans.append((piece_start, piece_end))
     return spans
+
+
+# A line that goes on with a lower-case word continues the sentence above it; "a) ..." and
+# "i. ..." are list markers, not a continuation.
+_CONTINUES = re.compile(r"[a-z](?![.)]\s)")
+# How the line before such a line may end when the sentence runs on past a blank line.
+_RUNS_ON = re.compile(r"[A-Za-z0-9,\-–(]\s*$")
+
+
+def continues_line(following: str) -> bool:
+    """True when ``following`` (the text after a line break) starts like the rest of a sentence:
+    with a lower-case Latin word (PDF readers put a blank line between wrapped lines of some pages)."""
+    return _CONTINUES.match(following.lstrip()) is not None
+
+
+def _blocks(text: str) -> list[Span]:
+    """The blocks of ``text`` (separated by blank lines), with a block joined to the one before it
+    when the sentence runs on across the blank line: the line before ends without a sentence end,
+    colon or heading mark, and the block after starts with a lower-case word ("... 33 member
+    countries, 4 accession\n\ncountries and 1 partner country ..."). Thai is never joined: it has
+    no case to tell a continuation."""
+    from ingest.quotable import is_heading_like
+
+    blocks: list[Span] = []
+    for match in _BLOCKS.finditer(text):
+        if blocks and continues_line(match.group(0)):
+            last_line = text[max(text.rfind("\n", blocks[-1][0], blocks[-1][1]) + 1, blocks[-1][0]) : blocks[-1][1]].strip()
+            if _RUNS_ON.search(last_line) and not is_heading_like(last_line) and detect_lang(last_line) != "th":
+                blocks[-1] = (blocks[-1][0], match.end())
+                continue
+        blocks.append((match.start(), match.end()))
+    return blocks
 
 
 def _split_labels(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -173,7 +208,8 @@ def _split_labels(text: str, start: int, end: int) -> list[tuple[int, int]]:
     piece_start = lines[0][0]
     for (line_start, line_end), following in zip(lines, lines[1:]):
         line = text[line_start:line_end]
-        if is_heading_like(line) or is_fragment(line):
+        wrapped = continues_line(text[following[0] : following[1]])  # a wrapped line of one sentence
+        if is_heading_like(line) or (is_fragment(line) and not wrapped):
             pieces.append((piece_start, line_end))
             piece_start = following[0]
     pieces.append((piece_start, lines[-1][1]))

@@ -130,3 +130,14 @@ def test_a_sentence_cut_by_a_page_break_is_quoted_whole_not_its_head() -> None:
     assert [display for _, display in both if head in display] == [whole]  # whole, once, never the head
     # page 4's passage not retrieved: still no half sentence to quote
     assert quoted([Hit(1, 1.0, first)]) == [(1, "The committee met four times during the year.")]
+
+
+def test_a_wrapped_line_of_a_sentence_is_not_taken_for_the_heading_above() -> None:
+    from assistant.evidence import _heading_above
+
+    text = (
+        "Digital by design\n\nGovernments establish the foundations necessary for a digital\n\n"
+        "transformation of the public sector. It comprises 155 data points."
+    )
+    assert _heading_above(text, text.index("It comprises")) == "Digital by design"
+    assert _heading_above(text, text.index("Governments")) == "Digital by design"

@@ -14,6 +14,7 @@ from ingest.markup import has_markup, plain_span, plain_text, plain_with_offsets
         ("See [[Digital ID|the digital ID]] and [[GDX]]", "See the digital ID and GDX"),
         ("[OECD](https://www.oecd.org) reports", "OECD reports"),
         ("![logo](logo.png)Text", "Text"),
+        ("![แผนภาพ]../../assets(@assets/images/did/reg.png)Text", "Text"),  # an MDX asset path run in
         ("a __strong__ and *emphasis* and ~~gone~~", "a strong and emphasis and gone"),
         ("Use `JuristicID` here", "Use JuristicID here"),
         ("line<br/>next <b>bold</b> <span class='x'>span</span>", "line next bold span"),

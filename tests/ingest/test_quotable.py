@@ -82,3 +82,40 @@ def test_a_thai_clause_after_a_conjunction_stays_with_its_sentence() -> None:
         "เมื่อ กุมภาพันธ์ 2563"
     )
     assert quotes(text) == [text]
+
+
+def test_a_sentence_wrapped_over_blank_lines_is_one_quote() -> None:
+    # PDF readers put a blank line between the wrapped lines of some pages: the sentence runs on
+    text = (
+        "It comprises 155 data points from 33 member countries, 4 accession\n\n"
+        "countries and 1 partner country collected in 2022, covering the period\n\n"
+        "between 01 January 2020 and 31 October 2022.\n\nDigital by design\n\nA government that designs services digitally."
+    )
+    assert quotes(text) == [
+        "It comprises 155 data points from 33 member countries, 4 accession\n\n"
+        "countries and 1 partner country collected in 2022, covering the period\n\n"
+        "between 01 January 2020 and 31 October 2022.",
+        "A government that designs services digitally.",
+    ]
+
+
+def test_blocks_are_not_joined_after_a_sentence_end_a_colon_a_heading_or_before_a_list_marker() -> None:
+    text = (
+        "Agencies publish their data every month.\n\nmost of them use the national portal for it.\n\n"
+        "The review covered three areas:\n\na) open data published by every agency\n\n"
+        "## Open by default\n\nthe principle applies to all government data sets."
+    )
+    assert quotes(text) == [
+        "Agencies publish their data every month.",
+        "most of them use the national portal for it.",
+        "a) open data published by every agency",
+        "the principle applies to all government data sets.",
+    ]
+
+
+def test_an_image_is_never_a_quote_even_with_its_path_run_in() -> None:
+    text = (
+        "![ลงทะเบียน - NDID รอการยืนยันตัวตนจาก ธนาคาร/IDP]../../../assets(@assets/images/did/did-reg21.png)\n\n"
+        "ผู้ใช้ต้องยืนยันตัวตนผ่านแอปพลิเคชันของธนาคารที่เลือกไว้ภายใน 60 นาที หลังจากกดยืนยันในระบบ"
+    )
+    assert quotes(text) == ["ผู้ใช้ต้องยืนยันตัวตนผ่านแอปพลิเคชันของธนาคารที่เลือกไว้ภายใน 60 นาที หลังจากกดยืนยันในระบบ"]
