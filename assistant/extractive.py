@@ -90,7 +90,7 @@ class ExtractiveAnswerer:
         self,
         finder: EvidenceFinder,
         max_sentences: int = 4,
-        min_sentences: int = 2,
+        min_sentences: int = 1,
         max_chars: int = 900,
         mmr_lambda: float = 1.0,
         relevance_margin: float = 0.1,

@@ -135,7 +135,7 @@ class Settings:
     answerer: str = "extractive"
     answer_passages: int = 5  # top passages the answerer reads (all retrieved ones are shown)
     answer_max_sentences: int = 4
-    answer_min_sentences: int = 2
+    answer_min_sentences: int = 1  # 2 filled a second quote even when far below the first (another document, another language)
     answer_max_chars: int = 900  # total length of the extractive answer's quotes
     # MMR between quotes: 1.0 ranks by relevance alone. Sentence vectors carry their title and
     # heading path, so the evidence's neighbour in the same section looks "redundant" to MMR; on
