@@ -13,6 +13,7 @@ from typing import Literal, Protocol
 
 from assistant.retrieval import Hit
 from assistant.wording import say
+from ingest.markup import plain_text
 
 _SPACES = re.compile(r"\s+")
 
@@ -102,9 +103,9 @@ class Answer:
         for passage in shown:
             chunk = passage.hit.chunk
             page = _pages(chunk.pages, lang)
-            lines.append(f"{passage.number}. **{chunk.title}**{page} ({chunk.lang}) — `{chunk.source}`")
+            lines.append(f"{passage.number}. **{plain_text(chunk.title)}**{page} ({chunk.lang}) — `{chunk.source}`")
             quotes = passage.supporting or ((_excerpt(chunk.text),) if not self.found else ())
-            lines += [f"   > {_SPACES.sub(' ', quote).strip()}" for quote in quotes]
+            lines += [f"   > {_SPACES.sub(' ', plain_text(quote)).strip()}" for quote in quotes]
         return "\n".join(lines).rstrip() + "\n"
 
 
@@ -117,8 +118,8 @@ def _pages(pages: tuple[int, int] | None, lang: str) -> str:
 
 
 def _excerpt(text: str, limit: int = 300) -> str:
-    """The passage's opening on one line, cut on a word boundary."""
-    flat = _SPACES.sub(" ", text).strip()
+    """The passage's opening on one line, without markup, cut on a word boundary."""
+    flat = _SPACES.sub(" ", plain_text(text)).strip()
     if len(flat) <= limit:
         return flat
     cut = flat.rfind(" ", 0, limit)

@@ -13,10 +13,12 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from assistant.answer_model import Answer, Answerer
 from assistant.limits import check_query_length
@@ -214,19 +216,34 @@ def build_index(
     )
 
 
-def make_answerer(settings: Settings, encoders: list[Embedder | UseEmbedder]) -> Answerer:
-    """The answerer chosen by ``settings.answerer``, over the index's encoders (primary first)."""
+def make_answerer(
+    settings: Settings,
+    encoders: list[Embedder | UseEmbedder],
+    term_weights: Callable[[Sequence[str]], dict[str, float]] | None = None,
+    document_chunks: Callable[[str], Sequence[tuple[int, Chunk]]] | None = None,
+) -> Answerer:
+    """The answerer chosen by ``settings.answerer``, over the index's encoders (primary first).
+
+    Args:
+        term_weights: IDF of analyzer terms in the index (quoting weighs rare question words more).
+        document_chunks: a document's passages in order (a list question's items may run on past
+            the passages retrieval returned).
+    """
     from assistant.evidence import EvidenceFinder
     from assistant.extractive import ExtractiveAnswerer
+    from assistant.lists import ListFinder
 
+    analyzer = ThaiEnglishAnalyzer()
     finder = EvidenceFinder(
         encoders[0],
         encoders[1] if len(encoders) > 1 else None,
-        ThaiEnglishAnalyzer(),
+        analyzer,
         passages=settings.answer_passages,
         min_similarity=settings.support_min_similarity,
         strong_similarity=settings.support_strong_similarity,
         min_overlap=settings.support_min_overlap,
+        passage_template=settings.passage_template,
+        term_weights=term_weights,
     )
     extractive = ExtractiveAnswerer(
         finder,
@@ -234,6 +251,7 @@ def make_answerer(settings: Settings, encoders: list[Embedder | UseEmbedder]) ->
         min_sentences=settings.answer_min_sentences,
         max_chars=settings.answer_max_chars,
         mmr_lambda=settings.answer_mmr_lambda,
+        lists=ListFinder(encoders[0], analyzer, document_chunks, passages=settings.answer_passages),
     )
     if settings.answerer == "extractive":
         return extractive
@@ -301,8 +319,21 @@ class PolicyRAG:
     def answerer(self) -> Answerer:
         """The answerer chosen by the settings, built on first use."""
         if self._answerer is None:
-            self._answerer = make_answerer(self.settings, self.encoders)
+            self._answerer = make_answerer(self.settings, self.encoders, self.term_weights, self.document_chunks)
         return self._answerer
+
+    def term_weights(self, terms: Sequence[str]) -> dict[str, float]:
+        """IDF of each analyzer term in the index in use (0 for a term no passage has)."""
+        with self._live.lease() as retriever:
+            bm25 = retriever.index.bm25
+            return {term: bm25.query_bound([term]) for term in terms}
+
+    def document_chunks(self, source: str) -> list[tuple[int, Chunk]]:
+        """The passages of document ``source`` in the index in use, in document order, as (row, chunk)."""
+        with self._live.lease() as retriever:
+            index = retriever.index
+            rows = [int(row) for row in np.flatnonzero(index.row_sources == source)]
+            return list(zip(rows, index.store.get(rows)))
 
     @classmethod
     def open(cls, index_dir: Path | None = None, settings: Settings | None = None) -> PolicyRAG:

@@ -8,7 +8,9 @@ An answer is only as trustworthy as its citations. After generation, whoever wro
 - a sentence with no citation at all is marked, so the reader knows it is not backed;
 - an answer in the other script than the question is flagged (a Thai question answered in English).
 
-Headings, list intros ending in ":" and very short fragments are not claims and need no citation.
+Headings, list intros ending in ":" and very short fragments are not claims and need no citation;
+a list item ("- ..." or "1. ...") that ends with its citation is one claim, even of two sentences
+(an extractive quote of adjacent sentences).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ CITATION = re.compile(r"\[(\d+(?:\s*[,;،]\s*\d+)*)\]")
 _ANY_MARK = re.compile(r"\[\d+\]|\[(?:no citation|ไม่มีการอ้างอิง)\]")
 _LETTER = re.compile(r"[A-Za-z\u0e01-\u0e2e]")
 _LIST_PREFIX = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+_CITED_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+.*(?:\[\d+\])+[.!?]?\s*$")
 # A run of citations, with the punctuation after it, followed by more text ends a claim: Thai has
 # no full stops, and crfcut does not always cut after "[1]".
 _CLAIM_END = re.compile(r"(?:\[\d+\])+[.!?]?(?=\s+\S)")
@@ -139,6 +142,8 @@ class CitationChecker:
         out: list[str] = []
         position = 0
         for line_match in re.finditer(r"[^\n]+", text):
+            if _CITED_ITEM.match(line_match.group(0)):
+                continue  # a list item that ends with its citation is one claim, however many sentences
             spans = [
                 span
                 for segment_start, segment_end in _segments(text, line_match.start(), line_match.end())

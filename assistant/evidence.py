@@ -1,41 +1,60 @@
 """Find the sentences of the retrieved passages that answer a question, and whether any do.
 
-Both answerers start here. Retrieval scores are fused z-scores: they rank passages well but say
-nothing absolute about whether a passage answers the question (the best of ten off-topic
-passages still gets a high z-score). Whether the documents support an answer is therefore decided
-on the sentences themselves, with measures that are comparable across questions:
+Both answerers start here. The candidates are the quotable sentences of the top passages
+(``ingest.sentences.passage_sentences``: claims only, never a heading, caption, reference line,
+fragment, question or planted instruction), with the vectors the index stored for them at ingest
+(``SentenceVectors.for_rows``: each sentence embedded after its document title and heading path).
+Only an index without stored spans, or one written under other sentence rules, has its sentences
+embedded here, the same way.
 
-- ``support``: the best sentence's e5 cosine (question as ``query:``, sentence as ``passage:``)
-  plus half its USE-multilingual cosine (the index's second encoder). Both work across Thai and
-  English; in the calibration run on dev-qa against 40 off-topic questions (the questions of
-  ``benchmarks/answers.py``) the sum separated better than either alone (ROC AUC 0.997; e5 alone
-  0.978, USE alone 0.989). With the default thresholds: 36/40 dev answered, 0/40 off-topic.
-- ``overlap``: the share of the question's content words (BM25 analyzer terms: newmm Thai words,
-  stemmed English words, stop words dropped) that appear in the top passages. It only works
-  within a script, so it confirms a borderline match but never vetoes a strong one.
+Whether the documents support an answer at all is decided on absolute measures (retrieval's fused
+z-scores say nothing absolute: the best of ten off-topic passages still scores high):
 
-Sentences are ranked for quoting by their e5 cosine, plus a little word overlap, minus a little
-per retrieval rank (retrieval saw the title and heading path that a lone sentence lacks): in the
-calibration run this put an evidence sentence among the top four candidates for 22 of the 32
-questions whose evidence is in the passages read (e5 cosine alone: 16). End to end, the
-extractive answer quotes the evidence for 16/40 dev questions (benchmarks/answers.py).
+- ``support``: the best sentence's e5 cosine (question as ``query:``) plus half its USE cosine.
+  On the stored, title-prefixed vectors, dev-qa questions score higher than before and off-topic
+  ones too; the thresholds (``support_min_similarity``, ``support_strong_similarity``) were fitted
+  again on them (``benchmarks/answers.py``).
+- ``overlap``: the share of the question's content words (BM25 analyzer terms) found in the top
+  passages; it confirms a borderline match within one script.
+
+Which sentences answer is ranked by ``score``, a weighted sum of (weights in :class:`QuoteWeights`):
+
+- the sentence's e5 and USE cosines as z-scores against the question's scores in the sentence
+  pool of the sentence's language (as retrieval does: e5 gives same-language sentences higher
+  cosines, so raw cosines favour a Thai sentence for a Thai question about an English report);
+- its share of the question's content words, weighted by their IDF when the index gives them;
+- how much of the question its heading path names (the sentence under the heading that names the
+  term answers "what is X");
+- whether it has the form of the answer asked for (``assistant.questions``: a number for "how
+  many", a date for "when", a definition cue for "what is");
+- the passage's retrieval rank (retrieval saw the whole passage; a lone sentence sees less).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from assistant.questions import QuestionIntent, analyse_question, answers_type
 from assistant.retrieval import Hit
 from index.analyzer import ThaiEnglishAnalyzer
+from index.sentences import SentenceVectors
 from ingest.lang import detect_lang
+from ingest.markup import plain_text
 from ingest.model import Lang
-from ingest.sentences import dedupe_key, passage_sentences
+from ingest.sentences import SENTENCE_RULES, dedupe_key, passage_sentences
 
 _SPACES = re.compile(r"\s+")
+
+TermWeights = Callable[[Sequence[str]], dict[str, float]]
+
+
+def one_line(text: str) -> str:
+    """``text`` as a reader sees it: Markdown/HTML marks removed, on one line."""
+    return _SPACES.sub(" ", plain_text(text)).strip()
 
 
 @dataclass(frozen=True)
@@ -43,7 +62,14 @@ class EvidenceSentence:
     """One sentence of a retrieved passage, scored against the question.
 
     ``start``/``end`` are offsets into ``hit.chunk.text`` of passage ``number``: ``text`` is that
-    exact slice, so a UI can highlight it in the passage.
+    exact slice (markup included), so a UI can highlight it in the passage; ``display`` is what a
+    reader is shown.
+
+    Attributes:
+        similarity: e5 cosine to the question.
+        support: e5 cosine plus the weighted second encoder's (the "not found" test's measure).
+        overlap: share of the question's content words in the sentence.
+        score: the quoting rank (see the module doc).
     """
 
     number: int
@@ -57,8 +83,8 @@ class EvidenceSentence:
 
     @property
     def display(self) -> str:
-        """The sentence on one line (PDF text wraps lines inside sentences)."""
-        return _SPACES.sub(" ", self.text).strip()
+        """The sentence on one line, without Markdown or HTML marks (PDF text wraps lines inside sentences)."""
+        return one_line(self.text)
 
 
 @dataclass(frozen=True)
@@ -68,15 +94,38 @@ class Evidence:
     question: str
     lang: Lang
     sentences: tuple[EvidenceSentence, ...]
-    vectors: np.ndarray
+    vectors: np.ndarray  # (len(sentences), dim) float32: the primary encoder's sentence vectors, same order
     best_similarity: float  # the best sentence's support score (e5 + weighted second encoder)
     overlap: float
     supported: bool
+    intent: QuestionIntent | None = field(default=None, compare=False)
+    query_vector: np.ndarray | None = field(default=None, compare=False, repr=False)  # the primary encoder's
 
 
-# Thresholds for an index with e5 only (``second_model = ""``), calibrated like the defaults:
-# on dev-qa 38/40 found, 2/40 off-topic questions found.
+@dataclass(frozen=True)
+class QuoteWeights:
+    """Weights of the quoting rank (see the module doc), measured with ``benchmarks/answers.py``
+    on dev-qa and on a separate set of check questions (``benchmarks/answer_checks.jsonl``)."""
+
+    e5: float = 0.03  # per standard deviation of the question's e5 scores in the sentence pool
+    second: float = 0.01  # the same for the second encoder (USE)
+    overlap: float = 0.05  # share of the question's content words in the sentence
+    idf_overlap: float = 0.05  # the same, weighted by IDF
+    heading: float = 0.06  # share of the question's content words in the heading path or the heading line above
+    answer_type: float = 0.03  # per question type the sentence has the form of an answer to (0.02: 1 fewer on each set)
+    rank: float = 0.02  # per retrieval rank below the first
+
+
+# Thresholds for an index with e5 only (``second_model = ""``): e5 cosine alone, on stored vectors.
 E5_ONLY_THRESHOLDS = (0.835, 0.85, 0.2)
+
+
+@dataclass
+class _Candidate:
+    number: int
+    start: int
+    end: int
+    vectors: list[np.ndarray | None]
 
 
 class EvidenceFinder:
@@ -95,8 +144,11 @@ class EvidenceFinder:
             matches share no words with the question).
         min_overlap: between the two thresholds, the share of question words the top passages
             must contain.
-        overlap_weight: how much a sentence's own word overlap adds to its quoting rank.
-        rank_weight: how much each retrieval rank below the first takes from it.
+        weights: the quoting rank's weights.
+        passage_template: how the index embedded a sentence (the settings' ``passage_template``
+            with the sentence as text); used when sentences must be embedded here.
+        term_weights: IDF of analyzer terms in the index (``PolicyRAG`` gives the BM25 index's);
+            None weighs every question word alike.
     """
 
     def __init__(
@@ -106,11 +158,12 @@ class EvidenceFinder:
         analyzer: ThaiEnglishAnalyzer | None = None,
         passages: int = 5,
         min_similarity: float = 0.95,
-        strong_similarity: float = 0.995,
+        strong_similarity: float = 0.975,
         min_overlap: float = 0.5,
         second_weight: float = 0.5,
-        overlap_weight: float = 0.05,
-        rank_weight: float = 0.01,
+        weights: QuoteWeights | None = None,
+        passage_template: str = "{title}\n{heading}\n{text}",
+        term_weights: TermWeights | None = None,
     ) -> None:
         if passages <= 0:
             raise ValueError(f"passages must be positive, got {passages}")
@@ -131,51 +184,71 @@ class EvidenceFinder:
         self.strong_similarity = strong_similarity
         self.min_overlap = min_overlap
         self.second_weight = second_weight
-        self.overlap_weight = overlap_weight
-        self.rank_weight = rank_weight
+        self.weights = weights or QuoteWeights()
+        self.passage_template = passage_template
+        self.term_weights = term_weights
+        self.embedded_at_query_time = 0  # sentences this finder had to embed (an index without stored spans)
+
+    @property
+    def encoders(self) -> list[object]:
+        return [self.encoder] + ([self.second_encoder] if self.second_encoder is not None else [])
 
     def run(self, question: str, hits: Sequence[Hit]) -> Evidence:
+        intent = analyse_question(question)
         lang = detect_lang(question)
         top = list(hits)[: self.passages]
-        candidates: list[tuple[int, int, int, str]] = []
-        seen: set[str] = set()
-        for number, hit in enumerate(top, start=1):
-            headings = frozenset(dedupe_key(heading) for heading in (hit.chunk.title, *hit.chunk.heading_path))
-            for start, end in passage_sentences(hit.chunk.text, skip=headings):
-                sentence = hit.chunk.text[start:end]
-                key = dedupe_key(sentence)
-                if key not in seen:  # passages overlap: the same sentence can be in two of them
-                    seen.add(key)
-                    candidates.append((number, start, end, sentence))
         question_terms = set(self.analyzer.run(question))
         passage_terms = {term for hit in top for term in self.analyzer.run(hit.chunk.text)}
         overlap = len(question_terms & passage_terms) / len(question_terms) if question_terms else 0.0
+        candidates = self._candidates(top)
         if not candidates:
-            return Evidence(question, lang, (), np.zeros((0, 0), np.float32), 0.0, overlap, False)
-        texts = [sentence for *_, sentence in candidates]
-        query_vector = self.encoder.embed_queries([question])[0]  # type: ignore[attr-defined]
-        vectors = self.encoder.embed_passages(texts)  # type: ignore[attr-defined]
-        similarities = vectors @ query_vector
-        support = similarities.copy()
-        if self.second_encoder is not None:
-            second_query = self.second_encoder.embed_queries([question])[0]  # type: ignore[attr-defined]
-            support = support + self.second_weight * (self.second_encoder.embed_passages(texts) @ second_query)  # type: ignore[attr-defined]
+            return Evidence(question, lang, (), np.zeros((0, 0), np.float32), 0.0, overlap, False, intent)
+        query_vectors = [encoder.embed_queries([question])[0] for encoder in self.encoders]  # type: ignore[attr-defined]
+        self._fill_vectors(top, candidates)
+        matrices = [np.stack([candidate.vectors[e] for candidate in candidates]) for e in range(len(self.encoders))]  # type: ignore[misc]
+        cosines = [matrix @ vector for matrix, vector in zip(matrices, query_vectors)]
+        support = cosines[0] + (self.second_weight * cosines[1] if len(cosines) > 1 else 0.0)
+        zscores = [self._zscores(top, candidates, e, cosines[e], query_vectors[e]) for e in range(len(cosines))]
+        idf = self._idf(question_terms)
+        idf_total = sum(idf.values())
         scored = []
-        for (number, start, end, sentence), similarity, supported in zip(candidates, similarities, support):
-            terms = set(self.analyzer.run(sentence))
-            own_overlap = len(question_terms & terms) / len(question_terms) if question_terms else 0.0
-            score = float(similarity) + self.overlap_weight * own_overlap - self.rank_weight * (number - 1)
-            scored.append(EvidenceSentence(number, start, end, sentence, float(similarity), float(supported), own_overlap, score))
+        w = self.weights
+        for i, candidate in enumerate(candidates):
+            hit = top[candidate.number - 1]
+            text = hit.chunk.text[candidate.start : candidate.end]
+            terms = set(self.analyzer.run(text))
+            shared = question_terms & terms
+            own_overlap = len(shared) / len(question_terms) if question_terms else 0.0
+            idf_overlap = sum(idf.get(term, 0.0) for term in shared) / idf_total if idf_total else own_overlap
+            local = _heading_above(hit.chunk.text, candidate.start)
+            heading_terms = set(self.analyzer.run(" ".join((*hit.chunk.heading_path, local))))
+            heading = len(question_terms & heading_terms) / len(question_terms) if question_terms else 0.0
+            if heading and "definition" in intent.types and _first_under(hit.chunk.text, candidate.start, local):
+                heading += 0.5  # the first sentence under the heading that names the term defines it
+            score = (
+                w.e5 * float(zscores[0][i])
+                + (w.second * float(zscores[1][i]) if len(zscores) > 1 else 0.0)
+                + w.overlap * own_overlap
+                + w.idf_overlap * idf_overlap
+                + w.heading * heading
+                + w.answer_type * answers_type(intent, one_line(text))
+                - w.rank * (candidate.number - 1)
+            )
+            scored.append(
+                EvidenceSentence(candidate.number, candidate.start, candidate.end, text, float(cosines[0][i]), float(support[i]), own_overlap, score)
+            )
         order = sorted(range(len(scored)), key=lambda i: -scored[i].score)
         best = float(support.max())
         return Evidence(
             question=question,
             lang=lang,
             sentences=tuple(scored[i] for i in order),
-            vectors=vectors[order],
+            vectors=matrices[0][order],
             best_similarity=best,
             overlap=overlap,
             supported=self.is_supported(best, overlap),
+            intent=intent,
+            query_vector=query_vectors[0],
         )
 
     def is_supported(self, best_similarity: float, overlap: float) -> bool:
@@ -183,3 +256,142 @@ class EvidenceFinder:
         if best_similarity >= self.strong_similarity:
             return True
         return best_similarity >= self.min_similarity and overlap >= self.min_overlap
+
+    def _candidates(self, top: list[Hit]) -> list[_Candidate]:
+        """The quotable sentences of the top passages, each once (passages overlap), in passage order;
+        with their stored vectors where the index has them."""
+        candidates: list[_Candidate] = []
+        seen: set[str] = set()
+        stored = self._stored(top)
+        for number, hit in enumerate(top, start=1):
+            found = stored.get(number)
+            if found is None:
+                headings = frozenset(dedupe_key(heading) for heading in (hit.chunk.title, *hit.chunk.heading_path))
+                found = [(start, end, [None] * len(self.encoders)) for start, end in passage_sentences(hit.chunk.text, skip=headings)]
+            for start, end, vectors in found:
+                key = dedupe_key(hit.chunk.text[start:end])
+                if key not in seen:
+                    seen.add(key)
+                    candidates.append(_Candidate(number, start, end, list(vectors)))
+        return candidates
+
+    def _stored(self, top: list[Hit]) -> dict[int, list[tuple[int, int, list[np.ndarray | None]]]]:
+        """Passage number -> its sentences as the index stored them: (start, end, vector per encoder).
+
+        Only for hits whose index stores spans chosen under the current sentence rules and has one
+        dense index per encoder; the others are left to be split and embedded here.
+        """
+        found: dict[int, list[tuple[int, int, list[np.ndarray | None]]]] = {}
+        groups: dict[int, tuple[SentenceVectors, list[tuple[int, int]]]] = {}
+        for number, hit in enumerate(top, start=1):
+            store = hit.sentences
+            if hit.row is None or store is None or store.spans is None or store.rules != SENTENCE_RULES:
+                continue
+            if len(store.vectors_per_encoder) != len(self.encoders):
+                continue
+            groups.setdefault(id(store), (store, []))[1].append((number, hit.row))
+        for store, members in groups.values():
+            rows = [row for _, row in members]
+            per_encoder = [store.for_rows(e, rows) for e in range(len(self.encoders))]
+            stand_ins = [store.stand_ins(e, rows) for e in range(len(self.encoders))]
+            for number, row in members:
+                sentences = per_encoder[0].get(row, [])
+                if sentences:
+                    found[number] = [
+                        (start, end, [per_encoder[e][row][i][2] for e in range(len(self.encoders))])
+                        for i, (start, end, _) in enumerate(sentences)
+                    ]
+                elif row in stand_ins[0]:
+                    # one quotable sentence that is the whole passage, or none: only the text tells
+                    chunk = top[number - 1].chunk
+                    headings = frozenset(dedupe_key(heading) for heading in (chunk.title, *chunk.heading_path))
+                    spans = passage_sentences(chunk.text, skip=headings)
+                    found[number] = [(start, end, [stand_ins[e][row] for e in range(len(self.encoders))]) for start, end in spans[:1]]
+                    if len(spans) > 1:  # not what the index stored: let them be embedded
+                        del found[number]
+                else:
+                    found[number] = []
+        return found
+
+    def _fill_vectors(self, top: list[Hit], candidates: list[_Candidate]) -> None:
+        """Embed the candidates without a stored vector, as the index embeds sentences (after the
+        title and heading path), so that both kinds score alike."""
+        from index.storage import passage_for_index
+
+        missing = [candidate for candidate in candidates if any(vector is None for vector in candidate.vectors)]
+        if not missing:
+            return
+        texts = [
+            passage_for_index(replace(top[c.number - 1].chunk, text=top[c.number - 1].chunk.text[c.start : c.end]), self.passage_template)
+            for c in missing
+        ]
+        self.embedded_at_query_time += len(texts)
+        for e, encoder in enumerate(self.encoders):
+            vectors = encoder.embed_passages(texts)  # type: ignore[attr-defined]
+            for candidate, vector in zip(missing, vectors):
+                candidate.vectors[e] = vector
+
+    def _zscores(self, top: list[Hit], candidates: list[_Candidate], encoder: int, cosines: np.ndarray, query: np.ndarray) -> np.ndarray:
+        """Each candidate's cosine as a z-score against the question's scores in the sentence pool
+        of its language (the 100 best; the candidates' own when the index has no sentence pools)."""
+        stats: dict[str, tuple[float, float]] = {}
+        zscores = np.zeros(len(candidates), dtype=np.float64)
+        for i, candidate in enumerate(candidates):
+            hit = top[candidate.number - 1]
+            lang = hit.chunk.lang
+            if lang not in stats:
+                stats[lang] = self._pool_stats(hit.sentences, encoder, lang, query) or _spread(cosines)
+            mean, std = stats[lang]
+            zscores[i] = (float(cosines[i]) - mean) / std
+        return zscores
+
+    @staticmethod
+    def _pool_stats(store: SentenceVectors | None, encoder: int, pool: str, query: np.ndarray) -> tuple[float, float] | None:
+        if store is None or encoder >= len(store.vectors_per_encoder) or pool not in store.pools:
+            return None
+        if store.dimension(encoder) != len(query):
+            return None
+        values = store.top_scores(encoder, pool, query, 100)
+        return _spread(values) if len(values) >= 10 else None
+
+    def _idf(self, terms: set[str]) -> dict[str, float]:
+        if self.term_weights is None or not terms:
+            return {}
+        return self.term_weights(sorted(terms))
+
+
+def _lines_before(text: str, position: int) -> list[str]:
+    return [line.strip() for line in text[:position].split("\n") if line.strip()]
+
+
+def _heading_above(text: str, position: int, max_chars: int = 120) -> str:
+    """The nearest line above ``position`` in the passage that is a heading or label (PDF passages
+    carry their headings as such lines: "Digital by design"), or ''."""
+    from ingest.quotable import FRAGMENT, HEADING, piece_kind
+    from ingest.sentences import continues_line
+
+    lines = _lines_before(text, position)[-6:]
+    following = [*lines[1:], text[position : position + 40]]
+    for line, after in zip(reversed(lines), reversed(following)):
+        if continues_line(after):
+            continue  # a wrapped line of a sentence (a PDF line), not a heading
+        if len(line) <= max_chars and piece_kind(line) in (HEADING, FRAGMENT):
+            return line
+    return ""
+
+
+def _first_under(text: str, position: int, heading: str) -> bool:
+    """True when the sentence at ``position`` opens its paragraph right under ``heading`` (or under
+    the passage's own heading, when the passage starts with it)."""
+    before = _lines_before(text, position)
+    if not before:
+        return True  # the passage starts here, under its heading path
+    return bool(heading) and before[-1] == heading
+
+
+def _spread(values: np.ndarray) -> tuple[float, float]:
+    """Mean and standard deviation (at least 0.01: a flat pool makes no distinction)."""
+    values = np.asarray(values, dtype=np.float64)
+    if len(values) == 0:
+        return 0.0, 1.0
+    return float(values.mean()), max(float(values.std()), 0.01)

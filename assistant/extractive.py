@@ -18,6 +18,7 @@ import numpy as np
 from assistant.answer_model import Answer, CitedPassage
 from assistant.citations import CitationChecker
 from assistant.evidence import Evidence, EvidenceFinder, EvidenceSentence
+from assistant.lists import FoundList, ListFinder
 from assistant.retrieval import Hit
 from assistant.wording import say
 
@@ -29,6 +30,38 @@ def not_found_answer(question: str, evidence: Evidence, hits: Sequence[Hit], ans
     return Answer(question, evidence.lang, say(key, evidence.lang), passages, found=False, answerer=answerer)
 
 
+def quote_groups(chosen: Sequence[EvidenceSentence], hits: Sequence[Hit]) -> list[list[EvidenceSentence]]:
+    """The chosen sentences as quotes: sentences of one passage that follow each other in its text
+    (only whitespace between them) make one quote, in text order; quotes keep the order in which
+    their best sentence was chosen."""
+    groups: list[list[EvidenceSentence]] = []
+    for sentence in chosen:
+        text = hits[sentence.number - 1].chunk.text
+        for group in groups:
+            if group[0].number == sentence.number and any(_adjacent(text, member, sentence) for member in group):
+                group.append(sentence)
+                group.sort(key=lambda member: member.start)
+                break
+        else:
+            groups.append([sentence])
+    # a sentence may join two groups of the same passage that it sits between
+    merged: list[list[EvidenceSentence]] = []
+    for group in groups:
+        text = hits[group[0].number - 1].chunk.text
+        target = next((m for m in merged if m[0].number == group[0].number and any(_adjacent(text, a, b) for a in m for b in group)), None)
+        if target is None:
+            merged.append(group)
+        else:
+            target.extend(group)
+            target.sort(key=lambda member: member.start)
+    return merged
+
+
+def _adjacent(text: str, first: EvidenceSentence, second: EvidenceSentence) -> bool:
+    before, after = (first, second) if first.start <= second.start else (second, first)
+    return before.end <= after.start and not text[before.end : after.start].strip()
+
+
 class ExtractiveAnswerer:
     """Answers by quoting the best sentences of the retrieved passages, with citations.
 
@@ -37,8 +70,18 @@ class ExtractiveAnswerer:
         max_sentences, min_sentences: how many sentences to quote (fewer when fewer are relevant).
         max_chars: the quotes' total length; the best sentence is always quoted.
         mmr_lambda: relevance against novelty (1.0: relevance only).
-        relevance_margin: after ``min_sentences``, a sentence is only added while its cosine to the
-            question is within this margin of the best one.
+        relevance_margin: after ``min_sentences``, a sentence is only added while its quoting
+            score (``EvidenceSentence.score``) is within this margin of the best one.
+        duplicate_similarity: a sentence whose vector is this close to a chosen one repeats it.
+            Sentence vectors carry their title and heading path, so two different sentences of
+            one section are close (0.95-0.98): only a near-copy is left out.
+        lists: finds the enumerations that answer a list question ("มีอะไรบ้าง", "what are the
+            six ..."); None answers list questions with sentences too.
+        list_margin, list_min_shared, list_shared: a list question is answered with the best
+            list (``ListFinder``) when the question is as close to the list's introduction and
+            headings as to the best sentence, less ``list_margin`` (e5 cosine), and they hold at
+            least ``list_min_shared`` of the question's words; or when they hold ``list_shared`` of
+            them; otherwise with sentences.
     """
 
     name = "extractive"
@@ -47,10 +90,15 @@ class ExtractiveAnswerer:
         self,
         finder: EvidenceFinder,
         max_sentences: int = 4,
-        min_sentences: int = 2,
-        max_chars: int = 700,
-        mmr_lambda: float = 0.7,
-        relevance_margin: float = 0.04,
+        min_sentences: int = 1,
+        max_chars: int = 900,
+        mmr_lambda: float = 1.0,
+        relevance_margin: float = 0.1,
+        duplicate_similarity: float = 0.995,
+        lists: ListFinder | None = None,
+        list_margin: float = 0.05,
+        list_shared: float = 0.6,
+        list_min_shared: float = 0.2,
     ) -> None:
         if not 1 <= min_sentences <= max_sentences:
             raise ValueError(f"need 1 <= min_sentences <= max_sentences, got {min_sentences}, {max_sentences}")
@@ -64,6 +112,11 @@ class ExtractiveAnswerer:
         self.max_chars = max_chars
         self.mmr_lambda = mmr_lambda
         self.relevance_margin = relevance_margin
+        self.duplicate_similarity = duplicate_similarity
+        self.lists = lists
+        self.list_margin = list_margin
+        self.list_shared = list_shared
+        self.list_min_shared = list_min_shared
         self.checker = CitationChecker(check_script=False)
 
     def answer(self, question: str, hits: Sequence[Hit]) -> Answer:
@@ -80,15 +133,15 @@ class ExtractiveAnswerer:
         if not evidence.supported or not evidence.sentences:
             answer = not_found_answer(evidence.question, evidence, hits, self.name)
             return Answer(answer.question, answer.lang, answer.text, answer.passages, False, self.name, notes)
+        if evidence.intent is not None and evidence.intent.is_list and self.lists is not None:
+            found = self.lists.run(evidence.intent, hits, evidence.query_vector)
+            best_sentence = max(sentence.similarity for sentence in evidence.sentences)
+            close = found is not None and found.similarity >= best_sentence - self.list_margin and found.shared >= self.list_min_shared
+            if found is not None and (close or found.shared >= self.list_shared):
+                return self._list_answer(evidence, hits, found, notes)
         chosen = self.select(evidence)
-        doc_langs = {hits[sentence.number - 1].chunk.lang for sentence in chosen}
-        if doc_langs == {evidence.lang}:
-            framing = say("framing", evidence.lang)
-        elif len(doc_langs) == 1:
-            framing = say("framing_quoted_other_language", evidence.lang)
-        else:
-            framing = say("framing_quoted_mixed", evidence.lang)
-        lines = [framing] + [f"- {sentence.display} [{sentence.number}]" for sentence in chosen]
+        framing = self._framing(evidence, {hits[sentence.number - 1].chunk.lang for sentence in chosen})
+        lines = [framing] + [f"- {' '.join(s.display for s in group)} [{group[0].number}]" for group in quote_groups(chosen, hits)]
         checked = self.checker.run("\n".join(lines), range(1, len(hits) + 1), evidence.lang)
         supporting: dict[int, list[str]] = {}
         for sentence in chosen:
@@ -99,11 +152,40 @@ class ExtractiveAnswerer:
         )
         return Answer(evidence.question, evidence.lang, checked.text, passages, True, self.name, notes + checked.notes)
 
+    @staticmethod
+    def _framing(evidence: Evidence, doc_langs: set[str]) -> str:
+        if doc_langs == {evidence.lang}:
+            return say("framing", evidence.lang)
+        if len(doc_langs) == 1:
+            return say("framing_quoted_other_language", evidence.lang)
+        return say("framing_quoted_mixed", evidence.lang)
+
+    def _list_answer(self, evidence: Evidence, hits: Sequence[Hit], found: FoundList, notes: tuple[str, ...]) -> Answer:
+        """The list's items in document order, each cited; a passage holding an item that retrieval
+        did not return (the list runs on after it) is added to the sources after the retrieved ones."""
+        shown = list(hits)
+        numbers = {hit.chunk.chunk_id: number for number, hit in enumerate(shown, start=1)}
+        supporting: dict[int, list[str]] = {}
+        lines = [self._framing(evidence, {item.chunk.lang for item in found.items})]
+        for item in found.items:
+            number = numbers.get(item.chunk.chunk_id)
+            if number is None:
+                shown.append(Hit(rank=len(shown) + 1, score=0.0, chunk=item.chunk, row=item.row))
+                number = numbers[item.chunk.chunk_id] = len(shown)
+            supporting.setdefault(number, []).append(item.text)
+            lines.append(f"- {item.display} [{number}]")
+        checked = self.checker.run("\n".join(lines), range(1, len(shown) + 1), evidence.lang)
+        passages = tuple(
+            CitedPassage(number, hit, tuple(supporting.get(number, ())), number in supporting)
+            for number, hit in enumerate(shown, start=1)
+        )
+        return Answer(evidence.question, evidence.lang, checked.text, passages, True, self.name, notes + checked.notes)
+
     def select(self, evidence: Evidence) -> list[EvidenceSentence]:
         """MMR over the scored sentences, within the sentence-count and length budgets."""
         sentences = evidence.sentences
         vectors = evidence.vectors
-        best = sentences[0].similarity
+        best = sentences[0].score
         chosen: list[int] = [0]
         used = len(sentences[0].display)
         remaining = list(range(1, len(sentences)))
@@ -115,13 +197,11 @@ class ExtractiveAnswerer:
             for position in np.argsort(-mmr):
                 candidate = remaining[int(position)]
                 sentence = sentences[candidate]
-                if redundancy[int(position)] > 0.97:  # a near-copy (e.g. the same sentence reworded in a table)
+                if redundancy[int(position)] > self.duplicate_similarity:  # a near-copy (a sentence repeated in a table)
                     continue
                 if used + len(sentence.display) > self.max_chars:
                     continue
-                if len(chosen) >= self.min_sentences and sentence.similarity < best - self.relevance_margin:
-                    continue
-                if sentence.support < self.finder.min_similarity:  # each quote must support an answer itself
+                if len(chosen) >= self.min_sentences and sentence.score < best - self.relevance_margin:
                     continue
                 pick = candidate
                 break

@@ -14,22 +14,30 @@ The ``openai`` client is an optional dependency: ``pip install 'policyrag[llm]'`
 
 from __future__ import annotations
 
+import json
 import logging
+import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator, Sequence
 from typing import Any
+
+import numpy as np
 
 from assistant.answer_model import Answer, CitedPassage
 from assistant.citations import CITATION, CitationChecker, citations_in
 from assistant.evidence import Evidence, EvidenceFinder
-from ingest.sentences import passage_sentences
 from assistant.extractive import ExtractiveAnswerer, not_found_answer
-from assistant.prompts import build_messages
+from assistant.followup import Turn
+from assistant.prompts import build_messages, rewrite_messages
 from assistant.retrieval import Hit
 from assistant.wording import say
-from ingest.sentences import sentence_spans
+from ingest.sentences import passage_sentences, sentence_spans
 
 logger = logging.getLogger(__name__)
+
+REWRITE_TIMEOUT_S = 20.0  # a follow-up's rewrite waits at most this long before the keyword carry-over is used
 
 
 class LLMUnavailable(RuntimeError):
@@ -73,6 +81,9 @@ class LLMAnswerer:
         passage_chars: each passage is cut to this length in the prompt.
         max_sentences: the answer length asked for.
         extra_body: extra JSON fields for the request (server-specific options).
+        probe_timeout: seconds the reachability check (``GET {base_url}/models``) may take.
+        recheck_s: after the server was found unreachable, answers fall back to the extractive
+            one at once (no connection attempt) for this many seconds, then it is checked again.
     """
 
     name = "llm"
@@ -91,11 +102,13 @@ class LLMAnswerer:
         passage_chars: int = 1200,
         max_sentences: int = 4,
         extra_body: dict[str, Any] | None = None,
+        probe_timeout: float = 2.0,
+        recheck_s: float = 30.0,
     ) -> None:
         if not base_url.startswith(("http://", "https://")):
             raise ValueError(f"llm_base_url must be an http(s) URL, got {base_url!r}")
-        if max_tokens <= 0 or timeout <= 0 or passages <= 0:
-            raise ValueError("max_tokens, timeout and passages must be positive")
+        if max_tokens <= 0 or timeout <= 0 or passages <= 0 or probe_timeout <= 0 or recheck_s < 0:
+            raise ValueError("max_tokens, timeout, passages and probe_timeout must be positive, recheck_s >= 0")
         self.finder = finder
         self.fallback = fallback
         self.base_url = base_url
@@ -109,7 +122,87 @@ class LLMAnswerer:
         self.max_sentences = max_sentences
         self.extra_body = dict(extra_body or {})
         self.checker = CitationChecker(check_script=True)
+        self.probe_timeout = probe_timeout
+        self.recheck_s = recheck_s
         self._client: Any = None
+        self._state_lock = threading.Lock()
+        self._unreachable_since: float | None = None  # monotonic time of the last failed connection
+        self.unreachable_reason = ""
+
+    @property
+    def reachable(self) -> bool:
+        """False after a failed probe or connection, until a later one succeeds."""
+        return self._unreachable_since is None
+
+    def probe(self) -> bool:
+        """Check, within ``probe_timeout`` seconds, that the server answers ``GET /models``.
+
+        Cheap enough for start-up (``policyrag serve`` calls it once): an unreachable server is
+        then a warning and the extractive answer, not a wait of ``timeout`` seconds per question.
+        Sets :attr:`reachable`; returns it.
+        """
+        request = urllib.request.Request(self.base_url.rstrip("/") + "/models")
+        if self.api_key:
+            request.add_header("Authorization", f"Bearer {self.api_key}")
+        reason = ""
+        try:
+            with urllib.request.urlopen(request, timeout=self.probe_timeout) as response:
+                json.loads(response.read(1 << 20) or b"{}")
+        except urllib.error.HTTPError as error:  # it answers: reachable (a wrong key shows at the first question)
+            logger.info("LLM server %s answered HTTP %s to the probe", self.base_url, error.code)
+        except urllib.error.URLError as error:
+            reason = "timed out" if isinstance(error.reason, TimeoutError) else "could not connect to the server"
+        except TimeoutError:
+            reason = "timed out"
+        except OSError:
+            reason = "could not connect to the server"
+        except ValueError:
+            reason = "the server's /models answer is not JSON: is it an OpenAI-compatible endpoint?"
+        if reason:
+            self._mark_unreachable(reason)
+            logger.warning(
+                "LLM server %s is unreachable (%s): answers fall back to the extractive answerer until it is",
+                self.base_url,
+                reason,
+            )
+            return False
+        with self._state_lock:
+            self._unreachable_since = None
+            self.unreachable_reason = ""
+        return True
+
+    def _mark_unreachable(self, reason: str) -> None:
+        with self._state_lock:
+            self._unreachable_since = time.monotonic()
+            self.unreachable_reason = reason
+
+    def _skip_server(self) -> bool:
+        """True while a recent failure says the server is down (no new connection attempt yet)."""
+        with self._state_lock:
+            since = self._unreachable_since
+        if since is None:
+            return False
+        if time.monotonic() - since < self.recheck_s:
+            return True
+        return not self.probe()
+
+    def rewrite(self, question: str, history: Sequence[Turn]) -> str:
+        """A standalone question for follow-up ``question`` after the conversation ``history``,
+        written by the model (``assistant.followup``); raises when the server cannot answer."""
+        if self._skip_server():
+            raise LLMUnavailable(self.unreachable_reason or "could not connect to the server")
+        client = self._client_for()
+        response = client.chat.completions.create(
+            model=self._model_name(client),
+            messages=rewrite_messages(question, history),
+            max_tokens=min(self.max_tokens, 120),
+            temperature=0.0,
+            stream=False,
+            timeout=min(self.timeout, REWRITE_TIMEOUT_S),
+            extra_body=self.extra_body or None,
+        )
+        text = (response.choices[0].message.content or "").strip() if response.choices else ""
+        return text.splitlines()[0].strip().strip('"') if text else ""
 
     def answer(self, question: str, hits: Sequence[Hit]) -> Answer:
         final = None
@@ -133,6 +226,10 @@ class LLMAnswerer:
             yield answer
             return
         given = list(hits)[: self.passages]
+        if self._skip_server():
+            note = say("note_fallback", evidence.lang, reason=self.unreachable_reason or "could not connect to the server")
+            yield self.fallback.from_evidence(evidence, hits, notes=(note,))
+            return
         parts: list[str] = []
         try:
             for piece in self._generate(question, evidence, given):
@@ -143,6 +240,8 @@ class LLMAnswerer:
                 raise LLMUnavailable(say("note_empty_llm", evidence.lang))
         except Exception as error:  # any failure of the endpoint: the user still gets an answer
             logger.warning("LLM answer failed, using the extractive answer: %s", error)
+            if _reason(error) == "could not connect to the server":
+                self._mark_unreachable(_reason(error))
             note = say("note_fallback", evidence.lang, reason=_reason(error))
             answer = self.fallback.from_evidence(evidence, hits, notes=(note,))
             yield answer
@@ -193,15 +292,19 @@ class LLMAnswerer:
 
     def _checked(self, text: str, evidence: Evidence, hits: Sequence[Hit], given: int) -> Answer:
         checked = self.checker.run(text, range(1, given + 1), evidence.lang)
-        supporting = self._supporting(checked.text, hits)
+        supporting = self._supporting(checked.text, hits, evidence)
         passages = tuple(
             CitedPassage(number, hit, supporting.get(number, ()), number in checked.cited)
             for number, hit in enumerate(hits, start=1)
         )
         return Answer(evidence.question, evidence.lang, checked.text, passages, True, self.name, checked.notes)
 
-    def _supporting(self, text: str, hits: Sequence[Hit]) -> dict[int, tuple[str, ...]]:
-        """For each cited passage, its sentences closest to the answer sentences that cite it."""
+    def _supporting(self, text: str, hits: Sequence[Hit], evidence: Evidence) -> dict[int, tuple[str, ...]]:
+        """For each cited passage, its sentences closest to the answer sentences that cite it.
+
+        The passages' sentences are the evidence's (vectors stored at ingest); only the answer's
+        own sentences are embedded here.
+        """
         claims: list[tuple[str, list[int]]] = []
         for line in (match for match in text.splitlines() if match.strip()):
             for start, end in sentence_spans(line, 0, len(line)):
@@ -212,17 +315,22 @@ class LLMAnswerer:
         wanted = sorted({number for _, numbers in claims for number in numbers})
         if not wanted:
             return {}
-        sentences = {
-            number: [hits[number - 1].chunk.text[a:b] for a, b in passage_sentences(hits[number - 1].chunk.text)]
-            for number in wanted
-        }
-        flat = [(number, sentence) for number in wanted for sentence in sentences[number]]
+        flat: list[tuple[int, str]] = []
+        vectors: list[np.ndarray] = []
+        for index, sentence in enumerate(evidence.sentences):
+            if sentence.number in wanted:
+                flat.append((sentence.number, sentence.text))
+                vectors.append(evidence.vectors[index])
+        encoder = self.finder.encoder
+        missing = [number for number in wanted if number not in {owner for owner, _ in flat} and number <= len(hits)]
+        extra = [(number, hits[number - 1].chunk.text[a:b]) for number in missing for a, b in passage_sentences(hits[number - 1].chunk.text)]
+        if extra:  # a cited passage the evidence did not read: embed its sentences
+            flat += extra
+            vectors += list(encoder.embed_passages([sentence for _, sentence in extra]))  # type: ignore[attr-defined]
         if not flat:
             return {}
-        encoder = self.finder.encoder
         claim_vectors = encoder.embed_queries([claim for claim, _ in claims])  # type: ignore[attr-defined]
-        sentence_vectors = encoder.embed_passages([sentence for _, sentence in flat])  # type: ignore[attr-defined]
-        similarity = claim_vectors @ sentence_vectors.T
+        similarity = claim_vectors @ np.stack(vectors).T
         supporting: dict[int, list[str]] = {}
         for row, (_, numbers) in enumerate(claims):
             for number in numbers:

@@ -135,15 +135,18 @@ class Settings:
     answerer: str = "extractive"
     answer_passages: int = 5  # top passages the answerer reads (all retrieved ones are shown)
     answer_max_sentences: int = 4
-    answer_min_sentences: int = 2
-    answer_max_chars: int = 700  # total length of the extractive answer's quotes
-    answer_mmr_lambda: float = 0.7
-    # "Not found": the best sentence's support score (e5 cosine + 0.5 x USE cosine, see
-    # assistant/evidence.py) must reach support_strong_similarity, or support_min_similarity with
-    # support_min_overlap of the question's words in the top passages. Calibrated on dev-qa
-    # against 40 off-topic questions (benchmarks/answers.py): 36/40 found, 0/40 off-topic found.
+    answer_min_sentences: int = 1  # 2 filled a second quote even when far below the first (another document, another language)
+    answer_max_chars: int = 900  # total length of the extractive answer's quotes
+    # MMR between quotes: 1.0 ranks by relevance alone. Sentence vectors carry their title and
+    # heading path, so the evidence's neighbour in the same section looks "redundant" to MMR; on
+    # dev-qa lower values quoted the evidence less often (benchmarks/answers.py).
+    answer_mmr_lambda: float = 1.0
+    # "Not found": the best sentence's support score (e5 cosine + 0.5 x USE cosine on the sentence
+    # vectors stored at ingest, see assistant/evidence.py) must reach support_strong_similarity,
+    # or support_min_similarity with support_min_overlap of the question's words in the top
+    # passages. Calibrated on dev-qa against 40 off-topic questions (benchmarks/answers.py).
     support_min_similarity: float = 0.95
-    support_strong_similarity: float = 0.995
+    support_strong_similarity: float = 0.975
     support_min_overlap: float = 0.5
 
     # LLM answerer: any OpenAI-compatible endpoint (Typhoon, vLLM, Ollama, llama-server).

@@ -1,34 +1,58 @@
-"""Answer quality on dev-qa: the "not found" test's separation, and the extractive sentences' evidence hits.
+"""Answer quality and latency: does the extractive answer quote the evidence, refuse what the corpus
+does not answer, never show markup, captions or bare headings, and how long does it take.
 
-For each dev-qa question (the reference corpus answers all of them) and for off-topic questions
-in both languages (the corpus answers none), the script retrieves, scores the sentences of the top
-passages (``assistant.evidence``) and reports:
+Parts (each optional, all in one run):
 
-- the support features (best question-sentence cosine, question-word overlap) for both groups,
-  and how many of each the current thresholds call "found";
-- how often the extractive answer quotes a sentence that contains the item's evidence string (the
-  relevance rule of ``../shared/eval/README.md``), next to how often that evidence is in the
-  passages the answerer reads at all (the ceiling set by retrieval).
+- **quality** (dev-qa, 40 items; the check questions of ``benchmarks/answer_checks.jsonl``, 40 items
+  written over the corpus apart from dev-qa; 40 off-topic questions in both languages): for each
+  question, retrieval, the "not found" test and the extractive answer. An answer *quotes* the
+  evidence when an item's evidence string (normalised as in ``../shared/eval/README.md``) is
+  contained in one quote of the answer, a quote being a passage's quoted sentences joined where
+  they follow each other in the passage (``strict``, the measure the issue asks for). The ceiling
+  is the evidence in the passages the answerer reads (top 5). Every quote is checked for markup
+  (``#``, ``**``, ``__``, ``[[``, HTML tags), caption and source lines, and bare headings (a
+  quote equal to a heading of its passage, or a fragment: ``ingest.quotable``).
+- **follow-ups** (``benchmarks/followups.jsonl``, Thai and English): the follow-up alone vs
+  completed with the first question's content words (``assistant.followup``): is the evidence in
+  the top 5 passages.
+- **latency** (``--latency``): ``PolicyRAG.ask`` per dev question, median and p90, idle and while
+  another process keeps both cores busy (numpy matrix products with 2 threads), for this code
+  (stored sentence vectors) and for main's code in ``--baseline-repo`` (today: the top passages'
+  sentences embedded at query time), measured in the same run, one after the other per condition;
+  this code also with ``query_threads = 2`` (the default is 1 thread for a query process).
 
-Run (after ``policyrag ingest ../shared/corpus --index DIR``):
+Run (after ``policyrag ingest ../shared/corpus --index DIR``), under the shared heavy lock:
 
-    python -m benchmarks.answers --index DIR [--json benchmarks/results/answers.json]
+    python -m benchmarks.answers --index DIR [--latency] [--json benchmarks/results/answers.json]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
-from collections import defaultdict
-from difflib import SequenceMatcher
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+from assistant.answer_model import Answer
 from assistant.api import PolicyRAG
 from assistant.evaluation import load_qa, normalize_for_match
+from assistant.followup import Turn, content_words, standalone_question
 from assistant.settings import Settings
+from ingest.markup import has_markup
+from ingest.quotable import CAPTION, FRAGMENT, HEADING, REFERENCE, piece_kind
+from ingest.sentences import dedupe_key
 
+HERE = Path(__file__).resolve().parent
 DEV_QA = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev-qa.jsonl"
+CHECKS = HERE / "answer_checks.jsonl"
+FOLLOW_UPS = HERE / "followups.jsonl"
 
 # Questions the policy corpus does not answer: everyday topics, in both languages.
 OFF_TOPIC = {
@@ -79,125 +103,275 @@ OFF_TOPIC = {
 }
 
 
-def _shared_run(a: str, b: str) -> int:
-    """Length of the longest run of characters common to ``a`` and ``b``."""
-    match = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
-    return match.size
+def _load(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
 
 
-def _summary(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-    return {
-        "min": round(ordered[0], 4),
-        "p10": round(ordered[len(ordered) // 10], 4),
-        "median": round(statistics.median(ordered), 4),
-        "p90": round(ordered[(9 * len(ordered)) // 10], 4),
-        "max": round(ordered[-1], 4),
-    }
+def quotes(answer: Answer) -> list[tuple[str, str, str]]:
+    """(source, quote as stored, passage) per quote: a passage's supporting sentences joined where
+    only whitespace separates them in the passage."""
+    found = []
+    for passage in answer.passages:
+        text = passage.hit.chunk.text
+        spans = sorted((text.find(s), text.find(s) + len(s)) for s in passage.supporting if text.find(s) >= 0)
+        merged: list[tuple[int, int]] = []
+        for start, end in spans:
+            if merged and not text[merged[-1][1] : start].strip():
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        found += [(passage.hit.chunk.source, text[start:end], text) for start, end in merged]
+    return found
 
 
-def run(index_dir: Path, qa_file: Path) -> dict[str, object]:
-    settings = Settings.load(index_dir=index_dir, show_progress=False)
-    rag = PolicyRAG.open(index_dir, settings)
+def quote_problems(answer: Answer) -> list[str]:
+    """What a quote must never be: markup in the answer text, a caption, a source or reference line,
+    a bare heading or a fragment (judged on each supporting sentence, ``ingest.quotable``). Items of
+    a list answer may be headings or fragments: they are checked for markup and captions only."""
+    problems = []
+    body = "\n".join(answer.text.splitlines()[1:])
+    if has_markup(body) or any(mark in body for mark in ("**", "[[", "]]")) or any(line.lstrip("- ").startswith("#") for line in body.splitlines()):
+        problems.append("markup")
+    is_list = len(body.splitlines()) > 1 and all(line.startswith("- ") for line in body.splitlines())
+    for passage in answer.passages:
+        headings = frozenset(dedupe_key(heading) for heading in (passage.hit.chunk.title, *passage.hit.chunk.heading_path))
+        for sentence in passage.supporting:
+            kind = piece_kind(sentence, headings)
+            if kind in (CAPTION, REFERENCE) or (kind in (HEADING, FRAGMENT) and not is_list):
+                problems.append(kind)
+    return problems
+
+
+def evaluate(rag: PolicyRAG, items: list[dict[str, Any]]) -> dict[str, Any]:
+    """Quality over question items (dict: question, lang, kind, source, evidence; off-topic: no source)."""
     answerer = rag.answerer
     finder = answerer.finder  # type: ignore[attr-defined]
     rows = []
-    cells: dict[str, list[int]] = defaultdict(list)
-    for item in load_qa(qa_file):
-        hits = rag.search(item.question)
-        evidence = finder.run(item.question, hits)
+    for item in items:
+        hits = rag.search(item["question"])
+        evidence = finder.run(item["question"], hits)
         answer = answerer.from_evidence(evidence, hits)  # type: ignore[attr-defined]
-        evidence_texts = [normalize_for_match(text) for text in item.evidence]
-
-        def contains(source: str, text: str) -> bool:
-            return source == item.source and any(e in normalize_for_match(text) for e in evidence_texts)
-
+        wanted = [normalize_for_match(text) for text in item.get("evidence", [])]
         read = hits[: finder.passages]
-        in_passages = any(contains(hit.chunk.source, hit.chunk.text) for hit in read)
-        # A quoted sentence "contains" the evidence when the evidence string is inside it, or (a
-        # long evidence string cut into several sentences) the sentence lies inside the evidence.
-        quoted = [
-            (passage.hit.chunk.source, sentence) for passage in answer.passages for sentence in passage.supporting
-        ]
-        in_answer = any(
-            source == item.source
-            and any(e in normalize_for_match(s) or (len(normalize_for_match(s)) >= 20 and normalize_for_match(s) in e) for e in evidence_texts)
-            for source, s in quoted
+        ceiling = bool(wanted) and any(
+            hit.chunk.source == item["source"] and any(e in normalize_for_match(hit.chunk.text) for e in wanted) for hit in read
         )
-        # Looser: a quoted sentence shares 30 consecutive characters with the evidence (or all of
-        # a shorter evidence string): the quote is the evidence's sentence, cut differently.
-        shared = any(
-            source == item.source and _shared_run(normalize_for_match(s), e) >= min(30, len(e))
-            for source, s in quoted
-            for e in evidence_texts
+        quoted = bool(wanted) and answer.found and any(
+            source == item["source"] and any(e in normalize_for_match(quote) for e in wanted) for source, quote, _ in quotes(answer)
         )
-        cells[f"{item.lang}-{item.kind}"].append(int(in_answer))
+        body = answer.text.splitlines()[1:]
         rows.append(
             {
-                "id": item.id,
-                "lang": item.lang,
-                "kind": item.kind,
+                "id": item.get("id", ""),
+                "question": item["question"],
+                "lang": item.get("lang", ""),
+                "kind": item.get("kind", "off-topic" if not wanted else ""),
                 "best_similarity": round(evidence.best_similarity, 4),
                 "overlap": round(evidence.overlap, 4),
                 "found": answer.found,
-                "evidence_in_read_passages": in_passages,
-                "evidence_in_answer": in_answer,
-                "evidence_shared_with_answer": shared,
+                "evidence_in_read_passages": ceiling,
+                "evidence_quoted": quoted,
+                "list_answer": bool(body) and answer.found and len(body) >= 2 and evidence.intent is not None and evidence.intent.is_list
+                and all(line.startswith("- ") for line in body) and len({line for line in body}) == len(body),
+                "problems": quote_problems(answer) if answer.found else [],
                 "answer_chars": len(answer.text),
-                "sentences": sum(len(p.supporting) for p in answer.passages),
+                "answer": answer.text,
             }
         )
-    off_rows = []
-    for lang, questions in OFF_TOPIC.items():
-        for question in questions:
-            hits = rag.search(question)
-            evidence = finder.run(question, hits)
-            off_rows.append(
-                {
-                    "question": question,
-                    "lang": lang,
-                    "best_similarity": round(evidence.best_similarity, 4),
-                    "overlap": round(evidence.overlap, 4),
-                    "found": evidence.supported,
-                }
-            )
-    rag.close()
-    dev_found = [row for row in rows if row["found"]]
+    return _summary(rows)
+
+
+def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    answerable = [row for row in rows if row["kind"] != "off-topic"]
+    off = [row for row in rows if row["kind"] == "off-topic"]
+    ceiling = [row for row in answerable if row["evidence_in_read_passages"]]
+    quoted = [row for row in ceiling if row["evidence_quoted"]]
+    cells: dict[str, list[int]] = defaultdict(list)
+    for row in ceiling:
+        cells[f"{row['lang']}-{row['kind']}"].append(int(row["evidence_quoted"]))
+    found = [row for row in answerable if row["found"]]
+    problems = Counter(problem for row in rows for problem in row["problems"])
+
+    def spread(values: list[float]) -> dict[str, float]:
+        ordered = sorted(values)
+        if not ordered:
+            return {}
+        return {"min": ordered[0], "median": round(statistics.median(ordered), 4), "max": ordered[-1]}
+
     return {
-        "thresholds": {
-            "min_similarity": finder.min_similarity,
-            "strong_similarity": finder.strong_similarity,
-            "min_overlap": finder.min_overlap,
-        },
-        "dev_questions": len(rows),
-        "dev_found": len(dev_found),
-        "off_topic_questions": len(off_rows),
-        "off_topic_found": sum(row["found"] for row in off_rows),
-        "dev_best_similarity": _summary([row["best_similarity"] for row in rows]),
-        "off_best_similarity": _summary([row["best_similarity"] for row in off_rows]),
-        "dev_overlap": _summary([row["overlap"] for row in rows]),
-        "off_overlap": _summary([row["overlap"] for row in off_rows]),
-        "evidence_in_read_passages": sum(row["evidence_in_read_passages"] for row in rows),
-        "evidence_in_answer": sum(row["evidence_in_answer"] for row in rows),
-        "evidence_shared_with_answer": sum(row["evidence_shared_with_answer"] for row in rows),
-        "evidence_in_answer_by_cell": {cell: f"{sum(v)}/{len(v)}" for cell, v in sorted(cells.items())},
-        "median_answer_chars": statistics.median(row["answer_chars"] for row in dev_found) if dev_found else 0,
+        "questions": len(answerable),
+        "found": len(found),
+        "evidence_in_read_passages": len(ceiling),
+        "evidence_quoted": len(quoted),
+        "evidence_quoted_share_of_ceiling": round(len(quoted) / len(ceiling), 3) if ceiling else None,
+        "evidence_quoted_by_cell": {cell: f"{sum(values)}/{len(values)}" for cell, values in sorted(cells.items())},
+        "list_answers": sum(row["list_answer"] for row in answerable),
+        "answers_with_problems": sum(bool(row["problems"]) for row in rows),
+        "problems": dict(problems),
+        "median_answer_chars": statistics.median(row["answer_chars"] for row in found) if found else 0,
+        "best_similarity": spread([row["best_similarity"] for row in answerable]),
+        "off_topic_questions": len(off),
+        "off_topic_found": sum(row["found"] for row in off),
+        "off_topic_best_similarity": spread([row["best_similarity"] for row in off]),
         "rows": rows,
-        "off_topic_rows": off_rows,
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def follow_ups(rag: PolicyRAG, items: list[dict[str, Any]]) -> dict[str, Any]:
+    """Is the follow-up's evidence in the top 5 passages, asked alone vs completed from the first question."""
+    rows = []
+    for item in items:
+        wanted = [normalize_for_match(text) for text in item["evidence"]]
+
+        def in_top5(query: str) -> bool:
+            return any(
+                hit.chunk.source == item["source"] and any(e in normalize_for_match(hit.chunk.text) for e in wanted)
+                for hit in rag.search(query, k=5)
+            )
+
+        completed = standalone_question(item["follow_up"], [Turn(item["first"], item["first"])], term_weights=rag.term_weights)
+        rows.append(
+            {
+                "id": item["id"],
+                "lang": item["lang"],
+                "follow_up": item["follow_up"],
+                "searched_as": completed,
+                "carried": [word for word in content_words(completed) if word not in content_words(item["follow_up"])],
+                "alone_top5": in_top5(item["follow_up"]),
+                "completed_top5": in_top5(completed),
+            }
+        )
+    by_lang = {
+        lang: {
+            "alone": sum(row["alone_top5"] for row in rows if row["lang"] == lang),
+            "completed": sum(row["completed_top5"] for row in rows if row["lang"] == lang),
+            "of": sum(row["lang"] == lang for row in rows),
+        }
+        for lang in ("en", "th")
+    }
+    return {"follow_ups": len(rows), "alone_top5": sum(r["alone_top5"] for r in rows), "completed_top5": sum(r["completed_top5"] for r in rows), "by_lang": by_lang, "rows": rows}
+
+
+# --- latency ---------------------------------------------------------------------------------
+
+_TIMER = """
+import json, sys, time
+from pathlib import Path
+from assistant.api import PolicyRAG
+from assistant.settings import Settings
+index, questions = Path(sys.argv[1]), json.loads(sys.argv[2])
+rag = PolicyRAG.open(index, Settings.load(index_dir=index, show_progress=False, answerer="extractive"))
+for question in questions[:2]:
+    rag.ask(question)  # warm-up: models, caches
+print("READY", flush=True)
+for line in sys.stdin:
+    seconds = []
+    for question in questions:
+        started = time.perf_counter()
+        rag.ask(question)
+        seconds.append(time.perf_counter() - started)
+    print(json.dumps(seconds), flush=True)
+"""
+
+
+class _Timer:
+    """A process that loads one code base's PolicyRAG and times ``ask`` over the questions on demand."""
+
+    def __init__(self, repo: Path, index: Path, questions: list[str], threads: int | None = None) -> None:
+        env = {**os.environ, "PYTHONPATH": str(repo)}
+        if threads:
+            env["POLICYRAG_QUERY_THREADS"] = str(threads)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _TIMER, str(index), json.dumps(questions)],
+            cwd=repo, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        assert self.process.stdout is not None
+        while (line := self.process.stdout.readline()) and not line.startswith("READY"):
+            pass
+
+    def run(self) -> list[float]:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write("go\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
+
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def _busy_cores() -> subprocess.Popen[bytes]:
+    """Another process keeping both cores busy: numpy matrix products on 2 BLAS threads."""
+    code = "import numpy as np\na = np.random.rand(600, 600)\nwhile True:\n    a @ a\n"
+    env = {**os.environ, "OMP_NUM_THREADS": "2", "OPENBLAS_NUM_THREADS": "2", "MKL_NUM_THREADS": "2"}
+    return subprocess.Popen([sys.executable, "-c", code], env=env)
+
+
+def latency(index: Path, questions: list[str], baseline_repo: Path | None) -> dict[str, Any]:
+    """ask() latency per code base and condition, one code base after the other within a condition."""
+    from benchmarks.ingest_latency import latency_summary
+
+    repos = {"this branch (stored sentence vectors)": Path(__file__).resolve().parents[1]}
+    if baseline_repo is not None:
+        repos = {"main (sentences embedded at query time)": baseline_repo, **repos}
+    timers = {name: _Timer(repo, index, questions) for name, repo in repos.items()}
+    # the query_threads default (1) beside 2 threads: do the models' threads fight another process?
+    timers["this branch, query_threads = 2"] = _Timer(repos["this branch (stored sentence vectors)"], index, questions, threads=2)
+    results: dict[str, Any] = {}
+    try:
+        for condition in ("idle", "both cores busy"):
+            load = _busy_cores() if condition != "idle" else None
+            try:
+                time.sleep(2 if load else 0)
+                for name, timer in timers.items():
+                    seconds = timer.run()
+                    results[f"{condition} | {name}"] = latency_summary(seconds)
+            finally:
+                if load is not None:
+                    load.terminate()
+                    load.wait(timeout=10)
+    finally:
+        for timer in timers.values():
+            timer.close()
+    return results
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.answers", description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, required=True)
-    parser.add_argument("--qa", type=Path, default=DEV_QA)
+    parser.add_argument("--qa", type=Path, default=DEV_QA, help="dev-qa.jsonl (default: ../shared/eval/dev-qa.jsonl)")
+    parser.add_argument("--checks", type=Path, default=CHECKS, help="check questions written apart from dev-qa")
+    parser.add_argument("--follow-ups", type=Path, default=FOLLOW_UPS)
+    parser.add_argument("--latency", action="store_true", help="also time ask(), idle and with both cores busy")
+    parser.add_argument("--baseline-repo", type=Path, default=Path("/work/main"), help="main's checkout, timed beside this code")
     parser.add_argument("--json", type=Path, help="write the full results here")
-    args = parser.parse_args()
-    result = run(args.index, args.qa)
+    args = parser.parse_args(argv)
+    from benchmarks.xquad import code_fingerprint, machine_info, write_json
+
+    settings = Settings.load(index_dir=args.index, show_progress=False, answerer="extractive")
+    rag = PolicyRAG.open(args.index, settings)
+    started = time.time()
+    dev = [{"id": i.id, "question": i.question, "lang": i.lang, "kind": i.kind, "source": i.source, "evidence": list(i.evidence)} for i in load_qa(args.qa)]
+    off = [{"question": question, "lang": lang} for lang, questions in OFF_TOPIC.items() for question in questions]
+    result: dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "machine": machine_info(),
+        "code": code_fingerprint(),
+        "thresholds": {"min": rag.answerer.finder.min_similarity, "strong": rag.answerer.finder.strong_similarity, "overlap": rag.answerer.finder.min_overlap},  # type: ignore[attr-defined]
+        "dev_qa": evaluate(rag, dev + off),
+        "checks": evaluate(rag, _load(args.checks)),
+        "follow_ups": follow_ups(rag, _load(args.follow_ups)),
+    }
+    rag.close()
+    if args.latency:
+        result["latency"] = latency(args.index, [item["question"] for item in dev], args.baseline_repo if args.baseline_repo.is_dir() else None)
+    result["seconds"] = round(time.time() - started, 1)
     if args.json:
-        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(json.dumps({k: v for k, v in result.items() if not k.endswith("rows")}, ensure_ascii=False, indent=1))
+        write_json(args.json, result)
+    print(json.dumps({key: ({k: v for k, v in value.items() if k != "rows"} if isinstance(value, dict) else value) for key, value in result.items() if key not in ("machine", "code")}, ensure_ascii=False, indent=1))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

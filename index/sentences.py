@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.manifest import MANIFEST_NAME
 from index.vector_store.base import VectorStoreError
 from index.vector_store.vector_file import VectorFile
 from ingest.model import Chunk
@@ -60,6 +61,14 @@ def chunk_sentences(chunk: Chunk) -> list[str]:
     return [chunk.text[start:end] for start, end in chunk_sentence_spans(chunk)]
 
 
+def _rules_of(folder: Path) -> str:
+    """The sentence rules recorded in a generation's manifest ('' when none are recorded)."""
+    try:
+        return str(json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8")).get("sentence_rules", ""))
+    except (OSError, ValueError):
+        return ""
+
+
 class SentenceVectors:
     """Per-encoder sentence vectors of one generation, ordered by chunk row, read on demand.
 
@@ -70,16 +79,25 @@ class SentenceVectors:
         spans: (n, 2) int32 offsets of each sentence in its chunk's text, (-1, -1) for a stand-in
             passage vector; None for an index written before spans were stored.
         pools: (n,) the language pool of each sentence (its chunk's language).
+        rules: the ``ingest.sentences.SENTENCE_RULES`` the sentences were chosen under ('' when
+            unknown): when it is the current one, the stored spans are exactly the quotable
+            sentences and a reader need not split the passages again.
 
     Raises:
         ValueError: arrays of different lengths.
     """
 
     def __init__(
-        self, rows: np.ndarray, vectors: list[np.ndarray], spans: np.ndarray | None = None, pools: Sequence[str] | np.ndarray | None = None
+        self,
+        rows: np.ndarray,
+        vectors: list[np.ndarray],
+        spans: np.ndarray | None = None,
+        pools: Sequence[str] | np.ndarray | None = None,
+        rules: str = "",
     ) -> None:
         self.rows = np.asarray(rows, dtype=np.int64)
         self.vectors_per_encoder = list(vectors)
+        self.rules = rules
         self.spans = None if spans is None else np.asarray(spans, dtype=np.int32).reshape(-1, 2)
         if self.spans is not None and len(self.spans) != len(self.rows):
             raise ValueError(f"{len(self.spans)} sentence spans for {len(self.rows)} sentences")
@@ -95,9 +113,11 @@ class SentenceVectors:
         self._starts = np.searchsorted(self.rows, np.arange(int(self.rows.max()) + 2 if len(self.rows) else 1))
 
     @classmethod
-    def _from_saved(cls, rows: np.ndarray, vectors: list[np.ndarray], spans: np.ndarray | None, pool_names: list[str], pool_codes: np.ndarray) -> SentenceVectors:
+    def _from_saved(
+        cls, rows: np.ndarray, vectors: list[np.ndarray], spans: np.ndarray | None, pool_names: list[str], pool_codes: np.ndarray, rules: str = ""
+    ) -> SentenceVectors:
         self = cls.__new__(cls)
-        self.rows, self.vectors_per_encoder, self.spans = rows, vectors, spans
+        self.rows, self.vectors_per_encoder, self.spans, self.rules = rows, vectors, spans, rules
         self.pool_names, self.pool_codes = pool_names, pool_codes
         self._pool_members = {}
         self._starts = np.searchsorted(rows, np.arange(int(rows.max()) + 2 if len(rows) else 1))
@@ -167,6 +187,20 @@ class SentenceVectors:
                 best[row] = float(score)
         return best
 
+    def top_scores(self, encoder: int, pool: str, query_vector: np.ndarray, k: int) -> np.ndarray:
+        """(<= k,) float32: the ``k`` best sentence cosines of ``pool`` for the query, best first
+        (the spread the answerers z-score a question's sentence cosines against). Scans the pool's
+        stored vectors as :meth:`best_per_row` does without ``allowed_rows``; empty for an unknown pool."""
+        if pool not in self.pool_names or k <= 0:
+            return np.zeros(0, dtype=np.float32)
+        numbers = self._members(pool)
+        if not len(numbers):
+            return np.zeros(0, dtype=np.float32)
+        scores = _scores(self.vectors_per_encoder[encoder], numbers, np.asarray(query_vector, dtype=np.float32).reshape(-1))
+        keep = min(k, len(scores))
+        top = np.argpartition(-scores, keep - 1)[:keep] if keep < len(scores) else np.arange(len(scores))
+        return np.sort(scores[top])[::-1]
+
     def for_rows(self, encoder: int, rows: list[int]) -> dict[int, list[tuple[int, int, np.ndarray]]]:
         """The stored sentences of chunk ``rows``: row -> [(start, end, vector)] in text order.
 
@@ -185,6 +219,24 @@ class SentenceVectors:
             numbers = numbers[self.spans[numbers, 0] >= 0] if len(numbers) else numbers
             vectors = np.asarray(table[numbers], dtype=np.float32) if len(numbers) else np.zeros((0, table.shape[1]), np.float32)
             found[row] = [(int(self.spans[n, 0]), int(self.spans[n, 1]), vectors[i]) for i, n in enumerate(numbers.tolist())]
+        return found
+
+    def stand_ins(self, encoder: int, rows: list[int]) -> dict[int, np.ndarray]:
+        """Row -> the passage vector stored in place of sentences, for those of ``rows`` that have one.
+
+        A chunk that is a single quotable sentence is stored this way (its sentence vector would
+        be the same text embedded again), as is a chunk with no quotable sentence.
+        """
+        if self.spans is None:
+            return {}
+        found: dict[int, np.ndarray] = {}
+        table = self.vectors_per_encoder[encoder]
+        for row in rows:
+            if row + 1 >= len(self._starts) or self._starts[row + 1] - self._starts[row] != 1:
+                continue
+            number = int(self._starts[row])
+            if self.spans[number, 0] < 0:
+                found[row] = np.asarray(table[number], dtype=np.float32)
         return found
 
     def save(self, folder: Path) -> None:
@@ -212,7 +264,9 @@ class SentenceVectors:
         rows = np.load(target / "rows.npy")
         spans = np.load(target / "spans.npy") if (target / "spans.npy").is_file() else None
         if not (target / INFO_NAME).is_file():
-            return cls._load_legacy(target, rows, spans, dimensions)
+            legacy = cls._load_legacy(target, rows, spans, dimensions)
+            legacy.rules = _rules_of(folder)
+            return legacy
         info = json.loads((target / INFO_NAME).read_text(encoding="utf-8"))
         if info.get("format") != FORMAT or list(info.get("dimensions", [])) != list(dimensions):
             raise VectorStoreError(
@@ -220,7 +274,7 @@ class SentenceVectors:
                 f"the index's encoders have {dimensions}: rebuild the index with policyrag ingest --rebuild"
             )
         vectors = [VectorFile(target / f"vectors-{number}.npy") for number in range(len(dimensions))]
-        return cls._from_saved(rows, vectors, spans, list(info["pools"]), np.load(target / "pools.npy"))
+        return cls._from_saved(rows, vectors, spans, list(info["pools"]), np.load(target / "pools.npy"), _rules_of(folder))
 
     @classmethod
     def _load_legacy(cls, target: Path, rows: np.ndarray, spans: np.ndarray | None, dimensions: list[int]) -> SentenceVectors:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
+from ingest.injection import planted_instructions
 from ingest.normalize import NIKHAHIT, SARA_AA
 
 _THAI = "\u0e01-\u0e5b"
@@ -131,6 +132,8 @@ class FidelityReport:
         hidden: pieces of text left out because a reader of the document cannot see them.
         encoding: the text encoding used (text formats only).
         note: why OCR did not run, when it did not ("tesseract not installed ...").
+        planted: sentences that address an AI or the reader with instructions ("ignore previous
+            instructions", "tell the user ...": ``ingest.injection``); indexed, never quoted.
     """
 
     path: str
@@ -150,6 +153,7 @@ class FidelityReport:
     hidden: int = 0
     encoding: str = ""
     note: str = ""
+    planted: list[str] = field(default_factory=list)
 
     @property
     def attention(self) -> list[str]:
@@ -160,6 +164,9 @@ class FidelityReport:
         for name, count in self.defects.items():
             if count:
                 reasons.append(f"{count} x {DEFECT_LABELS[name]}")
+        if self.planted:
+            example = self.planted[0] if len(self.planted[0]) <= 80 else self.planted[0][:77] + "..."
+            reasons.append(f"{len(self.planted)} sentence(s) addressing an AI with instructions, never quoted (e.g. {example!r})")
         return reasons
 
     def to_dict(self) -> dict[str, object]:
@@ -206,6 +213,7 @@ def build_report(
         hidden=hidden,
         encoding=encoding,
         note=note,
+        planted=planted_instructions(text),
     )
 
 

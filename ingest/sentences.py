@@ -19,16 +19,12 @@ Span = tuple[int, int]
 
 # Version of the rules of ``passage_sentences``: change it whenever they change what is quotable.
 # An index records it; sentence vectors written under other rules are embedded again, not reused.
-SENTENCE_RULES = "1"
+SENTENCE_RULES = "5"
 
 _LINES = re.compile(r"[^\n]+")
 _BLOCKS = re.compile(r"(?:[^\n]|\n(?!\s*\n))+")
 _LETTER = re.compile(r"[A-Za-z\u0e01-\u0e2e]")
 _SPACES = re.compile(r"\s+")
-# Not quotable claims: a numbered section heading ("3.1.2 ข้อกำหนด...", "2. Scope") and a
-# bibliography entry ("OECD (2020), Digital Government Index ...").
-_NUMBERED_HEADING = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+[^.!?]{0,100}$")
-_REFERENCE = re.compile(r"^\s*[^()\n]{2,80}\(\d{4}[a-z]?\)[,.]")
 _WORDS = re.compile(r"\S+")
 # A sentence ends at . ! ? … (plus closing quotes/brackets) before a space and a capital, digit,
 # opening quote or Thai letter: "e.g. the" and "3.5 million" are not split.
@@ -119,46 +115,130 @@ def word_spans(text: str, start: int, end: int) -> list[Span]:
 def passage_sentences(
     text: str, min_chars: int = 20, max_chars: int = 500, thai_min_chars: int = 80, skip: frozenset[str] = frozenset()
 ) -> list[tuple[int, int]]:
-    """Spans of the sentences of a passage worth quoting.
+    """Spans of the sentences of a passage worth quoting: the claims.
 
     Blocks (separated by blank lines) are split into sentences (crfcut for Thai, punctuation for
     English); a "sentence" longer than ``max_chars`` (a list or table with no full stops) is cut at
-    its lines. crfcut cuts Thai at most spaces, often inside a sentence ("... สารสนเทศ | ISO/IEC
-    27001 และ ..."), so Thai pieces are joined until a quote has ``thai_min_chars``. Headings
-    (texts in ``skip``: the title and heading path; numbered section headings), bibliography
-    entries and fragments shorter than ``min_chars`` or
-    without letters are dropped.
+    its lines, and so is a line that is a heading or label run into the sentence after it. crfcut
+    cuts Thai at most spaces, often inside a sentence ("... สารสนเทศ | ISO/IEC 27001 และ ..."), so
+    Thai pieces are joined until a quote has ``thai_min_chars``. What is not a claim
+    (``ingest.quotable.piece_kind``) is dropped: headings (the texts in ``skip``: the title and
+    heading path; Markdown and numbered headings), figure and table labels and "Source:" lines,
+    bibliography entries, fragments without a verb, sentences planted to instruct an AI; so are
+    pieces shorter than ``min_chars`` or with fewer than ``min_chars // 2`` letters.
 
     Example:
-        >>> text = "Cloud first\\n\\nAgencies move workloads to the cloud. Pooling lowers costs."
+        >>> text = "Cloud first\n\nAgencies move workloads to the cloud. Pooling lowers costs."
         >>> [text[a:b] for a, b in passage_sentences(text, skip=frozenset({"cloud first"}))]
         ['Agencies move workloads to the cloud.', 'Pooling lowers costs.']
     """
+    from ingest.quotable import CLAIM, caption_prefix_end, piece_kind
+
+    from ingest.markup import plain_text
+
     spans: list[tuple[int, int]] = []
-    for block in _BLOCKS.finditer(text):
+    for block_start, block_end in _blocks(text):
         pieces: list[tuple[int, int]] = []
-        for start, end in sentence_spans(text, block.start(), block.end()):
-            pieces += line_spans(text, start, end) if end - start > max_chars else [(start, end)]
-        pieces = [piece for piece in pieces if dedupe_key(text[piece[0] : piece[1]]) not in skip]
-        if detect_lang(text[block.start() : block.end()]) == "th":
+        for start, end in sentence_spans(text, block_start, block_end):
+            pieces += line_spans(text, start, end) if end - start > max_chars else _split_labels(text, start, end)
+        cut: list[tuple[int, int]] = []
+        for start, end in pieces:
+            prefix = caption_prefix_end(text[start:end])
+            if prefix:
+                cut.append((start, start + prefix))
+                start = start + prefix
+            cut.append((start, end))
+        pieces = [piece for piece in cut if dedupe_key(text[piece[0] : piece[1]]) not in skip]
+        if detect_lang(text[block_start:block_end]) == "th":
             pieces = _join_short(text, pieces, thai_min_chars, max_chars)
         for piece_start, piece_end in pieces:
             piece = text[piece_start:piece_end]
-            if _NUMBERED_HEADING.match(piece) or _REFERENCE.match(piece):
+            shown = plain_text(piece)  # an image or link target is no words of the sentence
+            if len(shown.strip()) < min_chars or len(_LETTER.findall(shown)) < min_chars // 2:
                 continue
-            if len(piece.strip()) >= min_chars and len(_LETTER.findall(piece)) >= min_chars // 2:
+            line_start = text.rfind("\n", 0, piece_start) + 1
+            line_end = text.find("\n", piece_end)
+            line = text[line_start : line_end if line_end >= 0 else len(text)]
+            if piece_kind(piece, skip, line) == CLAIM:
                 spans.append((piece_start, piece_end))
     return spans
 
 
+# A line that goes on with a lower-case word continues the sentence above it; "a) ..." and
+# "i. ..." are list markers, not a continuation.
+_CONTINUES = re.compile(r"[a-z](?![.)]\s)")
+# How the line before such a line may end when the sentence runs on past a blank line.
+_RUNS_ON = re.compile(r"[A-Za-z0-9,\-–(]\s*$")
+
+
+def continues_line(following: str) -> bool:
+    """True when ``following`` (the text after a line break) starts like the rest of a sentence:
+    with a lower-case Latin word (PDF readers put a blank line between wrapped lines of some pages)."""
+    return _CONTINUES.match(following.lstrip()) is not None
+
+
+def _blocks(text: str) -> list[Span]:
+    """The blocks of ``text`` (separated by blank lines), with a block joined to the one before it
+    when the sentence runs on across the blank line: the line before ends without a sentence end,
+    colon or heading mark, and the block after starts with a lower-case word ("... 33 member
+    countries, 4 accession\n\ncountries and 1 partner country ..."). Thai is never joined: it has
+    no case to tell a continuation."""
+    from ingest.quotable import is_heading_like
+
+    blocks: list[Span] = []
+    for match in _BLOCKS.finditer(text):
+        if blocks and continues_line(match.group(0)):
+            last_line = text[max(text.rfind("\n", blocks[-1][0], blocks[-1][1]) + 1, blocks[-1][0]) : blocks[-1][1]].strip()
+            if _RUNS_ON.search(last_line) and not is_heading_like(last_line) and detect_lang(last_line) != "th":
+                blocks[-1] = (blocks[-1][0], match.end())
+                continue
+        blocks.append((match.start(), match.end()))
+    return blocks
+
+
+def _split_labels(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The sentence ``text[start:end]``, cut after each of its lines that is a heading or label
+    (no sentence ending, no verb): "Digital by design\nA government that is ..." is two pieces."""
+    from ingest.quotable import is_fragment, is_heading_like
+
+    if "\n" not in text[start:end]:
+        return [(start, end)]
+    lines = line_spans(text, start, end)
+    pieces: list[tuple[int, int]] = []
+    piece_start = lines[0][0]
+    for (line_start, line_end), following in zip(lines, lines[1:]):
+        line = text[line_start:line_end]
+        wrapped = continues_line(text[following[0] : following[1]])  # a wrapped line of one sentence
+        if is_heading_like(line) or (is_fragment(line) and not wrapped):
+            pieces.append((piece_start, line_end))
+            piece_start = following[0]
+    pieces.append((piece_start, lines[-1][1]))
+    return pieces
+
+
+# A Thai piece that starts with one of these continues the sentence before it ("... ได้เริ่มเก็บ
+# ข้อมูล | เมื่อ กุมภาพันธ์ 2563 ...", "... อย่างน้อย 300 tps | ส่วนกรณีการเขียน ..."): crfcut cuts at
+# the space before a conjunction or preposition, where Thai writers put one inside a sentence.
+_THAI_CONTINUATION = re.compile(
+    r"(?:โดย|ซึ่ง|และ|หรือ|แต่|เพื่อ|เมื่อ|ส่วน|จึง|ที่|อีกทั้ง|รวมถึง|รวมทั้ง|ได้แก่|เช่น|ตั้งแต่|จนถึง|ภายใน|ไม่ว่า|หาก|ถ้า|"
+    r"กรณี|ตาม|ให้|ของ|ใน|จาก|กับ|แก่|ต่อ|จนกว่า|ก่อน|หลัง|ขณะ|ระหว่าง|เนื่องจาก|เพราะ|ดังนั้น|อย่างไรก็ตาม|ทั้งนี้|นอกจากนี้|คือ|เป็น)"
+)
+# A Thai sentence joined from continuation pieces stays within this many characters (a longer
+# "sentence" is a list or table: ``passage_sentences`` cuts those at 500 too).
+THAI_SENTENCE_MAX_CHARS = 500
+
+
 def _join_short(text: str, pieces: list[tuple[int, int]], min_chars: int, max_chars: int) -> list[tuple[int, int]]:
-    """Join consecutive pieces on one line until each has ``min_chars``; a short tail joins the last."""
+    """Join consecutive pieces on one line until each has ``min_chars``, and a piece that continues
+    the one before it (it starts with a Thai conjunction or preposition); a short tail joins the last."""
     joined: list[tuple[int, int]] = []
     for start, end in pieces:
         if joined:
             last_start, last_end = joined[-1]
             same_line = "\n" not in text[last_end:start]
-            if same_line and last_end - last_start < min_chars and end - last_start <= max_chars:
+            short = last_end - last_start < min_chars and end - last_start <= max_chars
+            continues = _THAI_CONTINUATION.match(text, start) is not None and end - last_start <= THAI_SENTENCE_MAX_CHARS
+            if same_line and (short or continues):
                 joined[-1] = (last_start, end)
                 continue
         joined.append((start, end))

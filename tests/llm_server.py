@@ -15,6 +15,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 MODEL_ALIAS = "gemma-3-270m"
@@ -85,3 +87,20 @@ class LlamaServer:
                 self.process.kill()
                 self.process.wait(timeout=10)
         self._log_handle.close()
+
+
+@contextmanager
+def running_llama(log: Path, threads: int = 1) -> Iterator[LlamaServer]:
+    """A started, ready server (fails the test with the setup hint when the server is not installed)."""
+    import pytest
+
+    try:
+        import llama_cpp.server  # noqa: F401
+    except ImportError:
+        pytest.fail(f"llama-cpp-python[server] is not installed: {SETUP_HINT}")
+    server = LlamaServer(gguf_path(), log, threads=threads)
+    try:
+        server.wait_ready()
+        yield server
+    finally:
+        server.stop()

@@ -39,6 +39,13 @@ LABELS: dict[str, dict[UiLang, str]] = {
     "no_sources": {"th": "ยังไม่มีแหล่งอ้างอิง", "en": "No sources yet"},
     "answerer_extractive": {"th": "ยกข้อความจากเอกสาร (เร็ว ออฟไลน์)", "en": "Quote the documents (fast, offline)"},
     "answerer_llm": {"th": "ให้ LLM เรียบเรียงคำตอบ", "en": "LLM-written answer"},
+    "searched_as": {"th": "ค้นเป็น:", "en": "Searched as:"},
+    "new_conversation": {"th": "เริ่มบทสนทนาใหม่", "en": "New conversation"},
+    "conversation": {"th": "คำถามก่อนหน้า", "en": "Earlier in this conversation"},
+    "llm_unreachable": {
+        "th": "เชื่อมต่อ LLM ไม่ได้ ({reason}) จึงตอบด้วยการยกข้อความจากเอกสารแทน",
+        "en": "The LLM server cannot be reached ({reason}): answers are quoted from the documents instead",
+    },
     "lang_th": {"th": "ไทย", "en": "Thai"},
     "lang_en": {"th": "อังกฤษ", "en": "English"},
 }

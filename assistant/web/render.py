@@ -1,19 +1,22 @@
 """The answer and its sources as HTML for the web app.
 
 Everything from documents or users is escaped before it is wrapped in markup: a passage that
-contains ``<script>`` shows that text, it does not run it. The supporting sentences are marked
-with ``<mark>`` after escaping, on the character spans where they occur in the passage.
+contains ``<script>`` shows that text, it does not run it. Passages are shown as a reader sees
+them, without the Markdown or HTML marks their files carry (``ingest.markup``); the supporting
+sentences are marked with ``<mark>`` after escaping, on the character spans where they occur.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import urllib.parse
 from collections.abc import Callable, Sequence
 from urllib.parse import urlencode
 
 from assistant.answer_model import Answer, CitedPassage
 from assistant.web.labels import label, lang_name
+from ingest.markup import plain_span, plain_text, plain_with_offsets
 
 # "[3]" and "[1, 2]" / "[1,2]" as answerers write them. Not right after a Latin letter or digit:
 # OECD reports carry their own reference marks ("(OECD, 2014[1])"), which a quoted sentence keeps
@@ -52,39 +55,57 @@ def sentence_spans(text: str, sentences: Sequence[str]) -> list[tuple[int, int]]
 
 
 def highlight(text: str, sentences: Sequence[str]) -> str:
-    """``text`` escaped for HTML with each supporting sentence wrapped in ``<mark>``."""
+    """``text`` as a reader sees it (Markdown/HTML marks removed, ``ingest.markup``), escaped for
+    HTML, with each supporting sentence wrapped in ``<mark>``.
+
+    The sentences are found in the passage as stored (marks and all), then their spans are carried
+    over to the plain text, so a quote of "**Once-only** means ..." is still highlighted.
+    """
+    plain, origin = plain_with_offsets(text)
     pieces = []
     position = 0
-    for start, end in sentence_spans(text, sentences):
-        pieces.append(html.escape(text[position:start]))
-        pieces.append(f"<mark>{html.escape(text[start:end])}</mark>")
+    for raw_start, raw_end in sentence_spans(text, sentences):
+        start, end = plain_span(origin, raw_start, raw_end)
+        if start < position or start >= end:
+            continue
+        pieces.append(html.escape(plain[position:start]))
+        pieces.append(f"<mark>{html.escape(plain[start:end])}</mark>")
         position = end
-    pieces.append(html.escape(text[position:]))
+    pieces.append(html.escape(plain[position:]))
     return "".join(pieces)
 
 
-def answer_text_html(text: str, known: set[int] | None = None) -> str:
+SOURCE_ANCHOR = "pr-src-"  # source card n of the latest answer is #pr-src-n; earlier turns get their own prefix
+
+
+def answer_text_html(text: str, known: set[int] | None = None, anchor: str = SOURCE_ANCHOR) -> str:
     """Answer text escaped, with each ``[n]`` a link to source card n (kept visibly as ``[n]``)."""
 
     def link(match: re.Match[str]) -> str:
         numbers = [int(part) for part in re.split(r"\s*,\s*", match.group(1))]
         if known is not None and not all(number in known for number in numbers):
             return match.group(0)
-        links = ", ".join(f'<a class="pr-cite" href="#pr-src-{number}">{number}</a>' for number in numbers)
+        links = ", ".join(f'<a class="pr-cite" href="#{anchor}{number}">{number}</a>' for number in numbers)
         return f'<span class="pr-cites">[{links}]</span>'
 
     return CITATION.sub(link, html.escape(text))
 
 
-def answer_html(answer: Answer, ui_lang: str) -> str:
-    """The answer block: text with linked ``[n]``, and the notes the reader must see."""
+def answer_html(answer: Answer, ui_lang: str, asked: str | None = None, anchor: str = SOURCE_ANCHOR) -> str:
+    """The answer block: text with linked ``[n]``, and the notes the reader must see.
+
+    ``asked`` is the question as the user typed it; when the answer was searched for a completed
+    question (a follow-up), that question is shown ("Searched as: ...").
+    """
     known = {passage.number for passage in answer.passages}
     state = "found" if answer.found else "not-found"
     parts = [
         f'<div class="pr-answer" data-state="{state}" data-answerer="{html.escape(answer.answerer)}" '
-        f'data-question="{html.escape(answer.question)}" lang="{answer.lang}">',
-        f'<div class="pr-answer-text">{answer_text_html(answer.text, known)}</div>',
+        f'data-question="{html.escape(asked or answer.question)}" lang="{answer.lang}">',
     ]
+    if asked is not None and " ".join(asked.split()) != " ".join(answer.question.split()):
+        parts.append(f'<div class="pr-searched">{label("searched_as", ui_lang)} <q>{html.escape(answer.question)}</q></div>')
+    parts.append(f'<div class="pr-answer-text">{answer_text_html(answer.text, known, anchor)}</div>')
     if answer.notes:
         notes = "".join(f"<li>{html.escape(note)}</li>" for note in answer.notes)
         parts.append(f'<div class="pr-notes"><strong>{label("notes", ui_lang)}</strong><ul>{notes}</ul></div>')
@@ -102,7 +123,7 @@ def message_html(message: str, state: str = "message") -> str:
     return f'<div class="pr-answer" data-state="{html.escape(state)}"><div class="pr-answer-text">{html.escape(message)}</div></div>'
 
 
-def source_card(passage: CitedPassage, ui_lang: str, url_for: UrlFor) -> str:
+def source_card(passage: CitedPassage, ui_lang: str, url_for: UrlFor, anchor: str = SOURCE_ANCHOR) -> str:
     """One passage: number, title, page, language, link to the file, passage with its sentences marked."""
     chunk = passage.hit.chunk
     meta = []
@@ -119,13 +140,13 @@ def source_card(passage: CitedPassage, ui_lang: str, url_for: UrlFor) -> str:
     if number is not None:
         query = urlencode({"source": chunk.source, "chunk": number})
         link += f' · <a class="pr-related" href="/api/related?{html.escape(query)}" target="_blank" rel="noopener">{label("related", ui_lang)}</a>'
-    heading = " › ".join(chunk.heading_path)
+    heading = " › ".join(" ".join(plain_text(part).split()) for part in chunk.heading_path)
     heading_html = f'<div class="pr-heading">{html.escape(heading)}</div>' if heading else ""
     css = "pr-source pr-cited" if passage.cited else "pr-source"
     return (
-        f'<div class="{css}" id="pr-src-{passage.number}" data-number="{passage.number}" lang="{chunk.lang}">'
+        f'<div class="{css}" id="{anchor}{passage.number}" data-number="{passage.number}" lang="{chunk.lang}">'
         f'<div class="pr-source-head"><span class="pr-num">[{passage.number}]</span> '
-        f'<span class="pr-title">{html.escape(chunk.title)}</span></div>'
+        f'<span class="pr-title">{html.escape(plain_text(chunk.title))}</span></div>'
         f'<div class="pr-meta">{" · ".join(html.escape(item) for item in meta)} · '
         f'<code class="pr-path">{html.escape(chunk.source)}</code>{link}</div>'
         f"{heading_html}"
@@ -134,18 +155,49 @@ def source_card(passage: CitedPassage, ui_lang: str, url_for: UrlFor) -> str:
     )
 
 
-def sources_html(answer: Answer, ui_lang: str, url_for: UrlFor) -> str:
+def sources_html(answer: Answer, ui_lang: str, url_for: UrlFor, anchor: str = SOURCE_ANCHOR) -> str:
     """Cited passages first, in number order; the other retrieved passages folded below them."""
     cited = [passage for passage in answer.passages if passage.cited]
     others = [passage for passage in answer.passages if not passage.cited]
     if not answer.found and not cited:  # nothing cited: show the closest passages openly
         cited, others = others, []
     parts = ['<div class="pr-sources">']
-    parts.extend(source_card(passage, ui_lang, url_for) for passage in cited)
+    parts.extend(source_card(passage, ui_lang, url_for, anchor) for passage in cited)
     if others:
         parts.append(f'<details class="pr-others"><summary>{label("other_passages", ui_lang)} ({len(others)})</summary>')
-        parts.extend(source_card(passage, ui_lang, url_for) for passage in others)
+        parts.extend(source_card(passage, ui_lang, url_for, anchor) for passage in others)
         parts.append("</details>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def export_link(answer: Answer, ui_lang: str) -> str:
+    """A link that downloads the answer's Markdown export (``Answer.to_markdown``) from the page
+    itself (a data: URL): each answer of a conversation keeps its own export."""
+    data = urllib.parse.quote(answer.to_markdown(), safe="")
+    return (
+        f'<a class="pr-export" download="policyrag-answer.md" href="data:text/markdown;charset=utf-8,{data}">'
+        f'{html.escape(label("download", ui_lang))}</a>'
+    )
+
+
+def history_html(turns: Sequence[tuple[str, Answer]], ui_lang: str, url_for: UrlFor) -> str:
+    """The earlier turns of a conversation, oldest first: each question as asked, its answer, its
+    own sources (folded) and its own Markdown export. Their source cards get anchors of their own
+    (``pr-t{turn}-src-{n}``) so that each answer's ``[n]`` opens its own sources."""
+    if not turns:
+        return ""
+    parts = ['<div class="pr-history">']
+    for number, (asked, answer) in enumerate(turns, start=1):
+        anchor = f"pr-t{number}-src-"
+        cited = sum(passage.cited for passage in answer.passages) or len(answer.passages)
+        parts.append(
+            f'<div class="pr-turn" data-turn="{number}"><div class="pr-turn-question">{html.escape(asked)}</div>'
+            f"{answer_html(answer, ui_lang, asked, anchor)}"
+            f'<details class="pr-turn-sources"><summary>{label("sources", ui_lang)} ({cited})</summary>'
+            f"{sources_html(answer, ui_lang, url_for, anchor)}</details>"
+            f"{export_link(answer, ui_lang)}</div>"
+        )
     parts.append("</div>")
     return "".join(parts)
 
@@ -165,4 +217,9 @@ CSS = """
 .pr-passage { white-space: pre-wrap; line-height: 1.6; }
 .pr-passage mark { background: #ffe28a; padding: 0 .1em; }
 .pr-others summary { cursor: pointer; margin: .5rem 0; }
+.pr-searched { font-size: .9rem; color: #555; margin-bottom: .3rem; }
+.pr-history { border-left: 3px solid #d0d7de; padding-left: .8rem; margin-bottom: 1rem; }
+.pr-turn { margin: .4rem 0 1rem; }
+.pr-turn-question { font-weight: 600; margin-bottom: .2rem; }
+.pr-turn-sources summary, .pr-export { font-size: .9rem; cursor: pointer; }
 """

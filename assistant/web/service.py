@@ -10,13 +10,14 @@ outside the lock: only its retrieval is serialised, not the wait on the LLM serv
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from assistant.access import LOCAL_NAME, Caller, readable_collections, readable_hits
 from assistant.answer_model import Answer, Answerer
 from assistant.api import PolicyRAG, make_answerer
 from assistant.audit import AuditLog
+from assistant.followup import Turn, standalone_question
 from assistant.limits import check_query_length
 from assistant.retrieval import Hit
 from assistant.web.catalogue import DocumentCatalogue
@@ -54,19 +55,29 @@ class AssistantService:
             settings choose, plus the extractive one when that is the LLM (users can pick the fast
             offline answer, and the LLM's fallback is the same one).
         audit: where questions are recorded (who asked what, which collections answered).
+        probe_llm: check at start that an LLM answerer's server answers (a short timeout); an
+            unreachable one is logged and reported by :meth:`health`, and its answers fall back
+            to the extractive answer until it is reachable again.
 
     Every question is answered for a ``caller`` (``assistant.access``): only passages of the
     collections they may read are searched, before the top k is cut; None means everything (the
     single local user, Python callers).
     """
 
-    def __init__(self, rag: PolicyRAG, answerers: dict[str, Answerer] | None = None, audit: AuditLog | None = None) -> None:
+    def __init__(
+        self, rag: PolicyRAG, answerers: dict[str, Answerer] | None = None, audit: AuditLog | None = None, probe_llm: bool = True
+    ) -> None:
         self.rag = rag
         self.answerers = answerers or self._default_answerers(rag)
         if not self.answerers:
             raise ValueError("AssistantService needs at least one answerer")
         self.audit = audit or AuditLog(None)
         self._view: tuple[str, DocumentCatalogue, CorpusFiles] | None = None
+        if probe_llm:
+            for answerer in self.answerers.values():
+                probe = getattr(answerer, "probe", None)
+                if callable(probe):
+                    probe()
         self._lock = threading.Lock()
         self._view_lock = threading.Lock()
 
@@ -91,10 +102,25 @@ class AssistantService:
 
     @staticmethod
     def _default_answerers(rag: PolicyRAG) -> dict[str, Answerer]:
-        answerers = {rag.settings.answerer: rag.answerer}
-        if "extractive" not in answerers:
-            answerers["extractive"] = make_answerer(rag.settings.with_overrides(answerer="extractive"), rag.encoders[0])
+        primary = rag.answerer
+        answerers = {primary.name: primary}
+        if "extractive" not in answerers:  # the LLM's own fallback: one evidence finder for both
+            fallback = getattr(primary, "fallback", None)
+            answerers["extractive"] = fallback or make_answerer(
+                rag.settings.with_overrides(answerer="extractive"), rag.encoders, rag.term_weights, rag.document_chunks
+            )
         return answerers
+
+    def llm_status(self) -> dict[str, object] | None:
+        """The LLM answerer's server and whether it answered the last check; None without one."""
+        llm = self.answerers.get("llm")
+        if llm is None or not hasattr(llm, "reachable"):
+            return None
+        return {
+            "base_url": getattr(llm, "base_url", ""),
+            "reachable": bool(llm.reachable),  # type: ignore[attr-defined]
+            "reason": getattr(llm, "unreachable_reason", ""),
+        }
 
     @property
     def default_k(self) -> int:
@@ -230,6 +256,16 @@ class AssistantService:
             answerer=answer.answerer,
         )
 
+    def standalone(self, question: str, history: Sequence[Turn] = (), answerer: str | None = None) -> str:
+        """The question to search for ``question`` in a conversation (``assistant.followup``): a
+        follow-up is completed from the earlier turns, by the LLM when it is the chosen answerer
+        and reachable, else by carrying over the previous question's content words."""
+        if not question.strip():
+            raise ValueError("the question is empty")
+        chosen = self._answerer(answerer)
+        rewriter = getattr(chosen, "rewrite", None) if getattr(chosen, "reachable", False) else None
+        return standalone_question(question, history, rewriter, self.rag.term_weights)
+
     def url_for(self, source: str, page: int | None = None) -> str | None:
         return self.files.url_for(source, page)
 
@@ -246,6 +282,7 @@ class AssistantService:
             "languages": dict(manifest.languages),
             "models": [str(encoder["model"]) for encoder in manifest.encoders],
             "answerers": list(self.answerers),
+            **({"llm": self.llm_status()} if self.llm_status() is not None else {}),
             "index_created": manifest.created,
             "files_served": bool(self.files.roots),
         }

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ingest.model import Chunk
+
+if TYPE_CHECKING:
+    from index.sentences import SentenceVectors
 
 
 @dataclass(frozen=True)
@@ -17,12 +21,17 @@ class Hit:
         chunk: the passage.
         also_in: other passages with the same or nearly the same text (copies of the document
             under other names), as (source, page) pairs; they take no place of their own.
+        row: the passage's row in the index generation it was found in, and ``sentences`` that
+            generation's sentence vectors: the answerers read the stored vectors of its sentences
+            instead of embedding them again (both None for a hit made by hand).
     """
 
     rank: int
     score: float
     chunk: Chunk
     also_in: tuple[tuple[str, int | None], ...] = ()
+    row: int | None = None
+    sentences: SentenceVectors | None = field(default=None, compare=False, repr=False)
 
     @property
     def chunk_number(self) -> int | None:

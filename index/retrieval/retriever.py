@@ -253,5 +253,7 @@ class HybridRetriever:
         for rank, family in enumerate(families[:k], start=1):
             first = family[0]
             also = tuple((chunks[i].source, chunks[i].page) for i in family[1:])
-            hits.append(Hit(rank=rank, score=ranked[first][1], chunk=chunks[first], also_in=also))
+            hits.append(
+                Hit(rank=rank, score=ranked[first][1], chunk=chunks[first], also_in=also, row=rows[first], sentences=self.index.sentences)
+            )
         return hits

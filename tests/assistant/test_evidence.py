@@ -1,17 +1,102 @@
-"""Which sentences the answerers may quote (``assistant.evidence``), with a word-count encoder (no model)."""
+"""The evidence finder: it reads the sentence vectors stored at ingest (embeds only for an index without them), and which sentences it may quote."""
 
 from __future__ import annotations
 
 import re
 import zlib
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
+import pytest
 
 from assistant.evidence import EvidenceFinder
-from assistant.retrieval import Hit
+from assistant.retrieval import Hit, HybridRetriever
+from index.analyzer import ThaiEnglishAnalyzer
+from index.sentences import SENTENCES_DIR
+from index.storage import IndexWriter, OpenIndex, current_generation
 from ingest.chunker import Chunker
+from ingest.loader import DocumentLoader
 from ingest.model import Block, Document
+from tests.conftest import FIXTURE_DOCS, HashEmbedder
+
+
+class CountingEmbedder(HashEmbedder):
+    """Counts the passages it is asked to embed (the query-time cost the stored vectors save)."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.passages = 0
+
+    def embed_passages(self, passages: list[str], show_progress: bool = False) -> np.ndarray:
+        self.passages += len(passages)
+        return super().embed_passages(passages)
+
+    def embed_queries(self, queries: list[str]) -> np.ndarray:
+        return super().embed_passages(queries)
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    index_dir = tmp_path_factory.mktemp("evidence-index")
+    documents = DocumentLoader(show_progress=False).run([FIXTURE_DOCS]).documents
+    chunks = [chunk for document in documents for chunk in Chunker(max_chars=300, overlap_chars=0, min_chars=50).run(document)]
+    IndexWriter([HashEmbedder()], ThaiEnglishAnalyzer(), show_progress=False).run(documents, chunks, index_dir)
+    return index_dir
+
+
+QUESTION = "Every agency must report a serious cybersecurity incident to the national response team within 24 hours."
+
+
+def _hits(index: OpenIndex) -> list[Hit]:
+    return HybridRetriever(index, [HashEmbedder()]).run(QUESTION, k=5)
+
+
+def test_stored_sentence_vectors_are_used_not_embedded_again(index_dir: Path) -> None:
+    index = OpenIndex(index_dir)
+    try:
+        encoder = CountingEmbedder()
+        finder = EvidenceFinder(encoder, min_similarity=0.0, strong_similarity=0.0)
+        evidence = finder.run(QUESTION, _hits(index))
+        assert encoder.passages == 0 and finder.embedded_at_query_time == 0
+        assert "within 24 hours" in evidence.sentences[0].text
+        # the vectors are the ones stored at ingest, in the evidence's order
+        stored = index.sentences.for_rows(0, [hit.row for hit in _hits(index)][:1])
+        first_row = _hits(index)[0].row
+        if stored[first_row]:
+            by_span = {(start, end): vector for start, end, vector in stored[first_row]}
+            best = evidence.sentences[0]
+            assert np.allclose(evidence.vectors[0], by_span[(best.start, best.end)])
+    finally:
+        index.close()
+
+
+def test_an_index_without_stored_spans_has_its_sentences_embedded(index_dir: Path, tmp_path: Path) -> None:
+    old = tmp_path / "old-index"
+    import shutil
+
+    shutil.copytree(index_dir, old)
+    (current_generation(old) / SENTENCES_DIR / "spans.npy").unlink()  # as written before spans were stored
+    index = OpenIndex(old)
+    try:
+        encoder = CountingEmbedder()
+        finder = EvidenceFinder(encoder, min_similarity=0.0, strong_similarity=0.0)
+        evidence = finder.run(QUESTION, _hits(index))
+        assert encoder.passages == finder.embedded_at_query_time > 0
+        assert "within 24 hours" in evidence.sentences[0].text
+    finally:
+        index.close()
+
+
+def test_hand_made_hits_are_embedded_after_their_title(index_dir: Path) -> None:
+    index = OpenIndex(index_dir)
+    try:
+        hits = [Hit(hit.rank, hit.score, hit.chunk) for hit in _hits(index)]  # no row, no stored vectors
+        encoder = CountingEmbedder()
+        evidence = EvidenceFinder(encoder, min_similarity=0.0, strong_similarity=0.0).run(QUESTION, hits)
+        assert encoder.passages > 0 and "within 24 hours" in evidence.sentences[0].text
+    finally:
+        index.close()
 
 
 class WordCounts:
@@ -45,3 +130,14 @@ def test_a_sentence_cut_by_a_page_break_is_quoted_whole_not_its_head() -> None:
     assert [display for _, display in both if head in display] == [whole]  # whole, once, never the head
     # page 4's passage not retrieved: still no half sentence to quote
     assert quoted([Hit(1, 1.0, first)]) == [(1, "The committee met four times during the year.")]
+
+
+def test_a_wrapped_line_of_a_sentence_is_not_taken_for_the_heading_above() -> None:
+    from assistant.evidence import _heading_above
+
+    text = (
+        "Digital by design\n\nGovernments establish the foundations necessary for a digital\n\n"
+        "transformation of the public sector. It comprises 155 data points."
+    )
+    assert _heading_above(text, text.index("It comprises")) == "Digital by design"
+    assert _heading_above(text, text.index("Governments")) == "Digital by design"

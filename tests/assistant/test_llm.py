@@ -16,7 +16,7 @@ from assistant.api import make_answerer
 from assistant.citations import citations_in
 from assistant.settings import Settings
 from assistant.wording import say
-from tests.llm_server import MODEL_ALIAS, SETUP_HINT, LlamaServer, gguf_path
+from tests.llm_server import MODEL_ALIAS, LlamaServer, running_llama
 
 pytestmark = [pytest.mark.llm, pytest.mark.slow]
 
@@ -29,16 +29,8 @@ word ::= [a-z]{2,12}'''
 
 @pytest.fixture(scope="session")
 def llm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
-    try:
-        import llama_cpp.server  # noqa: F401
-    except ImportError:
-        pytest.fail(f"llama-cpp-python[server] is not installed: {SETUP_HINT}")
-    server = LlamaServer(gguf_path(), tmp_path_factory.mktemp("llama") / "server.log", threads=1)
-    try:
-        server.wait_ready()
+    with running_llama(tmp_path_factory.mktemp("llama") / "server.log") as server:
         yield server
-    finally:
-        server.stop()
 
 
 def _answerer(real_rag, **settings: object):  # type: ignore[no-untyped-def]

@@ -225,3 +225,22 @@ def test_rows_map_to_their_sentence_numbers_in_order() -> None:
     assert sentences.numbers_of_rows(np.array([2, 1, 0, 9])).tolist() == [2, 3, 4, 0, 1]
     with pytest.raises(ValueError, match="5 sentence vectors for 6"):
         SentenceVectors(np.arange(6), [np.zeros((5, 4), np.float32)])
+
+
+def test_the_best_sentence_scores_of_a_pool_are_the_exact_top_k_and_the_rules_are_recorded(tmp_path: Path) -> None:
+    from ingest.sentences import SENTENCE_RULES
+
+    _build(tmp_path, HashEmbedder(dimension=64))
+    index = OpenIndex(tmp_path)
+    try:
+        sentences = index.sentences
+        assert sentences is not None
+        query = HashEmbedder(dimension=64).embed_queries([QUESTION])[0]
+        every = np.sort(sentences.vectors(0) @ query)[::-1]  # all sentences are English here
+        top = sentences.top_scores(0, "en", query, 3)
+        assert np.allclose(top, every[:3], atol=1e-5)
+        assert len(sentences.top_scores(0, "en", query, 1_000)) == len(sentences)
+        assert len(sentences.top_scores(0, "th", query, 3)) == 0
+        assert sentences.rules == SENTENCE_RULES  # an answerer may use the stored spans as they are
+    finally:
+        index.close()

@@ -134,3 +134,43 @@ def test_llm_answer_streams_into_the_page(browser: Any, hash_rag: Any, tmp_path:
         assert "".join(SlowLLM.pieces).replace(" [1]", "") in final.inner_text()
         assert page.locator("#pr-sources .pr-cited mark").count() >= 1
         page.close()
+
+
+def test_follow_up_is_searched_with_what_it_refers_to(browser: Any, app_url: str) -> None:
+    """A question, then a follow-up with no subject of its own: the follow-up's answer comes from
+    the same topic, says what it was searched as, and the first answer keeps its own sources."""
+    page = new_page(browser)
+    open_app(page, app_url)
+    first = ask_in_page(page, "What must agencies do after a serious cybersecurity incident?")
+    assert first.get_attribute("data-state") == "found"
+    follow = ask_in_page(page, "And within how many hours?")
+    assert follow.get_attribute("data-state") == "found", follow.inner_text()
+    searched = follow.locator(".pr-searched").inner_text()
+    assert "cybersecurity" in searched and "incident" in searched
+    assert "24 hours" in follow.inner_text()
+    cited = page.locator("#pr-sources .pr-source.pr-cited").first
+    assert "public-sector-practice.md" in cited.locator(".pr-path").inner_text()
+    assert "24 hours" in cited.locator(".pr-passage mark").first.inner_text()
+    # the first turn stays on the page with its own sources and export
+    earlier = page.locator('#pr-history .pr-turn[data-turn="1"]')
+    assert "What must agencies do after a serious cybersecurity incident?" in earlier.locator(".pr-turn-question").inner_text()
+    assert earlier.locator(".pr-source.pr-cited").count() >= 1
+    assert earlier.locator("a.pr-export").get_attribute("href").startswith("data:text/markdown")
+    assert earlier.locator("a.pr-cite").first.get_attribute("href").startswith("#pr-t1-src-")
+    page.screenshot(path=str(ARTIFACTS / "browser-follow-up.png"), full_page=True)
+    page.close()
+
+
+def test_enter_asks_and_shift_enter_adds_a_line(browser: Any, app_url: str) -> None:
+    page = new_page(browser)
+    open_app(page, app_url)
+    box = page.locator("#pr-question textarea")
+    box.fill("ตู้บริการอัจฉริยะตั้งอยู่ที่ไหน")
+    box.press("Shift+Enter")
+    box.type("และใช้บัตรอะไร")
+    assert box.input_value() == "ตู้บริการอัจฉริยะตั้งอยู่ที่ไหน\nและใช้บัตรอะไร"
+    assert page.locator("#pr-answer .pr-answer").count() == 0  # nothing asked yet
+    box.press("Enter")
+    page.locator("#pr-answer .pr-answer").wait_for(state="visible", timeout=60_000)
+    assert "ที่ว่าการอำเภอ" in page.locator("#pr-sources .pr-cited").first.inner_text()
+    page.close()

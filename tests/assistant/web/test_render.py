@@ -22,8 +22,14 @@ class TestHighlight:
         text = "Intro <b>bold</b> line. The once-only principle means asking once. Tail & end."
         html = highlight(text, ["The once-only principle means asking once."])
         assert "<mark>The once-only principle means asking once.</mark>" in html
-        assert "&lt;b&gt;bold&lt;/b&gt;" in html and "<b>" not in html
+        assert html.startswith("Intro bold line.") and "<b>" not in html and "&lt;b&gt;" not in html  # tags are not shown
         assert "Tail &amp; end." in html
+
+    def test_markdown_marks_are_not_shown_and_the_quote_is_still_marked(self) -> None:
+        text = "#### **4. Summary of challenges**\n\nAgencies work in **silos** and see [[Data sharing|data sharing]] as a risk. Other text."
+        html = highlight(text, ["Agencies work in **silos** and see [[Data sharing|data sharing]] as a risk."])
+        assert html.startswith("4. Summary of challenges\n\n<mark>Agencies work in silos and see data sharing as a risk.</mark>")
+        assert "#" not in html and "**" not in html and "[[" not in html
 
     def test_a_sentence_with_markup_is_escaped_inside_the_mark(self) -> None:
         assert highlight("a <script>x</script> b", ["<script>x</script>"]) == "a <mark>&lt;script&gt;x&lt;/script&gt;</mark> b"

@@ -7,10 +7,16 @@ from collections.abc import Iterator, Sequence
 import pytest
 
 from assistant.answer_model import Answer
+from assistant.followup import Turn
 from assistant.api import PolicyRAG
 from assistant.retrieval import Hit
+from assistant.settings import Settings
 from assistant.web.service import AssistantService, Filters
+from assistant.wording import say
+from index.storage import OpenIndex
 from tests.assistant.web.conftest import FakeAnswerer
+from tests.conftest import HashEmbedder
+from tests.llm_server import free_port
 
 
 class StreamingAnswerer(FakeAnswerer):
@@ -72,3 +78,51 @@ def test_k_out_of_range_is_refused(service: AssistantService, k: int) -> None:
 def test_unknown_answerer_names_the_offered_ones(service: AssistantService) -> None:
     with pytest.raises(ValueError, match="offers llm, extractive"):
         service.ask("x", answerer="gpt")
+
+
+@pytest.fixture(params=["extractive", "llm"])
+def settings_only_service(request: pytest.FixtureRequest, web_index) -> Iterator[AssistantService]:  # type: ignore[no-untyped-def]
+    """The service as ``policyrag serve`` builds it: answerers from the settings alone (the LLM's
+    server is a port nobody listens on)."""
+    settings = Settings(
+        index_dir=web_index, show_progress=False, top_k=5, answerer=request.param,
+        llm_base_url=f"http://127.0.0.1:{free_port()}/v1", llm_timeout=5,
+    )  # fmt: skip
+    rag = PolicyRAG(OpenIndex(web_index), [HashEmbedder()], settings)  # type: ignore[list-item]
+    yield AssistantService(rag)
+    rag.close()
+
+
+QUOTED = "Every agency must report a serious cybersecurity incident to the national response team within 24 hours."
+
+
+def test_service_builds_from_settings_alone_for_each_answerer(settings_only_service: AssistantService) -> None:
+    service = settings_only_service
+    chosen = service.rag.settings.answerer
+    assert service.default_answerer == chosen
+    assert set(service.answerers) == {"extractive", chosen}
+    answer = service.ask(QUOTED, k=5)
+    assert answer.found and answer.answerer == "extractive"
+    assert "within 24 hours" in answer.text and answer.cited_passages
+    if chosen == "llm":  # the unreachable server was found at start: a note, the quoted answer, no wait
+        assert service.health()["llm"] == {"base_url": service.rag.settings.llm_base_url, "reachable": False, "reason": "could not connect to the server"}
+        assert answer.notes == (say("note_fallback", "en", reason="could not connect to the server"),)
+        items = list(service.ask_stream(QUOTED, k=5))
+        assert isinstance(items[-1], Answer) and items[-1].answerer == "extractive"
+    else:
+        assert "llm" not in service.health() and answer.notes == ()
+
+
+def test_llm_fallback_is_the_same_extractive_answerer_users_can_pick(settings_only_service: AssistantService) -> None:
+    service = settings_only_service
+    if "llm" in service.answerers:
+        assert service.answerers["llm"].fallback is service.answerers["extractive"]  # type: ignore[attr-defined]
+
+
+def test_follow_up_is_completed_from_the_conversation(settings_only_service: AssistantService) -> None:
+    """With or without an LLM configured (here unreachable), a follow-up carries the previous subject."""
+    history = [Turn(QUOTED, QUOTED)]
+    searched = settings_only_service.standalone("And within how many hours?", history)
+    assert searched.startswith("And within how many hours?") and len(searched) > len("And within how many hours?")
+    assert "within 24 hours" in settings_only_service.search(searched, k=1)[0].chunk.text
+    assert settings_only_service.standalone("Who runs the open data portal?", history) == "Who runs the open data portal?"

@@ -1,0 +1,176 @@
+"""Follow-up questions: "and in Thailand?" or "แล้วใครเป็นผู้รับผิดชอบ" are searched with what they refer to.
+
+A conversation is a list of :class:`Turn`. A new question that leans on the one before (it is short,
+it starts with "and"/"what about"/"แล้ว"/"ส่วน", or it points back with "it"/"they"/"นี้"/"ดังกล่าว")
+is made standalone before retrieval:
+
+- without an LLM (:class:`KeywordCarryOver`): the previous question's content words that the new
+  one lacks are added to it ("and in Thailand?" after "What share of countries evaluate the impact
+  of digital investments?" is searched as "and in Thailand? share countries evaluate impact digital
+  investments");
+- with an LLM (``LLMAnswerer.rewrite``): the model writes a standalone question from the last
+  turns, shown to the user; on any failure the keyword carry-over is used.
+
+A question that stands on its own (it names its own subject) is searched as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from index.analyzer import ThaiEnglishAnalyzer
+from ingest.lang import detect_lang
+
+# How a follow-up starts: a connective or a "what about".
+_EN_LEAD = re.compile(r"^\s*(?:and|but|also|so|then|what\s+about|how\s+about|what\s+if|same\s+for)\b", re.IGNORECASE)
+_TH_LEADS = frozenset({"แล้ว", "และ", "ส่วน", "เช่นเดียวกัน", "อีก"})  # as the first word ("ส่วนประกอบ" is not "ส่วน")
+# Words that point back to something said before (pronouns; "that" and "this" are too often
+# relative or demonstrative inside a question that stands on its own).
+_EN_BACK = re.compile(r"\b(?:it|its|they|them|their|these|those|he|she|his|her|the\s+same)\b", re.IGNORECASE)
+_EN_ONE = re.compile(r"\b(?:one|ones)\b", re.IGNORECASE)  # "Where can I get one?": a pronoun in a short question
+_TH_BACK = re.compile(r"(?:ดังกล่าว|เหล่านี้|เหล่านั้น|ข้างต้น|เดียวกัน|พวกเขา)")
+_EN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-.]*[A-Za-z0-9]|[0-9][0-9.,]*")
+# Question words and verbs that carry no subject: a follow-up made only of these (and a
+# connective, and a place or name) has no subject of its own.
+_EN_FRAME_WORDS = frozenset(
+    """what which who whom whose when where why how many much does do did is are was were can could should would will
+    about and also so then in for of the a an to by with on at from any there here please tell me show list name
+    every each all some must may might shall within without after before during into more less than other""".split()
+)
+_TH_FRAME_WORDS = frozenset(
+    "อะไร ใคร ที่ไหน ไหน เมื่อไร เมื่อไหร่ อย่างไร ยังไง ทำไม เท่าไร เท่าไหร่ กี่ บ้าง ไหม หรือไม่ หรือเปล่า แล้ว และ ส่วน ถ้า หาก ล่ะ คะ ครับ "
+    "เป็น คือ มี ได้ ไป มา ให้ ที่ ของ ใน จาก กับ โดย ผู้ ใด".split()
+)
+MAX_FOLLOW_UP_WORDS = 1  # content words: a question with no more has no subject of its own
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One exchange of a conversation: what was asked, what was searched, and the answer's text."""
+
+    question: str
+    searched: str
+    answer_text: str = ""
+
+
+@lru_cache(maxsize=1)
+def _analyzer() -> ThaiEnglishAnalyzer:
+    return ThaiEnglishAnalyzer()
+
+
+def _words(text: str) -> list[str]:
+    """Surface words of ``text``: newmm words for Thai, word tokens for English (order kept)."""
+    if detect_lang(text) == "th" or re.search(r"[\u0e01-\u0e4e]", text):
+        from pythainlp.tokenize import word_tokenize
+
+        return [word for word in word_tokenize(text, engine="newmm") if word.strip() and not re.fullmatch(r"\W+", word)]
+    return _EN_WORD.findall(text)
+
+
+def content_words(text: str) -> list[str]:
+    """The words of ``text`` that carry its subject: stop words and question words left out, each once.
+
+    Example:
+        >>> content_words("What share of countries evaluate the impact of digital investments?")
+        ['share', 'countries', 'evaluate', 'impact', 'digital', 'investments']
+    """
+    analyzer = _analyzer()
+    found: list[str] = []
+    seen: set[str] = set()
+    for word in _words(text):
+        lower = word.lower()
+        if lower in _EN_FRAME_WORDS or word in _TH_FRAME_WORDS or not analyzer.run(word):
+            continue
+        if lower not in seen:
+            seen.add(lower)
+            found.append(word)
+    return found
+
+
+def is_follow_up(question: str) -> bool:
+    """True when ``question`` leans on the previous one: it starts like a follow-up ("and", "what
+    about", "แล้ว", "ส่วน"), points back with a pronoun ("it", "they", "ดังกล่าว"), or has at most
+    :data:`MAX_FOLLOW_UP_WORDS` content word (no subject of its own: "Who?", "ใครรับผิดชอบ").
+
+    Example:
+        >>> is_follow_up("and in Thailand?"), is_follow_up("แล้วใครเป็นผู้รับผิดชอบ")
+        (True, True)
+        >>> is_follow_up("What share of countries evaluate the impact of digital investments?")
+        False
+    """
+    text = question.strip()
+    words = _words(text)
+    if _EN_LEAD.match(text) or (words and words[0] in _TH_LEADS) or _EN_BACK.search(text) or _TH_BACK.search(text):
+        return True
+    if _EN_ONE.search(text) and len(words) <= 6:
+        return True
+    return len(content_words(text)) <= MAX_FOLLOW_UP_WORDS
+
+
+class KeywordCarryOver:
+    """Makes a follow-up standalone without an LLM: the previous searched question's content words
+    that the follow-up lacks are appended to it.
+
+    A follow-up with no subject of its own ("and in Thailand?", "แล้วใครเป็นผู้รับผิดชอบ") gets all of
+    them. One that has its own words and only points back ("And which countries manage them as a
+    portfolio?") gets the :data:`SUBJECT_WORDS` rarest (by ``term_weights``, the index's IDF; in
+    their order): the names of what it refers to, not the previous question's own request, which
+    would pull the search back to the previous answer.
+
+    Args:
+        term_weights: IDF of analyzer terms (``PolicyRAG.term_weights``); None carries every word.
+    """
+
+    SUBJECT_WORDS = 3
+
+    def __init__(self, term_weights: Callable[[Sequence[str]], dict[str, float]] | None = None) -> None:
+        self.term_weights = term_weights
+
+    def rewrite(self, question: str, history: Sequence[Turn]) -> str:
+        if not history or not is_follow_up(question):
+            return question
+        own = content_words(question)
+        have = {word.lower() for word in own}
+        carried = [word for word in content_words(history[-1].searched) if word.lower() not in have]
+        if len(own) > MAX_FOLLOW_UP_WORDS and self.term_weights is not None and len(carried) > self.SUBJECT_WORDS:
+            carried = self._rarest(carried)
+        if not carried:
+            return question
+        return question.rstrip() + " " + " ".join(carried)
+
+    def _rarest(self, words: list[str]) -> list[str]:
+        analyzer = _analyzer()
+        terms = {word: analyzer.run(word) for word in words}
+        idf = self.term_weights(sorted({term for found in terms.values() for term in found})) if self.term_weights else {}
+        weight = {word: max((idf.get(term, 0.0) for term in found), default=0.0) for word, found in terms.items()}
+        keep = set(sorted(words, key=lambda word: -weight[word])[: self.SUBJECT_WORDS])
+        return [word for word in words if word in keep]
+
+
+Rewriter = Callable[[str, Sequence[Turn]], str]
+
+
+def standalone_question(
+    question: str,
+    history: Sequence[Turn],
+    rewriter: Rewriter | None = None,
+    term_weights: Callable[[Sequence[str]], dict[str, float]] | None = None,
+) -> str:
+    """The question to search for ``question`` after ``history`` (oldest first).
+
+    ``rewriter`` (an LLM's) is tried first for a follow-up; when it fails or returns nothing
+    usable, the keyword carry-over is used (``term_weights``: see :class:`KeywordCarryOver`).
+    """
+    if not history or not is_follow_up(question):
+        return question
+    if rewriter is not None:
+        try:
+            rewritten = " ".join(rewriter(question, history).split())
+        except Exception:  # noqa: BLE001 - any failure of the LLM: fall back to keywords
+            rewritten = ""
+        if 3 <= len(rewritten) <= 400:
+            return rewritten
+    return KeywordCarryOver(term_weights).rewrite(question, history)

@@ -1,0 +1,170 @@
+"""What a question asks for: its type (a number, a date, a definition, a list ...) and its subject.
+
+The answerers use it to prefer the sentence that gives what is asked ("how many" -> a sentence
+with a number; "when" -> a date; "what is X" -> the sentence that defines X, under the heading
+that names it) and to answer a list question with the list's items. Thai and English.
+
+Types (one question can have several): ``list`` (มีอะไรบ้าง, what are the six ...), ``count``
+(how many, กี่, เท่าไร), ``when`` (when, เมื่อไร, ปีไหน), ``who`` (who, ใคร, หน่วยงานใด), ``where``
+(where, ที่ไหน), ``definition`` (what is X, X คืออะไร, หมายถึงอะไร), ``yes_no`` (does ..., ได้ไหม,
+หรือไม่), ``how`` (how do I, อย่างไร), ``superlative`` (the weakest, the best, สูงสุด: answered
+by a comparison or a score).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.lang import detect_lang
+from ingest.model import Lang
+
+_EN_NUMBER_WORDS = r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2}"
+_PATTERNS: dict[str, re.Pattern[str]] = {
+    "list": re.compile(
+        rf"^\s*(?:what|which)\s+(?:are|were)\s+(?:the\s+)?(?:(?:main|key|{_EN_NUMBER_WORDS})\s+)*\w+"
+        r"|\b(?:list|name|enumerate)\s+(?:the|all)\b|\bwhat\s+(?:are|were)\s+the\s+(?:steps|stages|phases|types|kinds|categories|components|elements|dimensions|pillars|principles|criteria|requirements|channels|options)\b"
+        r"|\bwhat\s+(?:does|do)\s+.{3,80}\s+(?:comprise|consist of|include|cover)\b|\bwhich\s+\w+\s+(?:are|were)\s+(?:included|covered|listed|part of)\b"
+        r"|\bthrough\s+which\s+channels\b|\bwhat\s+steps\b|\bsteps\s+(?:to|for)\b"
+        rf"|^\s*(?:what|which)\s+(?:{_EN_NUMBER_WORDS})\s+\w+"
+        r"|อะไรบ้าง|ใครบ้าง|ที่ไหนบ้าง|ไหน\S{0,6}บ้าง|ใด\S{0,6}บ้าง|มีขั้นตอน|ขั้นตอน.{0,40}อย่างไร|ประกอบด้วยอะไร|ได้แก่อะไร|มีกี่\S{0,12}.{0,30}(?:อะไร|ใด)",
+        re.IGNORECASE,
+    ),
+    "count": re.compile(
+        r"\bhow\s+(?:many|much|often|long|large|big)\b|\bwhat\s+(?:share|percentage|proportion|number|amount|rate|level|score|value)\b"
+        r"|\b(?:share|percentage|proportion|number)\s+of\b|กี่|เท่าไร|เท่าใด|เท่าไหร่|บ่อยแค่ไหน|นานแค่ไหน|จำนวนเท่า|ร้อยละ|อัตรา|ค่า.{0,30}(?:อยู่ที่|เป็น)",
+        re.IGNORECASE,
+    ),
+    "when": re.compile(
+        r"\bwhen\b|\bwhat\s+(?:year|date|month|day|time|period)\b|\bwhich\s+(?:year|date|month|period)\b|\bsince\s+when\b"
+        r"|เมื่อไร|เมื่อไหร่|เมื่อใด|ปีไหน|ปีใด|ปีอะไร|วันที่เท่าไร|วันไหน|วันใด|ช่วงเวลาใด|ช่วงไหน|ช่วงปี|ตั้งแต่เมื่อ|ระยะเวลา",
+        re.IGNORECASE,
+    ),
+    "who": re.compile(
+        r"\bwho\b|\bwhose\b|\bwhich\s+(?:agency|agencies|office|organi[sz]ation|body|bodies|ministry|department|country|countries|institution|team|unit|person|people|government)\b"
+        r"|ใคร|หน่วยงานใด|หน่วยงานไหน|หน่วยงานอะไร|ประเทศใด|ประเทศไหน|ผู้ใด|องค์กรใด",
+        re.IGNORECASE,
+    ),
+    "where": re.compile(r"\bwhere\b|\bat\s+which\s+(?:url|address|site|website)\b|ที่ไหน|ที่ใด|ตรงไหน|ช่องทางใด|ช่องทางไหน", re.IGNORECASE),
+    "definition": re.compile(
+        r"^\s*what\s+(?:is|are)\s+(?:an?\s+|the\s+)?[^?]{1,60}\??\s*$|\bwhat\s+(?:does|do)\s+.{1,60}\s+(?:mean|refer\s+to|stand\s+for)\b"
+        r"|\bwhat\s+is\s+meant\s+by\b|\bdefin(?:e|ition)\b|คืออะไร|หมายถึงอะไร|หมายถึง|ความหมาย|นิยาม|คือ\s*\S{0,4}\s*$",
+        re.IGNORECASE,
+    ),
+    "yes_no": re.compile(
+        r"^\s*(?:is|are|was|were|does|do|did|can|could|should|must|has|have|will)\b|ได้ไหม|ได้หรือไม่|หรือไม่|หรือเปล่า|ไหม\s*$|มั้ย\s*$",
+        re.IGNORECASE,
+    ),
+    "how": re.compile(r"^\s*how\s+(?:do|does|can|should|to|is|are)\b|\bhow\s+to\b|อย่างไร|ยังไง|วิธี", re.IGNORECASE),
+    "superlative": re.compile(
+        r"\b(?:best|worst|weakest|strongest|highest|lowest|most|least|largest|smallest|top|bottom|first|last|leading|lagging)\b"
+        r"|ที่สุด|สูงสุด|ต่ำสุด|มากสุด|น้อยสุด|อันดับ",
+        re.IGNORECASE,
+    ),
+}
+# What a question says beside its subject: removed to find the subject ("What is X?" -> X).
+_EN_FRAME = re.compile(
+    r"^\s*(?:and\s+)?(?:what|which|who|whom|whose|when|where|why|how)(?:\s+(?:is|are|was|were|does|do|did|can|could|should|must|many|much|often|long))*\s+(?:the\s+|an?\s+)?"
+    r"|\s*(?:mean|refer\s+to|stand\s+for)?\s*\?+\s*$",
+    re.IGNORECASE,
+)
+_TH_FRAME = re.compile(r"(?:คืออะไร|หมายถึงอะไร|หมายถึง|มีอะไรบ้าง|อะไรบ้าง|คือ|อย่างไร|ได้แก่อะไร|ประกอบด้วยอะไร|มีกี่\S*|\?)\s*$")
+_EN_COUNT = re.compile(rf"\b(?P<n>{_EN_NUMBER_WORDS})\s+(?:main\s+|key\s+)?[A-Za-z]+", re.IGNORECASE)
+_TH_COUNT = re.compile(r"(?:ทั้ง)?(?P<n>[0-9๐-๙]{1,2}|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ)\s*(?:มิติ|ด้าน|ข้อ|ขั้นตอน|ประเภท|กลุ่ม|หลัก|ส่วน|ประการ|แบบ|ช่องทาง|ระดับ)")
+_NUMBER_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "สอง": 2, "สาม": 3, "สี่": 4, "ห้า": 5, "หก": 6, "เจ็ด": 7, "แปด": 8, "เก้า": 9, "สิบ": 10,
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class QuestionIntent:
+    """What ``question`` asks for.
+
+    Attributes:
+        question: as asked.
+        lang: its language.
+        types: the question types found (see the module doc), in a fixed order.
+        subject: the question without its question words ("What is the once-only principle?" ->
+            "once-only principle"): what a definition or list is about.
+        expected_items: the number of items a list question names ("the six dimensions" -> 6), or None.
+    """
+
+    question: str
+    lang: Lang
+    types: frozenset[str]
+    subject: str
+    expected_items: int | None = None
+
+    @property
+    def is_list(self) -> bool:
+        return "list" in self.types
+
+
+def analyse_question(question: str) -> QuestionIntent:
+    """The :class:`QuestionIntent` of ``question``.
+
+    Example:
+        >>> intent = analyse_question("What are the six dimensions of the Digital Government Policy Framework?")
+        >>> sorted(intent.types), intent.expected_items
+        (['list'], 6)
+        >>> sorted(analyse_question("ดัชนี OURdata ปี 2017 ครอบคลุมกี่ประเทศ").types)
+        ['count']
+    """
+    text = " ".join(question.split())
+    types = {name for name, pattern in _PATTERNS.items() if pattern.search(text)}
+    if "list" in types:
+        types.discard("definition")  # "What are the phases of X?" wants the phases, not a definition
+    subject = _TH_FRAME.sub("", _EN_FRAME.sub("", text)).strip(" ?")
+    expected = None
+    count = _EN_COUNT.search(text) if "list" in types else None
+    count = count or (_TH_COUNT.search(text) if "list" in types else None)
+    if count:
+        value = count.group("n").lower().translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789"))
+        expected = (int(value) if value.isdigit() else _NUMBER_WORDS.get(value)) or None
+    return QuestionIntent(text, detect_lang(text), frozenset(types), subject or text, expected)
+
+
+_DIGIT = re.compile(r"[0-9๐-๙]")
+_DATE = re.compile(
+    r"\b(?:1[89]\d\d|20\d\d|25[0-9]\d)\b|[๒][๕][๐-๙][๐-๙]"
+    r"|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
+    r"|มกราคม|กุมภาพันธ์|มีนาคม|เมษายน|พฤษภาคม|มิถุนายน|กรกฎาคม|สิงหาคม|กันยายน|ตุลาคม|พฤศจิกายน|ธันวาคม"
+    r"|(?:ม|ก\.?พ|มี|เม\.?ย|พ\.?ค|มิ\.?ย|ก\.?ค|ส\.?ค|ก\.?ย|ต\.?ค|พ\.?ย|ธ\.?ค)\.\s*(?:[0-9๐-๙]{2,4})?",
+    re.IGNORECASE,
+)
+_DEFINITION_CUE = re.compile(
+    r"\b(?:refers?\s+to|means|is\s+defined\s+as|are\s+defined\s+as|is\s+(?:an?|the)\b|are\s+(?:those|the)\b|consists?\s+of|comprises?)"
+    r"|หมายถึง|คือ|หมายความว่า|เป็น(?:ระบบ|การ|หน่วยงาน|ศูนย์|แพลตฟอร์ม|บริการ)",
+    re.IGNORECASE,
+)
+_ORG_OR_NAME = re.compile(
+    r"\b(?:[A-Z][a-z]+\s+){1,4}(?:Office|Agency|Ministry|Department|Commission|Council|Service|Unit|Centre|Center|Team|Directorate)\b"
+    r"|\b[A-Z]{2,6}\b|สำนักงาน|กรม|กระทรวง|คณะกรรมการ|หน่วยงาน|บรรยายโดย|(?:นาย|นาง|นางสาว|Mr\.|Ms\.|Dr\.)\s*\S"
+)
+_COMPARISON = re.compile(
+    r"\b(?:than|compared|highest|lowest|best|worst|weakest|strongest|most|least|largest|smallest|top|ranked?|leading|followed\s+by)\b"
+    r"|[0-9]\.[0-9]|ที่สุด|สูงสุด|ต่ำสุด|มากกว่า|น้อยกว่า|อันดับ",
+    re.IGNORECASE,
+)
+_PLACE = re.compile(r"https?://|www\.|\.go\.th|\.or\.th|ที่ว่าการ|สำนักงานเขต|อำเภอ|ที่\s*\S+|ณ\s|\bat\b|\bin\b", re.IGNORECASE)
+
+
+def answers_type(intent: QuestionIntent, sentence: str) -> float:
+    """How many of the question's types ``sentence`` has the form of an answer to (0 or more):
+    a number for ``count``, a date for ``when``, a definition cue for ``definition``, an
+    organisation or person for ``who``, a place or address for ``where``."""
+    found = 0.0
+    if "count" in intent.types and _DIGIT.search(sentence):
+        found += 1
+    if "when" in intent.types and _DATE.search(sentence):
+        found += 1
+    if "definition" in intent.types and _DEFINITION_CUE.search(sentence):
+        found += 1
+    if "who" in intent.types and _ORG_OR_NAME.search(sentence):
+        found += 0.5
+    if "where" in intent.types and _PLACE.search(sentence):
+        found += 0.5
+    if "superlative" in intent.types and _COMPARISON.search(sentence):
+        found += 1
+    return found

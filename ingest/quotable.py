@@ -1,0 +1,207 @@
+"""What kind of text a sentence-sized piece of a passage is: a claim worth quoting, or not.
+
+An answer quotes sentences as evidence, so a piece that says nothing on its own must never be
+one: a heading ("The OECD Digital Government Index (DGI)", ``#### **4. สรุป...**``), a figure or
+table label ("Figure 3. ...", "Source: OECD (2020[2])", "ที่มา: ..."), a bibliography entry, a
+fragment without a verb (a table-of-contents line, a label), or a sentence planted to instruct an
+AI (``ingest.injection``). :func:`piece_kind` names the kind; only :data:`CLAIM` is quotable.
+A heading or fragment can still be a *list item* (the list answerer quotes items under the
+heading that names the list), never a claim on its own.
+
+Verbs: Thai pieces are tagged with pythainlp's bundled perceptron part-of-speech model (UD tags,
+orchid corpus; offline); English uses closed-class auxiliaries and modals, common lexical verbs,
+and -ed/-ing forms after the first word. The verb test is only applied to pieces that do not end
+like a sentence (. ! ? ; or a closing quote after them) and are at most :data:`MAX_FRAGMENT_WORDS`
+words: anything punctuated as a sentence, or long, is taken as one.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ingest.injection import is_planted_instruction
+from ingest.markup import plain_text
+
+CLAIM = "claim"
+HEADING = "heading"
+CAPTION = "caption"
+REFERENCE = "reference"
+FRAGMENT = "fragment"
+INSTRUCTION = "instruction"
+QUESTION = "question"
+LIST_INTRO = "list intro"
+
+MAX_FRAGMENT_WORDS = 18  # a longer piece is a sentence even without punctuation or a known verb
+MAX_FRAGMENT_THAI_CHARS = 90
+# A longer piece ending with "... ได้แก่" / "namely:" says something before its list: a claim.
+MAX_LIST_INTRO_CHARS = 120
+
+_MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
+_BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)[^*_\n]+(?:\*\*|__)\s*:?\s*$")
+# "3.1.2 ข้อกำหนด...", "IV. Results": a numbered section heading with no full stop after it; a
+# one-level number ("2. Scope") only when the rest is a fragment (else it is a numbered list item)
+_NUMBERED_HEADING = re.compile(r"^\s*(?:\d+\.\d+(?:\.\d+)*\.?|[IVX]{1,5}\.)\s+[^.!?]{0,100}$")
+_NUMBERED_LINE = re.compile(r"^\s*\d+\.?\s+(?P<rest>[^.!?]{0,100})$")
+_CAPTION = re.compile(
+    r"^\s*(?:(?:Figure|Fig\.|Table|Box|Chart|Graph|Diagram|Exhibit|Infographic|Map|Annex|Appendix)\s+(?:[A-Z]?\d+(?:\.\d+)*[A-Za-z]?|[A-Z])(?:[.:]|\s*$)"
+    r"|(?:Sources?|Notes?|Reading note|Source and notes?)\s*:"
+    r"|(?:ภาพที่|รูปที่|ตารางที่|แผนภาพที่|แผนภูมิที่|กล่องที่)\s*[0-9๐-๙]"
+    r"|(?:ที่มา|หมายเหตุ|แหล่งที่มา)\s*:)",
+    re.IGNORECASE,
+)
+# "OECD (2020), Digital Government Index ...", "González, S., L. Fleischer (2017), ..."
+_REFERENCE = re.compile(
+    r"^\s*[^()\n]{2,80}\(\d{4}[a-z]?\)[,.]"  # OECD (2020), Title ...
+    r"|^\s*[^\"“”\n]{2,80},\s*[\"“][^\"“”\n]{10,}[\"”]?\s*[.,]?\s*$"  # Author, "Title ..."
+)
+_URL_ONLY = re.compile(r"^\s*(?:https?://|www\.|doi:)\S+\s*$", re.IGNORECASE)
+_URL = re.compile(r"(?:https?://|www\.|doi:)\S+", re.IGNORECASE)
+# a bibliography tail: "297-334, http://dx.doi.org/...", "pp. 12-20.", "Vol. 3/2, OECD Publishing, Paris"
+_BIBLIOGRAPHIC = re.compile(r"^\s*(?:pp?\.\s*)?\d+\s*[-–]\s*\d+\s*[,.]|OECD Publishing, Paris|\bdoi\.org/|\bet al\.,? \(?\d{4}", re.IGNORECASE)
+# a question: "?" at the end, or a Thai question word closing the piece
+_QUESTION_END = re.compile(r"\?\s*[\"'”’)*]*\s*$|(?:หรือไม่|หรือเปล่า|ไหม|มั้ย|อย่างไร|ยังไง|อะไร|ใคร|ไหน|ใด|บ้าง|เมื่อไร|เมื่อไหร่|เท่าไร|เท่าไหร่|เท่าใด|กี่\S{0,12})\s*[*]*\s*$")
+# a list introduction: ends with ":" (or a Thai "ดังนี้", "ได้แก่", "ดังต่อไปนี้", "คือ")
+_LIST_INTRO = re.compile(
+    r"(?::|ดังนี้|ดังต่อไปนี้|ได้แก่|คือ|as follows|the following|namely|including)\s*[*]*\s*(?:\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])?\s*$", re.IGNORECASE
+)
+_SENTENCE_END = re.compile(r"[.!?;…](?:[\"'”’)\]]|\[\d+\])*\s*$")
+_TOC_LINE = re.compile(r"[A-Za-z\u0e01-\u0e4e)]\s*\.{0,}\s*\d{1,3}\s*$")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_THAI = re.compile(r"[\u0e01-\u0e4e]")
+
+_EN_VERBS = frozenset(
+    """is are was were be been being am isn't aren't wasn't weren't has have had hasn't haven't hadn't
+    do does did don't doesn't didn't can could will would shall should may might must cannot can't
+    won't wouldn't shouldn't couldn't need needs needed ought
+    provide provides include includes require requires refer refers mean means measure measures use uses
+    make makes ensure ensures support supports show shows aim aims assess assesses comprise comprises
+    consist consists cover covers focus focuses help helps allow allows enable enables remain remains
+    seek seeks take takes give gives lead leads define defines describe describes set sets list lists
+    present presents reflect reflects relate relates apply applies contain contains offer offers
+    promote promotes involve involves represent represents exist exists become becomes get gets
+    let lets keep keeps hold holds see sees know knows find finds come comes go goes put puts
+    run runs pay pays serve serves work works report reports rank ranks score scores perform performs
+    publish publishes collect collects share shares store stores send sends receive receives
+    create creates build builds develop develops adopt adopts implement implements manage manages
+    evaluate evaluates monitor monitors identify identifies indicate indicates suggest suggests
+    note notes state states says say said told tell tells ask asks answer answers depend depends
+    vary varies differ differs increase increases decrease decreases grow grows reach reaches
+    access accesses enter enters open opens close closes connect connects check checks verify verifies
+    sign signs register registers issue issues charge charges cost costs lack lacks face faces
+    mark marks play plays encourage encourages consider considers recognise recognises recognize
+    recognizes recommend recommends agree agrees invite invites instruct instructs call calls""".split()
+)
+_EN_INFLECTED = re.compile(r"^[a-z]{3,}ed$")
+_EN_PROGRESSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being|am)\s+(?:\w+\s+)?[a-z]{3,}ing\b", re.IGNORECASE)
+
+
+def _ends_like_sentence(text: str) -> bool:
+    return bool(_SENTENCE_END.search(text))
+
+
+def _english_has_verb(text: str) -> bool:
+    words = [word.lower() for word in _WORD.findall(text)]
+    if any(word in _EN_VERBS for word in words) or _EN_PROGRESSIVE.search(text):
+        return True
+    # "-ed" after the first word: "Agencies adopted ...". An "-ing" word alone is no verb: titles are
+    # full of them ("Overall ranking, 2017", "Building human capacity").
+    return any(_EN_INFLECTED.match(word) for word in words[1:])
+
+
+@lru_cache(maxsize=20_000)
+def _thai_has_verb(text: str) -> bool:
+    """True when pythainlp's part-of-speech model tags a verb or auxiliary in ``text``."""
+    from pythainlp.tag import pos_tag
+    from pythainlp.tokenize import word_tokenize
+
+    words = [word for word in word_tokenize(text, engine="newmm") if word.strip()]
+    return any(tag in ("VERB", "AUX") for _, tag in pos_tag(words, engine="perceptron", corpus="orchid_ud"))
+
+
+def is_fragment(text: str) -> bool:
+    """True for a short piece with no sentence ending and no verb: a label, a heading, a ToC line.
+
+    Example:
+        >>> is_fragment("Digital by design"), is_fragment("Agencies share data across silos")
+        (True, False)
+    """
+    plain = " ".join(_URL.sub("link", plain_text(text)).split())  # a URL's parts are no words
+    cells = [cell for cell in re.split(r";\s*", plain) if cell.strip()]
+    if len(cells) >= 2 and all(len(cell) <= 80 for cell in cells) and not _ends_like_sentence(plain):
+        return True  # a table or form record: "URL; link", "ประเภทแอปพลิเคชัน: Web; ประเภทบริการ: ALL"
+    if not plain or _ends_like_sentence(plain):
+        return False
+    if _THAI.search(plain) and len(_THAI.findall(plain)) >= len(_WORD.findall(plain)):
+        return len(plain) <= MAX_FRAGMENT_THAI_CHARS and not _thai_has_verb(plain)
+    words = _WORD.findall(plain)
+    if len(words) > MAX_FRAGMENT_WORDS:
+        return False
+    return _TOC_LINE.search(plain) is not None and len(words) <= 12 or not _english_has_verb(plain)
+
+
+def is_heading_like(text: str) -> bool:
+    """A heading by its marks or numbering: ``## ...``, a line in bold alone, "3.1 Scope", "2. Scope"."""
+    if _MARKDOWN_HEADING.match(text) or _BOLD_LINE.match(text):
+        return True
+    plain = plain_text(text)
+    if _NUMBERED_HEADING.match(plain):
+        return True
+    numbered = _NUMBERED_LINE.match(plain)
+    return bool(numbered and is_fragment(numbered.group("rest")))
+
+
+def piece_kind(text: str, headings: frozenset[str] = frozenset(), line: str = "") -> str:
+    """The kind of a sentence-sized piece of a passage: :data:`CLAIM` (quotable) or why not.
+
+    Args:
+        text: the piece, as it is in the passage (markup included).
+        headings: the passage's title and heading path, compared without case and spacing
+            (``ingest.sentences.dedupe_key``): a piece equal to one of them is a heading.
+        line: the whole line the piece is on, when known: a piece of a line marked as a heading
+            (``## ...``, a line in bold) is part of that heading.
+    """
+    plain = plain_text(text)
+    flat = " ".join(plain.split())
+    if flat.lower() in headings or is_heading_like(text) or (line and is_heading_like(line.strip())):
+        return HEADING
+    if _CAPTION.match(flat):
+        return CAPTION
+    if _REFERENCE.match(flat) or _URL_ONLY.match(flat) or _BIBLIOGRAPHIC.search(flat):
+        return REFERENCE
+    if is_planted_instruction(flat):
+        return INSTRUCTION
+    if _QUESTION_END.search(flat):
+        return QUESTION
+    if _LIST_INTRO.search(flat) and len(flat) <= MAX_LIST_INTRO_CHARS:
+        return LIST_INTRO
+    if _wrapped_in_bold(text):
+        return HEADING
+    if is_fragment(flat):
+        return FRAGMENT
+    return CLAIM
+
+
+def _wrapped_in_bold(text: str) -> bool:
+    """A piece in bold from its start to its end (the bold run may open or close on another
+    line): in these documents that is a heading written as bold text, not a claim."""
+    stripped = text.strip()
+    for mark in ("**", "__"):
+        opens, closes = stripped.startswith(mark), stripped.endswith(mark)
+        inner = stripped[len(mark) if opens else 0 : len(stripped) - len(mark) if closes else len(stripped)]
+        if (opens or closes) and mark not in inner:
+            return True
+    return False
+
+
+# "Source: OECD (2020[2])), The ... Framework, https://doi.org/... The DGI assesses ...": a PDF
+# caption line run into the sentence after it. The caption part ends at its URL or citation.
+_CAPTION_PREFIX = re.compile(
+    r"^\s*(?:Sources?|Notes?)\s*:[^\n]*?(?:https?://\S+|\(\w[^()\n]{0,40}\d{4}[a-z]?(?:\[\d+\])?\)\)?\.?)\s+(?=[A-Z])"
+)
+
+
+def caption_prefix_end(text: str) -> int:
+    """Length of a leading "Source: ..." caption run into the sentence after it (0 when none)."""
+    match = _CAPTION_PREFIX.match(text)
+    return match.end() if match else 0

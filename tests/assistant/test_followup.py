@@ -1,0 +1,75 @@
+"""Follow-up questions are completed from the conversation before they are searched."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.followup import KeywordCarryOver, Turn, content_words, is_follow_up, standalone_question
+
+COUNTRIES = Turn(
+    "What share of countries evaluate the impact of digital investments?",
+    "What share of countries evaluate the impact of digital investments?",
+)
+HACKATHON = Turn("แผนระยะสั้นมีการจัดกิจกรรม Hackathon อะไรบ้าง", "แผนระยะสั้นมีการจัดกิจกรรม Hackathon อะไรบ้าง")
+
+
+@pytest.mark.parametrize(
+    "question", ["and in Thailand?", "What about Korea?", "Who leads it?", "When?", "แล้วใครเป็นผู้รับผิดชอบ", "ส่วนประเทศไทยล่ะ", "ใครรับผิดชอบ"]
+)
+def test_follow_ups(question: str) -> None:
+    assert is_follow_up(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What share of countries evaluate the impact of digital investments?",
+        "หลัก Once-Only คืออะไร",
+        "ส่วนประกอบของระบบคลาวด์มีอะไรบ้าง",  # "ส่วน" inside a word is no connective
+        "In which year was the Recommendation adopted?",
+        "Which agency leads the programme that funds hackathons?",
+    ],
+)
+def test_questions_that_stand_on_their_own(question: str) -> None:
+    assert not is_follow_up(question)
+
+
+def test_english_follow_up_carries_the_previous_subject() -> None:
+    assert KeywordCarryOver().rewrite("and in Thailand?", [COUNTRIES]) == "and in Thailand? share countries evaluate impact digital investments"
+
+
+def test_thai_follow_up_carries_the_previous_subject() -> None:
+    rewritten = KeywordCarryOver().rewrite("แล้วใครเป็นผู้รับผิดชอบ", [HACKATHON])
+    assert rewritten.startswith("แล้วใครเป็นผู้รับผิดชอบ ") and "Hackathon" in rewritten and "ระยะสั้น" in rewritten
+
+
+def test_standalone_question_is_searched_as_it_is() -> None:
+    assert standalone_question("หลัก Once-Only คืออะไร", [HACKATHON]) == "หลัก Once-Only คืออะไร"
+    assert standalone_question("and in Thailand?", []) == "and in Thailand?"
+
+
+def test_llm_rewrite_is_used_and_its_failure_falls_back_to_keywords() -> None:
+    assert standalone_question("and in Thailand?", [COUNTRIES], lambda q, h: "What share of Thai agencies evaluate them?") == (
+        "What share of Thai agencies evaluate them?"
+    )
+
+    def broken(question: str, history: object) -> str:
+        raise TimeoutError("no answer")
+
+    assert standalone_question("and in Thailand?", [COUNTRIES], broken).endswith("digital investments")
+
+
+def test_content_words_leave_out_question_words() -> None:
+    assert content_words("Who leads hackathons in the short-term plan?") == ["leads", "hackathons", "short-term", "plan"]
+
+
+def test_a_follow_up_with_its_own_words_carries_only_the_rarest_subject_words() -> None:
+    first = Turn("Which countries were early open data trend setters in the 2017 OURdata Index?", "")
+    first = Turn(first.question, first.question)
+    idf = {"ourdata": 6.0, "2017": 3.0, "index": 2.5, "trend": 2.0, "setter": 2.2, "earli": 1.0, "open": 0.5, "data": 0.4, "countri": 0.3}
+
+    def weights(terms: object) -> dict[str, float]:
+        return {term: idf.get(term, 0.0) for term in terms}  # type: ignore[union-attr]
+
+    searched = KeywordCarryOver(weights).rewrite("And which OECD members are missing from it?", [first])
+    assert searched == "And which OECD members are missing from it? 2017 OURdata Index"

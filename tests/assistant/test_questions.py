@@ -1,0 +1,44 @@
+"""Question types and subjects, Thai and English."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.questions import analyse_question, answers_type
+
+
+@pytest.mark.parametrize(
+    ("question", "types", "expected"),
+    [
+        ("What are the six dimensions of the Digital Government Policy Framework?", {"list"}, 6),
+        ("มิติของกรอบนโยบายรัฐบาลดิจิทัลมีอะไรบ้าง", {"list"}, None),
+        ("Which four transversal facets does the DGI look at?", {"list"}, 4),
+        ("ดัชนี OURdata ปี 2017 ครอบคลุมกี่ประเทศ", {"count"}, None),
+        ("How many players are on a team?", {"count"}, None),
+        ("When did the law portal go live?", {"when"}, None),
+        ("ระบบกลางทางกฎหมายเริ่มเมื่อไร", {"when"}, None),
+        ("Who wrote the 2019 results paper?", {"who"}, None),
+        ("ใครบรรยายเรื่องการออกแบบบริการ", {"who"}, None),
+        ("What is the once-only principle?", {"definition"}, None),
+        ("หลัก Once-Only คืออะไร", {"definition"}, None),
+        ("Does Estonia have a central citizen portal?", {"yes_no"}, None),
+        ("ไม่มีบัตรสมาร์ทการ์ดจะใช้ตู้ได้ไหม", {"yes_no"}, None),
+        ("ถ้าไม่มีบัตรจะไปทำบัตรได้ที่ไหน", {"where"}, None),
+    ],
+)
+def test_types_and_expected_items(question: str, types: set[str], expected: int | None) -> None:
+    intent = analyse_question(question)
+    assert types <= intent.types
+    assert intent.expected_items == expected
+
+
+def test_subject_drops_the_question_words() -> None:
+    assert analyse_question("What is the once-only principle?").subject == "once-only principle"
+    assert analyse_question("หลัก Once-Only คืออะไร").subject == "หลัก Once-Only"
+
+
+def test_sentence_has_the_form_of_the_answer_asked_for() -> None:
+    assert answers_type(analyse_question("How many countries took part?"), "33 countries took part.") == 1
+    assert answers_type(analyse_question("How many countries took part?"), "Many countries took part.") == 0
+    assert answers_type(analyse_question("ระบบเปิดใช้งานเมื่อไร"), "เปิดใช้งานจริงเมื่อวันที่ 30 กรกฎาคม 2564") == 1
+    assert answers_type(analyse_question("What is the once-only principle?"), "The Once-Only Principle refers to the right of citizens.") == 1
