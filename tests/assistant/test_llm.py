@@ -33,6 +33,17 @@ def llm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer
         yield server
 
 
+@pytest.fixture(autouse=True)
+def _server_still_running(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A server that dies mid-test (a llama.cpp build that crashes on this CPU) shows as its exit
+    code and log, not as the client's bare "Connection error" in the next assertions."""
+    yield
+    if "llm_server" in request.fixturenames:
+        server = request.getfixturevalue("llm_server")
+        if server.process.poll() is not None:
+            pytest.fail(f"the llama server exited with {server.process.returncode} during this test:\n{server.tail()}")
+
+
 def _answerer(real_rag, **settings: object):  # type: ignore[no-untyped-def]
     values = {"index_dir": Path("unused"), "answerer": "llm", "llm_max_tokens": 48, "llm_temperature": 0.0, "show_progress": False}
     return make_answerer(Settings(**{**values, **settings}), real_rag.encoders)  # type: ignore[arg-type]
