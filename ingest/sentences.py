@@ -19,7 +19,7 @@ Span = tuple[int, int]
 
 # Version of the rules of ``passage_sentences``: change it whenever they change what is quotable.
 # An index records it; sentence vectors written under other rules are embedded again, not reused.
-SENTENCE_RULES = "5"
+SENTENCE_RULES = "6"
 
 _LINES = re.compile(r"[^\n]+")
 _BLOCKS = re.compile(r"(?:[^\n]|\n(?!\s*\n))+")
@@ -137,7 +137,7 @@ def passage_sentences(
     from ingest.markup import plain_text
 
     spans: list[tuple[int, int]] = []
-    for block_start, block_end in _blocks(text):
+    for block_start, block_end in _blocks(text, skip):
         pieces: list[tuple[int, int]] = []
         for start, end in sentence_spans(text, block_start, block_end):
             pieces += line_spans(text, start, end) if end - start > max_chars else _split_labels(text, start, end)
@@ -164,9 +164,10 @@ def passage_sentences(
     return spans
 
 
-# A line that goes on with a lower-case word continues the sentence above it; "a) ..." and
-# "i. ..." are list markers, not a continuation.
-_CONTINUES = re.compile(r"[a-z](?![.)]\s)")
+# A line that goes on with a lower-case word continues the sentence above it; "a) ...", "ii. ..."
+# and "b)Governments" (a marker a PDF or Markdown export wrote without its space) are list markers,
+# not a continuation; "e.g. ..." still continues.
+_CONTINUES = re.compile(r"(?!(?:[a-z]|[ivx]{1,4})[.)](?:\s|[A-Z]))[a-z]")
 # How the line before such a line may end when the sentence runs on past a blank line.
 _RUNS_ON = re.compile(r"[A-Za-z0-9,\-–(]\s*$")
 
@@ -177,19 +178,24 @@ def continues_line(following: str) -> bool:
     return _CONTINUES.match(following.lstrip()) is not None
 
 
-def _blocks(text: str) -> list[Span]:
+def _blocks(text: str, headings: frozenset[str] = frozenset()) -> list[Span]:
     """The blocks of ``text`` (separated by blank lines), with a block joined to the one before it
     when the sentence runs on across the blank line: the line before ends without a sentence end,
-    colon or heading mark, and the block after starts with a lower-case word ("... 33 member
-    countries, 4 accession\n\ncountries and 1 partner country ..."). Thai is never joined: it has
-    no case to tell a continuation."""
+    colon or heading mark, is not one of the passage's ``headings`` (``dedupe_key`` form), and the
+    block after starts with a lower-case word ("... 33 member countries, 4 accession\n\ncountries
+    and 1 partner country ..."). Thai is never joined: it has no case to tell a continuation."""
     from ingest.quotable import is_heading_like
 
     blocks: list[Span] = []
     for match in _BLOCKS.finditer(text):
         if blocks and continues_line(match.group(0)):
             last_line = text[max(text.rfind("\n", blocks[-1][0], blocks[-1][1]) + 1, blocks[-1][0]) : blocks[-1][1]].strip()
-            if _RUNS_ON.search(last_line) and not is_heading_like(last_line) and detect_lang(last_line) != "th":
+            if (
+                _RUNS_ON.search(last_line)
+                and not is_heading_like(last_line)
+                and dedupe_key(last_line) not in headings
+                and detect_lang(last_line) != "th"
+            ):
                 blocks[-1] = (blocks[-1][0], match.end())
                 continue
         blocks.append((match.start(), match.end()))

@@ -119,3 +119,29 @@ def test_an_image_is_never_a_quote_even_with_its_path_run_in() -> None:
         "ผู้ใช้ต้องยืนยันตัวตนผ่านแอปพลิเคชันของธนาคารที่เลือกไว้ภายใน 60 นาที หลังจากกดยืนยันในระบบ"
     )
     assert quotes(text) == ["ผู้ใช้ต้องยืนยันตัวตนผ่านแอปพลิเคชันของธนาคารที่เลือกไว้ภายใน 60 นาที หลังจากกดยืนยันในระบบ"]
+
+
+def test_a_section_heading_is_not_joined_to_a_list_item_written_without_its_space() -> None:
+    # The OECD AI Recommendation as its Markdown export writes it: the section heading (in the
+    # passage's heading path), a blank line, then "a)Governments ..." with no space after the marker.
+    text = (
+        "International co-operation for trustworthy AI\n\n"
+        "a)Governments, including developing countries, should actively co-operate to advance these principles.\n\n"
+        "b)Governments should work together in the OECD and other global and regional fora."
+    )
+    assert quotes(text, skip=frozenset({"international co-operation for trustworthy ai"})) == [
+        "a)Governments, including developing countries, should actively co-operate to advance these principles.",
+        "b)Governments should work together in the OECD and other global and regional fora.",
+    ]
+    # the same without the heading path: the marker alone keeps the heading out of the quote
+    assert quotes(text)[0].startswith("a)Governments")
+
+
+@pytest.mark.parametrize(
+    ("line", "continues"),
+    [("a)Governments should act", False), ("ii. Scope of the review", False), ("e.g. the cloud first policy", True), ("countries and 1 partner", True)],
+)
+def test_list_markers_do_not_continue_a_sentence(line: str, continues: bool) -> None:
+    from ingest.sentences import continues_line
+
+    assert continues_line(line) is continues
