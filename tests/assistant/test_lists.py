@@ -109,3 +109,48 @@ def test_a_planted_instruction_is_never_a_list_item() -> None:
     chunk = Chunk("p.md#0", "p.md", "Portal", text, None, (), "en", 0, len(text))
     found = ListFinder(ENCODERS[0]).run(analyse_question("What services does the portal offer?"), [Hit(1, 1.0, chunk)])
     assert found is not None and [item.text for item in found.items] == ["Tax filing", "Licence renewal"]
+
+
+class _OneList:
+    """Stands in for ListFinder: always finds the same list (the choice between it and sentences is tested)."""
+
+    def __init__(self, found: object) -> None:
+        self.found = found
+
+    def run(self, *args: object) -> object:
+        return self.found
+
+
+@pytest.mark.parametrize(
+    ("list_similarity", "shared", "answered_with_list"),
+    [
+        (0.880, 0.25, False),  # the kiosk's 15 services for "which ID cards does the kiosk take": far behind, few words
+        (0.897, 0.83, True),  # the steps of the e-signature system: behind, but its introduction names the question
+        (0.913, 0.20, True),  # as close as the best sentence
+        (0.919, 0.10, False),  # too few of the question's words, however close
+    ],
+)
+def test_a_list_far_behind_the_best_sentence_needs_more_of_the_question_s_words(
+    list_similarity: float, shared: float, answered_with_list: bool
+) -> None:
+    import numpy as np
+
+    from assistant.evidence import Evidence, EvidenceFinder, EvidenceSentence
+    from assistant.extractive import ExtractiveAnswerer
+    from assistant.lists import FoundList, ListItem
+    from assistant.retrieval import Hit
+    from ingest.model import Chunk
+
+    text = "Cards: the kiosk reads every Thai smart ID card.\n\n- Civil registration\n- Water bills"
+    chunk = Chunk("k.md#0", "k.md", "Kiosk", text, None, (), "en", 0, len(text))
+    hits = [Hit(1, 1.0, chunk, row=0)]
+    sentence = EvidenceSentence(1, 7, 48, text[7:48], 0.922, 1.2, 0.5, 0.2)
+    items = tuple(ListItem(chunk, 0, text.index(name), text.index(name) + len(name), "-") for name in ("Civil registration", "Water bills"))
+    found = FoundList("marked", "Kiosk", items, 1, 1.0, list_similarity, shared)
+    question = "ตู้ Smart Kiosk ใช้บัตรประชาชนแบบไหนได้บ้าง"  # "which ID cards can the kiosk take?" asked as a list
+    evidence = Evidence(question, "th", (sentence,), np.ones((1, 4), np.float32), 1.2, 1.0, True, analyse_question(question))
+    assert evidence.intent is not None and evidence.intent.is_list
+    answerer = ExtractiveAnswerer(EvidenceFinder(ENCODERS[0]), lists=_OneList(found))  # type: ignore[arg-type]
+    answer = answerer.from_evidence(evidence, hits)
+    assert ("- Civil registration [1]" in answer.text) is answered_with_list
+    assert ("the kiosk reads every Thai smart ID card" in answer.text) is not answered_with_list
