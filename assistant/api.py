@@ -313,6 +313,7 @@ class PolicyRAG:
             sentence_candidates=self.settings.sentence_candidates,
             dedup=Deduplicator(self.settings.dedup_threshold) if self.settings.dedup_threshold else None,
             expand_terms=self.settings.expand_terms,
+            sentence_scan_max=self.settings.sentence_scan_max,
         )
 
     @property

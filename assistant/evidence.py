@@ -340,16 +340,28 @@ class EvidenceFinder:
             hit = top[candidate.number - 1]
             lang = hit.chunk.lang
             if lang not in stats:
-                stats[lang] = self._pool_stats(hit.sentences, encoder, lang, query) or _spread(cosines)
+                stats[lang] = self._pool_stats(hit, encoder, lang, query) or _spread(cosines)
             mean, std = stats[lang]
             zscores[i] = (float(cosines[i]) - mean) / std
         return zscores
 
     @staticmethod
-    def _pool_stats(store: SentenceVectors | None, encoder: int, pool: str, query: np.ndarray) -> tuple[float, float] | None:
+    def _pool_stats(hit: Hit, encoder: int, pool: str, query: np.ndarray) -> tuple[float, float] | None:
+        """Mean and spread of the question's 100 best sentence cosines in ``pool``.
+
+        Read from what the retriever's best-sentence term already scored for this question
+        (``hit.sentence_spread``: one search serves both); for a hit without it (made by hand,
+        a filtered search) the pool is scanned when it is small enough (``SentenceVectors.scannable``).
+        None when neither holds 10 cosines: the caller uses the candidates' own spread. A large
+        pool is never scanned here: that read gigabytes a question at a million passages.
+        """
+        carried = hit.sentence_spread.get((encoder, pool)) if hit.sentence_spread is not None else None
+        if carried is not None and len(carried) >= 10:
+            return _spread(carried[:100])
+        store: SentenceVectors | None = hit.sentences
         if store is None or encoder >= len(store.vectors_per_encoder) or pool not in store.pools:
             return None
-        if store.dimension(encoder) != len(query):
+        if store.dimension(encoder) != len(query) or not store.scannable(pool):
             return None
         values = store.top_scores(encoder, pool, query, 100)
         return _spread(values) if len(values) >= 10 else None

@@ -126,6 +126,10 @@ class Settings:
     # FAISS pools up to this many vectors are searched exactly; larger ones are compressed (SQ8
     # codes re-scored from fp16 vectors; 4-bit PQ fast-scan from 200,000): README "Index at scale".
     faiss_exact_max: int = 20_000
+    # Sentence pools (one per encoder and language) up to this many sentences are scored whole for
+    # every query; larger ones only over the sentences of the passages the dense and BM25 stages
+    # found (index/retrieval/stages.py BestSentences; README "Large document stores"). 0: always.
+    sentence_scan_max: int = 20_000
     milvus_uri: str = ""
     milvus_token: str = ""  # a server's "user:password" or API key; better set as POLICYRAG_MILVUS_TOKEN
     milvus_collection: str = ""  # collection name prefix; empty: policyrag_ + a hash of the index folder
@@ -181,6 +185,8 @@ class Settings:
             problems.append(f"top_k must be positive (got {self.top_k})")
         if self.sentence_candidates <= 0 or self.sentence_weight < 0:
             problems.append("sentence_candidates must be positive and sentence_weight >= 0")
+        if self.sentence_scan_max < 0:
+            problems.append(f"sentence_scan_max must be >= 0 (got {self.sentence_scan_max})")
         if not 0.0 <= self.dedup_threshold <= 1.0:
             problems.append(f"dedup_threshold must be from 0 to 1 (got {self.dedup_threshold})")
         if self.chunk_max_chars < 100:

@@ -37,6 +37,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -346,6 +347,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--latency", action="store_true", help="also time ask(), idle and with both cores busy")
     parser.add_argument("--baseline-repo", type=Path, default=Path("/work/main"), help="main's checkout, timed beside this code")
     parser.add_argument("--json", type=Path, help="write the full results here")
+    parser.add_argument(
+        "--candidate-sentences", action="store_true",
+        help="also answer dev-qa and the checks as a large index does (sentence_scan_max 0: best sentences and "
+        "the answers' z-score spread from the retrieval candidates' sentences, no pool scanned whole)",
+    )
     args = parser.parse_args(argv)
     from benchmarks.xquad import code_fingerprint, machine_info, write_json
 
@@ -364,6 +370,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "follow_ups": follow_ups(rag, _load(args.follow_ups)),
     }
     rag.close()
+    if args.candidate_sentences:
+        large = PolicyRAG.open(args.index, replace(settings, sentence_scan_max=0))
+        result["candidate_sentences"] = {"dev_qa": evaluate(large, dev + off), "checks": evaluate(large, _load(args.checks))}
+        large.close()
     if args.latency:
         result["latency"] = latency(args.index, [item["question"] for item in dev], args.baseline_repo if args.baseline_repo.is_dir() else None)
     result["seconds"] = round(time.time() - started, 1)

@@ -65,6 +65,7 @@ ROW_LABELS = {
     "newmm-bm25": "(b) newmm-BM25",
     "e5-dense": "(c) e5 dense only",
     "no-sentence": "(d') policyrag without the best-sentence term",
+    "candidate-sentences": "(d'') policyrag, best sentence of the dense and BM25 candidates only (the large-index path)",
     "policyrag": "(d) policyrag (production)",
 }
 
@@ -342,6 +343,9 @@ def run_benchmark(data_dir: Path, limit: int | None, work_dir: Path) -> tuple[Ru
         "policyrag": {lang: PolicyRAG(indexes[lang], product_encoders, settings).retriever for lang in LANGS},
         "no-sentence": {
             lang: PolicyRAG(indexes[lang], product_encoders, replace(settings, sentence_weight=0.0)).retriever for lang in LANGS
+        },
+        "candidate-sentences": {
+            lang: PolicyRAG(indexes[lang], product_encoders, replace(settings, sentence_scan_max=0)).retriever for lang in LANGS
         },
         "e5-dense": {
             lang: HybridRetriever(

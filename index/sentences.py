@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +47,27 @@ SENTENCES_DIR = "sentences"
 INFO_NAME = "sentences.json"
 FORMAT = 2
 STAND_IN: Span = (-1, -1)  # the span recorded where a chunk's passage vector stands in
+# Pools of at most this many sentences are scored whole for every query (exact, as the vector
+# store keeps pools of up to 20,000 vectors exact: ``faiss_exact_max``); larger pools only for the
+# candidate passages the other retrieval stages found. 20,000 e5 + USE sentence vectors are 35 MB
+# of fp16 read per query and pool; a million passages' pools are 9 GB.
+SCAN_MAX = 20_000
+
+
+@dataclass(frozen=True)
+class SentenceMatches:
+    """The best sentences of one pool for one query (:meth:`SentenceVectors.search`).
+
+    Attributes:
+        best: chunk row -> cosine of its best sentence among the top ones, best rows first.
+        top: (<= candidates,) float32 cosines of the top sentences, best first: the spread the
+            answerers z-score a question's sentences against.
+        scanned: sentences scored (what the search read).
+    """
+
+    best: dict[int, float]
+    top: np.ndarray
+    scanned: int
 
 
 def chunk_sentence_spans(chunk: Chunk) -> list[Span]:
@@ -110,6 +132,7 @@ class SentenceVectors:
         self.pool_names = [str(name) for name in names]
         self.pool_codes = codes.astype(np.uint8)
         self._pool_members: dict[str, np.ndarray] = {}
+        self._pool_sizes: list[int] | None = None
         self._starts = np.searchsorted(self.rows, np.arange(int(self.rows.max()) + 2 if len(self.rows) else 1))
 
     @classmethod
@@ -120,6 +143,7 @@ class SentenceVectors:
         self.rows, self.vectors_per_encoder, self.spans, self.rules = rows, vectors, spans, rules
         self.pool_names, self.pool_codes = pool_names, pool_codes
         self._pool_members = {}
+        self._pool_sizes = None
         self._starts = np.searchsorted(rows, np.arange(int(rows.max()) + 2 if len(rows) else 1))
         return self
 
@@ -148,33 +172,43 @@ class SentenceVectors:
         offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
         return (np.arange(int(lengths.sum())) + offsets).astype(np.int64)
 
-    def best_per_row(
-        self, encoder: int, pool: str, query_vector: np.ndarray, candidates: int, allowed_rows: np.ndarray | None = None
-    ) -> dict[int, float]:
-        """Chunk row -> cosine of its best sentence, over the top ``candidates`` sentences of ``pool``.
+    def pool_size(self, pool: str) -> int:
+        """Sentences stored in ``pool`` (0 for an unknown pool)."""
+        if self._pool_sizes is None:
+            self._pool_sizes = np.bincount(self.pool_codes, minlength=len(self.pool_names)).tolist()
+        return int(self._pool_sizes[self.pool_names.index(pool)]) if pool in self.pool_names else 0
 
-        With ``allowed_rows`` (the candidate passages of a query) only their sentences are read
-        from the stored vectors: cost in proportion to those rows, whatever the size of the
-        index. Without, every sentence of the pool is scored (an exact scan of the file: fine for
-        thousands of passages, slow for a million).
+    def scannable(self, pool: str, scan_max: int = SCAN_MAX) -> bool:
+        """True when ``pool`` is small enough to be scored whole for every query (at most
+        ``scan_max`` sentences); larger pools are scored for candidate passages only."""
+        return self.pool_size(pool) <= scan_max
+
+    def search(
+        self, encoder: int, pool: str, query_vector: np.ndarray, candidates: int, rows: np.ndarray | None = None
+    ) -> SentenceMatches:
+        """The top ``candidates`` sentences of ``pool`` for a query: each row's best, and their cosines.
+
+        With ``rows`` (the candidate passages of a query) only their sentences are read from the
+        stored vectors: cost in proportion to those rows, whatever the size of the index. Without,
+        every sentence of the pool is scored (an exact scan of the file: fine for thousands of
+        passages, gigabytes a query for a million; see :data:`SCAN_MAX`).
 
         Args:
             query_vector: (dimension,) float32, L2-normalised, of encoder ``encoder``.
             candidates: how many best sentences are kept before taking each row's best.
-
-        Returns:
-            row -> best sentence cosine, best rows first.
+            rows: chunk rows whose sentences are scored (any order, repeats allowed); None: all.
         """
+        empty = SentenceMatches({}, np.zeros(0, dtype=np.float32), 0)
         if pool not in self.pool_names or candidates <= 0:
-            return {}
+            return empty
         code = self.pool_names.index(pool)
-        if allowed_rows is None:
+        if rows is None:
             numbers = self._members(pool)
         else:
-            numbers = self.numbers_of_rows(np.unique(np.asarray(allowed_rows, dtype=np.int64)))
+            numbers = self.numbers_of_rows(np.unique(np.asarray(rows, dtype=np.int64)))
             numbers = numbers[self.pool_codes[numbers] == code]
         if not len(numbers):
-            return {}
+            return empty
         query = np.asarray(query_vector, dtype=np.float32).reshape(-1)
         scores = _scores(self.vectors_per_encoder[encoder], numbers, query)
         keep = min(candidates, len(numbers))
@@ -185,12 +219,21 @@ class SentenceVectors:
             row = int(self.rows[number])
             if row not in best:  # best first: the first sentence seen of a row is its best
                 best[row] = float(score)
-        return best
+        return SentenceMatches(best, scores[top].astype(np.float32), len(numbers))
+
+    def best_per_row(
+        self, encoder: int, pool: str, query_vector: np.ndarray, candidates: int, allowed_rows: np.ndarray | None = None
+    ) -> dict[int, float]:
+        """Chunk row -> cosine of its best sentence, over the top ``candidates`` sentences of
+        ``pool`` (of ``allowed_rows``' sentences only, when given), best rows first: :meth:`search`'s
+        ``best``."""
+        return self.search(encoder, pool, query_vector, candidates, allowed_rows).best
 
     def top_scores(self, encoder: int, pool: str, query_vector: np.ndarray, k: int) -> np.ndarray:
         """(<= k,) float32: the ``k`` best sentence cosines of ``pool`` for the query, best first
-        (the spread the answerers z-score a question's sentence cosines against). Scans the pool's
-        stored vectors as :meth:`best_per_row` does without ``allowed_rows``; empty for an unknown pool."""
+        (the spread the answerers z-score a question's sentence cosines against). Scans the whole
+        pool, as :meth:`search` does without ``rows``: callers check :meth:`scannable` first, or
+        take the spread the retriever already read (``Hit.sentence_spread``). Empty for an unknown pool."""
         if pool not in self.pool_names or k <= 0:
             return np.zeros(0, dtype=np.float32)
         numbers = self._members(pool)

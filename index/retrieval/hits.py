@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from ingest.model import Chunk
 
 if TYPE_CHECKING:
     from index.sentences import SentenceVectors
+
+# (encoder number, language pool) -> (<= 100,) float32 cosines of the query's top sentences in that
+# pool, best first: what the retriever's best-sentence term read (index/sentences.py).
+SentenceSpread = Mapping[tuple[int, str], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -24,6 +31,9 @@ class Hit:
         row: the passage's row in the index generation it was found in, and ``sentences`` that
             generation's sentence vectors: the answerers read the stored vectors of its sentences
             instead of embedding them again (both None for a hit made by hand).
+        sentence_spread: the query's top sentence cosines per encoder and pool, shared by the hits
+            of one query: the answerers z-score a sentence against them without searching the
+            pools again (None for a hit made by hand, a filtered search, or no best-sentence term).
     """
 
     rank: int
@@ -32,6 +42,7 @@ class Hit:
     also_in: tuple[tuple[str, int | None], ...] = ()
     row: int | None = None
     sentences: SentenceVectors | None = field(default=None, compare=False, repr=False)
+    sentence_spread: SentenceSpread | None = field(default=None, compare=False, repr=False)
 
     @property
     def chunk_number(self) -> int | None:

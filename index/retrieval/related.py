@@ -91,9 +91,11 @@ class RelatedPassages:
         for number, (weight, vector) in enumerate(zip(self.dense_weights, self.query_vectors(list(own)))):
             if not weight:
                 continue
-            terms += self.dense_stage.run(number, vector, candidates, weight, depth=k)
-            if self.sentence_weight:
-                terms += self.sentence_stage.run(number, vector, candidates, weight * self.sentence_weight)
+            passages = self.dense_stage.run(number, vector, candidates, weight, depth=k)
+            terms += passages
+            if self.sentence_weight:  # a large sentence pool: the sentences of the passages found only
+                found = np.array(sorted(set().union(*(term.scores for term in passages))), dtype=np.int64)
+                terms += self.sentence_stage.run(number, vector, candidates, weight * self.sentence_weight, found)
         scores = fuse(terms, self.index.row_langs)
         for row, value in self._shared_terms(list(own), candidates, k).items():
             scores[row] = scores.get(row, min(scores.values(), default=0.0)) + value

@@ -14,6 +14,8 @@ passage for a Thai question further down (th->en R@10 0.21). So:
    cross-lingual mistakes (XQuAD th->en R@1 .735 -> .79).
 2. Best sentence (:class:`~index.retrieval.stages.BestSentences`): each passage's best-matching
    sentence, z-scored per pool like the passages, adds half the passage weight of its encoder.
+   Small pools are scored whole; a pool of more than ``sentence_scan_max`` sentences over the
+   sentences of the passages stages 1 and 3 found (bounded work at a million passages).
 3. Lexical (:class:`~index.retrieval.stages.Lexical`): BM25 over newmm-segmented Thai / stemmed
    English as the share of the query's information a passage matches; passages in the other
    script get a fraction of the weight.
@@ -33,10 +35,11 @@ import numpy as np
 from index.encoder_text import encoder_text
 from index.retrieval.dedup import Deduplicator
 from index.retrieval.filters import SearchFilter
-from index.retrieval.hits import Hit, chunk_number
+from index.retrieval.hits import Hit, SentenceSpread, chunk_number
 from index.retrieval.related import RelatedPassages
 from index.terms import TermTable
 from index.retrieval.stages import BestSentences, DensePools, Lexical, PoolScores, fuse
+from index.sentences import SCAN_MAX
 from index.storage import OpenIndex
 from ingest.lang import detect_lang
 
@@ -72,6 +75,8 @@ class HybridRetriever:
         dedup: folds near-duplicate passages into one hit; None keeps every copy.
         expand_terms: add the other language's form of the question's terms from the index's
             bilingual term table to the BM25 query (``index/terms.py``).
+        sentence_scan_max: language pools of up to this many sentences are scored whole for the
+            best-sentence term; larger ones over the dense and BM25 candidates' sentences only.
     """
 
     def __init__(
@@ -85,6 +90,7 @@ class HybridRetriever:
         sentence_candidates: int = 100,
         dedup: Deduplicator | None = DEFAULT_DEDUP,
         expand_terms: bool = False,
+        sentence_scan_max: int = SCAN_MAX,
     ) -> None:
         if dense_candidates <= 0 or bm25_candidates <= 0 or sentence_candidates <= 0:
             raise ValueError("dense_candidates, bm25_candidates and sentence_candidates must be positive")
@@ -99,7 +105,7 @@ class HybridRetriever:
         self.sentence_candidates = sentence_candidates
         self.dedup = dedup
         self.dense_stage = DensePools(index, dense_candidates, standardise_pools)
-        self.sentence_stage = BestSentences(index, sentence_candidates, standardise_pools)
+        self.sentence_stage = BestSentences(index, sentence_candidates, standardise_pools, sentence_scan_max)
         self.terms = TermTable.load(index.generation) if expand_terms else None
         self.lexical_stage = Lexical(index, bm25_candidates, self.terms)
         self._row_collections: np.ndarray | None = None
@@ -140,8 +146,8 @@ class HybridRetriever:
         vectors = self.embed(queries)
         results = []
         for number, query in enumerate(queries):
-            scores = self.score(query, [encoded[number] for encoded in vectors], allowed, depth=k)
-            results.append(self.top(scores, k))
+            scores, spread = self.score_with_spread(query, [encoded[number] for encoded in vectors], allowed, depth=k)
+            results.append(self.top(scores, k, spread))
         return results
 
     def embed(self, queries: list[str]) -> list[np.ndarray]:
@@ -170,17 +176,37 @@ class HybridRetriever:
             allowed: the rows a filter lets through (None: all).
             depth: at least this many candidates per pool (the ``k`` asked for).
         """
+        return self.score_with_spread(query, query_vectors, allowed, depth)[0]
+
+    def score_with_spread(
+        self, query: str, query_vectors: Sequence[np.ndarray], allowed: np.ndarray | None = None, depth: int = 0
+    ) -> tuple[dict[int, float], SentenceSpread | None]:
+        """:meth:`score`, and the top sentence cosines the best-sentence term read per encoder and
+        pool (``Hit.sentence_spread``: the answerers z-score against it instead of searching the
+        sentence pools again; None with a filter, whose pools are not the whole index's).
+
+        The best-sentence term runs last: a sentence pool too large to score whole
+        (``sentence_scan_max``) is scored over the passages the dense and BM25 stages found.
+        """
         query_lang = detect_lang(query)
+        dense_terms: list[list[PoolScores]] = []
+        for number, (weight, vector) in enumerate(zip(self.weights.dense, query_vectors)):
+            dense_terms.append(self.dense_stage.run(number, vector, allowed, weight, depth) if weight else [])
+        lexical = self.lexical_stage.run(query, query_lang, allowed, self.weights.bm25, self.weights.cross_script_bm25, depth)
+        candidates = np.array(sorted(set(lexical).union(*(term.scores for found in dense_terms for term in found))), dtype=np.int64)
         terms: list[PoolScores] = []
+        spread: SentenceSpread = {}
         for number, (weight, vector) in enumerate(zip(self.weights.dense, query_vectors)):
             if not weight:
                 continue
-            terms += self.dense_stage.run(number, vector, allowed, weight, depth)
+            terms += dense_terms[number]
             if self.weights.sentence:
-                terms += self.sentence_stage.run(number, vector, allowed, weight * self.weights.sentence)
+                found = self.sentence_stage.search(number, vector, allowed, candidates)
+                terms += self.sentence_stage.terms(found, weight * self.weights.sentence)
+                spread.update({(number, pool): matches.top for pool, matches in found.items()})
         dense = fuse(terms, self.index.row_langs)
-        lexical = self.lexical_stage.run(query, query_lang, allowed, self.weights.bm25, self.weights.cross_script_bm25, depth)
-        return {row: dense.get(row, 0.0) + lexical.get(row, 0.0) for row in set(dense) | set(lexical)}
+        scores = {row: dense.get(row, 0.0) + lexical.get(row, 0.0) for row in set(dense) | set(lexical)}
+        return scores, (spread if spread and allowed is None else None)
 
     def related(
         self,
@@ -238,8 +264,9 @@ class HybridRetriever:
             raise ValueError(f"{source} has no {what} in this index (it has {len(rows)} passage(s))")
         return chosen
 
-    def top(self, scores: dict[int, float], k: int) -> list[Hit]:
-        """The ``k`` best rows as hits, near-duplicates folded into the best-ranked copy."""
+    def top(self, scores: dict[int, float], k: int, spread: SentenceSpread | None = None) -> list[Hit]:
+        """The ``k`` best rows as hits, near-duplicates folded into the best-ranked copy (each hit
+        carries the query's ``spread``, see :meth:`score_with_spread`)."""
         ranked = sorted(scores.items(), key=lambda item: -item[1])
         hits: list[Hit] = []
         window = 2 * k + 5 if self.dedup else k
@@ -254,6 +281,9 @@ class HybridRetriever:
             first = family[0]
             also = tuple((chunks[i].source, chunks[i].page) for i in family[1:])
             hits.append(
-                Hit(rank=rank, score=ranked[first][1], chunk=chunks[first], also_in=also, row=rows[first], sentences=self.index.sentences)
+                Hit(
+                    rank=rank, score=ranked[first][1], chunk=chunks[first], also_in=also, row=rows[first],
+                    sentences=self.index.sentences, sentence_spread=spread,
+                )
             )
         return hits

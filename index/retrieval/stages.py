@@ -7,12 +7,16 @@ so a Thai and an English passage are compared by how much each stands out in its
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import numpy as np
 
-from index.terms import TermTable
+from index.sentences import SCAN_MAX, SentenceMatches
 from index.storage import OpenIndex
+from index.terms import TermTable
+
+LOG = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -101,31 +105,81 @@ class DensePools(PoolStage):
 class BestSentences(PoolStage):
     """Each passage also counts by its best-matching sentence (``index/sentences.py``): it ranks the
     passage that holds the answering sentence above its neighbours on the same topic (dev-qa
-    MRR@10 0.582 -> 0.622, XQuAD R@1 +2 to +6 points)."""
+    MRR@10 0.582 -> 0.622, XQuAD R@1 +2 to +6 points).
+
+    A language pool of at most ``scan_max`` sentences is scored whole (exact). A larger one is
+    scored over the sentences of the candidate passages the other stages found (passage dense
+    search and BM25, a few hundred passages): what a query reads is then bounded by the number of
+    candidates, not by the size of the index (a million passages hold about five million sentences
+    per encoder, 9 GB of fp16 for e5 and USE together). See the README, "Large document stores",
+    for what this changes in ranking.
+
+    Args:
+        scan_max: pools up to this many sentences are scored whole (``sentence_scan_max``;
+            :data:`index.sentences.SCAN_MAX`).
+    """
+
+    def __init__(self, index: OpenIndex, candidates: int = 100, standardised: bool = True, scan_max: int = SCAN_MAX) -> None:
+        super().__init__(index, candidates, standardised)
+        if scan_max < 0:
+            raise ValueError(f"scan_max must be >= 0, got {scan_max}")
+        self.scan_max = scan_max
+        self._warned: set[str] = set()
+
+    def search(
+        self,
+        encoder: int,
+        vector: np.ndarray,
+        allowed: np.ndarray | None = None,
+        candidates: np.ndarray | None = None,
+        restrict: bool = False,
+    ) -> dict[str, SentenceMatches]:
+        """pool -> the top sentences of each language pool of ``encoder`` for one query.
+
+        Args:
+            vector: (dimension,) float32, L2-normalised query vector of ``encoder``.
+            allowed: rows a filter lets through (None: all).
+            candidates: the passages the other stages found for this query: a pool larger than
+                ``scan_max`` sentences is scored over their sentences only (every pool, with
+                ``restrict``: a second stage scoring its own candidates). None: whole pools
+                (a pool too large to scan is then scanned anyway, with a logged note once).
+        """
+        sentences = self.index.sentences
+        if sentences is None:
+            return {}
+        found: dict[str, SentenceMatches] = {}
+        for pool in self.index.dense[encoder].pools:
+            limit = allowed
+            if candidates is not None and (restrict or not sentences.scannable(pool, self.scan_max)):
+                limit = np.asarray(candidates, dtype=np.int64) if allowed is None else np.intersect1d(candidates, allowed)
+            elif candidates is None and pool not in self._warned and not sentences.scannable(pool, self.scan_max):
+                self._warned.add(pool)
+                LOG.warning(
+                    "the %s sentence pool holds %d sentences (more than sentence_scan_max, %d) and no candidate passages "
+                    "were given: it is scanned whole for every query", pool, sentences.pool_size(pool), self.scan_max,
+                )
+            rows_in_pool = pool_rows(self.index, pool, limit)
+            if rows_in_pool is not None and not len(rows_in_pool):
+                continue
+            found[pool] = sentences.search(encoder, pool, vector, self.candidates, rows_in_pool)
+        return found
 
     def raw(
         self, encoder: int, vector: np.ndarray, allowed: np.ndarray | None = None, rows: np.ndarray | None = None
     ) -> dict[str, dict[int, float]]:
         """pool -> {row: cosine of its best sentence}, over the top sentences of each pool (of
         ``rows`` only, when given: a second stage scores its candidates' sentences)."""
-        sentences = self.index.sentences
-        if sentences is None:
-            return {}
-        limit = allowed if rows is None else (rows if allowed is None else np.intersect1d(rows, allowed))
-        found: dict[str, dict[int, float]] = {}
-        for pool in self.index.dense[encoder].pools:
-            rows_in_pool = pool_rows(self.index, pool, limit)
-            if rows_in_pool is not None and not len(rows_in_pool):
-                continue
-            found[pool] = sentences.best_per_row(encoder, pool, vector, self.candidates, allowed_rows=rows_in_pool)
-        return found
+        return {pool: matches.best for pool, matches in self.search(encoder, vector, allowed, rows, restrict=rows is not None).items()}
 
-    def run(self, encoder: int, vector: np.ndarray, allowed: np.ndarray | None, weight: float) -> list[PoolScores]:
-        return [
-            term
-            for pool, found in self.raw(encoder, vector, allowed).items()
-            for term in pool_scores(weight, pool, found, self.standardised)
-        ]
+    def terms(self, found: dict[str, SentenceMatches], weight: float) -> list[PoolScores]:
+        """Weighted z-scores per pool of :meth:`search`'s result."""
+        return [term for pool, matches in found.items() for term in pool_scores(weight, pool, matches.best, self.standardised)]
+
+    def run(
+        self, encoder: int, vector: np.ndarray, allowed: np.ndarray | None, weight: float, candidates: np.ndarray | None = None
+    ) -> list[PoolScores]:
+        """Weighted z-scores per pool; ``candidates`` as in :meth:`search`."""
+        return self.terms(self.search(encoder, vector, allowed, candidates), weight)
 
 
 def fuse(terms: list[PoolScores], row_langs: np.ndarray) -> dict[int, float]:

@@ -45,6 +45,7 @@ class VectorFile:
         del header
         self._descriptor = os.open(path, os.O_RDONLY)
         self._lock = threading.Lock()
+        self.rows_read = 0  # rows read so far (what a query costs in I/O; tests assert on it)
 
     def __len__(self) -> int:
         return self.shape[0]
@@ -87,6 +88,7 @@ class VectorFile:
     def _read_into(self, view: memoryview, start: int) -> None:
         """Fill ``view`` with the bytes of the rows from ``start`` on."""
         done, size = 0, len(view)
+        self.rows_read += size // self._row_bytes  # not locked: a count for measuring, not for control
         while done < size:  # pread may return less than asked (large reads)
             got = os.preadv(self._descriptor, [view[done:]], self._offset + start * self._row_bytes + done)
             if got <= 0:
