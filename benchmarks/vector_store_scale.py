@@ -2,9 +2,16 @@
 
 What is timed is what the product does in its vector stores for one query (models excluded):
 for each of the two encoders and each of the two language pools, the top 100 passages
-(``VectorStore.search``), then the best sentence of those candidates
-(``SentenceVectors.best_per_row(..., allowed_rows=candidates)``): 8 index reads a query, as
-retrieval does. One query at a time, one FAISS thread; the first 5 queries are a warm-up.
+(``VectorStore.search``): 4 searches a query. Rows differ in what follows (``SENTENCE_MODES``):
+nothing (passage search alone); the product's best-sentence term, which scores the sentences of the
+candidate passages (the 4 x 100 found plus 100 random passages standing in for BM25's top 100)
+for each encoder and pool with ``SentenceVectors.search`` and takes the answers' z-score spread
+from the same read; or what the product did before, every sentence of each pool scored for the
+best-sentence term and again for the spread (``best_per_row`` and ``top_scores`` without rows;
+``--scan-queries`` queries only: gigabytes a query at 1M). One query at a time, one FAISS thread;
+the first 5 queries are a warm-up (1 for the whole scans). Each row also records the sentence
+vector bytes a query read (``VectorFile.rows_read``), and the whole-scan row how many of its
+top-10 best-sentence passages the candidates' sentences keep.
 
 - recall@10: the first 10 passages of each pool search against exact inner-product search of the
   same pool (fp32, brute force), averaged over queries, pools and encoders (both are reported).
@@ -17,11 +24,13 @@ retrieval does. One query at a time, one FAISS thread; the first 5 queries are a
 Rows, each measured in its own process in the same run:
 
 - ``policyrag`` (the default ``FaissIndexPlan``: exact pools up to 20,000 vectors, SQ8 codes
-  re-scored from fp16 files above, 4-bit PQ fast-scan refined by SQ8 from 200,000);
-- ``exact pools`` (every pool an exact fp32 ``IndexFlatIP`` in RAM, as before this plan; sentence
-  vectors read the new way): the baseline of the same run;
+  re-scored from fp16 files above, 4-bit PQ fast-scan refined by SQ8 from 200,000), passages only;
+  ``policyrag + sentences`` (the same index, the product's whole query: passages, then the
+  candidates' sentences and the spread); ``policyrag + whole-pool sentences (before)``;
+- ``exact pools`` (every pool an exact fp32 ``IndexFlatIP`` in RAM, as before this plan), passages
+  only: the baseline of the same run;
 - ``milvus-lite`` (``--milvus``, 100k only): the same vectors in Milvus Lite collections (FLAT),
-  searched through the same interface; sentences as for FAISS;
+  searched through the same interface, passages only;
 - ``forced sq8`` and ``forced fast-scan`` (10k sets only): the compressed kinds forced on pools
   that would be exact, to compare their recall on real and on synthetic passages.
 
@@ -56,7 +65,19 @@ from benchmarks.xquad import code_fingerprint, machine_info, write_json
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 CANDIDATES = 100
 WARMUP = 5
-VARIANTS = ("policyrag", "exact pools", "milvus-lite", "forced sq8", "forced fast-scan")
+VARIANTS = (
+    "policyrag", "policyrag + sentences", "policyrag + whole-pool sentences (before)", "exact pools", "milvus-lite", "forced sq8", "forced fast-scan",
+)
+# What each row does with the sentence vectors after the passage search: nothing ("passages"), the
+# product's best-sentence term over the candidates' sentences, whose top cosines are also the
+# answers' z-score spread ("candidates"), or what the product did before: every sentence of each
+# pool scored twice a query, once for the best-sentence term and once for the spread ("scan").
+SENTENCE_MODES = {
+    "policyrag": "passages", "policyrag + sentences": "candidates", "policyrag + whole-pool sentences (before)": "scan",
+    "exact pools": "passages", "milvus-lite": "passages", "forced sq8": "passages", "forced fast-scan": "passages",
+}
+BUILT_AS = {"policyrag + sentences": "policyrag", "policyrag + whole-pool sentences (before)": "policyrag"}  # the same index folder
+BM25_STAND_INS = 100  # random passages a query adds to the candidates, as BM25's top 100 would (the worst case for locality)
 # At 10k every pool is exact; these rows force the compressed kinds there, so that their recall on
 # the real passages can be set beside their recall on the synthetic ones (is the Gaussian a fair
 # stand-in?).
@@ -86,6 +107,7 @@ def build(variant: str, size: int | str, cache: Path, reference: Path) -> tuple[
     from index.vector_store import RowAttributes, passage_keys
     from index.vector_store.faiss_store import FaissIndexPlan, FaissVectorStore
 
+    variant = BUILT_AS.get(variant, variant)
     folder = cache / f"index-{variant.replace(' ', '-')}-{size}"
     if (folder / "DONE").is_file():
         return folder, float((folder / "DONE").read_text().split()[0])
@@ -165,7 +187,17 @@ def _rss() -> dict[str, int]:
     return found
 
 
-def measure(folder: Path, variant: str, truth: Path, cache: Path) -> dict[str, Any]:
+def _bytes_read(files: list[Any]) -> int:
+    """Bytes the sentence vector files have read so far (``VectorFile.rows_read``)."""
+    return sum(file.rows_read * file.shape[1] * file.dtype.itemsize for file in files if hasattr(file, "rows_read"))
+
+
+def _spread(values: np.ndarray) -> tuple[float, float]:
+    """What the answerers z-score a sentence against (``assistant/evidence.py``): mean and spread."""
+    return (float(values.mean()), float(values.std())) if len(values) else (0.0, 1.0)
+
+
+def measure(folder: Path, variant: str, truth: Path, cache: Path, scan_queries: int = 10) -> dict[str, Any]:
     """Open the index in this process and answer every query; what :func:`main` records."""
     import faiss  # noqa: F401 - imported before the baseline RSS, like the product's process
 
@@ -189,19 +221,44 @@ def measure(folder: Path, variant: str, truth: Path, cache: Path) -> dict[str, A
     sentences = SentenceVectors.load(folder, [q.shape[1] for q in queries])
     opened = time.perf_counter() - started
     loaded = _rss()
-    latencies, recalls = [], {0: [], 1: []}
-    for i in range(len(queries[0])):
+    mode = SENTENCE_MODES[variant]
+    files = list(sentences.vectors_per_encoder) if sentences is not None else []
+    count = len(queries[0]) if mode != "scan" else min(len(queries[0]), scan_queries + 1)
+    warmup = WARMUP if mode != "scan" else 1
+    rng = np.random.default_rng(7)
+    latencies, recalls, rows_read, agreement = [], {0: [], 1: []}, [], []  # rows_read: bytes of sentence vectors a query read
+    for i in range(count):
+        lexical = rng.integers(0, int(sentences.rows[-1]) + 1, BM25_STAND_INS) if sentences is not None else None
+        read_before = _bytes_read(files)
         started = time.perf_counter()
         found = {}
         for number, store in enumerate(stores):
             for pool in POOLS:
                 _, rows = store.search(pool, queries[number][i], CANDIDATES)
                 found[(number, pool)] = rows[0]
-                if sentences is not None:
-                    sentences.best_per_row(number, pool, queries[number][i], CANDIDATES, allowed_rows=rows[0])
+        matched = {}
+        if sentences is not None and mode == "candidates":  # the product: candidates' sentences, spread from the same read
+            candidates = np.unique(np.concatenate([*(rows[rows >= 0] for rows in found.values()), lexical]))
+            for number in range(len(stores)):
+                for pool in POOLS:
+                    matches = sentences.search(number, pool, queries[number][i], CANDIDATES, candidates)
+                    matched[(number, pool)] = (matches.best, _spread(matches.top))
+        elif sentences is not None and mode == "scan":  # before: both whole-pool scans of every query
+            for number in range(len(stores)):
+                for pool in POOLS:
+                    best = sentences.best_per_row(number, pool, queries[number][i], CANDIDATES)
+                    matched[(number, pool)] = (best, _spread(sentences.top_scores(number, pool, queries[number][i], CANDIDATES)))
         elapsed = time.perf_counter() - started
-        if i >= WARMUP:
+        if i >= warmup:
             latencies.append(elapsed)
+            rows_read.append(_bytes_read(files) - read_before)
+            if mode == "scan":  # how much of the whole scan's top 10 best-sentence passages the candidates keep
+                candidates = np.unique(np.concatenate([*(rows[rows >= 0] for rows in found.values()), lexical]))
+                for (number, pool), (best, _) in matched.items():
+                    limited = sentences.search(number, pool, queries[number][i], CANDIDATES, candidates).best  # type: ignore[union-attr]
+                    top = list(best)[:10]
+                    if top:
+                        agreement.append(len(set(top) & set(limited)) / len(top))
         for (number, pool), rows in found.items():
             if f"{number}-{pool}" in expected:
                 recalls[number].append(len(set(rows[:10].tolist()) & set(expected[f"{number}-{pool}"][i].tolist())) / 10)
@@ -225,11 +282,17 @@ def measure(folder: Path, variant: str, truth: Path, cache: Path) -> dict[str, A
         "store_memory_mb": round(sum(s.memory_bytes for s in stats) / 2**20, 1),
         "store_disk_mb": round(sum(s.disk_bytes for s in stats) / 2**20, 1),
         "queries": len(latencies),
+        "sentences": SENTENCE_MODES[variant],
+        "sentence_mb_read_per_query": round(float(np.mean(rows_read)) / 2**20, 2) if rows_read else 0.0,
+        "sentence_top10_kept_by_candidates": round(float(np.mean(agreement)), 4) if agreement else None,
     }
 
 
-def _measure_in_subprocess(folder: Path, variant: str, truth: Path, cache: Path) -> dict[str, Any]:
-    command = [sys.executable, "-m", "benchmarks.vector_store_scale", "--measure", str(folder), variant, str(truth), "--cache", str(cache)]
+def _measure_in_subprocess(folder: Path, variant: str, truth: Path, cache: Path, scan_queries: int) -> dict[str, Any]:
+    command = [
+        sys.executable, "-m", "benchmarks.vector_store_scale", "--measure", str(folder), variant, str(truth), "--cache", str(cache),
+        "--scan-queries", str(scan_queries),
+    ]
     environment = {**os.environ, "OMP_NUM_THREADS": "1"}
     done = subprocess.run(command, capture_output=True, text=True, env=environment, check=False)
     if done.returncode:
@@ -240,18 +303,19 @@ def _measure_in_subprocess(folder: Path, variant: str, truth: Path, cache: Path)
 # -- the run ---------------------------------------------------------------------------------------
 
 
-def run(sizes: list[str], milvus: bool, cache: Path, reference: Path, only: set[str] | None = None) -> dict[str, Any]:
+def run(sizes: list[str], milvus: bool, cache: Path, reference: Path, only: set[str] | None = None, scan_queries: int = 10) -> dict[str, Any]:
     queries = real_queries(cache, reference)
     rows = []
     for size in sizes:
-        variants = ["policyrag", "exact pools"] + (["milvus-lite"] if milvus and size == "100000" else [])
+        variants = ["policyrag", "policyrag + sentences"] + (["policyrag + whole-pool sentences (before)"] if size != "real10k" else [])
+        variants += ["exact pools"] + (["milvus-lite"] if milvus and size == "100000" else [])
         variants += ["forced sq8", "forced fast-scan"] if size in ("10000", "real10k") else []
         variants = [variant for variant in variants if not only or variant in only]
         truth = exact_truth(size, cache, reference, queries)
         for variant in variants:
             folder, build_seconds = build(variant, size, cache, reference)
             print(f"{size} {variant}: built in {build_seconds:.0f} s; measuring", file=sys.stderr, flush=True)
-            row = _measure_in_subprocess(folder, variant, truth, cache)
+            row = _measure_in_subprocess(folder, variant, truth, cache, scan_queries)
             row.update({"set": size, "build_seconds": round(build_seconds, 1)})
             rows.append(row)
             print(json.dumps(row), file=sys.stderr, flush=True)
@@ -260,14 +324,14 @@ def run(sizes: list[str], milvus: bool, cache: Path, reference: Path, only: set[
 
 def markdown(rows: list[dict[str, Any]]) -> str:
     lines = [
-        "| set | store | pools (kinds) | search p50 ms | p90 ms | recall@10 (e5 / USE) | RSS MB (anon + mapped) | build s |",
-        "|---|---|---|---:|---:|---|---:|---:|",
+        "| set | store | pools (kinds) | sentences | search p50 ms | p90 ms | recall@10 (e5 / USE) | sentence MB read / query | RSS MB (anon + mapped) | build s |",
+        "|---|---|---|---|---:|---:|---|---:|---:|---:|",
     ]
     for row in rows:
         kinds = ", ".join(sorted({kind for kinds in row["kinds"] for kind in kinds.values()}))
         lines.append(
-            f"| {row['set']} | {row['variant']} | {kinds} | {row['p50_ms']} | {row['p90_ms']} | "
-            f"{row['recall_at_10']:.3f} ({row['recall_at_10_e5']:.3f} / {row['recall_at_10_use']:.3f}) | "
+            f"| {row['set']} | {row['variant']} | {kinds} | {row.get('sentences', '')} | {row['p50_ms']} | {row['p90_ms']} | "
+            f"{row['recall_at_10']:.3f} ({row['recall_at_10_e5']:.3f} / {row['recall_at_10_use']:.3f}) | {row.get('sentence_mb_read_per_query', '')} | "
             f"{row['rss_mb']:,} ({row['rss_anon_mb']:,} + {row['rss_file_mb']:,}) | {row['build_seconds']:,} |"
         )
     return "\n".join(lines)
@@ -282,11 +346,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--reference", type=Path, default=DEFAULT_REFERENCE)
     parser.add_argument("--out", type=Path, default=RESULTS_DIR / "vector_store_scale.json")
+    parser.add_argument("--scan-queries", type=int, default=10, help="queries timed for the whole-pool scan row (it reads gigabytes a query at 1M)")
     parser.add_argument("--measure", nargs=3, metavar=("FOLDER", "VARIANT", "TRUTH"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:
         folder, variant, truth = args.measure
-        print(json.dumps(measure(Path(folder), variant, Path(truth), args.cache)))
+        print(json.dumps(measure(Path(folder), variant, Path(truth), args.cache, args.scan_queries)))
         return 0
     sizes = [size.strip() for size in args.sizes.split(",") if size.strip()]
     if args.real:
@@ -294,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     started = datetime.now(UTC)
     load_start = os.getloadavg()
     only = {variant.strip() for variant in args.variants.split(",")} if args.variants else None
-    result = run(sizes, args.milvus, args.cache, args.reference, only)
+    result = run(sizes, args.milvus, args.cache, args.reference, only, args.scan_queries)
     record = {
         "benchmark": "vector_store_scale",
         "started": started.isoformat(timespec="seconds"),

@@ -22,6 +22,10 @@ demand (``index/vector_store/vector_file.py``), never loaded whole: a product wi
 encoder (3.8 GB of fp16 for e5 alone), and ranking reads only the sentences of the candidate
 passages (:meth:`SentenceVectors.best_per_row` with ``allowed_rows``), a few hundred rows of the
 file. fp16 changes a cosine by less than 1e-3 (measured: ``tests/index/test_sentences.py``).
+A language pool of at most :data:`SCAN_MAX` sentences is scored whole for each query (exact); a
+larger one only over the sentences of the passages that passage search and BM25 found
+(``index/retrieval/stages.py``, ``BestSentences``), and the top cosines of that one read are also
+the spread the answerers z-score against (``Hit.sentence_spread``): no query reads a whole pool.
 The answerers read the stored vectors of the top passages' sentences
 (:meth:`SentenceVectors.for_rows`) instead of embedding them again at query time. Indexes written
 before this layout (one FAISS index per pool under ``sentences/dense-N/``) still open: their

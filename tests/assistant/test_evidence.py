@@ -141,3 +141,31 @@ def test_a_wrapped_line_of_a_sentence_is_not_taken_for_the_heading_above() -> No
     )
     assert _heading_above(text, text.index("It comprises")) == "Digital by design"
     assert _heading_above(text, text.index("Governments")) == "Digital by design"
+
+
+def test_the_z_score_spread_is_the_retrievers_and_a_large_pool_is_never_scanned(index_dir: Path) -> None:
+    """The answers z-score a sentence against the question's best sentence cosines in its pool: the
+    retriever read them already (``Hit.sentence_spread``); a hit without them scans a small pool
+    as before, and never a pool too large to scan (gigabytes a question at a million passages)."""
+    from dataclasses import replace
+
+    index = OpenIndex(index_dir)
+    try:
+        sentences = index.sentences
+        assert sentences is not None
+        hits = _hits(index)
+        lang = hits[0].chunk.lang
+        query = HashEmbedder().embed_queries([QUESTION])[0]
+        read = lambda: sum(file.rows_read for file in sentences.vectors_per_encoder)  # noqa: E731
+        before = read()
+        carried = EvidenceFinder._pool_stats(hits[0], 0, lang, query)
+        assert read() == before  # nothing read: the retriever's own search serves the answer
+        exact = EvidenceFinder._pool_stats(replace(hits[0], sentence_spread=None), 0, lang, query)
+        assert read() - before == sentences.pool_size(lang)  # a small pool: scanned, as before
+        assert carried is not None and exact is not None and np.allclose(carried, exact, atol=1e-6)
+        sentences.scannable = lambda pool, scan_max=0: False  # type: ignore[method-assign]  # as if a million passages
+        before = read()
+        assert EvidenceFinder._pool_stats(replace(hits[0], sentence_spread=None), 0, lang, query) is None
+        assert read() == before
+    finally:
+        index.close()

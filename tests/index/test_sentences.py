@@ -214,8 +214,36 @@ def test_sentences_stored_as_faiss_pools_by_an_older_policyrag_still_open(tmp_pa
         assert list(best) == list(expected[0]) and np.allclose(list(best.values()), list(expected[0].values()), atol=1e-6)
         spans = [(start, end) for start, end, _ in reopened.sentences.for_rows(0, [1])[1]]  # type: ignore[union-attr]
         assert spans == [(start, end) for start, end, _ in expected[1][1]]
+        # the old layout also answers when its pools count as too large to scan (candidates only)
+        weights = RetrievalWeights(dense=(1.0,), bm25=0.0, sentence=1.0)
+        limited = HybridRetriever(reopened, [embedder], weights, dense_candidates=5, sentence_scan_max=0).run(QUESTION, k=2)
+        assert [hit.chunk.source for hit in limited][0] == "doc1.txt"
     finally:
         reopened.close()
+
+
+def test_a_search_over_candidate_rows_reads_their_sentences_only_and_scores_them_as_the_whole_scan(tmp_path: Path) -> None:
+    from index.sentences import SentenceVectors
+
+    rng = np.random.default_rng(3)
+    rows = np.repeat(np.arange(200), rng.integers(1, 6, 200))
+    vectors = rng.standard_normal((len(rows), 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    pools = np.where(rows % 3 == 0, "th", "en")
+    SentenceVectors(rows, [vectors], pools=pools).save(tmp_path)
+    sentences = SentenceVectors.load(tmp_path, [32])
+    assert sentences is not None and sentences.pool_size("en") == int(np.sum(pools == "en"))
+    query = vectors[7]
+    whole = sentences.search(0, "en", query, candidates=10_000)
+    candidates = np.array([5, 7, 8, 150, 151, 199, 3])  # 3 is a Thai passage: none of its sentences is read
+    read = sentences.vectors_per_encoder[0].rows_read
+    limited = sentences.search(0, "en", query, candidates=10_000, rows=candidates)
+    english = [row for row in candidates.tolist() if row % 3]
+    assert sentences.vectors_per_encoder[0].rows_read - read == limited.scanned == int(np.isin(rows, english).sum())
+    assert limited.best == pytest.approx({row: whole.best[row] for row in whole.best if row in english}, abs=1e-6)
+    assert list(limited.best) == [row for row in whole.best if row in english]  # same order: best first
+    expected = np.sort(vectors[np.isin(rows, english)] @ query)[::-1]
+    assert np.allclose(limited.top, expected, atol=2e-3)  # fp16 storage
 
 
 def test_rows_map_to_their_sentence_numbers_in_order() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index.retrieval import HybridRetriever, RetrievalWeights
@@ -96,3 +97,65 @@ def test_k_must_be_positive(tmp_path: Path, k: int) -> None:
     index = build_index(tmp_path, SMALL)
     with pytest.raises(ValueError, match="k must be positive"):
         _retriever(index).run("boat", k=k)
+
+
+MANY = {
+    f"report{i}.md": [
+        f"The {WORDS[i % 12]} office publishes its {TOPIC} plan {i * 5 + j}. Agencies review the {WORDS[(i + j) % 12]} rules every year. "
+        f"Citizens asked the ministry about {WORDS[(2 * i + j) % 12]} fees in {2000 + i + j}."
+        for j in range(5)
+    ]
+    for i in range(10)
+}
+
+
+def _bytes_read(index) -> int:  # type: ignore[no-untyped-def]
+    return sum(file.rows_read for file in index.sentences.vectors_per_encoder)
+
+
+class TestLargeSentencePools:
+    """A sentence pool larger than ``sentence_scan_max`` is read for the candidate passages only:
+    what a query reads is bounded by the candidates, not by the size of the index."""
+
+    def _retriever(self, index, candidates: int, scan_max: int) -> HybridRetriever:  # type: ignore[no-untyped-def]
+        return HybridRetriever(
+            index, [HashEmbedder(dimension=256)], RetrievalWeights(dense=(1.0,)), dense_candidates=candidates,
+            bm25_candidates=candidates, sentence_candidates=candidates, sentence_scan_max=scan_max,
+        )
+
+    def test_a_large_pool_reads_only_the_sentences_of_the_dense_and_bm25_candidates(self, tmp_path: Path) -> None:
+        index = build_index(tmp_path, MANY)
+        sentences = index.sentences
+        assert sentences is not None and sentences.pool_size("en") > 2 * len(index)  # several sentences a passage
+        retriever = self._retriever(index, candidates=4, scan_max=10)
+        vector = retriever.embed([TOPIC])[0][0]
+        dense = retriever.dense_stage.raw(0, vector)["en"]
+        lexical = retriever.lexical_stage.run(TOPIC, "en", None, 5.0, 0.5)
+        candidates = np.array(sorted(set(dense) | set(lexical)))
+        before = _bytes_read(index)
+        hits = retriever.run(TOPIC, k=3)
+        assert _bytes_read(index) - before == len(sentences.numbers_of_rows(candidates)) < sentences.pool_size("en")
+        spread = hits[0].sentence_spread[(0, "en")]  # type: ignore[index]
+        expected = np.sort(sentences.vectors(0)[sentences.numbers_of_rows(candidates)] @ vector)[::-1][:4]
+        assert np.allclose(spread, expected, atol=1e-6)  # the answers' spread: the same read, no second scan
+
+    def test_a_small_pool_is_still_scored_whole(self, tmp_path: Path) -> None:
+        index = build_index(tmp_path, MANY)
+        retriever = self._retriever(index, candidates=4, scan_max=20_000)
+        before = _bytes_read(index)
+        hits = retriever.run(TOPIC, k=3)
+        assert _bytes_read(index) - before == index.sentences.pool_size("en")  # type: ignore[union-attr]
+        vector = retriever.embed([TOPIC])[0][0]
+        assert np.allclose(hits[0].sentence_spread[(0, "en")], index.sentences.top_scores(0, "en", vector, 4), atol=1e-6)  # type: ignore[index,union-attr]
+
+    def test_candidates_covering_the_pool_rank_as_the_whole_scan_does(self, tmp_path: Path) -> None:
+        index = build_index(tmp_path, MANY)
+        whole = self._retriever(index, candidates=len(index), scan_max=20_000).run("ministry fees for citizens in 2005", k=10)
+        limited = self._retriever(index, candidates=len(index), scan_max=0).run("ministry fees for citizens in 2005", k=10)
+        assert [(hit.row, round(hit.score, 9)) for hit in limited] == [(hit.row, round(hit.score, 9)) for hit in whole]
+
+    def test_a_filtered_search_carries_no_spread(self, tmp_path: Path) -> None:
+        """The answers then z-score against the pool they may scan, not a filtered part of it."""
+        index = build_index(tmp_path, MANY)
+        hits = self._retriever(index, candidates=4, scan_max=0).run(TOPIC, k=3, sources={"report1.md"})
+        assert hits and all(hit.chunk.source == "report1.md" and hit.sentence_spread is None for hit in hits)
