@@ -22,10 +22,10 @@ demand (``index/vector_store/vector_file.py``), never loaded whole: a product wi
 encoder (3.8 GB of fp16 for e5 alone), and ranking reads only the sentences of the candidate
 passages (:meth:`SentenceVectors.best_per_row` with ``allowed_rows``), a few hundred rows of the
 file. fp16 changes a cosine by less than 1e-3 (measured: ``tests/index/test_sentences.py``).
-A language pool of at most :data:`SCAN_MAX` sentences is scored whole for each query (exact); a
-larger one only over the sentences of the passages that passage search and BM25 found
+Retrieval scores only the sentences of the passages that passage search and BM25 found
 (``index/retrieval/stages.py``, ``BestSentences``), and the top cosines of that one read are also
-the spread the answerers z-score against (``Hit.sentence_spread``): no query reads a whole pool.
+the spread the answerers z-score against (``Hit.sentence_spread``): no unfiltered query reads a
+whole pool.
 The answerers read the stored vectors of the top passages' sentences
 (:meth:`SentenceVectors.for_rows`) instead of embedding them again at query time. Indexes written
 before this layout (one FAISS index per pool under ``sentences/dense-N/``) still open: their
@@ -51,10 +51,10 @@ SENTENCES_DIR = "sentences"
 INFO_NAME = "sentences.json"
 FORMAT = 2
 STAND_IN: Span = (-1, -1)  # the span recorded where a chunk's passage vector stands in
-# Pools of at most this many sentences are scored whole for every query (exact, as the vector
-# store keeps pools of up to 20,000 vectors exact: ``faiss_exact_max``); larger pools only for the
-# candidate passages the other retrieval stages found. 20,000 e5 + USE sentence vectors are 35 MB
-# of fp16 read per query and pool; a million passages' pools are 9 GB.
+# The largest pool a caller without candidate passages may still scan whole (:meth:`SentenceVectors.
+# scannable`): the answerers do, for the z-score spread of a hit that carries none (a filtered
+# search), as they always did. 20,000 e5 + USE sentence vectors are 35 MB of fp16; a million
+# passages' pools are 9 GB, never scanned.
 SCAN_MAX = 20_000
 
 

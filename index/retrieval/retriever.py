@@ -14,8 +14,8 @@ passage for a Thai question further down (th->en R@10 0.21). So:
    cross-lingual mistakes (XQuAD th->en R@1 .735 -> .79).
 2. Best sentence (:class:`~index.retrieval.stages.BestSentences`): each passage's best-matching
    sentence, z-scored per pool like the passages, adds half the passage weight of its encoder.
-   Small pools are scored whole; a pool of more than ``sentence_scan_max`` sentences over the
-   sentences of the passages stages 1 and 3 found (bounded work at a million passages).
+   Only the sentences of the passages stages 1 and 3 found are scored (bounded work at a million
+   passages; ``sentence_scan_max`` scans pools up to that size whole instead).
 3. Lexical (:class:`~index.retrieval.stages.Lexical`): BM25 over newmm-segmented Thai / stemmed
    English as the share of the query's information a passage matches; passages in the other
    script get a fraction of the weight.
@@ -39,7 +39,6 @@ from index.retrieval.hits import Hit, SentenceSpread, chunk_number
 from index.retrieval.related import RelatedPassages
 from index.terms import TermTable
 from index.retrieval.stages import BestSentences, DensePools, Lexical, PoolScores, fuse
-from index.sentences import SCAN_MAX
 from index.storage import OpenIndex
 from ingest.lang import detect_lang
 
@@ -75,8 +74,8 @@ class HybridRetriever:
         dedup: folds near-duplicate passages into one hit; None keeps every copy.
         expand_terms: add the other language's form of the question's terms from the index's
             bilingual term table to the BM25 query (``index/terms.py``).
-        sentence_scan_max: language pools of up to this many sentences are scored whole for the
-            best-sentence term; larger ones over the dense and BM25 candidates' sentences only.
+        sentence_scan_max: the best-sentence term scores the dense and BM25 candidates' sentences;
+            language pools of up to this many sentences are scanned whole instead (0: never).
     """
 
     def __init__(
@@ -90,7 +89,7 @@ class HybridRetriever:
         sentence_candidates: int = 100,
         dedup: Deduplicator | None = DEFAULT_DEDUP,
         expand_terms: bool = False,
-        sentence_scan_max: int = SCAN_MAX,
+        sentence_scan_max: int = 0,
     ) -> None:
         if dense_candidates <= 0 or bm25_candidates <= 0 or sentence_candidates <= 0:
             raise ValueError("dense_candidates, bm25_candidates and sentence_candidates must be positive")
