@@ -184,8 +184,8 @@ class HybridRetriever:
         pool (``Hit.sentence_spread``: the answerers z-score against it instead of searching the
         sentence pools again; None with a filter, whose pools are not the whole index's).
 
-        The best-sentence term runs last: a sentence pool too large to score whole
-        (``sentence_scan_max``) is scored over the passages the dense and BM25 stages found.
+        The best-sentence term runs last: it scores the sentences of the passages the dense and
+        BM25 stages found (a pool of at most ``sentence_scan_max`` sentences whole).
         """
         query_lang = detect_lang(query)
         dense_terms: list[list[PoolScores]] = []
