@@ -18,6 +18,7 @@ from ingest.collections import collection_for
 from ingest.fidelity import FidelityReport, build_report
 from ingest.model import Document, document_text
 from ingest.ocr import OCRStats, PageOCR, default_ocr_cache_dir
+from ingest.parallel import ProcessPool, WorkerCrash
 from ingest.readers import SUPPORTED_SUFFIXES, ReaderError, reader_for
 
 logger = logging.getLogger(__name__)
@@ -46,7 +47,8 @@ class LoadResult:
     """What :meth:`DocumentLoader.run` read, what it skipped, and how long it took.
 
     ``fidelity`` has one report per file that was read (also those that gave no text);
-    ``notes`` are batch-level messages for the summary (e.g. OCR unavailable and how to install it).
+    ``notes`` are batch-level messages for the summary (e.g. OCR unavailable and how to install it);
+    ``prepared`` has, per document, what ``run``'s ``prepare`` returned for it (empty without).
     """
 
     documents: list[Document] = field(default_factory=list)
@@ -54,6 +56,7 @@ class LoadResult:
     seconds: float = 0.0
     fidelity: list[FidelityReport] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    prepared: list[object] = field(default_factory=list)
 
     @property
     def failed(self) -> list[SkippedFile]:
@@ -117,6 +120,55 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
+def _size(path: Path) -> float:
+    try:
+        return float(path.stat().st_size)
+    except OSError:
+        return 0.0
+
+
+@dataclass
+class _FileOutcome:
+    """What reading one file gave (:meth:`DocumentLoader.read_one`), sent back from a worker."""
+
+    document: Document | None
+    skipped: list[SkippedFile]
+    fidelity: list[FidelityReport]
+    ocr: OCRStats
+    prepared: object = None
+
+
+class _FileReader:
+    """``DocumentLoader.read_one`` as a picklable function of ``(path, source, collection)``: in
+    a worker process it reads with a loader of the same settings, made once per process."""
+
+    _loaders: dict[str, DocumentLoader] = {}  # per worker process, by settings
+
+    def __init__(self, loader: DocumentLoader, prepare: Callable[[Document], object] | None) -> None:
+        # The OCR cache the caller resolved, not the worker's own default: one cache for all.
+        cache = loader._page_ocr.cache_dir if loader._page_ocr is not None else loader.ocr_cache_dir
+        self.settings = {**loader.to_dict(), "ocr_cache_dir": str(cache) if cache is not None else None}
+        self.prepare = prepare
+        self._loader: DocumentLoader | None = loader
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"settings": self.settings, "prepare": self.prepare}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.settings = state["settings"]  # type: ignore[assignment]
+        self.prepare = state["prepare"]  # type: ignore[assignment]
+        self._loader = None
+
+    def __call__(self, item: tuple[Path, str, str]) -> _FileOutcome:
+        loader = self._loader
+        if loader is None:
+            key = repr(sorted(self.settings.items()))
+            loader = self._loaders.get(key)
+            if loader is None:
+                loader = self._loaders[key] = DocumentLoader.from_dict({**self.settings, "workers": 1})
+        return loader.read_one(*item, prepare=self.prepare)
+
+
 class DocumentLoader:
     """Reads files and folders (recursively) with the reader for each file's suffix.
 
@@ -136,6 +188,11 @@ class DocumentLoader:
     ``ocr`` is "auto" (scanned and garbled pages), "scanned" (pages with no text layer only) or
     "off".
 
+    With ``workers`` above 1, files are read in that many worker processes (``ingest.parallel``:
+    pypdf is pure Python, so threads would not help), the largest first; the result is the same
+    as with one: documents, skipped files and fidelity reports in the order above, the OCR cache
+    shared. A file whose reader crashes its process is skipped with the reason, not the batch.
+
     Args:
         max_file_bytes: larger files are skipped (protects memory; raise it for huge PDFs).
         show_progress: show tqdm progress bars on stderr.
@@ -144,6 +201,7 @@ class DocumentLoader:
         ocr_languages: tesseract languages (``tha+eng``).
         ocr_dpi: page render resolution for OCR.
         ocr_cache_dir: where OCR results are cached; None for the user cache (``ingest.ocr``).
+        workers: processes that read files (1: this process only).
 
     Example:
         >>> result = DocumentLoader(show_progress=False).run([Path("corpus")])  # doctest: +SKIP
@@ -160,7 +218,10 @@ class DocumentLoader:
         ocr_languages: str = "tha+eng",
         ocr_dpi: int = 200,
         ocr_cache_dir: Path | None = None,
+        workers: int = 1,
     ) -> None:
+        if not isinstance(workers, int) or isinstance(workers, bool) or workers <= 0:
+            raise ValueError(f"workers must be a positive integer, got {workers!r}")
         if not isinstance(max_file_bytes, int) or isinstance(max_file_bytes, bool) or max_file_bytes <= 0:
             raise ValueError(f"max_file_bytes must be a positive integer, got {max_file_bytes!r}")
         if not isinstance(show_progress, bool):
@@ -174,6 +235,7 @@ class DocumentLoader:
         self.ocr_languages = ocr_languages
         self.ocr_dpi = ocr_dpi
         self.ocr_cache_dir = Path(ocr_cache_dir) if ocr_cache_dir is not None else None
+        self.workers = workers
         self._page_ocr = (
             None
             if ocr == "off"
@@ -195,13 +257,14 @@ class DocumentLoader:
             "ocr_languages": self.ocr_languages,
             "ocr_dpi": self.ocr_dpi,
             "ocr_cache_dir": str(self.ocr_cache_dir) if self.ocr_cache_dir else None,
+            "workers": self.workers,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> DocumentLoader:
         return cls(**data)  # type: ignore[arg-type]
 
-    def run(self, paths: list[Path], root: Path | None = None) -> LoadResult:
+    def run(self, paths: list[Path], root: Path | None = None, prepare: Callable[[Document], object] | None = None) -> LoadResult:
         """Read ``paths`` (files and folders).
 
         Args:
@@ -209,6 +272,9 @@ class DocumentLoader:
             root: folder that ``Document.source`` is relative to. Default: each folder given is the
                 root of the files under it; a single file given is relative to its parent (its
                 source is its name).
+            prepare: more work on each document read (chunking it: ``index.preparation``), done
+                in the worker that read it; a module-level function or picklable object. It may
+                change the document. Its results are ``LoadResult.prepared``.
 
         Raises:
             FileNotFoundError: a path does not exist (checked for all paths before reading any).
@@ -221,19 +287,50 @@ class DocumentLoader:
             raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}: check the path")
         result = LoadResult()
         files = self._collect(paths, root, result)
-        progress = tqdm(files, desc="Reading", unit="file", file=sys.stderr, disable=not self.show_progress)
-        for path, source, collection in progress:
-            progress.set_postfix_str(source[-40:], refresh=False)
-            document = self._read(path, source, result)
-            if document is not None:
-                document.collection = collection
-                result.documents.append(document)
+        progress = tqdm(total=len(files), desc="Reading", unit="file", file=sys.stderr, disable=not self.show_progress)
+
+        def done(number: int, outcome: _FileOutcome | WorkerCrash) -> None:
+            progress.set_postfix_str(files[number][1][-40:], refresh=False)
+            progress.update(1)
+
+        outcomes = ProcessPool(_FileReader(self, prepare), self.workers).map(
+            files, on_done=done, cost=[_size(path) for path, _, _ in files]
+        )
+        progress.close()
+        ocr = OCRStats()
+        for (path, _, _), outcome in zip(files, outcomes):
+            if isinstance(outcome, WorkerCrash):
+                result.skipped.append(SkippedFile(display_path(path), outcome.reason))
+                continue
+            result.skipped.extend(outcome.skipped)
+            result.fidelity.extend(outcome.fidelity)
+            for name in ("pages_read", "pages_cached", "pages_failed", "seconds"):
+                setattr(ocr, name, getattr(ocr, name) + getattr(outcome.ocr, name))
+            if outcome.document is not None:
+                result.documents.append(outcome.document)
+                if prepare is not None:
+                    result.prepared.append(outcome.prepared)
         result.notes.extend(self._notes(result))
-        if self._page_ocr is not None and (self._page_ocr.stats.pages_read or self._page_ocr.stats.pages_cached):
-            result.notes.append(self._page_ocr.stats.summary())
-            self._page_ocr.stats = OCRStats()
+        if ocr.pages_read or ocr.pages_cached:
+            result.notes.append(ocr.summary())
         result.seconds = time.perf_counter() - started
         return result
+
+    def read_one(
+        self, path: Path, source: str, collection: str = "", prepare: Callable[[Document], object] | None = None
+    ) -> _FileOutcome:
+        """Read one file: the document (None when it was skipped) and ``prepare``'s result for
+        it, why it was skipped, its fidelity report and what OCR did for it."""
+        result = LoadResult()
+        document = self._read(path, source, result)
+        prepared = None
+        if document is not None:
+            document.collection = collection
+            prepared = prepare(document) if prepare is not None else None
+        ocr = OCRStats()
+        if self._page_ocr is not None:
+            ocr, self._page_ocr.stats = self._page_ocr.stats, OCRStats()
+        return _FileOutcome(document, result.skipped, result.fidelity, ocr, prepared)
 
     # -- finding files ---------------------------------------------------------------------------
 

@@ -33,6 +33,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from ingest.normalize import normalize_text
+from ingest.parallel import worker_slot
 
 logger = logging.getLogger(__name__)
 
@@ -248,6 +249,7 @@ class PageOCR:
             file=sys.stderr,
             leave=False,
             disable=not self.show_progress,
+            position=worker_slot() or None,  # in a reading worker: a line of its own (ingest.parallel)
         )
         for number in progress:
             try:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -7,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from ingest.loader import NO_TEXT_REASON, DocumentLoader, LoadResult, SkippedFile
+from ingest.model import Document
+from ingest.parallel import CRASH_REASON
 
 
 @pytest.fixture
@@ -42,6 +45,7 @@ class TestInit:
             "ocr_languages": "tha+eng",
             "ocr_dpi": 200,
             "ocr_cache_dir": None,
+            "workers": 1,
         }
 
     @pytest.mark.parametrize(
@@ -152,6 +156,29 @@ class TestRun:
         captured = capsys.readouterr()
         assert "Reading" in captured.err
         assert captured.out == ""
+
+
+def die_on_b(document: Document) -> str:
+    """A ``prepare`` step that kills its worker process on b.md (a reader crashing in C code)."""
+    if document.source == "b.md":
+        os._exit(3)
+    return document.source.upper()
+
+
+class TestWorkers:
+    def test_worker_processes_read_the_same_as_one_process(self, folder: Path) -> None:
+        (folder / "en" / "broken.pdf").write_bytes(b"%PDF-1.4\nnot really\n%%EOF\n")
+        one = DocumentLoader(show_progress=False, workers=1).run([folder])
+        two = DocumentLoader(show_progress=False, workers=2).run([folder])
+        assert len(one.documents) == 6 and two.documents == one.documents
+        assert two.skipped == one.skipped and two.fidelity == one.fidelity and two.notes == one.notes
+
+    def test_a_file_that_kills_its_worker_is_skipped_alone(self, folder: Path) -> None:
+        result = DocumentLoader(show_progress=False, workers=2).run([folder], prepare=die_on_b)
+        assert "b.md" not in [document.source for document in result.documents]
+        assert [s.reason for s in result.skipped if Path(s.path).name == "b.md"] == [CRASH_REASON]
+        assert result.prepared == [document.source.upper() for document in result.documents]
+        assert len(result.documents) == 5
 
 
 def test_pdf_heading_detection_is_passed_to_the_pdf_reader(tmp_path: Path) -> None:
