@@ -25,17 +25,18 @@ from assistant.limits import check_query_length
 from assistant.settings import Settings
 from corpus.manifest import CorpusManifest
 from index.analyzer import ThaiEnglishAnalyzer
-from index.cpu_policy import QueryProcessMark, ingest_threads, polite_ingest
+from index.cpu_policy import QueryProcessMark, ingest_threads, polite_ingest, serving_queries_here
 from index.embedder import Embedder, UseEmbedder, make_encoder
 from index.encoder_text import NormalisedEncoder
 from index.live import LiveIndex
+from index.preparation import DocumentPreparation, PreparedChunks, PreparedDocument
 from index.retrieval import Deduplicator, Hit, HybridRetriever, RetrievalWeights
 from index.storage import BuildStats, IndexWriter, OpenIndex
 from index.vector_store import StoreOptions, VectorStoreBackend, make_backend
 from ingest.chunker import Chunker
 from ingest.fidelity import FidelityReport
 from ingest.loader import DocumentLoader, SkippedFile
-from ingest.model import Chunk
+from ingest.model import Chunk, Document
 from ingest.report import problem_lines
 
 logger = logging.getLogger(__name__)
@@ -62,8 +63,9 @@ def make_encoders(settings: Settings, purpose: str = "query", polite: bool = Fal
     ]
 
 
-def make_loader(settings: Settings) -> DocumentLoader:
-    """The document loader ``build_index`` reads with (uploads are checked with the same one)."""
+def make_loader(settings: Settings, workers: int = 1) -> DocumentLoader:
+    """The document loader ``build_index`` reads with (uploads are checked with the same one);
+    ``workers``: processes reading files (``ingest/parallel.py``)."""
     return DocumentLoader(
         max_file_bytes=settings.max_file_bytes,
         show_progress=settings.show_progress,
@@ -71,6 +73,7 @@ def make_loader(settings: Settings) -> DocumentLoader:
         ocr=settings.ocr,
         ocr_languages=settings.ocr_languages,
         ocr_dpi=settings.ocr_dpi,
+        workers=workers,
     )
 
 
@@ -145,6 +148,10 @@ def build_index(
     already in the live index keep their vectors (only new and changed documents are embedded)
     unless ``rebuild`` is set or the models, prompts or chunking changed.
 
+    Files are read, chunked and prepared for the index (sentence spans, BM25 terms) in
+    ``ingest_threads`` worker processes (``ingest/parallel.py``, ``index/preparation.py``), then
+    embedded here.
+
     Args:
         encoders: already loaded encoders to use (default: made from ``settings``).
     """
@@ -152,32 +159,6 @@ def build_index(
     index_dir = index_dir or settings.index_dir
     started = time.perf_counter()
     polite = encoders is None and polite_ingest(settings.ingest_nice)
-    loaded = make_loader(settings).run([Path(path) for path in paths])
-    documents = loaded.documents
-    skipped = list(loaded.skipped)
-    excluded: set[str] = set()
-    for root in {Path(path) for path in paths if Path(path).is_dir()}:
-        manifest = CorpusManifest.find(root)
-        skipped += [
-            SkippedFile(document.path, f"excluded by the corpus manifest ({manifest.source})", failed=False)
-            for document in documents
-            if manifest.is_excluded(document.source)
-        ]
-        excluded |= {document.source for document in documents if manifest.is_excluded(document.source)}
-        documents = [document for document in documents if not manifest.is_excluded(document.source)]
-        manifest.apply(documents)
-    chunker = Chunker(
-        max_chars=settings.chunk_max_chars,
-        overlap_chars=settings.chunk_overlap_chars,
-        min_chars=settings.chunk_min_chars,
-    )
-    chunks: list[Chunk] = [chunk for document in documents for chunk in chunker.run(document)]
-    read_seconds = time.perf_counter() - started
-    if not chunks:
-        raise ValueError(
-            "nothing to index: no readable text in " + ", ".join(str(path) for path in paths)
-            + "".join(f"\n{line}" for line in problem_lines(skipped, loaded.fidelity, loaded.notes))
-        )
     writer = IndexWriter(
         encoders or make_encoders(settings, purpose="ingest", polite=polite),
         ThaiEnglishAnalyzer(),
@@ -196,7 +177,35 @@ def build_index(
         store_options=store_options(settings),
         sentence_method=settings.sentence_embedding,
     )
-    stats: BuildStats = writer.run(documents, chunks, index_dir, rebuild=rebuild)
+    preparation = DocumentPreparation(
+        Chunker(max_chars=settings.chunk_max_chars, overlap_chars=settings.chunk_overlap_chars, min_chars=settings.chunk_min_chars),
+        writer.chunk_preparation(),
+        # The manifest beside each folder given (or the packaged one): titles, metadata, exclusions.
+        [CorpusManifest.find(root) for root in dict.fromkeys(Path(path) for path in paths if Path(path).is_dir())],
+    )
+    # Reading processes: a core is left to the queries when another process or this one serves them.
+    workers = ingest_threads(settings.ingest_threads, polite or serving_queries_here())
+    loaded = make_loader(settings, workers=workers).run([Path(path) for path in paths], prepare=preparation)
+    documents: list[Document] = []
+    skipped = list(loaded.skipped)
+    chunks: list[Chunk] = []
+    prepared = PreparedChunks(writer.chunk_preparation().key())
+    for document, done in zip(loaded.documents, loaded.prepared):
+        assert isinstance(done, PreparedDocument)
+        if done.excluded_by is not None:
+            skipped.append(SkippedFile(document.path, f"excluded by the corpus manifest ({done.excluded_by})", failed=False))
+            continue
+        documents.append(document)
+        chunks += done.chunks
+        prepared.extend(done.prepared)
+    excluded = {document.source for document in loaded.documents} - {document.source for document in documents}
+    read_seconds = time.perf_counter() - started
+    if not chunks:
+        raise ValueError(
+            "nothing to index: no readable text in " + ", ".join(str(path) for path in paths)
+            + "".join(f"\n{line}" for line in problem_lines(skipped, loaded.fidelity, loaded.notes))
+        )
+    stats: BuildStats = writer.run(documents, chunks, index_dir, rebuild=rebuild, prepared=prepared)
     by_lang: dict[str, int] = {}
     for chunk in chunks:
         by_lang[chunk.lang] = by_lang.get(chunk.lang, 0) + 1

@@ -65,6 +65,12 @@ class QueryProcessMark:
                 path.unlink()
 
 
+def serving_queries_here() -> bool:
+    """True while this process holds a :class:`QueryProcessMark` (an open ``PolicyRAG``: the web
+    app indexing its uploads in a thread beside the queries it answers)."""
+    return (_serving_dir() / f"{os.getpid()}.lock").exists()
+
+
 def query_processes_running() -> bool:
     """True while another process of this user holds a :class:`QueryProcessMark`."""
     try:

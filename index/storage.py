@@ -29,6 +29,7 @@ which, and :class:`OpenIndex` opens a generation with the back end that wrote it
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -56,8 +57,9 @@ from index.generations import (
     writer_lock,
 )
 from index.manifest import IndexError_, IndexManifest
+from index.preparation import ChunkPreparation, PreparedChunks
 from index.sentence_embedding import POOLED, SENTENCE_METHODS, SEPARATE, embed_rows, sentence_groups, separate_sentence_texts
-from index.sentences import STAND_IN, SentenceVectors, chunk_sentence_spans
+from index.sentences import STAND_IN, SentenceVectors
 from index.token_pooling import Span
 from ingest.sentences import SENTENCE_RULES
 from index.store import ChunkStore
@@ -196,21 +198,45 @@ class IndexWriter:
         self.sentence_vectors = sentence_vectors
         self.vector_store = vector_store or make_backend("faiss", Path("."))
         self.store_options = store_options
-        # What each encoder's sentence vectors are (recorded in the manifest, compared on reuse).
-        self.sentence_methods = [
+        self.sentence_method = sentence_method
+
+    @functools.cached_property
+    def sentence_methods(self) -> list[str]:
+        """What each encoder's sentence vectors are (recorded in the manifest, compared on reuse).
+
+        Asked only when the build starts: it loads the models, which can then happen while the
+        files are being read."""
+        return [
             POOLED
-            if passage_template.count("{text}") == 1
+            if self.passage_template.count("{text}") == 1
             and getattr(encoder, "can_pool_spans", False)
-            and (sentence_method == "pooled" or sentence_method == "auto" and getattr(encoder, "pooled_sentences_faithful", False))
+            and (
+                self.sentence_method == "pooled"
+                or self.sentence_method == "auto" and getattr(encoder, "pooled_sentences_faithful", False)
+            )
             else SEPARATE
-            for encoder in encoders
+            for encoder in self.encoders
         ]
 
-    def run(self, documents: list[Document], chunks: list[Chunk], index_dir: Path, rebuild: bool = False) -> BuildStats:
+    def chunk_preparation(self) -> ChunkPreparation:
+        """The per-chunk work of this writer that needs no model (BM25 terms, sentence spans), to
+        run where the files are read (``index/preparation.py``); its results go to :meth:`run`."""
+        return ChunkPreparation(self.passage_template, self.analyzer, self.sentence_vectors)
+
+    def run(
+        self,
+        documents: list[Document],
+        chunks: list[Chunk],
+        index_dir: Path,
+        rebuild: bool = False,
+        prepared: PreparedChunks | None = None,
+    ) -> BuildStats:
         """Write a new generation of ``index_dir`` holding exactly ``documents``/``chunks`` and make it live.
 
         Args:
             rebuild: embed everything, reusing nothing from the live generation.
+            prepared: what :meth:`chunk_preparation` computed for ``chunks`` (in chunk order);
+                None: computed here.
 
         Raises:
             IndexBusyError: another writer is at work on ``index_dir``.
@@ -221,7 +247,10 @@ class IndexWriter:
             live = current_name(index_dir)
             previous, reason = (None, "--rebuild") if rebuild else self._previous(index_dir)
             try:
-                stats = self._write(documents, chunks, generation, previous, reason)
+                preparation = self.chunk_preparation()
+                if prepared is None or prepared.key != preparation.key():  # none, or made for another writer
+                    prepared = preparation(chunks)
+                stats = self._write(documents, chunks, generation, previous, reason, prepared)
                 switch_to(index_dir, generation)
             except BaseException:
                 shutil.rmtree(generation, ignore_errors=True)
@@ -300,7 +329,10 @@ class IndexWriter:
         generation: Path,
         previous: _Previous | None,
         rebuild_reason: str,
+        prepared: PreparedChunks,
     ) -> BuildStats:
+        if len(prepared) != len(chunks) or (self.sentence_vectors and prepared.sentence_spans is None):
+            raise ValueError(f"prepared data for {len(prepared)} chunks given with {len(chunks)} chunks")
         generation.mkdir(parents=True)
         hashes = {document.source: document_hash(document) for document in documents}
         store = ChunkStore(generation / "chunks.sqlite")
@@ -336,7 +368,11 @@ class IndexWriter:
             previous.vector_store if previous else None,
             reuse_lexical=previous is not None and previous.analyzer == self.analyzer.to_dict(),
         )
-        plan = _SentencePlan.make(chunks, passages, self.passage_template, reuse, previous) if self.sentence_vectors else None
+        plan = (
+            _SentencePlan.make(chunks, prepared.sentence_spans or [], passages, self.passage_template, reuse, previous)
+            if self.sentence_vectors
+            else None
+        )
         if plan is not None and self.show_progress and plan.to_embed:
             print(f"Embedding {plan.to_embed} sentence(s) of {len(chunks)} passage(s)", file=sys.stderr)
         sentence_tables: list[np.ndarray] = []
@@ -382,7 +418,7 @@ class IndexWriter:
         TermTable.mine(((chunk.source, chunk.text) for chunk in chunks), self.encoders[-1]).save(generation)
 
         started = time.perf_counter()
-        bm25 = self.vector_store.create_lexical(attributes).build(self.analyzer.run_batch(passages, for_index=True))
+        bm25 = self.vector_store.create_lexical(attributes).build(prepared.bm25_terms)
         bm25.save(generation / "bm25")
         bm25.close()
         bm25_seconds = time.perf_counter() - started
@@ -457,13 +493,18 @@ class _SentencePlan:
 
     @classmethod
     def make(
-        cls, chunks: list[Chunk], passages: list[str], template: str, reuse: list[int], previous: _Previous | None
+        cls,
+        chunks: list[Chunk],
+        chunk_spans: list[list[Span]],
+        passages: list[str],
+        template: str,
+        reuse: list[int],
+        previous: _Previous | None,
     ) -> _SentencePlan:
         texts: dict[int, list[str]] = {}
         groups: dict[int, list[list[Span]]] = {}
         all_spans = []
-        for row, chunk in enumerate(chunks):
-            spans = chunk_sentence_spans(chunk)
+        for row, (chunk, spans) in enumerate(zip(chunks, chunk_spans)):
             sentences = separate_sentence_texts(chunk, template, spans)
             texts[row] = [] if sentences == [passages[row]] else sentences
             if texts[row]:

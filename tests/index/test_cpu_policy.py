@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 
 from index import cpu_policy
-from index.cpu_policy import QueryProcessMark, ingest_threads, lower_priority, query_processes_running, usable_cores
+from index.cpu_policy import (
+    QueryProcessMark,
+    ingest_threads,
+    lower_priority,
+    query_processes_running,
+    serving_queries_here,
+    usable_cores,
+)
 
 HOLDER = """
 import sys, time
@@ -48,6 +55,16 @@ def test_this_process_own_mark_does_not_count() -> None:
         assert not query_processes_running()
     finally:
         mark.close()
+
+
+def test_this_process_serves_queries_while_it_holds_its_mark() -> None:
+    assert not serving_queries_here()
+    mark = QueryProcessMark()
+    try:
+        assert serving_queries_here()
+    finally:
+        mark.close()
+    assert not serving_queries_here()
 
 
 def test_a_polite_ingest_leaves_a_core_free() -> None:
