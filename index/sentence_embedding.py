@@ -177,10 +177,11 @@ def embed_rows(
         result.passages = dict(zip(ordered, vectors))
     flat = [text for row in need_sentences for text in texts[row]]
     if flat:
-        vectors = encoder.embed_passages(flat, show_progress=show_progress)  # type: ignore[attr-defined]
-        cursor = 0
+        # Each distinct text once: the chunker's overlap repeats sentences, with the same title and
+        # heading, in the next chunk (7,764 sentences, 6,201 distinct on the reference corpus).
+        distinct = {text: number for number, text in enumerate(dict.fromkeys(flat))}
+        vectors = encoder.embed_passages(list(distinct), show_progress=show_progress)  # type: ignore[attr-defined]
         for row in need_sentences:
-            result.sentences[row] = vectors[cursor : cursor + len(texts[row])]
-            cursor += len(texts[row])
+            result.sentences[row] = vectors[[distinct[text] for text in texts[row]]]
         result.separate = len(flat)
     return result

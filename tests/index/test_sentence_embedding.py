@@ -4,6 +4,7 @@ an encoder pools its sentences."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -126,3 +127,25 @@ def test_an_encoder_that_cannot_pool_embeds_its_sentences_apart(tmp_path: Path) 
     stats = _build(tmp_path, encoder, method="pooled")
     assert encoder.pooled_calls == [] and len(encoder.plain_texts) == 2 + 4
     assert json.loads((stats.generation / "manifest.json").read_text())["encoders"][0]["sentence_method"] == "separate"
+
+
+def test_a_sentence_repeated_by_the_chunk_overlap_is_embedded_once(tmp_path: Path) -> None:
+    texts = ["Agencies publish their data. Citizens reuse it freely.", "Citizens reuse it freely. Fees are paid with a QR code."]
+    chunks = [replace(_chunk(text, source="d.md"), chunk_id=f"d.md-{n}") for n, text in enumerate(texts)]
+    document = Document(source="d.md", title="Open data policy", blocks=[Block(" ".join(texts))], lang="en")
+    encoder = PoolingEmbedder()
+    encoder.can_pool_spans = False  # type: ignore[misc]
+    writer = IndexWriter([encoder], ThaiEnglishAnalyzer(), passage_template=TEMPLATE, show_progress=False, sentence_method="separate")
+    stats = writer.run([document], chunks, tmp_path / "index")
+    sentences = encoder.plain_texts[2:]
+    assert len(sentences) == 3 and len(set(sentences)) == 3  # 4 sentences, the shared one once
+    assert stats.embedded_sentences == 4
+    index = OpenIndex(tmp_path / "index")
+    try:
+        stored = index.sentences.for_rows(0, [0, 1])  # type: ignore[union-attr]
+        for row, text in enumerate(texts):
+            for start, end, vector in stored[row]:
+                assert np.allclose(vector, encoder._vector(f"Open data policy\nPrinciples\n{text[start:end]}"), atol=1e-6)
+        assert np.array_equal(stored[0][1][2], stored[1][0][2])
+    finally:
+        index.close()
