@@ -14,7 +14,10 @@ again in a fresh pool, those that were in flight each alone, and the one that ki
 again is reported as a :class:`WorkerCrash`.
 
 Workers are started by a fork server (a fresh process), never forked from the caller: the web
-app calls ``build_index`` from a process with threads and loaded models.
+app calls ``build_index`` from a process with threads and loaded models. As with any
+``multiprocessing`` start method but fork, a script that ingests must call it under
+``if __name__ == "__main__":`` (the workers import the script); where workers cannot start at all,
+the items run in the calling process with a warning.
 """
 
 from __future__ import annotations
@@ -158,7 +161,12 @@ class ProcessPool(Generic[Item, Result]):
                 waiting, more = self._run(context, log_queue, workers, items, waiting, results, on_done)
                 suspects += more
                 if waiting and not more and len(waiting) == before:  # workers die before any item: not the items
-                    raise RuntimeError("worker processes die as they start: set ingest_threads = 1 to work in one process")
+                    logger.warning("worker processes die as they start: working in this process (ingest_threads = 1 skips them)")
+                    for number, result in zip(waiting, self._in_process([items[number] for number in waiting], None)):
+                        results[number] = result
+                        if on_done is not None:
+                            on_done(number, result)
+                    waiting = []
             for number in suspects:  # each item that was in flight when a worker died, alone
                 if self._run(context, log_queue, 1, items, [number], results, on_done) != ([], []):
                     results[number] = WorkerCrash()
