@@ -204,8 +204,8 @@ class IndexWriter:
     def sentence_methods(self) -> list[str]:
         """What each encoder's sentence vectors are (recorded in the manifest, compared on reuse).
 
-        Asked only when the build starts: it loads the models, which can then happen while the
-        files are being read."""
+        Asked when :meth:`run` starts, not when the writer is made: it loads the models
+        (``can_pool_spans``), which a build that fails while reading then never loads."""
         return [
             POOLED
             if self.passage_template.count("{text}") == 1
