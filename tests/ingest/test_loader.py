@@ -149,12 +149,13 @@ class TestRun:
         assert [d.title for d in result.documents] == ["one"]
         assert "pass root= to tell them apart" in result.skipped[0].reason
 
-    def test_progress_bar_on_stderr_only_when_asked(self, folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
-        loader().run([folder])
+    @pytest.mark.parametrize("workers", [1, 2])
+    def test_progress_bar_on_stderr_only_when_asked(self, folder: Path, capsys: pytest.CaptureFixture[str], workers: int) -> None:
+        DocumentLoader(show_progress=False, workers=workers).run([folder])
         assert capsys.readouterr().err == ""
-        DocumentLoader(show_progress=True).run([folder])
+        DocumentLoader(show_progress=True, workers=workers).run([folder])
         captured = capsys.readouterr()
-        assert "Reading" in captured.err
+        assert "Reading" in captured.err and "6/6" in captured.err
         assert captured.out == ""
 
 
