@@ -145,7 +145,7 @@ def test_a_sentence_repeated_by_the_chunk_overlap_is_embedded_once(tmp_path: Pat
         stored = index.sentences.for_rows(0, [0, 1])  # type: ignore[union-attr]
         for row, text in enumerate(texts):
             for start, end, vector in stored[row]:
-                assert np.allclose(vector, encoder._vector(f"Open data policy\nPrinciples\n{text[start:end]}"), atol=1e-6)
+                assert np.allclose(vector, encoder._vector(f"Open data policy\nPrinciples\n{text[start:end]}"), atol=1e-3)  # stored as float16
         assert np.array_equal(stored[0][1][2], stored[1][0][2])
     finally:
         index.close()
