@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -185,7 +186,11 @@ def build_index(
     )
     # Reading processes: a core is left to the queries when another process or this one serves them.
     workers = ingest_threads(settings.ingest_threads, polite or serving_queries_here())
+    # The models load in this process while the workers read (5-10 s otherwise spent after the reading).
+    loading = _start_loading(writer) if workers > 1 else None
     loaded = make_loader(settings, workers=workers).run([Path(path) for path in paths], prepare=preparation)
+    if loading is not None:
+        loading.join()
     documents: list[Document] = []
     skipped = list(loaded.skipped)
     chunks: list[Chunk] = []
@@ -223,6 +228,21 @@ def build_index(
         fidelity=[report for report in loaded.fidelity if report.source not in excluded],
         notes=loaded.notes,
     )
+
+
+def _start_loading(writer: IndexWriter) -> threading.Thread:
+    """A thread loading the writer's models; an error is logged here and raised again by the
+    first embedding, which loads them then."""
+
+    def load() -> None:
+        try:
+            writer.load_models()
+        except Exception as error:  # noqa: BLE001 - raised again where the models are used
+            logger.debug("loading the models beside the reading failed: %s", error)
+
+    thread = threading.Thread(target=load, name="policyrag-load-models", daemon=True)
+    thread.start()
+    return thread
 
 
 def make_answerer(

@@ -355,6 +355,7 @@ def run(corpus: Path, questions_path: Path, repeat: int, work_dir: Path) -> dict
     breakdown = {
         "read_seconds": round(report.read_seconds, 2),
         "embed_seconds (encoders, sentence vectors, FAISS writes)": round(report.embed_seconds, 2),
+        "embed_breakdown": {stage: round(seconds, 2) for stage, seconds in report.build.embed_breakdown.items()},
         "bm25_seconds": round(report.build.bm25_seconds, 2),
         "rest_seconds (hashes, SQLite, manifest, switch)": round(
             report.total_seconds - report.read_seconds - report.embed_seconds - report.build.bm25_seconds, 2
@@ -503,7 +504,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS, help="JSONL with a 'question' (and 'source') per line")
     parser.add_argument("--repeat", type=int, default=3, help="latency passes over all questions (default 3)")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR / "ingest_latency.json", help="JSON result file")
+    parser.add_argument(
+        "--keep-index", type=Path, default=None, help="copy the production index here (a new folder) to measure its quality afterwards"
+    )
     args = parser.parse_args(argv)
+    if args.keep_index is not None and args.keep_index.exists():
+        parser.error(f"--keep-index {args.keep_index} exists: give a new folder")
     if args.repeat <= 0:
         parser.error("--repeat must be positive")
     if not args.corpus.is_dir():
@@ -516,6 +522,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="policyrag-bench-") as work_dir:
         result = run(args.corpus, args.questions, args.repeat, Path(work_dir))
+        if args.keep_index is not None:
+            import shutil
+
+            shutil.copytree(Path(work_dir) / "production", args.keep_index)
     total = time.perf_counter() - started
     machine["loadavg_end"] = [round(value, 2) for value in os.getloadavg()]
     header = (

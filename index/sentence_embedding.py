@@ -23,8 +23,9 @@ term loses half its gain.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from string import Formatter
 
 import numpy as np
@@ -121,12 +122,15 @@ class EmbeddedRows:
         passages: row -> (dimension,) passage vector, for the rows whose passage was embedded.
         sentences: row -> (sentences, dimension) vectors, for the rows whose sentences were.
         pooled: sentences whose vector was pooled; separate: embedded on their own.
+        seconds: wall seconds of the ``passages`` pass (with the pooled sentences, when pooled)
+            and of the separate ``sentences`` pass (model loading counts in the first pass).
     """
 
     passages: dict[int, np.ndarray]
     sentences: dict[int, np.ndarray]
     pooled: int = 0
     separate: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def embed_rows(
@@ -148,6 +152,7 @@ def embed_rows(
         texts: row -> its sentences as embedded apart (:func:`separate_sentence_texts`).
     """
     result = EmbeddedRows({}, {})
+    started = time.perf_counter()
     need_passage = set(passage_rows)
     need_sentences = [row for row in sentence_rows if texts.get(row)]
     if method == "pooled" and getattr(encoder, "can_pool_spans", False):
@@ -170,11 +175,14 @@ def embed_rows(
             for (row, number), vector in zip(missing, vectors):
                 result.sentences[row][number] = vector
             result.separate = len(missing)
+        result.seconds["passages"] = time.perf_counter() - started
         return result
     ordered = sorted(need_passage)
     if ordered:
         vectors = encoder.embed_passages([passages[row] for row in ordered], show_progress=show_progress)  # type: ignore[attr-defined]
         result.passages = dict(zip(ordered, vectors))
+    result.seconds["passages"] = time.perf_counter() - started
+    started = time.perf_counter()
     flat = [text for row in need_sentences for text in texts[row]]
     if flat:
         # Each distinct text once: the chunker's overlap repeats sentences, with the same title and
@@ -184,4 +192,5 @@ def embed_rows(
         for row in need_sentences:
             result.sentences[row] = vectors[[distinct[text] for text in texts[row]]]
         result.separate = len(flat)
+        result.seconds["sentences"] = time.perf_counter() - started
     return result
