@@ -9,7 +9,7 @@ import pytest
 
 from assistant.api import build_index
 from assistant.settings import Settings
-from index.generations import current_generation
+from index.generations import current_generation, current_name
 from index.store import ChunkStore
 from tests.conftest import FIXTURE_DOCS, HashEmbedder
 
@@ -65,3 +65,43 @@ def test_reading_in_worker_processes_builds_the_same_index(corpus: Path, tmp_pat
     assert _contents(tmp_path / "two") == (chunks, documents, files)
     assert any(document["title"] == "Extra from the manifest" for document in documents)
     assert any(name.startswith("bm25") for name in files) and any(name.endswith(".faiss") for name in files)
+
+
+class LoadRecordingEmbedder(HashEmbedder):
+    """Records the thread that loads it and whether the files were all read by then."""
+
+    def __init__(self, fail: bool = False) -> None:
+        super().__init__()
+        self.fail = fail
+        self.loaded_on: list[str] = []
+
+    def load(self) -> None:
+        import threading
+
+        self.loaded_on.append(threading.current_thread().name)
+        if self.fail:
+            raise RuntimeError("the model files are damaged")
+
+    def embed_passages(self, passages: list[str], show_progress: bool = False):  # type: ignore[no-untyped-def]
+        if self.fail:
+            raise RuntimeError("the model files are damaged")
+        return super().embed_passages(passages)
+
+
+def _settings(index_dir: Path, workers: int) -> Settings:
+    return Settings(index_dir=index_dir, show_progress=False, ingest_threads=workers, ingest_nice=0, sentence_vectors=True)
+
+
+def test_the_models_load_in_a_thread_while_worker_processes_read(corpus: Path, tmp_path: Path) -> None:
+    encoder = LoadRecordingEmbedder()
+    report = build_index([corpus], _settings(tmp_path / "index", workers=2), encoders=[encoder])  # type: ignore[list-item]
+    assert encoder.loaded_on == ["policyrag-load-models"] and report.chunks > 0
+    one = LoadRecordingEmbedder()
+    build_index([corpus], _settings(tmp_path / "one", workers=1), encoders=[one])  # type: ignore[list-item]
+    assert one.loaded_on == []  # reading in this process: nothing to overlap, the first embedding loads
+
+
+def test_a_model_that_fails_to_load_beside_the_reading_fails_the_build_with_its_error(corpus: Path, tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="model files are damaged"):
+        build_index([corpus], _settings(tmp_path / "index", workers=2), encoders=[LoadRecordingEmbedder(fail=True)])  # type: ignore[list-item]
+    assert current_name(tmp_path / "index") is None  # nothing half-written made live

@@ -92,3 +92,15 @@ def test_the_export_is_made_once() -> None:
     assert (folder / "model.bin").stat().st_mtime_ns == built  # found, not rebuilt
     assert (folder / "model.xml").is_file() and (folder / "tokenizer").is_dir()
     assert convert_impl.tm is telemetry  # the telemetry stub was only swapped in during the export
+
+
+@pytest.mark.slow
+def test_loading_ahead_compiles_the_model_an_ingest_runs(caplog: pytest.LogCaptureFixture) -> None:
+    pytest.importorskip("openvino")
+    encoder = Embedder(backend="openvino", threads=2)
+    with caplog.at_level(logging.INFO, logger="index.openvino_model"):
+        encoder.load()
+        assert "for throughput" in caplog.text
+        caplog.clear()
+        vectors = encoder.embed_passages((THAI + ENGLISH) * 10)  # several batches: the throughput model
+    assert "compiled" not in caplog.text and vectors.shape == (40, 384)

@@ -149,3 +149,14 @@ def test_a_sentence_repeated_by_the_chunk_overlap_is_embedded_once(tmp_path: Pat
         assert np.array_equal(stored[0][1][2], stored[1][0][2])
     finally:
         index.close()
+
+
+def test_the_build_says_where_the_embedding_time_went(tmp_path: Path) -> None:
+    separate = PoolingEmbedder()
+    separate.can_pool_spans = False  # type: ignore[misc]
+    stats = _build(tmp_path / "separate", separate, method="separate")
+    assert set(stats.embed_breakdown) == {"sentence plan", "loading models", "test-hash passages", "test-hash sentences"}
+    pooled = _build(tmp_path / "pooled", PoolingEmbedder(), method="pooled")
+    assert set(pooled.embed_breakdown) == {"sentence plan", "loading models", "test-hash passages"}  # sentences in the passage pass
+    assert all(seconds >= 0 for seconds in [*stats.embed_breakdown.values(), *pooled.embed_breakdown.values()])
+    assert sum(stats.embed_breakdown.values()) <= stats.embed_seconds
