@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from index.analyzer import RegexAnalyzer, ThaiEnglishAnalyzer, analyzer_from_dict
-from index.sentences import chunk_sentence_spans
+from index.sentences import chunk_sentence_spans, document_heading_paths, sentence_heading_paths
 from index.token_pooling import Span
 from ingest.chunker import Chunker
 from ingest.model import Chunk, Document
@@ -32,11 +32,14 @@ class PreparedChunks:
         bm25_terms: the analyzer's index terms of each chunk's passage (``passage_for_index``).
         sentence_spans: each chunk's quotable sentences, (start, end) offsets in its text
             (``index.sentences.chunk_sentence_spans``); None when sentences get no vectors.
+        sentence_headings: the heading path each of those sentences sits under
+            (``index.sentences.sentence_heading_paths``); None when sentences get no vectors.
     """
 
     key: tuple[object, ...] = ()
     bm25_terms: list[list[str]] = field(default_factory=list)
     sentence_spans: list[list[Span]] | None = None
+    sentence_headings: list[list[tuple[str, ...]]] | None = None
 
     def extend(self, other: PreparedChunks) -> None:
         """Add ``other``'s chunks after these (``other`` made by the same preparation)."""
@@ -46,6 +49,8 @@ class PreparedChunks:
         self.bm25_terms += other.bm25_terms
         if other.sentence_spans is not None:
             self.sentence_spans = (self.sentence_spans or []) + other.sentence_spans
+        if other.sentence_headings is not None:
+            self.sentence_headings = (self.sentence_headings or []) + other.sentence_headings
 
     def __len__(self) -> int:
         return len(self.bm25_terms)
@@ -77,13 +82,21 @@ class ChunkPreparation:
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update({**state, "analyzer": analyzer_from_dict(state["analyzer"])})  # type: ignore[arg-type]
 
-    def __call__(self, chunks: Sequence[Chunk]) -> PreparedChunks:
+    def __call__(self, chunks: Sequence[Chunk], documents: Sequence[Document] = ()) -> PreparedChunks:
+        """Prepare ``chunks``; ``documents``: theirs, whose heading structure places each sentence
+        under its own heading (a chunk of a document not given keeps its heading path throughout)."""
         from index.storage import passage_for_index
 
+        terms = self.analyzer.run_batch([passage_for_index(chunk, self.passage_template) for chunk in chunks], for_index=True)
+        if not self.sentence_vectors:
+            return PreparedChunks(self.key(), terms)
+        headings = document_heading_paths(documents)
+        spans = [chunk_sentence_spans(chunk, headings.get(chunk.source, {})) for chunk in chunks]
         return PreparedChunks(
             self.key(),
-            self.analyzer.run_batch([passage_for_index(chunk, self.passage_template) for chunk in chunks], for_index=True),
-            [chunk_sentence_spans(chunk) for chunk in chunks] if self.sentence_vectors else None,
+            terms,
+            spans,
+            [sentence_heading_paths(chunk, found, headings.get(chunk.source, {})) for chunk, found in zip(chunks, spans)],
         )
 
 
@@ -128,4 +141,4 @@ class DocumentPreparation:
                 return PreparedDocument([], PreparedChunks(self.chunks.key()), excluded_by=manifest.source)
             manifest.apply([document])
         chunks = self.chunker.run(document)
-        return PreparedDocument(chunks, self.chunks(chunks))
+        return PreparedDocument(chunks, self.chunks(chunks, [document]))

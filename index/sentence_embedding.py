@@ -107,11 +107,19 @@ def sentence_groups(chunk: Chunk, template: str, spans: Sequence[Span]) -> tuple
     return passage, groups
 
 
-def separate_sentence_texts(chunk: Chunk, template: str, spans: Sequence[Span]) -> list[str]:
-    """Each sentence as embedded by the ``separate`` method: the passage template around it."""
+def separate_sentence_texts(
+    chunk: Chunk, template: str, spans: Sequence[Span], headings: Sequence[tuple[str, ...]] | None = None
+) -> list[str]:
+    """Each sentence as embedded by the ``separate`` method: the passage template around it, with
+    the heading path it sits under (``headings``, one per span: ``index.sentences.
+    sentence_heading_paths``; None: the chunk's)."""
     from index.storage import passage_for_index
 
-    return [passage_for_index(replace(chunk, text=chunk.text[start:end]), template) for start, end in spans]
+    paths = headings if headings is not None else [chunk.heading_path] * len(spans)
+    return [
+        passage_for_index(replace(chunk, text=chunk.text[start:end], heading_path=path), template)
+        for (start, end), path in zip(spans, paths)
+    ]
 
 
 @dataclass

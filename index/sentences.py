@@ -35,7 +35,8 @@ vectors are read into memory.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,7 +45,7 @@ import numpy as np
 from index.manifest import MANIFEST_NAME
 from index.vector_store.base import VectorStoreError
 from index.vector_store.vector_file import VectorFile
-from ingest.model import Chunk
+from ingest.model import Chunk, Document
 from ingest.sentences import Span, dedupe_key, passage_sentences
 
 SENTENCES_DIR = "sentences"
@@ -74,12 +75,81 @@ class SentenceMatches:
     scanned: int
 
 
-def chunk_sentence_spans(chunk: Chunk) -> list[Span]:
+def chunk_sentence_spans(chunk: Chunk, headings: Iterable[str] = ()) -> list[Span]:
     """Offsets in ``chunk.text`` of the sentences of a chunk that get their own vectors: the
     quotable ones (headings, the title, bibliography entries and fragments dropped). A chunk with
-    none (a table, a list of short items) gets none: its passage vector stands for it."""
-    headings = frozenset(dedupe_key(heading) for heading in (chunk.title, *chunk.heading_path))
-    return passage_sentences(chunk.text, skip=headings)
+    none (a table, a list of short items) gets none: its passage vector stands for it.
+
+    ``headings``: the document's other headings (``dedupe_key``, e.g. the keys of
+    :func:`document_heading_paths`): a chunk holding several short sections has their headings in
+    its text, and a heading is never quoted, whatever its wording."""
+    skip = frozenset(dedupe_key(heading) for heading in (chunk.title, *chunk.heading_path)) | frozenset(headings)
+    return passage_sentences(chunk.text, skip=skip)
+
+
+_PARAGRAPHS = re.compile(r"(?:[^\n]|\n(?!\s*\n))+")  # the chunk's blocks: text between blank lines
+
+HeadingPaths = Mapping[str, Sequence[tuple[str, ...]]]
+
+
+def document_heading_paths(documents: Iterable[Document]) -> dict[str, dict[str, list[tuple[str, ...]]]]:
+    """source -> heading (``dedupe_key``) -> the full heading paths it ends, in document order:
+    what :func:`sentence_heading_paths` looks a heading of a chunk's text up in."""
+    found: dict[str, dict[str, list[tuple[str, ...]]]] = {}
+    for document in documents:
+        paths = found.setdefault(document.source, {})
+        for block in document.blocks:
+            if block.is_heading:
+                paths.setdefault(dedupe_key(block.text), []).append((*block.heading_path, block.text))
+    return found
+
+
+def sentence_heading_paths(chunk: Chunk, spans: Sequence[Span], headings: HeadingPaths) -> list[tuple[str, ...]]:
+    """The heading path each sentence of a chunk sits under, by the document's structure.
+
+    Why: a chunk keeps the heading path of its first block, but short sections are merged into
+    one chunk (a help page's questions and answers, several to a chunk), so a sentence after a
+    second heading in the chunk is not under the chunk's heading path. Embedded after that path,
+    the answer to "where do I get a smart card" carried the heading "which cards can I use", and
+    neither retrieval's best-sentence term nor the quotes found it.
+
+    Args:
+        chunk: the chunk; ``chunk.heading_path`` holds until a heading block of its text.
+        spans: (start, end) offsets of its sentences in ``chunk.text``.
+        headings: the chunk's document's headings (:func:`document_heading_paths`); a paragraph
+            of the chunk equal to one is a heading, and the path becomes that heading's full path
+            (of several headings with that text, the one sharing most of the current path).
+
+    Returns:
+        One heading path (outermost first) per span.
+    """
+    if not headings or not spans:
+        return [chunk.heading_path for _ in spans]
+    changes: list[tuple[int, tuple[str, ...]]] = []
+    current = chunk.heading_path
+    for paragraph in _PARAGRAPHS.finditer(chunk.text):
+        paths = headings.get(dedupe_key(paragraph.group(0)))
+        if paths:
+            current = max(paths, key=lambda path: (_shared_prefix(path[:-1], current), -abs(len(path) - 1 - len(current))))
+            changes.append((paragraph.start(), current))
+    result = []
+    for start, _end in spans:
+        path = chunk.heading_path
+        for position, heading_path in changes:
+            if position > start:
+                break
+            path = heading_path
+        result.append(path)
+    return result
+
+
+def _shared_prefix(first: tuple[str, ...], second: tuple[str, ...]) -> int:
+    count = 0
+    for a, b in zip(first, second):
+        if dedupe_key(a) != dedupe_key(b):
+            break
+        count += 1
+    return count
 
 
 def chunk_sentences(chunk: Chunk) -> list[str]:

@@ -265,7 +265,7 @@ class IndexWriter:
             try:
                 preparation = self.chunk_preparation()
                 if prepared is None or prepared.key != preparation.key():  # none, or made for another writer
-                    prepared = preparation(chunks)
+                    prepared = preparation(chunks, documents)
                 stats = self._write(documents, chunks, generation, previous, reason, prepared)
                 switch_to(index_dir, generation)
             except BaseException:
@@ -387,7 +387,9 @@ class IndexWriter:
         breakdown: dict[str, float] = {}
         mark = time.perf_counter()
         plan = (
-            _SentencePlan.make(chunks, prepared.sentence_spans or [], passages, self.passage_template, reuse, previous)
+            _SentencePlan.make(
+                chunks, prepared.sentence_spans or [], passages, self.passage_template, reuse, previous, prepared.sentence_headings
+            )
             if self.sentence_vectors
             else None
         )
@@ -525,12 +527,13 @@ class _SentencePlan:
         template: str,
         reuse: list[int],
         previous: _Previous | None,
+        chunk_headings: list[list[tuple[str, ...]]] | None = None,
     ) -> _SentencePlan:
         texts: dict[int, list[str]] = {}
         groups: dict[int, list[list[Span]]] = {}
         all_spans = []
         for row, (chunk, spans) in enumerate(zip(chunks, chunk_spans)):
-            sentences = separate_sentence_texts(chunk, template, spans)
+            sentences = separate_sentence_texts(chunk, template, spans, chunk_headings[row] if chunk_headings else None)
             texts[row] = [] if sentences == [passages[row]] else sentences
             if texts[row]:
                 groups[row] = sentence_groups(chunk, template, spans)[1] if template.count("{text}") == 1 else []

@@ -17,9 +17,10 @@ from ingest.lang import detect_lang
 
 Span = tuple[int, int]
 
-# Version of the rules of ``passage_sentences``: change it whenever they change what is quotable.
+# Version of the rules of ``passage_sentences``: change it whenever they change what is quotable
+# or how a sentence is embedded (7: under the heading it sits under, not its chunk's first).
 # An index records it; sentence vectors written under other rules are embedded again, not reused.
-SENTENCE_RULES = "6"
+SENTENCE_RULES = "7"
 
 _LINES = re.compile(r"[^\n]+")
 _BLOCKS = re.compile(r"(?:[^\n]|\n(?!\s*\n))+")

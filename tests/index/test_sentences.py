@@ -10,7 +10,7 @@ import pytest
 
 from assistant.retrieval import HybridRetriever, RetrievalWeights
 from index.analyzer import ThaiEnglishAnalyzer
-from index.sentences import SENTENCES_DIR, chunk_sentences
+from index.sentences import SENTENCES_DIR, chunk_sentence_spans, chunk_sentences, document_heading_paths, sentence_heading_paths
 from index.vector_store.vector_file import VectorFile
 from index.storage import IndexWriter, OpenIndex, current_generation
 from ingest.model import Block, Chunk, Document
@@ -70,6 +70,60 @@ def test_chunk_sentences_are_the_quotable_sentences_without_headings() -> None:
     text = "Cloud first\n\nAgencies move workloads to the cloud. Pooling lowers costs."
     chunk = Chunk("a#0", "a.md", "Cloud policy", text, None, ("Cloud first",), "en", 0, len(text))
     assert chunk_sentences(chunk) == ["Agencies move workloads to the cloud.", "Pooling lowers costs."]
+
+
+def _faq() -> tuple[Document, Chunk]:
+    """A help page whose short sections the chunker keeps in one chunk (as the kiosk FAQ's)."""
+    blocks = [
+        Block("Smart Kiosk", is_heading=True),
+        Block("Which ID cards work?", heading_path=("Smart Kiosk",), is_heading=True),
+        Block("Only smart-card ID cards work, of every series.", heading_path=("Smart Kiosk", "Which ID cards work?")),
+        Block("Where do I get a smart card?", heading_path=("Smart Kiosk",), is_heading=True),
+        Block("New cards are issued at any district office", heading_path=("Smart Kiosk", "Where do I get a smart card?"), is_heading=True),
+        Block("Bring your house registration: the card is printed on the same day.", heading_path=("Smart Kiosk", "Where do I get a smart card?", "New cards are issued at any district office")),
+    ]
+    document = Document(source="kiosk.md", title="Kiosk FAQ", blocks=blocks, lang="en")
+    text = "\n\n".join(block.text for block in blocks[1:])
+    chunk = Chunk("kiosk.md#0", "kiosk.md", "Kiosk FAQ", text, None, ("Smart Kiosk", "Which ID cards work?"), "en", 0, len(text))
+    return document, chunk
+
+
+def test_a_sentence_after_a_second_heading_in_its_chunk_sits_under_that_heading() -> None:
+    document, chunk = _faq()
+    headings = document_heading_paths([document])["kiosk.md"]
+    spans = chunk_sentence_spans(chunk, headings)
+    # The in-chunk headings are never sentences, whatever their wording ("New cards are issued at any district office").
+    assert [chunk.text[a:b] for a, b in spans] == [
+        "Only smart-card ID cards work, of every series.",
+        "Bring your house registration: the card is printed on the same day.",
+    ]
+    assert sentence_heading_paths(chunk, spans, headings) == [
+        ("Smart Kiosk", "Which ID cards work?"),
+        ("Smart Kiosk", "Where do I get a smart card?", "New cards are issued at any district office"),
+    ]
+    # Without the document's structure a chunk keeps its own heading path throughout.
+    assert sentence_heading_paths(chunk, spans, {}) == [chunk.heading_path, chunk.heading_path]
+
+
+def test_a_heading_written_twice_is_read_as_the_one_under_the_current_section() -> None:
+    paths = {"key findings": [("Part A", "Key findings"), ("Part B", "Key findings")]}
+    text = "Part B opens here.\n\nKey findings\n\nCosts fell by a third."
+    chunk = Chunk("r#3", "r.pdf", "Report", text, 4, ("Part B",), "en", 0, len(text))
+    spans = [(text.index("Costs"), len(text))]
+    assert sentence_heading_paths(chunk, spans, paths) == [("Part B", "Key findings")]
+
+
+def test_each_sentence_is_embedded_under_its_own_heading(tmp_path: Path) -> None:
+    embedder = CountingEmbedder()
+    document, chunk = _faq()
+    IndexWriter([embedder], ThaiEnglishAnalyzer(), passage_template="{title}\n{heading}\n{text}", show_progress=False).run(
+        [document], [chunk], tmp_path
+    )
+    assert (
+        "Kiosk FAQ\nSmart Kiosk > Where do I get a smart card? > New cards are issued at any district office\nBring your house registration: the card is printed on the same day."
+        in embedder.texts
+    )
+    assert "Kiosk FAQ\nSmart Kiosk > Which ID cards work?\nOnly smart-card ID cards work, of every series." in embedder.texts
 
 
 def test_each_sentence_is_embedded_after_its_title(tmp_path: Path) -> None:
