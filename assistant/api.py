@@ -343,6 +343,7 @@ class PolicyRAG:
             dedup=Deduplicator(self.settings.dedup_threshold) if self.settings.dedup_threshold else None,
             expand_terms=self.settings.expand_terms,
             sentence_scan_max=self.settings.sentence_scan_max,
+            search_threads=self.settings.search_threads,
         )
 
     @property

@@ -131,6 +131,10 @@ class Settings:
     # per encoder and language) of up to this many sentences are scanned whole instead. 0 (default):
     # never; measured as good on the reference corpus and 2.3x faster there.
     sentence_scan_max: int = 0
+    # Threads one query's passage searches (each language pool of each encoder) run on side by
+    # side, at most the usable cores; 1: one after another. Results are the same either way
+    # (index/retrieval/parallel.py; README "Large document stores").
+    search_threads: int = 2
     milvus_uri: str = ""
     milvus_token: str = ""  # a server's "user:password" or API key; better set as POLICYRAG_MILVUS_TOKEN
     milvus_collection: str = ""  # collection name prefix; empty: policyrag_ + a hash of the index folder
@@ -220,6 +224,8 @@ class Settings:
             problems.append(f"encoder_backend must be one of {', '.join(ENCODER_BACKENDS)} (got {self.encoder_backend!r})")
         if self.query_threads <= 0 or self.ingest_threads < 0:
             problems.append("query_threads must be positive and ingest_threads >= 0 (0: every usable core)")
+        if self.search_threads <= 0:
+            problems.append(f"search_threads must be at least 1 (got {self.search_threads})")
         if not 0 <= self.ingest_nice <= 19:
             problems.append(f"ingest_nice must be from 0 to 19 (got {self.ingest_nice})")
         if self.sentence_embedding not in SENTENCE_METHODS:

@@ -54,6 +54,7 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,7 @@ import numpy as np
 
 from benchmarks.vector_store_data import DEFAULT_CACHE, DEFAULT_REFERENCE, POOLS, fit_reference, real_passages, real_queries, synthetic
 from benchmarks.xquad import code_fingerprint, machine_info, write_json
+from index.retrieval.parallel import DEFAULT_THREADS
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 CANDIDATES = 100
@@ -197,11 +199,14 @@ def _spread(values: np.ndarray) -> tuple[float, float]:
     return (float(values.mean()), float(values.std())) if len(values) else (0.0, 1.0)
 
 
-def measure(folder: Path, variant: str, truth: Path, cache: Path, scan_queries: int = 10) -> dict[str, Any]:
+def measure(folder: Path, variant: str, truth: Path, cache: Path, scan_queries: int = 10, threads: int = DEFAULT_THREADS) -> dict[str, Any]:
     """Open the index in this process and answer every query; what :func:`main` records."""
     import faiss  # noqa: F401 - imported before the baseline RSS, like the product's process
 
+    from index.retrieval.parallel import run_side_by_side, search_threads, single_threaded_blas
     from index.sentences import SentenceVectors
+
+    single_threaded_blas()  # as the retriever does (this process also runs with OMP_NUM_THREADS=1)
     from index.vector_store import make_backend
     from index.vector_store.faiss_store import FaissVectorStore
 
@@ -226,23 +231,22 @@ def measure(folder: Path, variant: str, truth: Path, cache: Path, scan_queries: 
     count = len(queries[0]) if mode != "scan" else min(len(queries[0]), scan_queries + 1)
     warmup = WARMUP if mode != "scan" else 1
     rng = np.random.default_rng(7)
+    searches = [(number, pool) for number in range(len(stores)) for pool in POOLS]
+    threads = search_threads(threads)
     latencies, recalls, rows_read, agreement = [], {0: [], 1: []}, [], []  # rows_read: bytes of sentence vectors a query read
     for i in range(count):
         lexical = rng.integers(0, int(sentences.rows[-1]) + 1, BM25_STAND_INS) if sentences is not None else None
         read_before = _bytes_read(files)
         started = time.perf_counter()
-        found = {}
-        for number, store in enumerate(stores):
-            for pool in POOLS:
-                _, rows = store.search(pool, queries[number][i], CANDIDATES)
-                found[(number, pool)] = rows[0]
+        # as the retriever does (index/retrieval/stages.py): every pool of every encoder side by side
+        searched = run_side_by_side([partial(stores[number].search, pool, queries[number][i], CANDIDATES) for number, pool in searches], threads)
+        found = {key: rows[0] for key, (_, rows) in zip(searches, searched)}
         matched = {}
         if sentences is not None and mode == "candidates":  # the product: candidates' sentences, spread from the same read
             candidates = np.unique(np.concatenate([*(rows[rows >= 0] for rows in found.values()), lexical]))
-            for number in range(len(stores)):
-                for pool in POOLS:
-                    matches = sentences.search(number, pool, queries[number][i], CANDIDATES, candidates)
-                    matched[(number, pool)] = (matches.best, _spread(matches.top))
+            for number, pool in searches:  # one after another, as BestSentences.search_all does
+                matches = sentences.search(number, pool, queries[number][i], CANDIDATES, candidates)
+                matched[(number, pool)] = (matches.best, _spread(matches.top))
         elif sentences is not None and mode == "scan":  # before: both whole-pool scans of every query
             for number in range(len(stores)):
                 for pool in POOLS:
@@ -283,15 +287,16 @@ def measure(folder: Path, variant: str, truth: Path, cache: Path, scan_queries: 
         "store_disk_mb": round(sum(s.disk_bytes for s in stats) / 2**20, 1),
         "queries": len(latencies),
         "sentences": SENTENCE_MODES[variant],
+        "search_threads": threads,
         "sentence_mb_read_per_query": round(float(np.mean(rows_read)) / 2**20, 2) if rows_read else 0.0,
         "sentence_top10_kept_by_candidates": round(float(np.mean(agreement)), 4) if agreement else None,
     }
 
 
-def _measure_in_subprocess(folder: Path, variant: str, truth: Path, cache: Path, scan_queries: int) -> dict[str, Any]:
+def _measure_in_subprocess(folder: Path, variant: str, truth: Path, cache: Path, scan_queries: int, threads: int) -> dict[str, Any]:
     command = [
         sys.executable, "-m", "benchmarks.vector_store_scale", "--measure", str(folder), variant, str(truth), "--cache", str(cache),
-        "--scan-queries", str(scan_queries),
+        "--scan-queries", str(scan_queries), "--search-threads", str(threads),
     ]
     environment = {**os.environ, "OMP_NUM_THREADS": "1"}
     done = subprocess.run(command, capture_output=True, text=True, env=environment, check=False)
@@ -303,7 +308,9 @@ def _measure_in_subprocess(folder: Path, variant: str, truth: Path, cache: Path,
 # -- the run ---------------------------------------------------------------------------------------
 
 
-def run(sizes: list[str], milvus: bool, cache: Path, reference: Path, only: set[str] | None = None, scan_queries: int = 10) -> dict[str, Any]:
+def run(
+    sizes: list[str], milvus: bool, cache: Path, reference: Path, only: set[str] | None = None, scan_queries: int = 10, threads: int = DEFAULT_THREADS
+) -> dict[str, Any]:
     queries = real_queries(cache, reference)
     rows = []
     for size in sizes:
@@ -315,7 +322,7 @@ def run(sizes: list[str], milvus: bool, cache: Path, reference: Path, only: set[
         for variant in variants:
             folder, build_seconds = build(variant, size, cache, reference)
             print(f"{size} {variant}: built in {build_seconds:.0f} s; measuring", file=sys.stderr, flush=True)
-            row = _measure_in_subprocess(folder, variant, truth, cache, scan_queries)
+            row = _measure_in_subprocess(folder, variant, truth, cache, scan_queries, threads)
             row.update({"set": size, "build_seconds": round(build_seconds, 1)})
             rows.append(row)
             print(json.dumps(row), file=sys.stderr, flush=True)
@@ -347,11 +354,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reference", type=Path, default=DEFAULT_REFERENCE)
     parser.add_argument("--out", type=Path, default=RESULTS_DIR / "vector_store_scale.json")
     parser.add_argument("--scan-queries", type=int, default=10, help="queries timed for the whole-pool scan row (it reads gigabytes a query at 1M)")
+    parser.add_argument(
+        "--search-threads", type=int, default=DEFAULT_THREADS,
+        help="threads one query's searches run on side by side, as the search_threads setting (1: one after another)",
+    )
     parser.add_argument("--measure", nargs=3, metavar=("FOLDER", "VARIANT", "TRUTH"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:
         folder, variant, truth = args.measure
-        print(json.dumps(measure(Path(folder), variant, Path(truth), args.cache, args.scan_queries)))
+        print(json.dumps(measure(Path(folder), variant, Path(truth), args.cache, args.scan_queries, args.search_threads)))
         return 0
     sizes = [size.strip() for size in args.sizes.split(",") if size.strip()]
     if args.real:
@@ -359,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
     started = datetime.now(UTC)
     load_start = os.getloadavg()
     only = {variant.strip() for variant in args.variants.split(",")} if args.variants else None
-    result = run(sizes, args.milvus, args.cache, args.reference, only, args.scan_queries)
+    result = run(sizes, args.milvus, args.cache, args.reference, only, args.scan_queries, args.search_threads)
     record = {
         "benchmark": "vector_store_scale",
         "started": started.isoformat(timespec="seconds"),
@@ -368,6 +379,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine_info(),
         "code": code_fingerprint(),
         "candidates": CANDIDATES,
+        "search_threads": args.search_threads,
         **result,
     }
     write_json(args.out, record)

@@ -36,6 +36,7 @@ from index.encoder_text import encoder_text
 from index.retrieval.dedup import Deduplicator
 from index.retrieval.filters import SearchFilter
 from index.retrieval.hits import Hit, SentenceSpread, chunk_number
+from index.retrieval.parallel import DEFAULT_THREADS, single_threaded_blas
 from index.retrieval.related import RelatedPassages
 from index.terms import TermTable
 from index.retrieval.stages import BestSentences, DensePools, Lexical, PoolScores, fuse
@@ -76,6 +77,9 @@ class HybridRetriever:
             bilingual term table to the BM25 query (``index/terms.py``).
         sentence_scan_max: the best-sentence term scores the dense and BM25 candidates' sentences;
             language pools of up to this many sentences are scanned whole instead (0: never).
+        search_threads: threads one query's passage searches (each pool of each encoder) run on
+            side by side (at most the usable cores; ``index/retrieval/parallel.py``). The results
+            do not depend on it.
     """
 
     def __init__(
@@ -90,6 +94,7 @@ class HybridRetriever:
         dedup: Deduplicator | None = DEFAULT_DEDUP,
         expand_terms: bool = False,
         sentence_scan_max: int = 0,
+        search_threads: int = DEFAULT_THREADS,
     ) -> None:
         if dense_candidates <= 0 or bm25_candidates <= 0 or sentence_candidates <= 0:
             raise ValueError("dense_candidates, bm25_candidates and sentence_candidates must be positive")
@@ -103,7 +108,8 @@ class HybridRetriever:
         self.standardise_pools = standardise_pools
         self.sentence_candidates = sentence_candidates
         self.dedup = dedup
-        self.dense_stage = DensePools(index, dense_candidates, standardise_pools)
+        single_threaded_blas()
+        self.dense_stage = DensePools(index, dense_candidates, standardise_pools, threads=search_threads)
         self.sentence_stage = BestSentences(index, sentence_candidates, standardise_pools, sentence_scan_max)
         self.terms = TermTable.load(index.generation) if expand_terms else None
         self.lexical_stage = Lexical(index, bm25_candidates, self.terms)
@@ -188,20 +194,19 @@ class HybridRetriever:
         BM25 stages found (a pool of at most ``sentence_scan_max`` sentences whole).
         """
         query_lang = detect_lang(query)
-        dense_terms: list[list[PoolScores]] = []
-        for number, (weight, vector) in enumerate(zip(self.weights.dense, query_vectors)):
-            dense_terms.append(self.dense_stage.run(number, vector, allowed, weight, depth) if weight else [])
+        weighted = {number: vector for number, (weight, vector) in enumerate(zip(self.weights.dense, query_vectors)) if weight}
+        weights = dict(enumerate(self.weights.dense))
+        dense_terms = self.dense_stage.run_all(weighted, weights, allowed, depth)  # every pool of every encoder side by side
         lexical = self.lexical_stage.run(query, query_lang, allowed, self.weights.bm25, self.weights.cross_script_bm25, depth)
-        candidates = np.array(sorted(set(lexical).union(*(term.scores for found in dense_terms for term in found))), dtype=np.int64)
+        candidates = np.array(sorted(set(lexical).union(*(term.scores for found in dense_terms.values() for term in found))), dtype=np.int64)
+        sentences = self.sentence_stage.search_all(weighted, allowed, candidates) if self.weights.sentence else {}
         terms: list[PoolScores] = []
         spread: SentenceSpread = {}
-        for number, (weight, vector) in enumerate(zip(self.weights.dense, query_vectors)):
-            if not weight:
-                continue
+        for number in weighted:
             terms += dense_terms[number]
             if self.weights.sentence:
-                found = self.sentence_stage.search(number, vector, allowed, candidates)
-                terms += self.sentence_stage.terms(found, weight * self.weights.sentence)
+                found = sentences[number]
+                terms += self.sentence_stage.terms(found, weights[number] * self.weights.sentence)
                 spread.update({(number, pool): matches.top for pool, matches in found.items()})
         dense = fuse(terms, self.index.row_langs)
         scores = {row: dense.get(row, 0.0) + lexical.get(row, 0.0) for row in set(dense) | set(lexical)}

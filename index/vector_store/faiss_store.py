@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -99,10 +100,18 @@ class _Pool:
         self.rows = rows  # position -> row; -1 once deleted
         self.full = full  # (n, d) float16 (a VectorFile once saved) for compressed kinds; None for flat
         self._lookup: tuple[np.ndarray, np.ndarray] | None = None
+        self._live: int | None = None
 
     @property
     def live(self) -> int:
-        return int(np.count_nonzero(self.rows >= 0))
+        """Positions not deleted (counted once: a pass over a million rows costs 0.5 ms a search)."""
+        if self._live is None:
+            self._live = int(np.count_nonzero(self.rows >= 0))
+        return self._live
+
+    @property
+    def has_deleted(self) -> bool:
+        return self.live < len(self.rows)
 
     def locate(self, rows: np.ndarray) -> np.ndarray:
         """(len(rows),) int64: the position of each row in this pool, -1 where it is not (or deleted)."""
@@ -128,7 +137,9 @@ class _Pool:
         return self.index.reconstruct_batch(np.ascontiguousarray(positions, dtype=np.int64))  # type: ignore[attr-defined]
 
     def forget_lookup(self) -> None:
+        """Drop what is derived from ``rows`` (call after changing them)."""
         self._lookup = None
+        self._live = None
 
 
 class FaissVectorStore:
@@ -151,6 +162,7 @@ class FaissVectorStore:
         self.attributes = attributes
         self._pools: dict[str, _Pool] = {}
         self._pending: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
+        self._building = threading.Lock()  # a query searches its pools from several threads
         self._folder: Path | None = None
 
     # -- the Protocol -------------------------------------------------------------------------
@@ -337,6 +349,11 @@ class FaissVectorStore:
         """Turn vectors kept aside by :meth:`add` into pool indexes (typed by the pool's final size)."""
         if not self._pending:
             return
+        with self._building:
+            if self._pending:
+                self._build_pending_locked()
+
+    def _build_pending_locked(self) -> None:
         for name, batches in sorted(self._pending.items()):
             rows = np.concatenate([rows for rows, _ in batches])
             vectors = np.concatenate([vectors for _, vectors in batches])
@@ -356,7 +373,7 @@ class FaissVectorStore:
                 raise ValueError("this store was opened without row attributes: it cannot apply a RowFilter")
             matching = self.attributes.rows_matching(where)
             rows = matching if rows is None else np.intersect1d(rows, matching)
-        has_deleted = bool(np.any(pool.rows < 0))
+        has_deleted = pool.has_deleted
         if rows is None:
             return np.flatnonzero(pool.rows >= 0).astype(np.int64) if has_deleted else None
         positions = np.unique(pool.positions(rows))
@@ -448,7 +465,7 @@ def _index_bytes(pool: _Pool) -> int:
     return sum(int(part.ntotal) * int(part.code_size) for part in parts)
 
 
-_FAISS_THREADS_SET = False
+_FAISS_THREADS = threading.local()
 
 
 def _single_threaded_faiss() -> None:
@@ -456,14 +473,16 @@ def _single_threaded_faiss() -> None:
 
     Queries come one at a time: FAISS's OpenMP threads cost more than they save there, and on a
     busy 2-core machine a search went from ~0.4 ms to several ms with them (measured while the
-    benchmarks shared the cores). Searching several pools at once belongs to the caller's threads.
+    benchmarks shared the cores). Searching several pools at once belongs to the caller's threads
+    (``index/retrieval/parallel.py``). OpenMP keeps the thread count per calling thread (a thread
+    that never set it gets one per core), so it is set once in every thread that searches: the
+    query workers and a web server's request threads, not only the first one.
     """
-    global _FAISS_THREADS_SET
-    if not _FAISS_THREADS_SET:
+    if not getattr(_FAISS_THREADS, "set", False):
         import faiss
 
         faiss.omp_set_num_threads(int(os.environ.get("POLICYRAG_FAISS_THREADS", "1")))
-        _FAISS_THREADS_SET = True
+        _FAISS_THREADS.set = True
 
 
 class FaissBackend:

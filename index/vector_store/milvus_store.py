@@ -37,6 +37,7 @@ import hashlib
 import json
 import logging
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -243,6 +244,7 @@ class MilvusVectorStore(_MilvusStoreBase):
         self.dimension = dimension
         self.spec = spec or MilvusIndexSpec()
         self._pending: list[tuple[str, np.ndarray, np.ndarray]] = []
+        self._flushing = threading.Lock()  # a query searches its pools from several threads
 
     @property
     def pools(self) -> list[str]:
@@ -271,6 +273,11 @@ class MilvusVectorStore(_MilvusStoreBase):
         """Insert added vectors whose keys the collection lacks; note the rows as this store's."""
         if not self._pending:
             return
+        with self._flushing:
+            if self._pending:
+                self._flush_pending_locked()
+
+    def _flush_pending_locked(self) -> None:
         ensure_dense_collection(self.client, self.collection, self.dimension, self.spec)
         attributes = self._require_keys()
         for pool, rows, vectors in self._pending:
