@@ -55,7 +55,8 @@ def feature_model(backend: Any) -> Any:
         return ops.add(ops.multiply(normed, ops.constant(gamma.astype(f32))), ops.constant(beta.astype(f32)))
 
     chunk = ops.floor_mod(ids, ops.constant(np.array(_NUM_CHUNKS, np.int64)))
-    rows = ops.convert(ops.gather(ops.constant(backend.table), ids, 0), ov.Type.f32)
+    # the 65 MB uint8 embedding table is read in place, not copied into the graph
+    rows = ops.convert(ops.gather(ops.constant(backend.table, shared_memory=True), ids, 0), ov.Type.f32)
     emb = ops.add(
         ops.multiply(rows, ops.unsqueeze(ops.gather(ops.constant(backend.scale.astype(f32)), chunk, 0), 1)),
         ops.unsqueeze(ops.gather(ops.constant(backend.lo.astype(f32)), chunk, 0), 1),
