@@ -19,6 +19,10 @@ production index's passages (title and heading path in front, ``passage: `` prom
 timed in the same run: the product's whole ingest (reading, OCR from the cache, chunking, both
 encoders, sentence vectors, BM25, writes) against the embedding alone.
 
+USE's stage alone (``use_stage_comparison``): after the production ingest, USE's passage and
+pooled sentence vectors of the index's passages with numpy and with OpenVINO, interleaved, and
+the cosine between them: the ``encoder_backend`` choice for the second encoder, in the same run.
+
 Query latency: every dev-qa question, one query at a time, alternating which system goes first
 so both see the same load; the first 3 queries are a warm-up (model loading, caches) and are
 excluded. ``--repeat`` runs more passes over the questions. Then the same questions again, idle
