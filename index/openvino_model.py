@@ -85,6 +85,18 @@ def cpu_has_bf16() -> bool:
     return "BF16" in [str(capability) for capability in capabilities]
 
 
+def compile_options(mode: str, threads: int) -> dict[str, object]:
+    """OpenVINO CPU options for a model policyrag runs (e5 and USE's features).
+
+    ``mode``: ``latency`` (one inference at a time on ``threads`` threads) or ``throughput``
+    (``threads`` streams). No precision hint: the CPU plugin's default is bfloat16 where
+    :func:`cpu_has_bf16` holds and float32 elsewhere, which is the policy wanted. CPU pinning is
+    off: on a machine shared with other work, a stream pinned to a busy core cannot move."""
+    if mode not in ("latency", "throughput"):
+        raise ValueError(f"mode must be 'latency' or 'throughput', got {mode!r}")
+    return {"PERFORMANCE_HINT": mode.upper(), "INFERENCE_NUM_THREADS": threads, "ENABLE_CPU_PINNING": False}
+
+
 # --------------------------------------------------------------------------------------------
 # export (once per model and versions)
 
@@ -270,15 +282,7 @@ class OpenVINOTransformer:
         with self._lock:
             if mode not in self._compiled:
                 started = time.perf_counter()
-                self._compiled[mode] = self._core.compile_model(
-                    self._model,
-                    "CPU",
-                    {
-                        "PERFORMANCE_HINT": "THROUGHPUT" if mode == "throughput" else "LATENCY",
-                        "INFERENCE_NUM_THREADS": self.threads,
-                        "ENABLE_CPU_PINNING": False,
-                    },
-                )
+                self._compiled[mode] = self._core.compile_model(self._model, "CPU", compile_options(mode, self.threads))
                 logger.info("compiled %s for %s on %d thread(s) in %.1f s", self.folder.name, mode, self.threads, time.perf_counter() - started)
             return self._compiled[mode]
 

