@@ -43,7 +43,8 @@ _MARKER = re.compile(
     rf"^\s*(?:(?P<bullet>{_BULLET})|(?P<number>\d{{1,2}})[.)](?!\d)|\(?(?P<alpha>[a-z])\)|\(?(?P<roman>[ivx]{{1,4}})[.)])\s*(?=\S)"
 )
 # "1. X 2. Y" / "i) X; ii) Y" inside one line: a marker after a space or at the start
-_INLINE = re.compile(r"(?:(?<=\s)|^)(?:(?P<number>\d{1,2})\.|\(?(?P<roman>[ivx]{1,4})\)|\(?(?P<alpha>[a-h])\))(?=\s*\S)")
+# "1. X" but not the "1." of a decimal ("Thailand 1.0), light industry (Thailand 2.0)" is no list).
+_INLINE = re.compile(r"(?:(?<=\s)|^)(?:(?P<number>\d{1,2})\.(?!\d)|\(?(?P<roman>[ivx]{1,4})\)|\(?(?P<alpha>[a-h])\))(?=\s*\S)")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
 _ANSWER_LABEL = re.compile(r"^\s*(?:ตอบ|คำตอบ|answer|a)\s*[:.]?\s*$", re.IGNORECASE)
 _ITEM_TAIL = re.compile(r"[\s;,]*(?:\s(?:and|or)|\s?(?:และ|หรือ))?[\s;,]*$", re.IGNORECASE)
@@ -235,6 +236,8 @@ class ListFinder:
         return positions[0] < end + 300 and positions[1] >= start - 300
 
     def _item(self, region: _Region, start: int, end: int, marker: str) -> ListItem | None:
+        while start < end and region.text[start].isspace():  # "1. Economic": the item starts at its text
+            start += 1
         text = region.text[start:end]
         trimmed_end = start + len(_ITEM_TAIL.sub("", text))
         if trimmed_end - start < 2 or trimmed_end - start > MAX_ITEM_CHARS or is_planted_instruction(text):

@@ -111,6 +111,27 @@ def test_a_planted_instruction_is_never_a_list_item() -> None:
     assert found is not None and [item.text for item in found.items] == ["Tax filing", "Licence renewal"]
 
 
+def test_decimals_in_a_paragraph_are_not_the_markers_of_its_inline_list() -> None:
+    from assistant.retrieval import Hit
+    from ingest.model import Chunk
+
+    text = (
+        "The policy builds on earlier models which emphasise agriculture (Thailand 1.0), light industry (Thailand 2.0), "
+        "and advanced industry (Thailand 3.0). Thailand 4.0 has four objectives: 1. Economic Prosperity: to create a "
+        "value-based economy.  2. Social Wellbeing: to create a progressive society.  3. Raising Human Values: to raise "
+        "the HDI to 0.8 within 10 years.  4. Environmental Protection: to adjust to climate change. Government reform is critical."
+    )
+    chunk = Chunk("u.md#0", "u.md", "UNDP", text, None, (), "en", 0, len(text))
+    found = ListFinder(ENCODERS[0]).run(analyse_question("What are the four objectives of Thailand 4.0?"), [Hit(1, 1.0, chunk)])
+    assert found is not None
+    assert [item.text.split(":")[0] for item in found.items] == [
+        "Economic Prosperity",
+        "Social Wellbeing",
+        "Raising Human Values",
+        "Environmental Protection",
+    ]
+
+
 class _OneList:
     """Stands in for ListFinder: always finds the same list (the choice between it and sentences is tested)."""
 
