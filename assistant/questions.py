@@ -27,7 +27,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         r"|\bwhat\s+(?:does|do)\s+.{3,80}\s+(?:comprise|consist of|include|cover)\b|\bwhich\s+\w+\s+(?:are|were)\s+(?:included|covered|listed|part of)\b"
         r"|\bthrough\s+which\s+channels\b|\bwhat\s+steps\b|\bsteps\s+(?:to|for)\b"
         rf"|^\s*(?:what|which)\s+(?:{_EN_NUMBER_WORDS})\s+\w+"
-        r"|อะไรบ้าง|ใครบ้าง|ที่ไหนบ้าง|ไหน\S{0,6}บ้าง|ใด\S{0,6}บ้าง|มีขั้นตอน|ขั้นตอน.{0,40}อย่างไร|ประกอบด้วยอะไร|ได้แก่อะไร|มีกี่\S{0,12}.{0,30}(?:อะไร|ใด)",
+        r"|อะไร\S{0,4}บ้าง|ใครบ้าง|ที่ไหนบ้าง|ไหน\S{0,6}บ้าง|ใด\S{0,6}บ้าง|มีขั้นตอน|ขั้นตอน.{0,40}อย่างไร|ประกอบด้วยอะไร|ได้แก่อะไร|มีกี่\S{0,12}.{0,30}(?:อะไร|ใด)",
         re.IGNORECASE,
     ),
     "count": re.compile(

@@ -12,6 +12,7 @@ from assistant.questions import analyse_question, answers_type
     [
         ("What are the six dimensions of the Digital Government Policy Framework?", {"list"}, 6),
         ("มิติของกรอบนโยบายรัฐบาลดิจิทัลมีอะไรบ้าง", {"list"}, None),
+        ("ผู้ดูแลระบบของหน่วยงานทำอะไรได้บ้าง", {"list"}, None),  # "what can ... do": the things, one by one
         ("Which four transversal facets does the DGI look at?", {"list"}, 4),
         ("ดัชนี OURdata ปี 2017 ครอบคลุมกี่ประเทศ", {"count"}, None),
         ("How many players are on a team?", {"count"}, None),
