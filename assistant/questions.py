@@ -55,6 +55,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         r"^\s*(?:is|are|was|were|does|do|did|can|could|should|must|has|have|will)\b|ได้ไหม|ได้หรือไม่|หรือไม่|หรือเปล่า|ไหม\s*$|มั้ย\s*$",
         re.IGNORECASE,
     ),
+    # "What does the DGI measure?": answered by the sentence that says what it measures (``verb``).
+    "predicate": re.compile(r"^\s*what\s+(?:does|do|did)\s+\S.{1,80}?\s+[a-z]{3,}\s*\??\s*$", re.IGNORECASE),
     "how": re.compile(r"^\s*how\s+(?:do|does|can|should|to|is|are)\b|\bhow\s+to\b|อย่างไร|ยังไง|วิธี", re.IGNORECASE),
     "superlative": re.compile(
         r"\b(?:best|worst|weakest|strongest|highest|lowest|most|least|largest|smallest|top|bottom|first|last|leading|lagging)\b"
@@ -88,6 +90,7 @@ class QuestionIntent:
         subject: the question without its question words ("What is the once-only principle?" ->
             "once-only principle"): what a definition or list is about.
         expected_items: the number of items a list question names ("the six dimensions" -> 6), or None.
+        verb: what a "What does X <verb>?" question asks X to do ("measure"), or '' (type ``predicate``).
     """
 
     question: str
@@ -95,6 +98,7 @@ class QuestionIntent:
     types: frozenset[str]
     subject: str
     expected_items: int | None = None
+    verb: str = ""
 
     @property
     def is_list(self) -> bool:
@@ -115,6 +119,15 @@ def analyse_question(question: str) -> QuestionIntent:
     types = {name for name, pattern in _PATTERNS.items() if pattern.search(text)}
     if "list" in types:
         types.discard("definition")  # "What are the phases of X?" wants the phases, not a definition
+    verb = ""
+    if "predicate" in types:
+        match = _PREDICATE.match(text)
+        verb = match.group("verb").lower() if match else ""
+        before = text[: match.start("verb")].split()[-1].lower() if match else ""
+        # "... require regarding traceability": the last word is the object of a preposition, not the verb
+        if not verb or verb in _GENERIC_VERBS or before in _PREPOSITIONS or before.endswith("ing") or types & {"definition", "list"}:
+            types.discard("predicate")
+            verb = ""
     subject = _TH_FRAME.sub("", _EN_FRAME.sub("", text)).strip(" ?")
     expected = None
     count = _EN_COUNT.search(text) if "list" in types else None
@@ -122,7 +135,35 @@ def analyse_question(question: str) -> QuestionIntent:
     if count:
         value = count.group("n").lower().translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789"))
         expected = (int(value) if value.isdigit() else _NUMBER_WORDS.get(value)) or None
-    return QuestionIntent(text, detect_lang(text), frozenset(types), subject or text, expected)
+    return QuestionIntent(text, detect_lang(text), frozenset(types), subject or text, expected, verb)
+
+
+_PREDICATE = re.compile(r"^\s*what\s+(?P<aux>does|do|did)\s+\S.{1,80}?\s+(?P<verb>[a-z]{3,})\s*\??\s*$", re.IGNORECASE)
+_PREPOSITIONS = frozenset("about regarding concerning on of for in to with by from at into under towards".split())
+# Verbs that say nothing of the answer's form ("what does X do / say / have"), or that another type covers.
+_GENERIC_VERBS = frozenset("do say have get show mean refer stand include comprise cover contain involve".split())
+
+
+# Verbs the documents use for one another when they say what an index, a body or a policy does.
+_VERB_FAMILIES = (
+    frozenset({"measure", "assess", "evaluate", "gauge"}),
+    frozenset({"aim", "seek", "intend"}),
+    frozenset({"require", "oblige", "mandate"}),
+    frozenset({"recommend", "advise", "encourage", "call"}),
+)
+
+
+def predicate_forms(verb: str) -> re.Pattern[str]:
+    """The sentence forms that state what a subject does, for ``verb`` ("measure") and the verbs
+    the documents use for it (:data:`_VERB_FAMILIES`: "assess"): "X measures ...", "X measured
+    ...", "the indicators assess ...", "its purpose is to measure ...", but not "X does not measure
+    ..."."""
+    verbs = next((family for family in _VERB_FAMILIES if verb in family), frozenset({verb}))
+    forms = []
+    for each in sorted(verbs):
+        stem = each[:-1] if each.endswith("e") else each
+        forms += [each, f"{each}s", f"{each}es", f"{stem}ed", f"{stem}es"]
+    return re.compile(rf"(?<!\bnot\s)(?<!\bn't\s)\b(?:{'|'.join(dict.fromkeys(forms))})\b", re.IGNORECASE)
 
 
 _DIGIT = re.compile(r"[0-9๐-๙]")
@@ -153,7 +194,8 @@ _PLACE = re.compile(r"https?://|www\.|\.go\.th|\.or\.th|ที่ว่ากา
 def answers_type(intent: QuestionIntent, sentence: str) -> float:
     """How many of the question's types ``sentence`` has the form of an answer to (0 or more):
     a number for ``count``, a date for ``when``, a definition cue for ``definition``, an
-    organisation or person for ``who``, a place or address for ``where``."""
+    organisation or person for ``who``, a place or address for ``where``, the question's verb
+    stated of something for ``predicate`` ("The DGI measures ..." for "What does the DGI measure?")."""
     found = 0.0
     if "count" in intent.types and _DIGIT.search(sentence):
         found += 1
@@ -166,5 +208,7 @@ def answers_type(intent: QuestionIntent, sentence: str) -> float:
     if "where" in intent.types and _PLACE.search(sentence):
         found += 0.5
     if "superlative" in intent.types and _COMPARISON.search(sentence):
+        found += 1
+    if "predicate" in intent.types and intent.verb and predicate_forms(intent.verb).search(sentence):
         found += 1
     return found

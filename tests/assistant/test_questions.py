@@ -33,6 +33,19 @@ def test_types_and_expected_items(question: str, types: set[str], expected: int 
     assert intent.expected_items == expected
 
 
+def test_what_a_subject_does_is_answered_by_the_sentence_that_says_it() -> None:
+    intent = analyse_question("What does the OECD Digital Government Index measure?")
+    assert "predicate" in intent.types and intent.verb == "measure"
+    assert answers_type(intent, "The DGI measures the maturity level of digital government strategies.") == 1
+    assert answers_type(intent, "The DGI assesses governments' adoption of strategic approaches.") == 1  # the documents' other word
+    assert answers_type(intent, "The purpose of the DGI is to measure the digital transformation of the public sector.") == 1
+    assert answers_type(intent, "It is important to note that the DGI does not measure the uptake of services.") == 0
+    assert answers_type(intent, "The OECD developed the DGI to monitor the implementation of the Recommendation.") == 0
+    # The last word is not always a verb: "... require regarding traceability?"
+    assert "predicate" not in analyse_question("What does the AI principle on robustness require regarding traceability?").types
+    assert "predicate" not in analyse_question("What does the once-only principle mean?").types  # a definition
+
+
 def test_subject_drops_the_question_words() -> None:
     assert analyse_question("What is the once-only principle?").subject == "once-only principle"
     assert analyse_question("หลัก Once-Only คืออะไร").subject == "หลัก Once-Only"
