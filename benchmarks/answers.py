@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -109,13 +110,26 @@ def _load(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
+_MARKER_BEFORE = re.compile(r"(?:^|\s)(?:\d{1,2}[.)]|[a-z][.)]|[ivx]{1,4}[.)]|[-•*])[ \t]*$")
+
+
 def quotes(answer: Answer) -> list[tuple[str, str, str]]:
     """(source, quote as stored, passage) per quote: a passage's supporting sentences joined where
-    only whitespace separates them in the passage."""
+    only whitespace separates them in the passage. An item of a list answer is shown with its
+    marker ("1. Economic Prosperity: ..."), so its quote starts at the marker."""
     found = []
+    items = [line[2:] for line in answer.text.splitlines()[1:] if line.startswith("- ")]
     for passage in answer.passages:
         text = passage.hit.chunk.text
-        spans = sorted((text.find(s), text.find(s) + len(s)) for s in passage.supporting if text.find(s) >= 0)
+        spans = []
+        for supporting in passage.supporting:
+            start = text.find(supporting)
+            if start < 0:
+                continue
+            marker = _MARKER_BEFORE.search(text, 0, start)
+            shown = marker is not None and any(line.startswith(f"{marker.group(0).strip()} {supporting[:20]}") for line in items)
+            spans.append((marker.start() + (marker.group(0)[0].isspace()) if shown else start, start + len(supporting)))  # type: ignore[union-attr]
+        spans.sort()
         merged: list[tuple[int, int]] = []
         for start, end in spans:
             if merged and not text[merged[-1][1] : start].strip():
