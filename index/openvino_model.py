@@ -32,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -293,12 +294,15 @@ class OpenVINOTransformer:
         throughput: bool = True,
     ) -> None:
         """Infer every batch; ``on_result(i, states)`` gets batch i's (batch, tokens, hidden)
-        float32 token states (valid only during the call: copy what you keep).
+        float32 token states (valid only during the call: copy what you keep), in batch order, on
+        the calling thread.
 
         With ``throughput`` and more than one thread, batches run concurrently on separate
-        streams and results arrive in any order, on OpenVINO's threads."""
-        import openvino as ov
-
+        streams: one infer request per stream, each started as soon as its previous batch's result
+        is taken. No Python callback runs on OpenVINO's threads: a callback takes the GIL there,
+        and a compiled model freed by Python (which holds the GIL) waits for those threads to end:
+        the test suite hung on that once (a stream thread waiting for the GIL, the main thread
+        joining it)."""
         if not batches:
             return
         if not throughput or self.threads == 1 or len(batches) == 1:
@@ -307,23 +311,32 @@ class OpenVINOTransformer:
                 request.infer(batch)
                 on_result(number, request.get_output_tensor(0).data)
             return
-        failures: list[BaseException] = []
+        compiled = self.compiled("throughput")
+        try:
+            streams = int(compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS"))
+        except Exception:  # noqa: BLE001 - a plugin without the property: one request per thread
+            streams = self.threads
+        idle = [compiled.create_infer_request() for _ in range(max(1, min(streams, len(batches))))]
+        in_flight: deque[tuple[Any, int]] = deque()
 
-        def finished(request: Any, number: int) -> None:
-            try:
-                on_result(number, request.get_output_tensor(0).data)
-            except BaseException as error:  # raised again in the caller's thread
-                failures.append(error)
+        def take_oldest() -> None:
+            request, done = in_flight.popleft()
+            request.wait()  # releases the GIL; an inference error is raised here
+            on_result(done, request.get_output_tensor(0).data)
+            idle.append(request)
 
-        queue = ov.AsyncInferQueue(self.compiled("throughput"), 0)
-        queue.set_callback(finished)
-        for number, batch in enumerate(batches):
-            if failures:
-                break
-            queue.start_async(batch, number)
-        queue.wait_all()
-        if failures:
-            raise failures[0]
+        try:
+            for number, batch in enumerate(batches):
+                if not idle:
+                    take_oldest()
+                request = idle.pop()
+                request.start_async(batch)
+                in_flight.append((request, number))
+            while in_flight:
+                take_oldest()
+        finally:
+            for request, _ in in_flight:  # after an error: let the started batches finish first
+                request.wait()
 
 
 if __name__ == "__main__":  # pragma: no cover - used by scripts/setup.sh
