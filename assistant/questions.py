@@ -14,12 +14,15 @@ by a comparison or a score).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from ingest.lang import detect_lang
 from ingest.model import Lang
 
 _EN_NUMBER_WORDS = r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2}"
+# "What does the DGI measure?": answered by the sentence that says what it measures (``verb``).
+_PREDICATE = re.compile(r"^\s*what\s+(?P<aux>does|do|did)\s+\S.{1,80}?\s+(?P<verb>[a-z]{3,})\s*\??\s*$", re.IGNORECASE)
 _PATTERNS: dict[str, re.Pattern[str]] = {
     "list": re.compile(
         rf"^\s*(?:what|which)\s+(?:are|were)\s+(?:the\s+)?(?:(?:main|key|{_EN_NUMBER_WORDS})\s+)*\w+"
@@ -55,8 +58,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         r"^\s*(?:is|are|was|were|does|do|did|can|could|should|must|has|have|will)\b|ได้ไหม|ได้หรือไม่|หรือไม่|หรือเปล่า|ไหม\s*$|มั้ย\s*$",
         re.IGNORECASE,
     ),
-    # "What does the DGI measure?": answered by the sentence that says what it measures (``verb``).
-    "predicate": re.compile(r"^\s*what\s+(?:does|do|did)\s+\S.{1,80}?\s+[a-z]{3,}\s*\??\s*$", re.IGNORECASE),
+    "predicate": _PREDICATE,
     "how": re.compile(r"^\s*how\s+(?:do|does|can|should|to|is|are)\b|\bhow\s+to\b|อย่างไร|ยังไง|วิธี", re.IGNORECASE),
     "superlative": re.compile(
         r"\b(?:best|worst|weakest|strongest|highest|lowest|most|least|largest|smallest|top|bottom|first|last|leading|lagging)\b"
@@ -138,7 +140,6 @@ def analyse_question(question: str) -> QuestionIntent:
     return QuestionIntent(text, detect_lang(text), frozenset(types), subject or text, expected, verb)
 
 
-_PREDICATE = re.compile(r"^\s*what\s+(?P<aux>does|do|did)\s+\S.{1,80}?\s+(?P<verb>[a-z]{3,})\s*\??\s*$", re.IGNORECASE)
 _PREPOSITIONS = frozenset("about regarding concerning on of for in to with by from at into under towards".split())
 # Verbs that say nothing of the answer's form ("what does X do / say / have"), or that another type covers.
 _GENERIC_VERBS = frozenset("do say have get show mean refer stand include comprise cover contain involve".split())
@@ -153,6 +154,7 @@ _VERB_FAMILIES = (
 )
 
 
+@lru_cache(maxsize=256)
 def predicate_forms(verb: str) -> re.Pattern[str]:
     """The sentence forms that state what a subject does, for ``verb`` ("measure") and the verbs
     the documents use for it (:data:`_VERB_FAMILIES`: "assess"): "X measures ...", "X measured
