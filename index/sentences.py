@@ -46,7 +46,7 @@ from index.manifest import MANIFEST_NAME
 from index.vector_store.base import VectorStoreError
 from index.vector_store.vector_file import VectorFile
 from ingest.model import Chunk, Document
-from ingest.sentences import Span, dedupe_key, passage_sentences
+from ingest.sentences import BLOCKS, Span, dedupe_key, passage_sentences
 
 SENTENCES_DIR = "sentences"
 INFO_NAME = "sentences.json"
@@ -87,8 +87,6 @@ def chunk_sentence_spans(chunk: Chunk, headings: Iterable[str] = ()) -> list[Spa
     return passage_sentences(chunk.text, skip=skip)
 
 
-_PARAGRAPHS = re.compile(r"(?:[^\n]|\n(?!\s*\n))+")  # the chunk's blocks: text between blank lines
-
 HeadingPaths = Mapping[str, Sequence[tuple[str, ...]]]
 
 
@@ -127,7 +125,7 @@ def sentence_heading_paths(chunk: Chunk, spans: Sequence[Span], headings: Headin
         return [chunk.heading_path for _ in spans]
     changes: list[tuple[int, tuple[str, ...]]] = []
     current = chunk.heading_path
-    for paragraph in _PARAGRAPHS.finditer(chunk.text):
+    for paragraph in BLOCKS.finditer(chunk.text):
         paths = headings.get(dedupe_key(paragraph.group(0)))
         if paths:
             current = max(paths, key=lambda path: (_shared_prefix(path[:-1], current), -abs(len(path) - 1 - len(current))))

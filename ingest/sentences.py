@@ -23,7 +23,7 @@ Span = tuple[int, int]
 SENTENCE_RULES = "7"
 
 _LINES = re.compile(r"[^\n]+")
-_BLOCKS = re.compile(r"(?:[^\n]|\n(?!\s*\n))+")
+BLOCKS = re.compile(r"(?:[^\n]|\n(?!\s*\n))+")  # a text's blocks: what lies between blank lines
 _LETTER = re.compile(r"[A-Za-z\u0e01-\u0e2e]")
 _SPACES = re.compile(r"\s+")
 _WORDS = re.compile(r"\S+")
@@ -188,7 +188,7 @@ def _blocks(text: str, headings: frozenset[str] = frozenset()) -> list[Span]:
     from ingest.quotable import is_heading_like
 
     blocks: list[Span] = []
-    for match in _BLOCKS.finditer(text):
+    for match in BLOCKS.finditer(text):
         if blocks and continues_line(match.group(0)):
             last_line = text[max(text.rfind("\n", blocks[-1][0], blocks[-1][1]) + 1, blocks[-1][0]) : blocks[-1][1]].strip()
             if (
