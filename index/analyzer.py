@@ -19,6 +19,10 @@ from ingest.normalize import normalize_text
 
 _WORD_CHAR = re.compile(r"[0-9A-Za-z\u0E00-\u0E7F]")
 _LATIN_WORD = re.compile(r"^[a-z0-9][a-z0-9.\-']*$")
+_THAI_CHAR = re.compile(r"[\u0E00-\u0E7F]")
+# What a Latin or digit token loses at its ends: brackets, quotes and punctuation that newmm leaves
+# attached ("(DGI)", '"Data', "“data”", "[2019]", "/ICT", "66%").
+_EDGE_PUNCTUATION = re.compile(r"^[^0-9a-z\u0E00-\u0E7F]+|[^0-9a-z\u0E00-\u0E7F]+$")
 _ENGLISH_STOPWORDS = frozenset(
     """a an and are as at be been but by can could did do does for from had has have how if in into
     is it its of on or that the their them then there these they this those to was were what when where
@@ -51,10 +55,19 @@ class ThaiEnglishAnalyzer:
         remove_stopwords: drop very common Thai and English function words.
         stem_english: reduce English words to their Snowball stem ("policies" -> "polici").
         expand_years: index a year in both eras (see ``index/years.py``); queries are not expanded.
+        strip_punctuation: take brackets, quotes and punctuation off the ends of a Latin or digit
+            token, so "(DGI)", '"Data' and "[2019]" are the terms "dgi", "data" and "2019" (newmm
+            leaves them attached; without this a word in brackets or quotes never matches the
+            same word elsewhere). Off only for indexes written before it existed.
     """
 
     def __init__(
-        self, engine: str = "newmm", remove_stopwords: bool = True, stem_english: bool = True, expand_years: bool = True
+        self,
+        engine: str = "newmm",
+        remove_stopwords: bool = True,
+        stem_english: bool = True,
+        expand_years: bool = True,
+        strip_punctuation: bool = True,
     ) -> None:
         if not engine:
             raise ValueError("engine must name a pythainlp word_tokenize engine, e.g. 'newmm'")
@@ -62,6 +75,7 @@ class ThaiEnglishAnalyzer:
         self.remove_stopwords = remove_stopwords
         self.stem_english = stem_english
         self.expand_years = expand_years
+        self.strip_punctuation = strip_punctuation
 
     def run(self, text: str) -> list[str]:
         """Return the BM25 terms of ``text`` as a query (no year expansion)."""
@@ -81,6 +95,8 @@ class ThaiEnglishAnalyzer:
 
         text = encoder_text(normalize_text(text))
         tokens = [raw.strip().lower() for raw in word_tokenize(text, engine=self.engine, keep_whitespace=False)]
+        if self.strip_punctuation:
+            tokens = [_EDGE_PUNCTUATION.sub("", token) if not _THAI_CHAR.search(token) else token for token in tokens]
         tokens = [token for token in tokens if token]
         aliases = dict(year_aliases(tokens)) if expand_years else {}
         terms: list[str] = []
@@ -107,6 +123,7 @@ class ThaiEnglishAnalyzer:
             "remove_stopwords": self.remove_stopwords,
             "stem_english": self.stem_english,
             "expand_years": self.expand_years,
+            "strip_punctuation": self.strip_punctuation,
         }
 
 
@@ -143,5 +160,7 @@ def analyzer_from_dict(data: dict[str, object]) -> ThaiEnglishAnalyzer | RegexAn
             stem_english=bool(data.get("stem_english", True)),
             # Indexes built before year expansion existed have none; the flag only matters at build time.
             expand_years=bool(data.get("expand_years", False)),
+            # Indexes written before it kept punctuation on their terms: their queries must too.
+            strip_punctuation=bool(data.get("strip_punctuation", False)),
         )
     raise ValueError(f"unknown analyzer type {kind!r} in the index manifest; rebuild the index")
