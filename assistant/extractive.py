@@ -96,7 +96,7 @@ class ExtractiveAnswerer:
         finder: EvidenceFinder,
         max_sentences: int = 4,
         min_sentences: int = 1,
-        max_chars: int = 900,
+        max_chars: int = 1200,
         mmr_lambda: float = 1.0,
         relevance_margin: float = 0.1,
         duplicate_similarity: float = 0.995,

