@@ -17,8 +17,8 @@ Parts (each optional, all in one run):
   the top 5 passages.
 - **latency** (``--latency``): ``PolicyRAG.ask`` per dev question, median and p90, idle and while
   another process keeps both cores busy (numpy matrix products with 2 threads), for this code
-  (stored sentence vectors) and for main's code in ``--baseline-repo`` (today: the top passages'
-  sentences embedded at query time), measured in the same run, one after the other per condition;
+  and for the code in ``--baseline-repo`` (a checkout of main or of an earlier commit, named by
+  ``--baseline-label``; it must open the same index), measured in the same run, one after the other per condition;
   this code also with ``query_threads = 2`` (the default is 1 thread for a query process).
 
 Run (after ``policyrag ingest ../shared/corpus --index DIR``), under the shared heavy lock:
@@ -323,16 +323,17 @@ def _busy_cores() -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-c", code], env=env)
 
 
-def latency(index: Path, questions: list[str], baseline_repo: Path | None) -> dict[str, Any]:
+def latency(index: Path, questions: list[str], baseline_repo: Path | None, baseline_label: str = "main") -> dict[str, Any]:
     """ask() latency per code base and condition, one code base after the other within a condition."""
     from benchmarks.ingest_latency import latency_summary
 
-    repos = {"this branch (stored sentence vectors)": Path(__file__).resolve().parents[1]}
+    this = "this code"
+    repos = {this: Path(__file__).resolve().parents[1]}
     if baseline_repo is not None:
-        repos = {"main (sentences embedded at query time)": baseline_repo, **repos}
+        repos = {f"baseline: {baseline_label}": baseline_repo, **repos}
     timers = {name: _Timer(repo, index, questions) for name, repo in repos.items()}
     # the query_threads default (1) beside 2 threads: do the models' threads fight another process?
-    timers["this branch, query_threads = 2"] = _Timer(repos["this branch (stored sentence vectors)"], index, questions, threads=2)
+    timers[f"{this}, query_threads = 2"] = _Timer(repos[this], index, questions, threads=2)
     results: dict[str, Any] = {}
     try:
         for condition in ("idle", "both cores busy"):
@@ -360,6 +361,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--follow-ups", type=Path, default=FOLLOW_UPS)
     parser.add_argument("--latency", action="store_true", help="also time ask(), idle and with both cores busy")
     parser.add_argument("--baseline-repo", type=Path, default=Path("/work/main"), help="main's checkout, timed beside this code")
+    parser.add_argument("--baseline-label", default="main", help="what the baseline checkout is (its commit), for the result rows")
     parser.add_argument("--json", type=Path, help="write the full results here")
     parser.add_argument(
         "--whole-pool-sentences", action="store_true",
@@ -389,7 +391,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         result["whole_pool_sentences"] = {"dev_qa": evaluate(whole, dev + off), "checks": evaluate(whole, _load(args.checks))}
         whole.close()
     if args.latency:
-        result["latency"] = latency(args.index, [item["question"] for item in dev], args.baseline_repo if args.baseline_repo.is_dir() else None)
+        result["latency"] = latency(args.index, [item["question"] for item in dev], args.baseline_repo if args.baseline_repo.is_dir() else None, args.baseline_label)
     result["seconds"] = round(time.time() - started, 1)
     if args.json:
         write_json(args.json, result)
