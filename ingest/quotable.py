@@ -42,7 +42,9 @@ _BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)[^*_\n]+(?:\*\*|__)\s*:?\s*$")
 # "3.1.2 ข้อกำหนด...", "IV. Results": a numbered section heading with no full stop after it; a
 # one-level number ("2. Scope") only when the rest is a fragment (else it is a numbered list item)
 _NUMBERED_HEADING = re.compile(r"^\s*(?:\d+\.\d+(?:\.\d+)*\.?|[IVX]{1,5}\.)\s+[^.!?]{0,100}$")
-_NUMBERED_LINE = re.compile(r"^\s*\d+\.?\s+(?P<rest>[^.!?]{0,100})$")
+# "2. Scope", "(๑) มาตรการระยะกลาง (ภายในปี พ.ศ. ๒๕๖๒)": a numbered line (Arabic or Thai digits, also in
+# brackets) whose rest is a fragment (``is_fragment`` decides; "พ.ศ." dots are no sentence end)
+_NUMBERED_LINE = re.compile(r"^\s*(?:\(\d+\)|\d+[.)]?)\s+(?P<rest>[^!?]{1,100})$")
 _CAPTION = re.compile(
     r"^\s*(?:(?:Figure|Fig\.|Table|Box|Chart|Graph|Diagram|Exhibit|Infographic|Map|Annex|Appendix)\s+(?:[A-Z]?\d+(?:\.\d+)*[A-Za-z]?|[A-Z])(?:[.:]|\s*$)"
     r"|(?:Sources?|Notes?|Reading note|Source and notes?)\s*:"
@@ -59,8 +61,34 @@ _URL_ONLY = re.compile(r"^\s*(?:https?://|www\.|doi:)\S+\s*$", re.IGNORECASE)
 _URL = re.compile(r"(?:https?://|www\.|doi:)\S+", re.IGNORECASE)
 # a bibliography tail: "297-334, http://dx.doi.org/...", "pp. 12-20.", "Vol. 3/2, OECD Publishing, Paris"
 _BIBLIOGRAPHIC = re.compile(r"^\s*(?:pp?\.\s*)?\d+\s*[-–]\s*\d+\s*[,.]|OECD Publishing, Paris|\bdoi\.org/|\bet al\.,? \(?\d{4}", re.IGNORECASE)
-# a question: "?" at the end, or a Thai question word closing the piece
-_QUESTION_END = re.compile(r"\?\s*[\"'”’)*]*\s*$|(?:หรือไม่|หรือเปล่า|ไหม|มั้ย|อย่างไร|ยังไง|อะไร|ใคร|ไหน|ใด|บ้าง|เมื่อไร|เมื่อไหร่|เท่าไร|เท่าไหร่|เท่าใด|กี่\S{0,12})\s*[*]*\s*$")
+# a question: "?" at the end, or a Thai question word closing the piece ("กี่" only as a word:
+# "ที่เกี่ยวข้อง", "related", holds the letters of "กี่" and closes countless statements)
+_QUESTION_END = re.compile(r"\?\s*[\"'”’)*]*\s*$|(?:หรือไม่|หรือเปล่า|ไหม|มั้ย|อย่างไร|ยังไง|อะไร|ใคร|ไหน|ใด|บ้าง|เมื่อไร|เมื่อไหร่|เท่าไร|เท่าไหร่|เท่าใด|(?<![เแโใไ])กี่\S{0,12})\s*[*]*\s*$")
+_QUESTION_MARK_END = re.compile(r"\?\s*[\"'”’)*]*\s*$")
+# Statements that end in a question word: "... แต่อย่างใด" (at all), "... วิธีอื่นใด" (any other way), "ใด ๆ"
+_STATEMENT_IDIOM_END = re.compile(r"(?:แต่อย่างใด|อื่นใด|ใด\s?ๆ)\s*[*]*\s*$")
+# "ว่า" introducing a clause (not "กว่า" more than, "ว่าง" free, "ว่าด้วย" concerning, "ว่าจ้าง", "ว่าการ",
+# "ว่าราชการ"): a question word after it asks nothing, it says what is checked or stated ("ประเมินว่า
+# บริการต้องใช้ข้อมูลใด", "ตรวจสอบว่าท่านเป็นผู้ดูแลระบบหรือไม่")
+_THAT_CLAUSE = re.compile(r"(?<!ก)ว่า(?!ง|ด้วย|จ้าง|การ|ราชการ)")
+
+
+def is_question(text: str) -> bool:
+    """True for a piece that asks: it ends with "?", or with a Thai question word that is not an
+    indirect question ("... ระบุว่าแต่ละหน่วยงานเป็นเจ้าของข้อมูลใด") or an idiom ("... แต่อย่างใด").
+
+    Example:
+        >>> is_question("ต้องใช้เอกสารอะไรบ้าง"), is_question("ให้ระบุว่าหน่วยงานใดเป็นเจ้าของข้อมูลใด")
+        (True, False)
+    """
+    ending = _QUESTION_END.search(text)
+    if ending is None:
+        return False
+    if _QUESTION_MARK_END.search(text):
+        return True
+    return not _STATEMENT_IDIOM_END.search(text) and not _THAT_CLAUSE.search(text, 0, ending.start())
+
+
 # a list introduction: ends with ":" (or a Thai "ดังนี้", "ได้แก่", "ดังต่อไปนี้", "คือ")
 _LIST_INTRO = re.compile(
     r"(?::|ดังนี้|ดังต่อไปนี้|ได้แก่|คือ|as follows|the following|namely|including)\s*[*]*\s*(?:\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])?\s*$", re.IGNORECASE
@@ -171,7 +199,7 @@ def piece_kind(text: str, headings: frozenset[str] = frozenset(), line: str = ""
         return REFERENCE
     if is_planted_instruction(flat):
         return INSTRUCTION
-    if _QUESTION_END.search(flat):
+    if is_question(flat):
         return QUESTION
     if _LIST_INTRO.search(flat) and len(flat) <= MAX_LIST_INTRO_CHARS:
         return LIST_INTRO

@@ -18,9 +18,10 @@ from ingest.lang import detect_lang
 Span = tuple[int, int]
 
 # Version of the rules of ``passage_sentences``: change it whenever they change what is quotable
-# or how a sentence is embedded (7: under the heading it sits under, not its chunk's first).
+# or how a sentence is embedded (7: under the heading it sits under, not its chunk's first; 8: Thai
+# statements ending "ที่เกี่ยวข้อง", "แต่อย่างใด" or an indirect question are no questions, "(๑) ..." headings).
 # An index records it; sentence vectors written under other rules are embedded again, not reused.
-SENTENCE_RULES = "7"
+SENTENCE_RULES = "8"
 
 _LINES = re.compile(r"[^\n]+")
 BLOCKS = re.compile(r"(?:[^\n]|\n(?!\s*\n))+")  # a text's blocks: what lies between blank lines

@@ -40,6 +40,18 @@ def quotes(text: str, skip: frozenset[str] = frozenset()) -> list[str]:
         ('General Services Administration, "The Research-Based Web Design & Usability Guidelines"', REFERENCE),
         ("Governments are building shared platforms", CLAIM),
         ("Agencies share data; citizens benefit from it.", CLAIM),
+        # Thai statements that end like a question are claims; real questions stay questions
+        ("ให้หน่วยงานส่งข้อมูลต่อไปยังหน่วยงานที่เกี่ยวข้อง", CLAIM),  # "เกี่ยว" holds the letters of "กี่"
+        ("ผู้ใช้งานไม่มีค่าใช้จ่ายหรือค่าธรรมเนียมเพิ่มเติมแต่อย่างใด", CLAIM),
+        ("จัดทำทะเบียนข้อมูลภาครัฐเพื่อระบุว่าแต่ละหน่วยงานเป็นเจ้าของข้อมูลใด หรือต้องร้องขอจากหน่วยงานใด", CLAIM),
+        ("ระบบจะตรวจสอบว่าเป็นภาพบัตรประจำตัวประชาชนจริงหรือไม่", CLAIM),
+        ("DGI ฉบับปี 2023 มีประเทศเข้าร่วมกี่ประเทศ", QUESTION),
+        ("การเลือกหมวดเรื่องสามารถเลือกได้มากกว่า 1 หรือไม่", QUESTION),  # "มากกว่า" is no "ว่า" clause
+        ("หน่วยงานต้องเริ่มเปิดรับฟังความคิดเห็นเมื่อใด", QUESTION),
+        # numbered headings in brackets and Thai digits; a numbered sentence stays a claim
+        ("(๑) มาตรการระยะกลาง (ภายในปี พ.ศ. ๒๕๖๒)", HEADING),
+        ("(1) Governments should invest in long-term AI research.", CLAIM),
+        ("(๒) ให้หน่วยงานของรัฐเชื่อมโยงข้อมูลผ่านระบบ Linkage Center", CLAIM),
     ],
 )
 def test_piece_kinds(piece: str, kind: str) -> None:
