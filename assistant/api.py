@@ -271,6 +271,7 @@ def make_answerer(
         min_similarity=settings.support_min_similarity,
         strong_similarity=settings.support_strong_similarity,
         min_overlap=settings.support_min_overlap,
+        full_overlap_similarity=settings.support_full_overlap_similarity,
         passage_template=settings.passage_template,
         term_weights=term_weights,
     )

@@ -144,6 +144,12 @@ class EvidenceFinder:
             matches share no words with the question).
         min_overlap: between the two thresholds, the share of question words the top passages
             must contain.
+        full_overlap_similarity: the support that suffices when the top passages contain every
+            question word; between ``min_overlap`` and all of them the required support falls
+            linearly from ``min_similarity`` to it. "หลัก Once-Only คืออะไร" finds both of its words
+            and the OECD definition at 0.936; no off-topic question of the benchmark finds more than
+            0.4 of its words. Without a second encoder it is ``min_similarity`` (not measured), and
+            it is never above ``min_similarity``.
         weights: the quoting rank's weights.
         passage_template: how the index embedded a sentence (the settings' ``passage_template``
             with the sentence as text); used when sentences must be embedded here.
@@ -161,6 +167,7 @@ class EvidenceFinder:
         strong_similarity: float = 0.975,
         min_overlap: float = 0.5,
         second_weight: float = 0.5,
+        full_overlap_similarity: float = 0.92,
         weights: QuoteWeights | None = None,
         passage_template: str = "{title}\n{heading}\n{text}",
         term_weights: TermWeights | None = None,
@@ -171,6 +178,8 @@ class EvidenceFinder:
             raise ValueError("need 0 <= min_similarity <= strong_similarity")
         if not 0.0 <= min_overlap <= 1.0:
             raise ValueError(f"min_overlap must be within [0, 1], got {min_overlap}")
+        if full_overlap_similarity < 0.0:
+            raise ValueError(f"full_overlap_similarity must not be negative, got {full_overlap_similarity}")
         for candidate in (encoder, second_encoder):
             if candidate is not None and not (hasattr(candidate, "embed_queries") and hasattr(candidate, "embed_passages")):
                 raise TypeError("an encoder needs embed_queries() and embed_passages()")
@@ -180,7 +189,9 @@ class EvidenceFinder:
         self.passages = passages
         if second_encoder is None:
             min_similarity, strong_similarity, min_overlap = E5_ONLY_THRESHOLDS
+            full_overlap_similarity = min_similarity
         self.min_similarity = min_similarity
+        self.full_overlap_similarity = min(full_overlap_similarity, min_similarity)  # never above it
         self.strong_similarity = strong_similarity
         self.min_overlap = min_overlap
         self.second_weight = second_weight
@@ -252,10 +263,15 @@ class EvidenceFinder:
         )
 
     def is_supported(self, best_similarity: float, overlap: float) -> bool:
-        """A strong sentence match alone, or a fair one whose passages contain the question's words."""
+        """A strong sentence match alone, or a fair one whose passages contain the question's words
+        (the more of them, the less similarity is needed: see ``full_overlap_similarity``)."""
         if best_similarity >= self.strong_similarity:
             return True
-        return best_similarity >= self.min_similarity and overlap >= self.min_overlap
+        if overlap < self.min_overlap:
+            return False
+        share = (overlap - self.min_overlap) / (1.0 - self.min_overlap) if self.min_overlap < 1.0 else 1.0
+        required = self.min_similarity - share * (self.min_similarity - self.full_overlap_similarity)
+        return best_similarity >= required - 1e-9
 
     def _candidates(self, top: list[Hit]) -> list[_Candidate]:
         """The quotable sentences of the top passages, each once (passages overlap), in passage order;

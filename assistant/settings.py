@@ -157,10 +157,14 @@ class Settings:
     # "Not found": the best sentence's support score (e5 cosine + 0.5 x USE cosine on the sentence
     # vectors stored at ingest, see assistant/evidence.py) must reach support_strong_similarity,
     # or support_min_similarity with support_min_overlap of the question's words in the top
-    # passages. Calibrated on dev-qa against 40 off-topic questions (benchmarks/answers.py).
+    # passages. Calibrated on dev-qa against 40 off-topic questions (benchmarks/answers.py). The
+    # more of the question's words the top passages hold, the less is needed: down to
+    # support_full_overlap_similarity when they hold all of them (none of the off-topic questions
+    # finds more than 0.4 of its words; never above support_min_similarity).
     support_min_similarity: float = 0.95
     support_strong_similarity: float = 0.975
     support_min_overlap: float = 0.5
+    support_full_overlap_similarity: float = 0.92
 
     # LLM answerer: any OpenAI-compatible endpoint (Typhoon, vLLM, Ollama, llama-server).
     llm_base_url: str = "http://127.0.0.1:8080/v1"
@@ -210,6 +214,8 @@ class Settings:
             problems.append("answer_min_sentences must be between 1 and answer_max_sentences")
         if not 0 <= self.support_min_similarity <= self.support_strong_similarity:
             problems.append("need 0 <= support_min_similarity <= support_strong_similarity")
+        if self.support_full_overlap_similarity < 0:
+            problems.append("support_full_overlap_similarity must not be negative")
         if self.llm_max_tokens <= 0 or self.llm_timeout <= 0:
             problems.append("llm_max_tokens and llm_timeout must be positive")
         if self.ocr not in ("auto", "scanned", "off"):

@@ -169,3 +169,14 @@ def test_the_z_score_spread_is_the_retrievers_and_a_large_pool_is_never_scanned(
         assert read() == before
     finally:
         index.close()
+
+
+def test_the_more_question_words_the_passages_hold_the_less_similarity_an_answer_needs() -> None:
+    """"หลัก Once-Only คืออะไร": both words found, the definition at 0.936 support, was refused."""
+    finder = EvidenceFinder(HashEmbedder(), HashEmbedder(model_name="test-hash-2", dimension=16))
+    assert finder.is_supported(0.936, overlap=1.0)
+    assert not finder.is_supported(0.93, overlap=0.75)  # three quarters of its words: 0.935 needed
+    assert finder.is_supported(0.936, overlap=0.75)
+    assert not finder.is_supported(0.96, overlap=0.4)  # too few of its words: an off-topic question
+    assert finder.is_supported(0.976, overlap=0.0)  # a strong match alone (cross-lingual)
+    assert not finder.is_supported(0.91, overlap=1.0)
