@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.lang import detect_lang, thai_ratio
+from ingest.lang import THAI_THRESHOLD, detect_lang, function_word_counts, has_thai_function_word, thai_ratio
+from tests.conftest import SHARED
 
 
 class TestThaiRatio:
@@ -53,3 +54,52 @@ class TestDetectLang:
         question = "What is ธรรมาภิบาลข้อมูล?"
         assert thai_ratio(question) > 0.3
         assert detect_lang(question) == "en"
+
+
+def _detect_by_counts(text: str) -> str:
+    """The rule of ``detect_lang`` as written first: both languages' function words counted."""
+    ratio = thai_ratio(text)
+    if 0.0 < ratio < 1.0:
+        thai, english = function_word_counts(text)
+        if bool(thai) != bool(english):
+            return "th" if thai else "en"
+    return "th" if ratio > THAI_THRESHOLD else "en"
+
+
+class TestDecidedWithoutSegmenting:
+    """``detect_lang`` segments Thai only when its function words can change the answer: the
+    answer must be the one counting every function word gives."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "รัฐบาลดิจิทัลเป็นการใช้เทคโนโลยีดิจิทัลเพื่อยกระดับการให้บริการประชาชน",
+            "The Digital Government Index measures how far governments have moved to digital by design.",
+            "การใช้ Public Cloud เป็นหลัก",  # Thai with an English term
+            "สำนักงานพัฒนารัฐบาลดิจิทัล (Digital Government Development Agency) of Thailand",  # English name, English "of"
+            "Ministry of Digital Economy and Society กระทรวงดิจิทัลเพื่อเศรษฐกิจและสังคม",  # both names, no Thai grammar word
+            "What is ธรรมาภิบาลข้อมูล?",
+            "Open Government Data คืออะไร",
+            "ดัชนี OECD Digital Government Index",  # neither language's function words
+            "The OECD ranked ประเทศไทย in the index",
+            "OECD ได้จัดทำดัชนีรัฐบาลดิจิทัล and the results",
+            "GDX API",
+            "",
+        ],
+    )
+    def test_same_as_counting_every_function_word(self, text: str) -> None:
+        assert detect_lang(text) == _detect_by_counts(text)
+
+    def test_has_thai_function_word_agrees_with_the_count(self) -> None:
+        for text in ("Open Government Data คืออะไร", "ธรรมาภิบาลข้อมูล", "ระบบ GDX ที่ใช้ในหน่วยงาน", "ABC"):
+            assert has_thai_function_word(text) == (function_word_counts(text)[0] > 0)
+
+    def test_same_on_the_corpus_lines_and_paragraphs(self) -> None:
+        corpus = SHARED / "corpus"
+        if not corpus.is_dir():
+            pytest.skip("../shared/corpus is not here")
+        texts = [path.read_text(encoding="utf-8") for path in sorted(corpus.rglob("*")) if path.suffix in {".md", ".mdx", ".txt"}]
+        pieces = {piece.strip() for text in texts for piece in (*text.split("\n\n"), *text.splitlines())}
+        mixed = [piece for piece in pieces if 0.0 < thai_ratio(piece) < 1.0]
+        assert len(mixed) > 500  # the corpus has many mixed-script texts: the check is not vacuous
+        assert [detect_lang(piece) for piece in mixed] == [_detect_by_counts(piece) for piece in mixed]
