@@ -103,15 +103,36 @@ def planted_start(sentence: str) -> int | None:
     return start
 
 
+def _relaxed(pattern: str) -> str:
+    """``pattern`` without its anchors (``^``, ``\\b``): it matches wherever ``pattern`` matches in
+    any text that contains the match, whatever stands before and after it."""
+    pattern = pattern.replace(r"\b", "").replace(r"(?:^|\s)", "")
+    return pattern.removeprefix(r"^\W*").removeprefix(r"^\s*[\[(<*#]*\s*")
+
+
+# A necessary condition for a line to hold a flagged sentence. A sentence of a line, whitespace
+# runs made one space, is a piece of the line made so too (its spans are trimmed), and each of
+# the patterns without its anchors matches wherever the pattern does: so a line this does not
+# match has no flagged sentence, and is not cut into sentences (crfcut for Thai: most of the time
+# of the check).
+_MAYBE_PLANTED = re.compile(
+    "|".join(f"(?:{_relaxed(pattern)})" for pattern in (*_PATTERNS_EN, *_PATTERNS_TH, _ROLE_MARKER.pattern, _TEMPLATE_TOKEN.pattern)),
+    re.IGNORECASE,
+)
+
+
 def planted_instructions(text: str) -> list[str]:
     """The sentences of ``text`` that :func:`is_planted_instruction` flags, on one line each, in order.
 
-    For the fidelity report: what a person should look at in a file before trusting it.
+    For the fidelity report: what a person should look at in a file before trusting it. Only the
+    lines :data:`_MAYBE_PLANTED` matches are cut into sentences.
     """
     from ingest.sentences import sentence_spans
 
     found: list[str] = []
     for line in re.finditer(r"[^\n]+", text):
+        if _MAYBE_PLANTED.search(" ".join(line.group(0).split())) is None:
+            continue
         for start, end in sentence_spans(text, line.start(), line.end()):
             sentence = " ".join(text[start:end].split())
             if is_planted_instruction(sentence) and sentence not in found:
