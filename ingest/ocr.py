@@ -154,6 +154,17 @@ def clean_ocr_text(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
 
 
+@lru_cache(maxsize=1)
+def _pdfium_version() -> str:
+    """The renderer's version: a page cached by its file and number was rendered by it."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pypdfium2")
+    except PackageNotFoundError:
+        return ""
+
+
 def render_page_pgm(pdf_path: Path, page_index: int, dpi: int) -> bytes:
     """Render one page (0-based) in greyscale as a binary PGM image, the format tesseract reads from a pipe."""
     try:
@@ -251,16 +262,21 @@ class PageOCR:
             disable=not self.show_progress,
             position=worker_slot() or None,  # in a reading worker: a line of its own (ingest.parallel)
         )
+        file_digest = self._file_digest(pdf_path)
         for number in progress:
+            page_key = self._key(info, f"page|{_pdfium_version()}|{file_digest}|{number}".encode()) if file_digest else ""
+            raw = self._cached_by_page(page_key)
+            if raw is not None:  # this page of these very bytes was read before: no need to render it
+                self.stats.pages_cached += 1
+                texts[number] = clean_ocr_text(raw)
+                continue
             try:
                 image = render_page_pgm(pdf_path, number - 1, self.dpi)
             except Exception as error:  # noqa: BLE001 - pdfium raises PdfiumError and others on broken pages
                 logger.warning("%s page %d: could not render it for OCR: %s", pdf_path, number, error)
                 self.stats.pages_failed += 1
                 continue
-            key = hashlib.sha256(
-                f"{_CACHE_VERSION}|{info.version}|{self.languages}|{self.dpi}|".encode() + image
-            ).hexdigest()
+            key = self._key(info, image)
             raw = self._cached(key)
             if raw is None:
                 started = time.perf_counter()
@@ -273,8 +289,37 @@ class PageOCR:
                 self._store(key, raw)
             else:
                 self.stats.pages_cached += 1
+            if page_key:
+                self._store(page_key, key, suffix=".page")
             texts[number] = clean_ocr_text(raw)
         return texts
+
+    def _key(self, info: TesseractInfo, content: bytes) -> str:
+        """The cache key of ``content`` (a rendered page, or a file digest and page number) read
+        by this tesseract with these settings."""
+        return hashlib.sha256(f"{_CACHE_VERSION}|{info.version}|{self.languages}|{self.dpi}|".encode() + content).hexdigest()
+
+    def _file_digest(self, pdf_path: Path) -> str:
+        """SHA-256 of the file's bytes ("" without a cache, or when it cannot be read)."""
+        if self.cache_dir is None:
+            return ""
+        try:
+            return hashlib.sha256(pdf_path.read_bytes()).hexdigest()
+        except OSError:
+            return ""
+
+    def _cached_by_page(self, page_key: str) -> str | None:
+        """The cached text of a page found by its file's digest and number: a small ``.page``
+        entry names the entry of the page's rendered content (same file bytes, same page, same
+        rendering), so a cached page is not rendered again only to compute its key."""
+        path = self._cache_file(page_key, suffix=".page") if page_key else None
+        if path is None or not path.is_file():
+            return None
+        try:
+            key = path.read_text(encoding="utf-8").strip()
+        except OSError:
+            return None
+        return self._cached(key) if re.fullmatch(r"[0-9a-f]{64}", key) else None
 
     def _tesseract(self, executable: str, image: bytes, pdf_path: Path, number: int) -> str | None:
         command = [executable, "stdin", "stdout", "-l", self.languages, "--psm", "3", "--dpi", str(self.dpi)]
@@ -293,8 +338,8 @@ class PageOCR:
             return None
         return done.stdout.decode("utf-8", errors="replace")
 
-    def _cache_file(self, key: str) -> Path | None:
-        return self.cache_dir / key[:2] / f"{key}.txt" if self.cache_dir is not None else None
+    def _cache_file(self, key: str, suffix: str = ".txt") -> Path | None:
+        return self.cache_dir / key[:2] / f"{key}{suffix}" if self.cache_dir is not None else None
 
     def _cached(self, key: str) -> str | None:
         path = self._cache_file(key)
@@ -305,8 +350,8 @@ class PageOCR:
         except OSError:
             return None
 
-    def _store(self, key: str, text: str) -> None:
-        path = self._cache_file(key)
+    def _store(self, key: str, text: str, suffix: str = ".txt") -> None:
+        path = self._cache_file(key, suffix)
         if path is None:
             return
         try:

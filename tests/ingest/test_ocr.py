@@ -194,3 +194,27 @@ class TestLoaderOCR:
         copy = tmp_path / "renamed copy.pdf"
         copy.write_bytes(SCANNED.read_bytes())
         assert ocr.run(copy, [1]) == first
+
+
+def test_a_cached_page_of_the_same_file_is_not_rendered_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Re-ingesting a scanned PDF reads its cached OCR text by the file's bytes and page number."""
+    fake = TesseractInfo("/usr/bin/tesseract", "tesseract 5.3.0", frozenset({"tha", "eng"}))
+    monkeypatch.setattr("ingest.ocr.find_tesseract", lambda executable="tesseract": fake)
+    read: list[int] = []
+    monkeypatch.setattr(PageOCR, "_tesseract", lambda self, executable, image, path, number: read.append(number) or "ข้อความจากการอ่านภาพ")
+    ocr = PageOCR(cache_dir=tmp_path / "ocr", show_progress=False)
+    first = ocr.run(SCANNED, [1])
+    assert read == [1] and first == {1: "ข้อความจากการอ่านภาพ"}
+
+    def no_render(*args: object) -> bytes:
+        raise AssertionError("a cached page was rendered again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("ingest.ocr.render_page_pgm", no_render)
+        assert ocr.run(SCANNED, [1]) == first
+    # other bytes (the same page content): rendered again, found by its content, not read again
+    changed = tmp_path / "changed.pdf"
+    changed.write_bytes(SCANNED.read_bytes() + b"\n% appended\n")
+    assert ocr.run(changed, [1]) == first
+    assert read == [1]
+    assert ocr.stats.pages_cached == 2
