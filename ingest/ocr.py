@@ -188,7 +188,8 @@ def render_page_pgm(pdf_path: Path, page_index: int, dpi: int) -> bytes:
 
 
 class PageOCR:
-    """OCRs PDF pages with tesseract, caching the text by the rendered page's content.
+    """OCRs PDF pages with tesseract, caching the text by the rendered page's content (and
+    pointing to it from the file's digest and page number, so a cached page is not rendered).
 
     Args:
         languages: tesseract languages, ``+``-joined (default ``tha+eng``).
