@@ -36,6 +36,13 @@ ENGLISH_FUNCTION_WORDS = frozenset(
     no can could should would will shall may might must has have had it its there their""".split()
 )
 _LATIN_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+# Web and mail addresses are no words of any language: the "or" of ".or.th" (the domain of most
+# Thai agencies) is no English function word, and a long URL's letters are not English text.
+_ADDRESS = re.compile(
+    r"(?:https?|ftp)://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|org|net|int|gov|edu|(?:go|or|ac|co|in|mi|net)\.th)\b\S*",
+    re.IGNORECASE,
+)
 _THAI_RUN = re.compile(r"[\u0e00-\u0e7f]+")
 
 
@@ -115,6 +122,19 @@ def has_thai_function_word(text: str) -> bool:
     return False
 
 
+def without_addresses(text: str) -> str:
+    """``text`` with its web and mail addresses blanked out, or as it is when it is nothing else.
+
+    Example:
+        >>> without_addresses("ดูที่ https://www.dga.or.th/th/ ครับ")
+        'ดูที่   ครับ'
+    """
+    if "." not in text and "@" not in text:
+        return text
+    without = _ADDRESS.sub(" ", text)
+    return without if without.strip() else text
+
+
 def detect_lang(text: str) -> Lang:
     """``"th"`` or ``"en"``: the only language whose function words the text contains; when both
     or neither occur (a long mixed passage, a bare name), the letter share decides (more than
@@ -133,7 +153,11 @@ def detect_lang(text: str) -> Lang:
         ('th', 'en')
         >>> detect_lang("OECD ได้จัดทำดัชนีรัฐบาลดิจิทัล"), detect_lang("Digital Government Index")
         ('th', 'en')
+
+    Web and mail addresses are left out ("ระบบข้อมูลคนพิการ https://www.dga.or.th/th/content/920/"
+    is Thai: its "or" is part of a domain), unless the text is nothing else.
     """
+    text = without_addresses(text)
     ratio = thai_ratio(text)
     thai_by_letters = ratio > THAI_THRESHOLD
     if 0.0 < ratio < 1.0 and bool(_english_function_words(text)) == thai_by_letters:

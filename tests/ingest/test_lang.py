@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.lang import THAI_THRESHOLD, detect_lang, function_word_counts, has_thai_function_word, thai_ratio
+from ingest.lang import THAI_THRESHOLD, detect_lang, function_word_counts, has_thai_function_word, thai_ratio, without_addresses
 from tests.conftest import SHARED
 
 
@@ -57,7 +57,9 @@ class TestDetectLang:
 
 
 def _detect_by_counts(text: str) -> str:
-    """The rule of ``detect_lang`` as written first: both languages' function words counted."""
+    """The rule of ``detect_lang`` as written first: both languages' function words counted (web
+    and mail addresses left out, as ``detect_lang`` does)."""
+    text = without_addresses(text)
     ratio = thai_ratio(text)
     if 0.0 < ratio < 1.0:
         thai, english = function_word_counts(text)
@@ -103,3 +105,18 @@ class TestDecidedWithoutSegmenting:
         mixed = [piece for piece in pieces if 0.0 < thai_ratio(piece) < 1.0]
         assert len(mixed) > 500  # the corpus has many mixed-script texts: the check is not vacuous
         assert [detect_lang(piece) for piece in mixed] == [_detect_by_counts(piece) for piece in mixed]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # ".or.th" is the domain of most Thai agencies: its "or" is no English function word
+        ("ระบบข้อมูลคนพิการ (สำนักงานหลักประกันสุขภาพแห่งชาติ) https://www.dga.or.th/th/content/920/", "th"),
+        ("ติดต่อสอบถามได้ที่ contact@dga.or.th หรือ www.dga.or.th", "th"),
+        ("1. ระบบตรวจสอบสิทธิ (กรมบัญชีกลาง) https://www.cgd.go.th/cs/internet/internet/หน้าหลัก.html", "th"),
+        ("See https://www.oecd.org/gov/digital-government/ for the data.", "en"),
+        ("https://www.dga.or.th", "en"),  # nothing but an address: decided by its letters
+    ],
+)
+def test_web_and_mail_addresses_are_no_words_of_either_language(text: str, lang: str) -> None:
+    assert detect_lang(text) == lang
