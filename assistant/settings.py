@@ -8,6 +8,7 @@ named ``POLICYRAG_<FIELD>`` in upper case (e.g. ``POLICYRAG_MODEL``, ``POLICYRAG
 from __future__ import annotations
 
 import json
+import math
 import os
 import tomllib
 from dataclasses import dataclass, fields, replace
@@ -260,8 +261,11 @@ class Settings:
         values: dict[str, Any] = {}
         path = config_file or (Path(environ[CONFIG_ENV]) if CONFIG_ENV in environ else Path(DEFAULT_CONFIG_FILE))
         if path.is_file():
-            with path.open("rb") as handle:
-                data = tomllib.load(handle)
+            try:
+                with path.open("rb") as handle:
+                    data = tomllib.load(handle)
+            except tomllib.TOMLDecodeError as error:
+                raise ValueError(f"settings file {path} is not valid TOML: {error}. Fix that line, or move the file away") from error
             values.update(data.get("policyrag", data))
         elif config_file is not None or CONFIG_ENV in environ:
             raise FileNotFoundError(f"settings file {path} does not exist (named by --config or {CONFIG_ENV})")
@@ -289,6 +293,9 @@ def _coerce(name: str, value: Any) -> Any:
             return value.lower() in {"1", "true", "yes", "on"}
         if kind is Path:
             return Path(value).expanduser()
-        return kind(value)
+        converted = kind(value)
+        if kind is float and not math.isfinite(converted):  # "nan" or "inf" would scramble every score
+            raise ValueError(value)
+        return converted
     except (TypeError, ValueError) as error:
         raise ValueError(f"setting {name!r} expects {kind.__name__}, got {value!r}") from error

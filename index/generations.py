@@ -42,8 +42,22 @@ def generations(index_dir: Path) -> list[Path]:
     return [path for number, path in sorted((n, p) for n, p in found if n is not None)]
 
 
+def _not_a_file(index_dir: Path) -> None:
+    """Raise when ``index_dir`` is a file: an index is a folder (``--index`` given a document?)."""
+    if index_dir.exists() and not index_dir.is_dir():
+        raise IndexNotFoundError(
+            f"{index_dir} is a file, not an index folder: give --index a folder (policyrag ingest creates it), "
+            f"e.g. policyrag ingest PATH --index {index_dir.parent / 'index'}"
+        )
+
+
 def current_name(index_dir: Path) -> str | None:
-    """The name in CURRENT, or None when there is no index yet."""
+    """The name in CURRENT, or None when there is no index yet.
+
+    Raises:
+        IndexNotFoundError: ``index_dir`` is a file.
+    """
+    _not_a_file(index_dir)
     try:
         return (index_dir / CURRENT_NAME).read_text(encoding="utf-8").strip() or None
     except FileNotFoundError:
@@ -121,6 +135,7 @@ def writer_lock(index_dir: Path) -> Iterator[None]:
     """
     from filelock import FileLock, Timeout
 
+    _not_a_file(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(index_dir / LOCK_NAME), timeout=0)
     try:

@@ -19,6 +19,15 @@ class IndexError_(RuntimeError):
     """Base class of index problems a user can fix (names the folder and the command to run)."""
 
 
+def _index_folder(folder: Path) -> Path:
+    """The index folder a generation folder belongs to (what a user passes as ``--index``)."""
+    from index.generations import CURRENT_NAME, GENERATION_PREFIX
+
+    if folder.name.startswith(GENERATION_PREFIX) and (folder.parent / CURRENT_NAME).is_file():
+        return folder.parent
+    return folder
+
+
 class IndexNotFoundError(IndexError_):
     pass
 
@@ -71,15 +80,25 @@ class IndexManifest:
         if not path.is_file():
             raise IndexNotFoundError(
                 f"no policyrag index at {folder} (missing {MANIFEST_NAME}). "
-                f"Build one with: policyrag ingest PATH --index {folder}"
+                f"Build one with: policyrag ingest PATH --index {_index_folder(folder)}"
             )
-        data = json.loads(path.read_text(encoding="utf-8"))
+        index_dir = _index_folder(folder)
+        rebuild = f"Rebuild it with: policyrag ingest PATH --index {index_dir} --rebuild"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise IndexMismatchError(f"the index manifest {path} is damaged ({error}). {rebuild}") from error
+        if not isinstance(data, dict):
+            raise IndexMismatchError(f"the index manifest {path} is damaged (not a JSON object). {rebuild}")
         if data.get("format_version") != FORMAT_VERSION:
             raise IndexMismatchError(
-                f"the index at {folder} has format {data.get('format_version')}, this policyrag reads "
-                f"format {FORMAT_VERSION}. Rebuild it with: policyrag ingest PATH --index {folder}"
+                f"the index at {index_dir} has format {data.get('format_version')}, this policyrag reads "
+                f"format {FORMAT_VERSION}. {rebuild}"
             )
-        return cls(**data)
+        try:
+            return cls(**data)
+        except TypeError as error:  # a field missing or unknown: written by hand or by another program
+            raise IndexMismatchError(f"the index manifest {path} is damaged ({error}). {rebuild}") from error
 
     def check_encoders(self, configured: list[tuple[str, str, str]], folder: Path) -> None:
         """Raise when the configured models or prompts differ from the ones that built the index.

@@ -300,7 +300,10 @@ class IndexWriter:
             return None, "the passage template changed"
         if dict(manifest.chunking) != dict(self.chunking):
             return None, "the chunking settings changed"
-        store = ChunkStore(generation / "chunks.sqlite", read_only=True)
+        try:
+            store = ChunkStore(generation / "chunks.sqlite", read_only=True)
+        except (IndexError_, OSError) as error:  # a damaged or missing chunk store: build anew
+            return None, f"the live index cannot be read ({error})"
         try:
             hashes = store.content_hashes()
             # Vectors embedded before Thai digits were mapped are kept only where mapping changes nothing.

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from index.manifest import IndexMismatchError
 from ingest.model import Chunk
 
 _SCHEMA = """
@@ -40,6 +41,10 @@ _COLUMNS = 'row, chunk_id, source, title, page, heading_path, lang, start, "end"
 _LEGACY_COLUMNS = 'row, chunk_id, source, title, page, heading_path, lang, start, "end", text, NULL, \'\''
 
 
+class DamagedStoreError(IndexMismatchError):
+    """The chunk store's SQLite file cannot be read."""
+
+
 class ChunkStore:
     """Rows 0..n-1 hold the chunks in index order; the vector and BM25 rows use the same numbers.
 
@@ -61,8 +66,16 @@ class ChunkStore:
             self._conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
         else:
             self._conn = sqlite3.connect(str(path), check_same_thread=False)
-            self._conn.executescript(_SCHEMA)
-        chunk_columns = {row[1] for row in self._conn.execute("PRAGMA table_info(chunks)").fetchall()}
+        try:
+            if not read_only:
+                self._conn.executescript(_SCHEMA)
+            chunk_columns = {row[1] for row in self._conn.execute("PRAGMA table_info(chunks)").fetchall()}
+        except sqlite3.DatabaseError as error:  # a damaged file ("file is not a database")
+            self._conn.close()
+            raise DamagedStoreError(
+                f"{path} is damaged ({error}). Rebuild the index with: policyrag ingest PATH --index "
+                f"{path.parent.parent if path.parent.name.startswith('gen-') else path.parent} --rebuild"
+            ) from error
         self._columns = _COLUMNS if "collection" in chunk_columns else _LEGACY_COLUMNS
 
     def close(self) -> None:

@@ -160,3 +160,19 @@ def test_related_takes_a_document_a_page_or_a_passage() -> None:
     assert parse_passage("oecd/dgi-2019.pdf:12") == ("oecd/dgi-2019.pdf", 12, None)
     assert parse_passage("thai/notes.md#3") == ("thai/notes.md", None, 3)
     assert parse_passage("thai/notes.md") == ("thai/notes.md", None, None)
+
+
+def test_an_index_path_that_is_a_file_is_named_not_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    document = tmp_path / "governance.md"
+    document.write_text("# Data governance\n\nAgencies share data.\n", encoding="utf-8")
+    for argv in (["search", "data", "--index", str(document)], ["ingest", str(tmp_path), "--index", str(document)]):
+        code = main(argv)
+        err = capsys.readouterr().err
+        assert code == 2, err
+        assert f"{document} is a file, not an index folder" in err and "Traceback" not in err
+
+
+def test_a_blank_query_is_refused_before_anything_is_searched(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["search", "   ", "--index", str(tmp_path / "idx")])  # no index needed to say so
+    assert code == 2
+    assert "the query is empty" in capsys.readouterr().err

@@ -56,3 +56,16 @@ def test_ocr_settings_from_environment_and_validated() -> None:
     for bad in ({"ocr": "always"}, {"ocr_dpi": 10}, {"max_file_bytes": 0}):
         with pytest.raises(ValueError, match="invalid policyrag settings"):
             Settings(**bad)  # type: ignore[arg-type]
+
+
+def test_a_settings_file_that_is_not_toml_is_named(tmp_path: Path) -> None:
+    config = tmp_path / "policyrag.toml"
+    config.write_text("[policyrag\ntop_k = 3\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=f"settings file {config} is not valid TOML: Expected"):
+        Settings.load(config_file=config, environ={})
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+def test_a_weight_that_is_not_a_number_is_refused(value: str) -> None:
+    with pytest.raises(ValueError, match="setting 'bm25_weight' expects float"):
+        Settings.load(environ={"POLICYRAG_BM25_WEIGHT": value})

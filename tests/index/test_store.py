@@ -3,7 +3,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from index.store import ChunkStore
+import pytest
+
+from index.store import ChunkStore, DamagedStoreError
 from ingest.model import Chunk
 
 _LEGACY_SCHEMA = """
@@ -39,3 +41,13 @@ class TestChunkStore:
         assert (chunk.page, chunk.page_end, chunk.pages, chunk.collection) == (3, None, (3, 3), "")
         assert reader.row_collections() == [""]
         assert reader.documents()[0]["collection"] == ""
+
+
+def test_a_damaged_chunk_store_is_named_with_the_rebuild_command(tmp_path: Path) -> None:
+    generation = tmp_path / "idx" / "gen-000001"
+    generation.mkdir(parents=True)
+    (generation / "chunks.sqlite").write_bytes(b"not a database at all, " * 200)
+    with pytest.raises(DamagedStoreError) as raised:
+        ChunkStore(generation / "chunks.sqlite", read_only=True)
+    assert "chunks.sqlite is damaged (file is not a database)" in str(raised.value)
+    assert str(raised.value).endswith(f"--index {tmp_path / 'idx'} --rebuild")
