@@ -19,7 +19,7 @@ class IndexError_(RuntimeError):
     """Base class of index problems a user can fix (names the folder and the command to run)."""
 
 
-def _index_folder(folder: Path) -> Path:
+def index_folder(folder: Path) -> Path:
     """The index folder a generation folder belongs to (what a user passes as ``--index``)."""
     from index.generations import CURRENT_NAME, GENERATION_PREFIX
 
@@ -80,9 +80,9 @@ class IndexManifest:
         if not path.is_file():
             raise IndexNotFoundError(
                 f"no policyrag index at {folder} (missing {MANIFEST_NAME}). "
-                f"Build one with: policyrag ingest PATH --index {_index_folder(folder)}"
+                f"Build one with: policyrag ingest PATH --index {index_folder(folder)}"
             )
-        index_dir = _index_folder(folder)
+        index_dir = index_folder(folder)
         rebuild = f"Rebuild it with: policyrag ingest PATH --index {index_dir} --rebuild"
         try:
             data = json.loads(path.read_text(encoding="utf-8"))

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from index.manifest import IndexMismatchError
+from index.manifest import IndexMismatchError, index_folder
 from ingest.model import Chunk
 
 _SCHEMA = """
@@ -73,8 +73,7 @@ class ChunkStore:
         except sqlite3.DatabaseError as error:  # a damaged file ("file is not a database")
             self._conn.close()
             raise DamagedStoreError(
-                f"{path} is damaged ({error}). Rebuild the index with: policyrag ingest PATH --index "
-                f"{path.parent.parent if path.parent.name.startswith('gen-') else path.parent} --rebuild"
+                f"{path} is damaged ({error}). Rebuild the index with: policyrag ingest PATH --index {index_folder(path.parent)} --rebuild"
             ) from error
         self._columns = _COLUMNS if "collection" in chunk_columns else _LEGACY_COLUMNS
 

@@ -46,6 +46,7 @@ class TestChunkStore:
 def test_a_damaged_chunk_store_is_named_with_the_rebuild_command(tmp_path: Path) -> None:
     generation = tmp_path / "idx" / "gen-000001"
     generation.mkdir(parents=True)
+    (tmp_path / "idx" / "CURRENT").write_text("gen-000001", encoding="utf-8")
     (generation / "chunks.sqlite").write_bytes(b"not a database at all, " * 200)
     with pytest.raises(DamagedStoreError) as raised:
         ChunkStore(generation / "chunks.sqlite", read_only=True)
