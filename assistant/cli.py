@@ -70,6 +70,17 @@ def _read_queries(path: Path) -> list[str]:
     return queries
 
 
+def _count(value: str) -> int:
+    """``-k``: a whole number of passages, at least 1 (0 used to mean the default silently)."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expects a whole number of passages, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from assistant.api import PolicyRAG
 
@@ -349,14 +360,14 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("query", nargs="?", help="the question, in Thai or English")
     search.add_argument("--queries-file", help="one query per line, or JSON Lines with a 'question' field")
     search.add_argument("--index", type=Path)
-    search.add_argument("-k", type=int, default=10, help="number of passages (default 10)")
+    search.add_argument("-k", type=_count, default=10, help="number of passages (default 10)")
     search.add_argument("--json", action="store_true", help="JSON Lines output")
     search.set_defaults(func=cmd_search)
 
     ask = sub.add_parser("ask", help="answer a question with cited passages")
     ask.add_argument("question", help="the question, in Thai or English")
     ask.add_argument("--index", type=Path)
-    ask.add_argument("-k", type=int, default=None, help="passages retrieved and shown (default: top_k setting)")
+    ask.add_argument("-k", type=_count, default=None, help="passages retrieved and shown (default: top_k setting)")
     ask.add_argument("--answerer", choices=["extractive", "llm"], help="who writes the answer (default: answerer setting)")
     ask.add_argument("--json", action="store_true", help="print the answer as one JSON object")
     ask.set_defaults(func=cmd_ask)
@@ -364,14 +375,14 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation = sub.add_parser("eval", help="score retrieval on a QA file with evidence strings")
     evaluation.add_argument("qa_file")
     evaluation.add_argument("--index", type=Path)
-    evaluation.add_argument("-k", type=int, default=10)
+    evaluation.add_argument("-k", type=_count, default=10)
     evaluation.add_argument("--json", action="store_true")
     evaluation.set_defaults(func=cmd_eval)
 
     related = sub.add_parser("related", help="passages in the other language closest to a passage, page or document")
     related.add_argument("passage", help="SOURCE (a whole document), SOURCE:PAGE (a PDF page) or SOURCE#N (passage N, as in search --json)")
     related.add_argument("--index", type=Path)
-    related.add_argument("-k", type=int, default=5, help="number of passages (default 5)")
+    related.add_argument("-k", type=_count, default=5, help="number of passages (default 5)")
     related.add_argument("--json", action="store_true", help="one JSON object")
     related.set_defaults(func=cmd_related)
 

@@ -176,3 +176,11 @@ def test_a_blank_query_is_refused_before_anything_is_searched(tmp_path: Path, ca
     code = main(["search", "   ", "--index", str(tmp_path / "idx")])  # no index needed to say so
     assert code == 2
     assert "the query is empty" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("k", ["0", "-2", "two"])
+def test_k_must_be_a_whole_number_of_passages(k: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["search", "data", "-k", k, "--index", str(tmp_path / "idx")])
+    assert exited.value.code == 2
+    assert "argument -k:" in capsys.readouterr().err
