@@ -19,6 +19,7 @@ from pathlib import Path
 
 from assistant.settings import Settings
 from index.manifest import IndexError_
+from ingest.markup import plain_text
 
 EXIT_FILES_FAILED = 1
 EXIT_USAGE = 2
@@ -105,8 +106,8 @@ def _print_hits(query: str, hits: list) -> None:  # type: ignore[type-arg]
     print(f"# {query}")
     for hit in hits:
         page = f" p.{hit.chunk.page}" if hit.chunk.page else ""
-        snippet = " ".join(hit.chunk.text.split())[:200]
-        print(f"{hit.rank:>2}. [{hit.score:.3f}] {hit.chunk.title} ({hit.chunk.source}{page}, {hit.chunk.lang})")
+        snippet = " ".join(plain_text(hit.chunk.text).split())[:200]  # as a reader sees it: no Markdown marks
+        print(f"{hit.rank:>2}. [{hit.score:.3f}] {plain_text(hit.chunk.title)} ({hit.chunk.source}{page}, {hit.chunk.lang})")
         print(f"    {snippet}")
 
 
@@ -163,10 +164,10 @@ def _print_answer(answer) -> None:  # type: ignore[no-untyped-def]
     for passage in shown:
         chunk = passage.hit.chunk
         page = f" p.{chunk.page}" if chunk.page else ""
-        print(f"[{passage.number}] {chunk.title} ({chunk.source}{page}, {chunk.lang})")
-        quotes = passage.supporting or (" ".join(chunk.text.split())[:200],)
-        for quote in quotes:
-            print(f"    > {' '.join(quote.split())}")
+        print(f"[{passage.number}] {plain_text(chunk.title)} ({chunk.source}{page}, {chunk.lang})")
+        quotes = passage.supporting or (" ".join(plain_text(chunk.text).split())[:200],)
+        for quote in quotes:  # as the answer shows them: without Markdown marks
+            print(f"    > {' '.join(plain_text(quote).split())}")
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

@@ -184,3 +184,22 @@ def test_k_must_be_a_whole_number_of_passages(k: str, tmp_path: Path, capsys: py
         main(["search", "data", "-k", k, "--index", str(tmp_path / "idx")])
     assert exited.value.code == 2
     assert "argument -k:" in capsys.readouterr().err
+
+
+def test_search_and_ask_output_shows_passages_without_markdown_marks(capsys: pytest.CaptureFixture[str]) -> None:
+    from assistant.answer_model import Answer, CitedPassage
+    from assistant.cli import _print_answer, _print_hits
+    from index.retrieval.hits import Hit
+    from ingest.model import Chunk
+
+    text = "#### **4. สรุปความท้าทาย**\n\nความท้าทายหลักคือการทำงานแบบ **Silo** ของหน่วยงาน"
+    hit = Hit(1, 1.0, Chunk("s.txt#0", "s.txt", "**Seminar**", text, None, (), "th", 0, len(text)), row=0)
+    _print_hits("ความท้าทาย", [hit])
+    refused = Answer("ความท้าทาย", "th", "ไม่พบ", (CitedPassage(1, hit),), found=False, answerer="extractive")
+    _print_answer(refused)  # a refusal lists the closest passages
+    quoted = Answer("ความท้าทาย", "th", "- ... [1]", (CitedPassage(1, hit, (text[text.index("ความท้าทายหลัก") :],), True),), True, "extractive")
+    _print_answer(quoted)
+    out = capsys.readouterr().out
+    assert "4. สรุปความท้าทาย ความท้าทายหลักคือการทำงานแบบ Silo ของหน่วยงาน" in out
+    assert "> ความท้าทายหลักคือการทำงานแบบ Silo ของหน่วยงาน" in out
+    assert "#" not in out.replace("# ความท้าทาย", "") and "**" not in out
