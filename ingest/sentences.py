@@ -19,9 +19,10 @@ Span = tuple[int, int]
 
 # Version of the rules of ``passage_sentences``: change it whenever they change what is quotable
 # or how a sentence is embedded (7: under the heading it sits under, not its chunk's first; 8: Thai
-# statements ending "ที่เกี่ยวข้อง", "แต่อย่างใด" or an indirect question are no questions, "(๑) ..." headings).
+# statements ending "ที่เกี่ยวข้อง", "แต่อย่างใด" or an indirect question are no questions, "(๑) ..." headings;
+# 9: a footnote's number is not quoted with its sentence).
 # An index records it; sentence vectors written under other rules are embedded again, not reused.
-SENTENCE_RULES = "8"
+SENTENCE_RULES = "9"
 
 _LINES = re.compile(r"[^\n]+")
 BLOCKS = re.compile(r"(?:[^\n]|\n(?!\s*\n))+")  # a text's blocks: what lies between blank lines
@@ -149,6 +150,9 @@ def passage_sentences(
             if prefix:
                 cut.append((start, start + prefix))
                 start = start + prefix
+            marker = _FOOTNOTE_MARKER.match(text, start, end) if start == 0 or text[start - 1] == "\n" else None
+            if marker:  # "7 The Once-Only Principle refers to ...": a PDF footnote's number is no word of it
+                start = marker.end()
             cut.append((start, end))
         pieces = [piece for piece in cut if dedupe_key(text[piece[0] : piece[1]]) not in skip]
         if detect_lang(text[block_start:block_end]) == "th":
@@ -166,6 +170,9 @@ def passage_sentences(
     return spans
 
 
+# A footnote's number at the start of a line, before a capitalised word: "7 The Once-Only Principle
+# refers to ..." (PDF footnotes). One or two digits only: "2019 OECD ..." is a year.
+_FOOTNOTE_MARKER = re.compile(r"\d{1,2}\s+(?=[A-Z][a-z])")
 # A line that goes on with a lower-case word continues the sentence above it; "a) ...", "ii. ..."
 # and "b)Governments" (a marker a PDF or Markdown export wrote without its space) are list markers,
 # not a continuation; "e.g. ..." still continues.

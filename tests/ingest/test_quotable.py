@@ -157,3 +157,11 @@ def test_list_markers_do_not_continue_a_sentence(line: str, continues: bool) -> 
     from ingest.sentences import continues_line
 
     assert continues_line(line) is continues
+
+
+def test_a_footnote_number_at_the_start_of_a_line_is_not_quoted() -> None:
+    text = "Data sharing across agencies.\n7 The Once-Only Principle refers to the right of citizens to provide data only once."
+    assert quotes(text)[-1] == "The Once-Only Principle refers to the right of citizens to provide data only once."
+    # a year, or a count before a lower-case word, is part of the sentence
+    assert quotes("2019 OECD countries adopted the principle in most services.") == ["2019 OECD countries adopted the principle in most services."]
+    assert quotes("Countries:\n33 member countries took part in the survey in 2022.")[-1] == "33 member countries took part in the survey in 2022."
