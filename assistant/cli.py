@@ -87,7 +87,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     if args.query and args.queries_file:
         raise ValueError("give either a QUERY or --queries-file FILE, not both")
-    if args.query is not None and args.query != "" and not args.query.strip():
+    if args.query and not args.query.strip():
         raise ValueError("the query is empty: give some words to search for")
     rag = PolicyRAG.open(settings=_settings(args))
     if not args.query and not args.queries_file:

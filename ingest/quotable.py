@@ -63,8 +63,8 @@ _URL = re.compile(r"(?:https?://|www\.|doi:)\S+", re.IGNORECASE)
 _BIBLIOGRAPHIC = re.compile(r"^\s*(?:pp?\.\s*)?\d+\s*[-–]\s*\d+\s*[,.]|OECD Publishing, Paris|\bdoi\.org/|\bet al\.,? \(?\d{4}", re.IGNORECASE)
 # a question: "?" at the end, or a Thai question word closing the piece ("กี่" only as a word:
 # "ที่เกี่ยวข้อง", "related", holds the letters of "กี่" and closes countless statements)
-_QUESTION_END = re.compile(r"\?\s*[\"'”’)*]*\s*$|(?:หรือไม่|หรือเปล่า|ไหม|มั้ย|อย่างไร|ยังไง|อะไร|ใคร|ไหน|ใด|บ้าง|เมื่อไร|เมื่อไหร่|เท่าไร|เท่าไหร่|เท่าใด|(?<![เแโใไ])กี่\S{0,12})\s*[*]*\s*$")
 _QUESTION_MARK_END = re.compile(r"\?\s*[\"'”’)*]*\s*$")
+_QUESTION_END = re.compile(_QUESTION_MARK_END.pattern + r"|(?:หรือไม่|หรือเปล่า|ไหม|มั้ย|อย่างไร|ยังไง|อะไร|ใคร|ไหน|ใด|บ้าง|เมื่อไร|เมื่อไหร่|เท่าไร|เท่าไหร่|เท่าใด|(?<![เแโใไ])กี่\S{0,12})\s*[*]*\s*$")
 # Statements that end in a question word: "... แต่อย่างใด" (at all), "... วิธีอื่นใด" (any other way), "ใด ๆ"
 _STATEMENT_IDIOM_END = re.compile(r"(?:แต่อย่างใด|อื่นใด|ใด\s?ๆ)\s*[*]*\s*$")
 # "ว่า" introducing a clause (not "กว่า" more than, "ว่าง" free, "ว่าด้วย" concerning, "ว่าจ้าง", "ว่าการ",
