@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.access import NOBODY, Caller
 from assistant.library import DocumentLibrary
@@ -26,6 +26,13 @@ from assistant.web.signin import CALLER_KEY
 
 
 class FilterFields(BaseModel):
+    """The filters every JSON route takes. Strict (JSON types only): ``"k": "5"`` or ``"years":
+    ["2017"]`` is a 422 naming the field, not silently read as a number (pydantic's default lax
+    mode would); ``GET /api/related``'s query parameters are converted by FastAPI before they
+    reach the model, so links keep working."""
+
+    model_config = ConfigDict(strict=True)
+
     documents: list[str] = Field(default_factory=list, description="sources (paths as in /api/documents); empty: all")
     langs: list[str] = Field(default_factory=list, description="passage languages, 'th' and/or 'en'; empty: both")
     years: list[int] = Field(default_factory=list, description="document years (CE); empty: all")

@@ -129,3 +129,31 @@ def test_related_errors_say_what_to_fix(client: TestClient) -> None:
     assert response.status_code == 400 and "not a document" in response.json()["detail"]
     response = client.post("/api/related", json={"source": "thai-services.md", "chunk": 999})
     assert response.status_code == 400 and "has no passage 999" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "route, payload, field",
+    [
+        ("/api/search", {"query": "x", "k": "5"}, "k"),
+        ("/api/search", {"query": "x", "k": 5.0}, "k"),
+        ("/api/search", {"query": "x", "years": ["2017"]}, "years"),
+        ("/api/ask", {"question": "x", "k": "3"}, "k"),
+        ("/api/ask", {"question": 5}, "question"),
+        ("/api/related", {"source": "thai-services.md", "chunk": "0"}, "chunk"),
+        ("/api/related", {"source": "thai-services.md", "page": True}, "page"),
+    ],
+)
+def test_a_value_of_the_wrong_json_type_is_refused_naming_the_field(
+    client: TestClient, route: str, payload: dict[str, object], field: str
+) -> None:
+    # pydantic's lax mode read "5" as 5; a JSON API says the caller sent the wrong type instead
+    response = client.post(route, json=payload)
+    assert response.status_code == 422
+    assert [error["loc"][:2] for error in response.json()["detail"]] == [["body", field]]
+
+
+def test_strict_fields_still_take_what_the_docs_send(client: TestClient) -> None:
+    body = {"query": "digital government", "k": 2, "documents": [], "langs": ["en"], "years": []}
+    assert client.post("/api/search", json={**body, "k": None}).status_code == 200
+    assert len(client.post("/api/search", json=body).json()["hits"]) == 2
+    assert client.post("/api/ask", json={"question": "cloud first", "answerer": None, "k": 2}).status_code == 200
