@@ -23,6 +23,7 @@ from assistant.retrieval import Hit
 from assistant.web.corpus_files import FILES_ROUTE
 from assistant.web.service import MAX_K, AssistantService, Filters
 from assistant.web.signin import CALLER_KEY
+from ingest.injection import planted_spans
 
 
 class FilterFields(BaseModel):
@@ -58,9 +59,20 @@ class AskRequest(FilterFields):
 
 
 def hit_json(hit: Hit, service: AssistantService) -> dict[str, object]:
-    """A hit as ``policyrag search --json`` prints it, plus its collection and the URL that opens
-    its file at the page."""
-    return {**hit.to_dict(), "collection": hit.chunk.collection, "url": service.url_for(hit.chunk.source, hit.chunk.page)}
+    """A hit as ``policyrag search --json`` prints it, plus its collection, the URL that opens its
+    file at the page, and ``planted``: the ``[start, end)`` character spans of ``text`` that
+    address an AI or the reader with instructions (``ingest.injection``; never quoted, to be shown
+    marked as not part of the answer), usually ``[]``."""
+    return {
+        **hit.to_dict(),
+        "collection": hit.chunk.collection,
+        "url": service.url_for(hit.chunk.source, hit.chunk.page),
+        "planted": planted_json(hit.chunk.text),
+    }
+
+
+def planted_json(text: str) -> list[list[int]]:
+    return [[start, end] for start, end in planted_spans(text)]
 
 
 def request_caller(request: Request) -> Caller:
@@ -139,6 +151,7 @@ def build_router(service: AssistantService, library: DocumentLibrary | None = No
             if isinstance(passage, dict) and "source" in passage:
                 passage["collection"] = cited.hit.chunk.collection
                 passage["url"] = service.url_for(str(passage["source"]), passage.get("page"))
+                passage["planted"] = planted_json(cited.hit.chunk.text)
         data["markdown"] = answer.to_markdown()
         return data
 
