@@ -17,6 +17,7 @@ import sys
 import time
 from pathlib import Path
 
+from assistant.limits import EMPTY_QUERY
 from assistant.settings import Settings
 from index.manifest import IndexError_
 from ingest.markup import plain_text
@@ -87,8 +88,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     if args.query and args.queries_file:
         raise ValueError("give either a QUERY or --queries-file FILE, not both")
-    if args.query and not args.query.strip():
-        raise ValueError("the query is empty: give some words to search for")
+    if args.query is not None and not args.query.strip():
+        raise ValueError(EMPTY_QUERY)
     rag = PolicyRAG.open(settings=_settings(args))
     if not args.query and not args.queries_file:
         return _interactive(rag, args.k)
@@ -134,6 +135,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.answer_model import Answer
     from assistant.api import PolicyRAG
 
+    if not args.question.strip():  # said before the models load, as search says it
+        raise ValueError(EMPTY_QUERY)
     settings = _settings(args)
     if args.answerer:
         settings = settings.with_overrides(answerer=args.answerer)

@@ -44,7 +44,8 @@ class FilterFields(BaseModel):
 
 
 class SearchRequest(FilterFields):
-    query: str = Field(min_length=1, description="the question or keywords, Thai or English (at most max_query_chars)")
+    # no min_length: "" is refused like "   ", 400 with the one message for a blank query (assistant.limits)
+    query: str = Field(description="the question or keywords, Thai or English (at most max_query_chars)")
 
 
 class RelatedRequest(FilterFields):
@@ -54,7 +55,7 @@ class RelatedRequest(FilterFields):
 
 
 class AskRequest(FilterFields):
-    question: str = Field(min_length=1, description="the question, Thai or English (at most max_query_chars)")
+    question: str = Field(description="the question, Thai or English (at most max_query_chars)")
     answerer: str | None = Field(default=None, description="'extractive' or 'llm' (see /api/health); default: the server's")
 
 

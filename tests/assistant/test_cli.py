@@ -172,10 +172,13 @@ def test_an_index_path_that_is_a_file_is_named_not_a_traceback(tmp_path: Path, c
         assert f"{document} is a file, not an index folder" in err and "Traceback" not in err
 
 
-def test_a_blank_query_is_refused_before_anything_is_searched(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["search", "   ", "--index", str(tmp_path / "idx")])  # no index needed to say so
+@pytest.mark.parametrize("argv", [["search", "   "], ["search", ""], ["ask", "   "], ["ask", ""]])
+def test_a_blank_query_is_refused_before_anything_is_searched(argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from assistant.limits import EMPTY_QUERY
+
+    code = main([*argv, "--index", str(tmp_path / "idx")])  # no index (and no model) needed to say so
     assert code == 2
-    assert "the query is empty" in capsys.readouterr().err
+    assert capsys.readouterr().err == f"policyrag: error: {EMPTY_QUERY}\n"  # what /api/search and /api/ask answer too
 
 
 @pytest.mark.parametrize("k", ["0", "-2", "two"])

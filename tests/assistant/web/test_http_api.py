@@ -7,6 +7,7 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
+from assistant.limits import EMPTY_QUERY
 from assistant.retrieval import Hit
 from assistant.settings import Settings
 from assistant.web.app import create_app
@@ -91,6 +92,13 @@ def test_ask_returns_the_answer_with_numbered_cited_passages(client: TestClient,
 def test_ask_errors_say_what_to_fix(client: TestClient, payload: dict[str, object], message: str) -> None:
     response = client.post("/api/ask", json=payload)
     assert response.status_code == 400 and message in response.json()["detail"]
+
+
+@pytest.mark.parametrize("route, field", [("/api/search", "query"), ("/api/ask", "question")])
+@pytest.mark.parametrize("blank", ["", "   ", "\n\t"])
+def test_a_blank_question_gets_the_one_message_the_cli_gives(client: TestClient, route: str, field: str, blank: str) -> None:
+    response = client.post(route, json={field: blank})  # "" was a 422 of pydantic's min_length, "   " a 400
+    assert response.status_code == 400 and response.json()["detail"] == EMPTY_QUERY
 
 
 def test_k_out_of_range_is_rejected(client: TestClient) -> None:
