@@ -13,6 +13,7 @@ from typing import Literal, Protocol
 
 from assistant.retrieval import Hit
 from assistant.wording import say
+from ingest.injection import bracket_planted
 from ingest.markup import plain_text
 
 _SPACES = re.compile(r"\s+")
@@ -104,7 +105,7 @@ class Answer:
             chunk = passage.hit.chunk
             page = _pages(chunk.pages, lang)
             lines.append(f"{passage.number}. **{plain_text(chunk.title)}**{page} ({chunk.lang}) — `{chunk.source}`")
-            quotes = passage.supporting or ((_excerpt(chunk.text),) if not self.found else ())
+            quotes = passage.supporting or ((excerpt(chunk.text),) if not self.found else ())
             lines += [f"   > {_SPACES.sub(' ', plain_text(quote)).strip()}" for quote in quotes]
         return "\n".join(lines).rstrip() + "\n"
 
@@ -117,13 +118,15 @@ def _pages(pages: tuple[int, int] | None, lang: str) -> str:
     return f", {say('page', lang)} {first}" if first == last else f", {say('pages', lang)} {first}-{last}"
 
 
-def _excerpt(text: str, limit: int = 300) -> str:
-    """The passage's opening on one line, without markup, cut on a word boundary."""
+def excerpt(text: str, limit: int = 300) -> str:
+    """The passage's opening (at most ``limit`` characters of it) on one line, without markup, cut
+    on a word boundary; a planted instruction in it is bracketed with its warning
+    (``ingest.injection.bracket_planted``). The preview the CLI and the Markdown export show."""
     flat = _SPACES.sub(" ", plain_text(text)).strip()
     if len(flat) <= limit:
-        return flat
+        return bracket_planted(flat)
     cut = flat.rfind(" ", 0, limit)
-    return flat[: cut if cut > limit // 2 else limit] + " …"
+    return bracket_planted(flat, limit=cut if cut > limit // 2 else limit) + " …"
 
 
 class Answerer(Protocol):

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.answer_model import Answer, Answerer
-from assistant.limits import check_query_length
+from assistant.limits import check_k, check_query
 from assistant.settings import Settings
 from corpus.manifest import CorpusManifest
 from index.analyzer import ThaiEnglishAnalyzer
@@ -423,12 +423,11 @@ class PolicyRAG:
                 empty set is none). Filters apply before any candidate list is cut.
 
         Raises:
-            ValueError: the query is empty.
+            ValueError: the query is empty, or ``k`` is below 1.
             QueryTooLongError: the query is longer than ``max_query_chars`` (refused before any work).
         """
-        check_query_length(query, self.settings.max_query_chars)
-        if not query.strip():
-            raise ValueError("the query is empty")
+        check_query(query, self.settings.max_query_chars)
+        check_k(k)
         with self._live.lease() as retriever:
             return retriever.run(query, k=k or self.settings.top_k, sources=sources, langs=langs, collections=collections)
 
@@ -478,12 +477,14 @@ class PolicyRAG:
         Raises:
             ValueError: no such document, page or passage, or not in ``collections``.
         """
+        check_k(k)
         with self._live.lease() as retriever:
             return retriever.related(source, page, chunk, k or self.settings.top_k, sources, langs, collections)
 
     def search_many(self, queries: list[str], k: int | None = None) -> list[list[Hit]]:
         for query in queries:
-            check_query_length(query, self.settings.max_query_chars)
+            check_query(query, self.settings.max_query_chars)
+        check_k(k)
         with self._live.lease() as retriever:
             return retriever.run_batch(queries, k=k or self.settings.top_k)
 

@@ -17,6 +17,7 @@ import sys
 import time
 from pathlib import Path
 
+from assistant.limits import EMPTY_QUERY
 from assistant.settings import Settings
 from index.manifest import IndexError_
 from ingest.markup import plain_text
@@ -87,8 +88,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     if args.query and args.queries_file:
         raise ValueError("give either a QUERY or --queries-file FILE, not both")
-    if args.query and not args.query.strip():
-        raise ValueError("the query is empty: give some words to search for")
+    if args.query is not None and not args.query.strip():
+        raise ValueError(EMPTY_QUERY)
     rag = PolicyRAG.open(settings=_settings(args))
     if not args.query and not args.queries_file:
         return _interactive(rag, args.k)
@@ -103,10 +104,12 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def _print_hits(query: str, hits: list) -> None:  # type: ignore[type-arg]
+    from assistant.answer_model import excerpt
+
     print(f"# {query}")
     for hit in hits:
         page = f" p.{hit.chunk.page}" if hit.chunk.page else ""
-        snippet = " ".join(plain_text(hit.chunk.text).split())[:200]  # as a reader sees it: no Markdown marks
+        snippet = excerpt(hit.chunk.text, 200)  # as a reader sees it: no Markdown marks, planted instructions marked
         print(f"{hit.rank:>2}. [{hit.score:.3f}] {plain_text(hit.chunk.title)} ({hit.chunk.source}{page}, {hit.chunk.lang})")
         print(f"    {snippet}")
 
@@ -132,6 +135,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.answer_model import Answer
     from assistant.api import PolicyRAG
 
+    if not args.question.strip():  # said before the models load, as search says it
+        raise ValueError(EMPTY_QUERY)
     settings = _settings(args)
     if args.answerer:
         settings = settings.with_overrides(answerer=args.answerer)
@@ -155,6 +160,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def _print_answer(answer) -> None:  # type: ignore[no-untyped-def]
     """The answer, its notes, then the numbered sources with the quoted supporting sentences."""
+    from assistant.answer_model import excerpt
+
     print(answer.text)
     for note in answer.notes:
         print(f"! {note}")
@@ -165,7 +172,7 @@ def _print_answer(answer) -> None:  # type: ignore[no-untyped-def]
         chunk = passage.hit.chunk
         page = f" p.{chunk.page}" if chunk.page else ""
         print(f"[{passage.number}] {plain_text(chunk.title)} ({chunk.source}{page}, {chunk.lang})")
-        quotes = passage.supporting or (" ".join(plain_text(chunk.text).split())[:200],)
+        quotes = passage.supporting or (excerpt(chunk.text, 200),)
         for quote in quotes:  # as the answer shows them: without Markdown marks
             print(f"    > {' '.join(plain_text(quote).split())}")
 

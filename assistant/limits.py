@@ -31,6 +31,33 @@ def check_query_length(text: str, max_chars: int, what: str = "question") -> Non
         )
 
 
+EMPTY_QUERY = "the query is empty: give some words to search for"
+
+
+def check_query(text: str, max_chars: int) -> None:
+    """Refuse a question that is too long (:func:`check_query_length`) or blank: one rule and one
+    message for the CLI, the HTTP API, the web page and the library.
+
+    Raises:
+        QueryTooLongError: longer than ``max_chars``.
+        ValueError: nothing but whitespace (:data:`EMPTY_QUERY`).
+    """
+    check_query_length(text, max_chars)
+    if not text.strip():
+        raise ValueError(EMPTY_QUERY)
+
+
+def check_k(k: int | None) -> None:
+    """Refuse a number of passages below 1 (None: the ``top_k`` setting). 0 used to mean the
+    default silently.
+
+    Raises:
+        ValueError: names the value.
+    """
+    if k is not None and k < 1:
+        raise ValueError(f"k (the number of passages) must be at least 1, got {k}")
+
+
 class RateLimiter:
     """A token bucket per key (user name): ``per_minute`` requests a minute, in bursts of up to
     ``per_minute``. ``per_minute = 0`` lets everything through.

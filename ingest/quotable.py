@@ -2,7 +2,8 @@
 
 An answer quotes sentences as evidence, so a piece that says nothing on its own must never be
 one: a heading ("The OECD Digital Government Index (DGI)", ``#### **4. สรุป...**``), a figure or
-table label ("Figure 3. ...", "Source: OECD (2020[2])", "ที่มา: ..."), a bibliography entry, a
+table label ("Figure 3. ...", "Source: OECD (2020[2])", "ที่มา: ..."), a bibliography entry (or a
+legal instrument's "HAVING REGARD to ... [OECD/LEGAL/0144]; ..." recital, its equivalent), a
 fragment without a verb (a table-of-contents line, a label), or a sentence planted to instruct an
 AI (``ingest.injection``). :func:`piece_kind` names the kind; only :data:`CLAIM` is quotable.
 A heading or fragment can still be a *list item* (the list answerer quotes items under the
@@ -61,6 +62,38 @@ _URL_ONLY = re.compile(r"^\s*(?:https?://|www\.|doi:)\S+\s*$", re.IGNORECASE)
 _URL = re.compile(r"(?:https?://|www\.|doi:)\S+", re.IGNORECASE)
 # a bibliography tail: "297-334, http://dx.doi.org/...", "pp. 12-20.", "Vol. 3/2, OECD Publishing, Paris"
 _BIBLIOGRAPHIC = re.compile(r"^\s*(?:pp?\.\s*)?\d+\s*[-–]\s*\d+\s*[,.]|OECD Publishing, Paris|\bdoi\.org/|\bet al\.,? \(?\d{4}", re.IGNORECASE)
+# A legal instrument's recital citing other instruments, its bibliography: "HAVING REGARD to the
+# OECD Guidelines ... [OECD/LEGAL/0144]; Recommendation of the Council ... [OECD/LEGAL/0188]; ...".
+# A recital opened "HAVING REGARD to" (also "REGARD to ...": the same recital cut by a passage
+# boundary) only names what the instrument builds on; "RECOGNISING that ..." recitals state something.
+# In sentence case only as a recital (closed by ";" or ","): "Having regard to the costs, the
+# ministry chose ..." is prose.
+_HAVING_REGARD = re.compile(r"^\W*(?:HAVING\s+)?REGARD\s+to\b|^\W*Having\s+regard\s+to\b.*[;,]\s*$")
+# an OECD legal instrument's number (https://legalinstruments.oecd.org): "[OECD/LEGAL/0406]"
+_INSTRUMENT_NUMBER = re.compile(r"\[?OECD/LEGAL/\d{3,4}\]?")
+_ENDS_WITH_INSTRUMENT_NUMBER = re.compile(_INSTRUMENT_NUMBER.pattern + r"[\s.,;]*$")
+
+
+def is_instrument_citation(text: str) -> bool:
+    """True for a piece that cites legal instruments rather than saying something: a recital opened
+    "HAVING REGARD to", or a run of instrument titles each closed by its number (at least two
+    ``[OECD/LEGAL/nnnn]``, and at least half of the ``;``-separated parts ending with one). A
+    sentence that names one instrument and goes on to say something is a claim.
+
+    Example:
+        >>> is_instrument_citation("Declaration on the Digital Economy [OECD/LEGAL/0426]; Declaration on SMEs [OECD/LEGAL/0439]; as well as the 2016 Ministerial Statement;")
+        True
+        >>> is_instrument_citation("RECOGNISING that AI has pervasive, far-reaching and global implications;")
+        False
+    """
+    if _HAVING_REGARD.match(text):
+        return True
+    if len(_INSTRUMENT_NUMBER.findall(text)) < 2:
+        return False
+    parts = [part for part in text.split(";") if part.strip()]
+    return 2 * sum(bool(_ENDS_WITH_INSTRUMENT_NUMBER.search(part)) for part in parts) >= len(parts)
+
+
 # a question: "?" at the end, or a Thai question word closing the piece ("กี่" only as a word:
 # "ที่เกี่ยวข้อง", "related", holds the letters of "กี่" and closes countless statements)
 _QUESTION_MARK_END = re.compile(r"\?\s*[\"'”’)*]*\s*$")
@@ -195,7 +228,7 @@ def piece_kind(text: str, headings: frozenset[str] = frozenset(), line: str = ""
         return HEADING
     if _CAPTION.match(flat):
         return CAPTION
-    if _REFERENCE.match(flat) or _URL_ONLY.match(flat) or _BIBLIOGRAPHIC.search(flat):
+    if _REFERENCE.match(flat) or _URL_ONLY.match(flat) or _BIBLIOGRAPHIC.search(flat) or is_instrument_citation(flat):
         return REFERENCE
     if is_planted_instruction(flat):
         return INSTRUCTION

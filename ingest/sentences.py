@@ -20,9 +20,10 @@ Span = tuple[int, int]
 # Version of the rules of ``passage_sentences``: change it whenever they change what is quotable
 # or how a sentence is embedded (7: under the heading it sits under, not its chunk's first; 8: Thai
 # statements ending "ที่เกี่ยวข้อง", "แต่อย่างใด" or an indirect question are no questions, "(๑) ..." headings;
-# 9: a footnote's number is not quoted with its sentence).
+# 9: a footnote's number is not quoted with its sentence; 10: a legal instrument's "HAVING REGARD to"
+# recitals and runs of "[OECD/LEGAL/nnnn]" citations are references).
 # An index records it; sentence vectors written under other rules are embedded again, not reused.
-SENTENCE_RULES = "9"
+SENTENCE_RULES = "10"
 
 _LINES = re.compile(r"[^\n]+")
 BLOCKS = re.compile(r"(?:[^\n]|\n(?!\s*\n))+")  # a text's blocks: what lies between blank lines

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.access import NOBODY, Caller
 from assistant.library import DocumentLibrary
@@ -23,9 +23,17 @@ from assistant.retrieval import Hit
 from assistant.web.corpus_files import FILES_ROUTE
 from assistant.web.service import MAX_K, AssistantService, Filters
 from assistant.web.signin import CALLER_KEY
+from ingest.injection import planted_spans
 
 
 class FilterFields(BaseModel):
+    """The filters every JSON route takes. Strict (JSON types only): ``"k": "5"`` or ``"years":
+    ["2017"]`` is a 422 naming the field, not silently read as a number (pydantic's default lax
+    mode would); ``GET /api/related``'s query parameters are converted by FastAPI before they
+    reach the model, so links keep working."""
+
+    model_config = ConfigDict(strict=True)
+
     documents: list[str] = Field(default_factory=list, description="sources (paths as in /api/documents); empty: all")
     langs: list[str] = Field(default_factory=list, description="passage languages, 'th' and/or 'en'; empty: both")
     years: list[int] = Field(default_factory=list, description="document years (CE); empty: all")
@@ -36,7 +44,8 @@ class FilterFields(BaseModel):
 
 
 class SearchRequest(FilterFields):
-    query: str = Field(min_length=1, description="the question or keywords, Thai or English (at most max_query_chars)")
+    # no min_length: "" is refused like "   ", 400 with the one message for a blank query (assistant.limits)
+    query: str = Field(description="the question or keywords, Thai or English (at most max_query_chars)")
 
 
 class RelatedRequest(FilterFields):
@@ -46,14 +55,25 @@ class RelatedRequest(FilterFields):
 
 
 class AskRequest(FilterFields):
-    question: str = Field(min_length=1, description="the question, Thai or English (at most max_query_chars)")
+    question: str = Field(description="the question, Thai or English (at most max_query_chars)")
     answerer: str | None = Field(default=None, description="'extractive' or 'llm' (see /api/health); default: the server's")
 
 
 def hit_json(hit: Hit, service: AssistantService) -> dict[str, object]:
-    """A hit as ``policyrag search --json`` prints it, plus its collection and the URL that opens
-    its file at the page."""
-    return {**hit.to_dict(), "collection": hit.chunk.collection, "url": service.url_for(hit.chunk.source, hit.chunk.page)}
+    """A hit as ``policyrag search --json`` prints it, plus its collection, the URL that opens its
+    file at the page, and ``planted``: the ``[start, end)`` character spans of ``text`` that
+    address an AI or the reader with instructions (``ingest.injection``; never quoted, to be shown
+    marked as not part of the answer), usually ``[]``."""
+    return {
+        **hit.to_dict(),
+        "collection": hit.chunk.collection,
+        "url": service.url_for(hit.chunk.source, hit.chunk.page),
+        "planted": planted_json(hit.chunk.text),
+    }
+
+
+def planted_json(text: str) -> list[list[int]]:
+    return [[start, end] for start, end in planted_spans(text)]
 
 
 def request_caller(request: Request) -> Caller:
@@ -132,6 +152,7 @@ def build_router(service: AssistantService, library: DocumentLibrary | None = No
             if isinstance(passage, dict) and "source" in passage:
                 passage["collection"] = cited.hit.chunk.collection
                 passage["url"] = service.url_for(str(passage["source"]), passage.get("page"))
+                passage["planted"] = planted_json(cited.hit.chunk.text)
         data["markdown"] = answer.to_markdown()
         return data
 

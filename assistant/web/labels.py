@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from ingest.injection import PLANTED_LABEL
+
 UiLang = Literal["th", "en"]
 
 LABELS: dict[str, dict[UiLang, str]] = {
@@ -31,6 +33,10 @@ LABELS: dict[str, dict[UiLang, str]] = {
     "open_pdf": {"th": "เปิดเอกสารหน้านี้", "en": "open at this page"},
     "open_file": {"th": "เปิดเอกสาร", "en": "open document"},
     "related": {"th": "ข้อความที่เกี่ยวข้องในอีกภาษา", "en": "related in the other language"},
+    "planted": {
+        "th": "⚠ ข้อความที่สั่ง AI หรือผู้อ่าน ไม่ใช่ส่วนของคำตอบ",
+        "en": PLANTED_LABEL,  # the CLI's and the export's words
+    },
     "download": {"th": "ดาวน์โหลดคำตอบ (Markdown)", "en": "Download answer (Markdown)"},
     "not_found": {"th": "ไม่พบข้อความที่ตอบคำถามนี้", "en": "No passage answers this question"},
     "empty": {"th": "กรุณาพิมพ์คำถาม", "en": "Please type a question"},

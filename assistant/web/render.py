@@ -3,7 +3,8 @@
 Everything from documents or users is escaped before it is wrapped in markup: a passage that
 contains ``<script>`` shows that text, it does not run it. Passages are shown as a reader sees
 them, without the Markdown or HTML marks their files carry (``ingest.markup``); the supporting
-sentences are marked with ``<mark>`` after escaping, on the character spans where they occur.
+sentences are marked with ``<mark>`` after escaping, on the character spans where they occur, and
+a sentence planted to instruct an AI or the reader (``ingest.injection``) carries a warning label.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from urllib.parse import urlencode
 
 from assistant.answer_model import Answer, CitedPassage
 from assistant.web.labels import label, lang_name
+from ingest.injection import planted_spans
 from ingest.markup import plain_span, plain_text, plain_with_offsets
 
 # "[3]" and "[1, 2]" / "[1,2]" as answerers write them. Not right after a Latin letter or digit:
@@ -54,25 +56,38 @@ def sentence_spans(text: str, sentences: Sequence[str]) -> list[tuple[int, int]]
     return merged
 
 
-def highlight(text: str, sentences: Sequence[str]) -> str:
+def highlight(text: str, sentences: Sequence[str], ui_lang: str = "en") -> str:
     """``text`` as a reader sees it (Markdown/HTML marks removed, ``ingest.markup``), escaped for
-    HTML, with each supporting sentence wrapped in ``<mark>``.
+    HTML, with each supporting sentence wrapped in ``<mark>`` and each planted instruction
+    (``ingest.injection.planted_spans``: never quoted, but part of the passage) in
+    :func:`planted_html`, so a reader opening the passage sees it is not part of the answer.
 
     The sentences are found in the passage as stored (marks and all), then their spans are carried
     over to the plain text, so a quote of "**Once-only** means ..." is still highlighted.
     """
     plain, origin = plain_with_offsets(text)
-    pieces = []
-    position = 0
+    marks: list[tuple[int, int, str]] = []
     for raw_start, raw_end in sentence_spans(text, sentences):
         start, end = plain_span(origin, raw_start, raw_end)
+        marks.append((start, end, "mark"))
+    marks += [(start, end, "planted") for start, end in planted_spans(plain)]
+    pieces = []
+    position = 0
+    for start, end, kind in sorted(marks):
         if start < position or start >= end:
             continue
         pieces.append(html.escape(plain[position:start]))
-        pieces.append(f"<mark>{html.escape(plain[start:end])}</mark>")
+        shown = html.escape(plain[start:end])
+        pieces.append(f"<mark>{shown}</mark>" if kind == "mark" else planted_html(shown, ui_lang))
         position = end
     pieces.append(html.escape(plain[position:]))
     return "".join(pieces)
+
+
+def planted_html(escaped: str, ui_lang: str) -> str:
+    """An instruction planted in a document (already escaped), labelled as not part of the answer."""
+    warning = html.escape(label("planted", ui_lang))
+    return f'<span class="pr-planted" title="{warning}"><span class="pr-planted-label">{warning}:</span> {escaped}</span>'
 
 
 SOURCE_ANCHOR = "pr-src-"  # source card n of the latest answer is #pr-src-n; earlier turns get their own prefix
@@ -150,7 +165,7 @@ def source_card(passage: CitedPassage, ui_lang: str, url_for: UrlFor, anchor: st
         f'<div class="pr-meta">{" · ".join(html.escape(item) for item in meta)} · '
         f'<code class="pr-path">{html.escape(chunk.source)}</code>{link}</div>'
         f"{heading_html}"
-        f'<div class="pr-passage">{highlight(chunk.text, passage.supporting)}</div>'
+        f'<div class="pr-passage">{highlight(chunk.text, passage.supporting, ui_lang)}</div>'
         "</div>"
     )
 
@@ -216,6 +231,8 @@ CSS = """
 .pr-heading { font-size: .85rem; font-style: italic; color: #555; }
 .pr-passage { white-space: pre-wrap; line-height: 1.6; }
 .pr-passage mark { background: #ffe28a; padding: 0 .1em; }
+.pr-planted { background: #fbeaea; border: 1px dashed #c0392b; border-radius: 3px; padding: 0 .2em; }
+.pr-planted-label { font-size: .85em; font-weight: 600; color: #a11; }
 .pr-others summary { cursor: pointer; margin: .5rem 0; }
 .pr-searched { font-size: .9rem; color: #555; margin-bottom: .3rem; }
 .pr-history { border-left: 3px solid #d0d7de; padding-left: .8rem; margin-bottom: 1rem; }

@@ -18,7 +18,7 @@ from assistant.answer_model import Answer, Answerer
 from assistant.api import PolicyRAG, make_answerer
 from assistant.audit import AuditLog
 from assistant.followup import Turn, standalone_question
-from assistant.limits import check_query_length
+from assistant.limits import EMPTY_QUERY, check_query
 from assistant.retrieval import Hit
 from assistant.web.catalogue import DocumentCatalogue
 from assistant.web.corpus_files import CorpusFiles
@@ -158,9 +158,7 @@ class AssistantService:
         return sources, set(filters.langs) or None
 
     def _retrieve(self, query: str, k: int | None, filters: Filters | None, caller: Caller | None) -> list[Hit]:
-        check_query_length(query, self.rag.settings.max_query_chars)
-        if not query.strip():
-            raise ValueError("the query is empty")
+        check_query(query, self.rag.settings.max_query_chars)
         sources, langs = self._scope(filters or Filters(), caller)
         k = self._k(k)
         if sources is not None and not sources:  # the caller may read no document at all
@@ -261,7 +259,7 @@ class AssistantService:
         follow-up is completed from the earlier turns, by the LLM when it is the chosen answerer
         and reachable, else by carrying over the previous question's content words."""
         if not question.strip():
-            raise ValueError("the question is empty")
+            raise ValueError(EMPTY_QUERY)
         chosen = self._answerer(answerer)
         rewriter = getattr(chosen, "rewrite", None) if getattr(chosen, "reachable", False) else None
         return standalone_question(question, history, rewriter, self.rag.term_weights)

@@ -165,3 +165,41 @@ def test_a_footnote_number_at_the_start_of_a_line_is_not_quoted() -> None:
     # a year, or a count before a lower-case word, is part of the sentence
     assert quotes("2019 OECD countries adopted the principle in most services.") == ["2019 OECD countries adopted the principle in most services."]
     assert quotes("Countries:\n33 member countries took part in the survey in 2022.")[-1] == "33 member countries took part in the survey in 2022."
+
+
+@pytest.mark.parametrize(
+    ("piece", "kind"),
+    [
+        # a legal instrument's recitals that cite other instruments are its bibliography
+        ("HAVING REGARD to Article 5 b) of the Convention on the Organisation for Economic Co-operation and Development of 14 December 1960;", REFERENCE),
+        ("HAVING REGARD to the Recommendation of the Council on Digital Government Strategies [OECD/LEGAL/0406];", REFERENCE),
+        ("REGARD to the OECD Guidelines for Multinational Enterprises [OECD/LEGAL/0144]; Recommendation of the Council concerning Guidelines for Cryptography Policy [OECD/LEGAL/0289];", REFERENCE),
+        (
+            "Innovation, Growth and Social Prosperity (Cancún Declaration) [OECD/LEGAL/0426]; Declaration on Strengthening SMEs "
+            "and Entrepreneurship for Productivity and Inclusive Growth [OECD/LEGAL/0439]; as well as the 2016 Ministerial Statement;",
+            REFERENCE,
+        ),
+        ("Having regard to the Treaty on the Functioning of the European Union, and in particular Article 16 thereof,", REFERENCE),
+        # what the recitals and other sentences state stays quotable
+        ("RECOGNISING that AI has pervasive, far-reaching and global implications that are transforming societies;", CLAIM),
+        ("Having regard to the costs, the ministry chose a shared cloud platform.", CLAIM),
+        (
+            "The Recommendation on Digital Government Strategies [OECD/LEGAL/0406] and the Recommendation on Enhancing Access "
+            "to and Sharing of Data [OECD/LEGAL/0463] ask governments to publish data by default.",
+            CLAIM,
+        ),
+    ],
+)
+def test_instrument_citations_are_references(piece: str, kind: str) -> None:
+    assert piece_kind(piece) == kind
+
+
+def test_the_ai_recommendation_quotes_its_recognising_recitals_and_none_of_its_citations() -> None:
+    from tests.conftest import SHARED
+
+    path = SHARED / "corpus" / "oecd" / "oecd-recommendation-artificial-intelligence-2019.md"
+    if not path.is_file():
+        pytest.skip("../shared/corpus is not here")
+    quoted = quotes(path.read_text(encoding="utf-8"))
+    assert not [quote for quote in quoted if "REGARD" in quote or "OECD/LEGAL" in quote]
+    assert sum(quote.startswith("RECOGNISING that") for quote in quoted) == 5

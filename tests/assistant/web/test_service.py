@@ -126,3 +126,21 @@ def test_follow_up_is_completed_from_the_conversation(settings_only_service: Ass
     assert searched.startswith("And within how many hours?") and len(searched) > len("And within how many hours?")
     assert "within 24 hours" in settings_only_service.search(searched, k=1)[0].chunk.text
     assert settings_only_service.standalone("Who runs the open data portal?", history) == "Who runs the open data portal?"
+
+
+def test_the_library_refuses_k_below_one_and_a_blank_query_as_the_cli_and_api_do(hash_rag: PolicyRAG) -> None:
+    """``PolicyRAG.search(q, k=0)`` used to return the default number of hits (``k or top_k``)."""
+    from assistant.limits import EMPTY_QUERY
+
+    for call in (
+        lambda: hash_rag.search("digital government", k=0),
+        lambda: hash_rag.search_many(["digital government"], k=-1),
+        lambda: hash_rag.related("thai-services.md", chunk=0, k=0),
+    ):
+        with pytest.raises(ValueError, match="k \\(the number of passages\\) must be at least 1"):
+            call()
+    for call in (lambda: hash_rag.search(" "), lambda: hash_rag.search_many(["digital government", "\t"])):
+        with pytest.raises(ValueError) as error:
+            call()
+        assert str(error.value) == EMPTY_QUERY
+    assert len(hash_rag.search("digital government", k=2)) == 2
