@@ -281,7 +281,7 @@ def make_answerer(
         min_sentences=settings.answer_min_sentences,
         max_chars=settings.answer_max_chars,
         mmr_lambda=settings.answer_mmr_lambda,
-        lists=ListFinder(encoders[0], analyzer, document_chunks, passages=settings.answer_passages),
+        lists=ListFinder(encoders[0], analyzer, document_chunks, passages=settings.answer_passages, second_encoder=encoders[1] if len(encoders) > 1 else None),
     )
     if settings.answerer == "extractive":
         return extractive

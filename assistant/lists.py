@@ -15,8 +15,10 @@ topic. Enumerations come in four forms, all found here:
 A list often runs over several passages (chunks of 800 characters), so the passages after a hit
 in its document are read too (``document_chunks``, from the open index). Each candidate list is
 scored by how well its introduction (the line before it, or the heading above it) and its items
-match the question: e5 cosine of the question to the introduction, shared words, the number of
-items the question names ("six dimensions"), and the hit's retrieval rank.
+match the question: e5 cosine of the question to the introduction plus half the second encoder's
+(USE, as a sentence's support), shared words, the number of items the question names ("six
+dimensions"), and the hit's retrieval rank. Whether a list answers at all, rather than sentences,
+is decided on e5 alone (``ExtractiveAnswerer``).
 """
 
 from __future__ import annotations
@@ -88,6 +90,7 @@ class FoundList:
     score: float = 0.0
     similarity: float = 0.0  # e5 cosine of the question to the list's title, headings and introduction
     shared: float = 0.0  # share of the question's subject words in the introduction and headings
+    support: float = 0.0  # ``similarity`` plus the weighted second encoder's cosine (ListFinder.second_encoder)
 
 
 @dataclass
@@ -167,6 +170,12 @@ class ListFinder:
             the retrieved passages.
         passages: how many top hits are searched for lists.
         following: how many passages after a hit are read (a list runs on).
+        second_encoder, second_weight: the index's second encoder (USE multilingual) and its weight:
+            a list's introduction is compared with the question by e5 cosine plus ``second_weight``
+            times USE's, as the answer's sentences are (``EvidenceSentence.support``). e5 alone
+            hardly tells the sections of one English document apart for a Thai question ("หลักการ
+            AI ของ OECD มีอะไรบ้าง": "Section 1: Principles ..." 0.853, "Section 2: National
+            policies ..." 0.859); USE does (0.44 against 0.34).
     """
 
     def __init__(
@@ -176,8 +185,12 @@ class ListFinder:
         document_chunks: DocumentChunks | None = None,
         passages: int = 5,
         following: int = 6,
+        second_encoder: object | None = None,
+        second_weight: float = 0.5,
     ) -> None:
         self.encoder = encoder
+        self.second_encoder = second_encoder
+        self.second_weight = second_weight
         self.analyzer = analyzer or ThaiEnglishAnalyzer()
         self.document_chunks = document_chunks
         self.passages = passages
@@ -349,24 +362,36 @@ class ListFinder:
         return lists
 
     def _headings(self, hit: Hit, number: int, document: list[tuple[int | None, Chunk]]) -> list[FoundList]:
-        """For each heading above the hit (the document title for the top level): its sub-headings."""
-        lists: list[FoundList] = []
+        """The sub-headings of each heading of the hit's document (the document title for the top
+        level) that has from 2 to :data:`MAX_ITEMS` of them: those above the hit first, then the
+        others in document order.
+
+        Not only the headings above the hit: a Thai question on an English document ("หลักการ AI
+        ของ OECD มีอะไรบ้าง") retrieves the document by its preamble or a neighbouring section, not
+        by the section whose sub-headings are the five principles."""
+        children: dict[tuple[str, ...], list[ListItem]] = {}
+        names: dict[tuple[str, ...], set[str]] = {}
+        for row, chunk in document:
+            heading = chunk.heading_path
+            for depth in range(len(heading)):
+                parent, child = heading[:depth], heading[depth]
+                seen = names.setdefault(parent, set())
+                if dedupe_key(child) in seen:
+                    continue
+                seen.add(dedupe_key(child))
+                at = chunk.text.find(child)
+                if at >= 0:
+                    children.setdefault(parent, []).append(ListItem(chunk, row, at, at + len(child)))
         path = hit.chunk.heading_path
-        for depth in range(len(path) + 1):
-            parent = path[:depth]
-            children: list[ListItem] = []
-            names: set[str] = set()
-            for row, chunk in document:
-                heading = chunk.heading_path
-                if len(heading) > depth and heading[:depth] == parent and dedupe_key(heading[depth]) not in names:
-                    names.add(dedupe_key(heading[depth]))
-                    at = chunk.text.find(heading[depth])
-                    if at >= 0:
-                        children.append(ListItem(chunk, row, at, at + len(heading[depth])))
-            questions = sum(piece_kind(child.text) == QUESTION for child in children)
-            if 2 <= len(children) <= MAX_ITEMS and questions <= len(children) // 2:  # a FAQ's questions are no list
+        above = [path[:depth] for depth in range(len(path) + 1)]
+        order = above + [parent for parent in children if parent not in above]
+        lists: list[FoundList] = []
+        for parent in order:
+            items = children.get(parent, [])
+            questions = sum(piece_kind(item.text) == QUESTION for item in items)
+            if 2 <= len(items) <= MAX_ITEMS and questions <= len(items) // 2:  # a FAQ's questions are no list
                 context = parent[-1] if parent else hit.chunk.title
-                lists.append(FoundList("headings", context, tuple(children), number))
+                lists.append(FoundList("headings", context, tuple(items), number))
         return lists
 
     def _best(self, intent: QuestionIntent, candidates: list[FoundList], query_vector: np.ndarray | None) -> FoundList | None:
@@ -379,8 +404,14 @@ class ListFinder:
                 for found, context in zip(candidates, contexts)
             ]
             similarity = self.encoder.embed_passages(texts) @ query_vector  # type: ignore[attr-defined]
+            support = similarity.copy()
+            if self.second_encoder is not None:
+                second_query = self.second_encoder.embed_queries([intent.question])[0]  # type: ignore[attr-defined]
+                support += self.second_weight * (self.second_encoder.embed_passages(texts) @ second_query)  # type: ignore[attr-defined]
+        else:
+            support = similarity
         scored = []
-        for found, context, cosine in zip(candidates, contexts, similarity):
+        for found, context, cosine, supported in zip(candidates, contexts, similarity, support):
             context_terms = set(self.analyzer.run(context + " " + " ".join(found.items[0].chunk.heading_path)))
             item_terms = set(self.analyzer.run(" ".join(item.text for item in found.items)))
             shared = len(question_terms & context_terms) / len(question_terms) if question_terms else 0.0
@@ -391,7 +422,7 @@ class ListFinder:
                 len(question_terms & set(self.analyzer.run(item.text))) >= 0.6 * len(question_terms) for item in found.items
             ) if question_terms else False
             score = (
-                float(cosine) + 0.1 * shared + 0.05 * in_items + 0.05 * count - 0.1 * names_subject - 0.01 * (found.hit_number - 1)
+                float(supported) + 0.1 * shared + 0.05 * in_items + 0.05 * count - 0.1 * names_subject - 0.01 * (found.hit_number - 1)
             )
-            scored.append(FoundList(found.kind, context, found.items, found.hit_number, score, float(cosine), shared))
+            scored.append(FoundList(found.kind, context, found.items, found.hit_number, score, float(cosine), shared, float(supported)))
         return max(scored, key=lambda found: found.score)

@@ -175,3 +175,73 @@ def test_a_list_far_behind_the_best_sentence_needs_more_of_the_question_s_words(
     answer = answerer.from_evidence(evidence, hits)
     assert ("- Civil registration [1]" in answer.text) is answered_with_list
     assert ("the kiosk reads every Thai smart ID card" in answer.text) is not answered_with_list
+
+
+def _recommendation() -> list[tuple[int, object]]:
+    """An English Recommendation: a preamble, then Section 1 (three principles), then Section 2 (two policies)."""
+    from ingest.model import Chunk
+
+    parts = [
+        (("Recommendation on AI",), "The Council adopted this Recommendation on the proposal of the Committee."),
+        (("Recommendation on AI", "Section 1: Principles"), "Section 1: Principles\n\nAI actors should follow these principles."),
+        (("Recommendation on AI", "Section 1: Principles", "Inclusive growth"), "Inclusive growth\n\nAI should benefit people."),
+        (("Recommendation on AI", "Section 1: Principles", "Human-centred values"), "Human-centred values\n\nAI should respect rights."),
+        (("Recommendation on AI", "Section 1: Principles", "Transparency"), "Transparency\n\nAI should be explained."),
+        (("Recommendation on AI", "Section 2: National policies"), "Section 2: National policies\n\nGovernments should act."),
+        (("Recommendation on AI", "Section 2: National policies", "Investing in research"), "Investing in research\n\nFund AI research."),
+        (("Recommendation on AI", "Section 2: National policies", "Building skills"), "Building skills\n\nTrain people."),
+    ]
+    chunks, start = [], 0
+    for number, (path, text) in enumerate(parts):
+        chunks.append((number, Chunk(f"ai.md#{number}", "ai.md", "Recommendation on AI", text, None, path, "en", start, start + len(text))))
+        start += len(text) + 2
+    return chunks  # type: ignore[return-value]
+
+
+class _Keyword:
+    """A stand-in encoder: a text is close to every query when it holds ``word``, far otherwise."""
+
+    def __init__(self, word: str = "") -> None:
+        self.word = word
+
+    def embed_queries(self, texts: list[str]) -> object:
+        import numpy as np
+
+        return np.tile(np.array([1.0, 0.0], np.float32), (len(texts), 1))
+
+    def embed_passages(self, texts: list[str]) -> object:
+        import numpy as np
+
+        return np.array([[1.0, 0.0] if self.word and self.word in text else [0.0, 1.0] for text in texts], np.float32)
+
+
+def test_a_section_of_the_document_away_from_the_hit_gives_its_sub_headings() -> None:
+    """A Thai question on an English Recommendation retrieves its preamble, not the section whose
+    sub-headings are the principles: those are still a candidate list."""
+    from assistant.retrieval import Hit
+
+    document = _recommendation()
+    preamble = document[0][1]
+    finder = ListFinder(_Keyword("Principles"), ThaiEnglishAnalyzer(), lambda source: document)  # type: ignore[arg-type,return-value]
+    question = "หลักการของข้อเสนอแนะมีอะไรบ้าง"  # "what are the Recommendation's principles?"
+    query = _Keyword().embed_queries([question])[0]
+    found = finder.run(analyse_question(question), [Hit(1, 1.0, preamble, row=0)], query)  # type: ignore[arg-type]
+    assert found is not None and found.kind == "headings"
+    assert [item.text for item in found.items] == ["Inclusive growth", "Human-centred values", "Transparency"]
+
+
+def test_lists_are_ranked_by_both_encoders_as_sentences_are() -> None:
+    """e5 alone barely separates two sections of one English document for a Thai question; the
+    second encoder (USE) does, and its cosine counts as in a sentence's support."""
+    from assistant.retrieval import Hit
+
+    document = _recommendation()
+    hit = Hit(1, 1.0, document[5][1], row=5)  # retrieval found Section 2
+    question = analyse_question("หลักการ AI มีอะไรบ้าง")  # "what are the AI principles?"
+    alone = ListFinder(_Keyword(), ThaiEnglishAnalyzer(), lambda source: document)  # type: ignore[arg-type,return-value]
+    both = ListFinder(_Keyword(), ThaiEnglishAnalyzer(), lambda source: document, second_encoder=_Keyword("Principles"))  # type: ignore[arg-type,return-value]
+    query = _Keyword().embed_queries([question.question])[0]
+    assert [item.text for item in alone.run(question, [hit], query).items] != ["Inclusive growth", "Human-centred values", "Transparency"]  # type: ignore[union-attr]
+    found = both.run(question, [hit], query)
+    assert found is not None and [item.text for item in found.items] == ["Inclusive growth", "Human-centred values", "Transparency"]
+    assert found.support == pytest.approx(found.similarity + 0.5)
