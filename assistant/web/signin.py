@@ -10,7 +10,10 @@ included, can be reached around it). For each request it
    ``/login`` instead); only ``/login``, ``/logout`` and ``/api/health`` are open;
 3. refuses bodies larger than ``max_request_bytes`` (uploads: ``max_upload_bytes``) with 413
    before reading them (by ``Content-Length``, or while reading a body sent without one);
-4. refuses more than ``api_rate_limit`` requests a minute per user to ``/api/*`` with 429.
+4. refuses more than ``api_rate_limit`` requests a minute per user to ``/api/*`` with 429;
+
+and before all of them refuses, with 403, a request that changes something (POST, PUT, PATCH,
+DELETE, a WebSocket) sent by another site's page (``assistant.web.cross_site``).
 
 Web sessions live in the server's memory (a restart signs everyone out): a random 256-bit id in
 an HttpOnly, SameSite=Lax cookie (Secure when the request came over HTTPS, as a TLS proxy in
@@ -43,6 +46,7 @@ from assistant.audit import AuditLog
 from assistant.limits import FailureThrottle, RateLimiter
 from assistant.settings import Settings
 from assistant.users import User, UserStore
+from assistant.web.cross_site import cross_site_problem
 
 logger = logging.getLogger(__name__)
 
@@ -209,6 +213,13 @@ class Gate:
 
     async def guard(self, app: Any, scope: dict[str, Any], receive: Any, send: Any) -> None:
         path = scope.get("path", "")
+        forged = cross_site_problem(scope.get("method", "GET"), _headers(scope), websocket=scope["type"] == "websocket")
+        if forged:
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 4403})
+            else:
+                await _json(send, 403, {"detail": forged})
+            return
         caller, problem = await self.identify(scope)
         scope[CALLER_KEY] = caller if caller is not None else NOBODY
         if caller is None and path not in OPEN_PATHS:

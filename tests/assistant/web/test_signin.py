@@ -182,3 +182,24 @@ def test_responses_carry_security_headers(ro_client: TestClient) -> None:
     response = ro_client.get("/api/documents", headers=basic("alice"))
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["x-frame-options"] in ("SAMEORIGIN", "DENY")
+
+
+def test_another_sites_page_cannot_add_or_remove_documents_with_sign_in_off(office: Office, tmp_path: Path) -> None:
+    """A page on another port of this machine posted a file to a local server with sign-in off, and
+    it was indexed as the local user's upload; a DELETE moved a file out of the corpus folder."""
+    from assistant.web.app import create_app
+
+    users = UserStore(tmp_path / "none.toml", hasher=cheap_hasher())
+    client = TestClient(create_app(office.service, office.settings, users=users))
+    before = {document["source"] for document in client.get("/api/documents").json()["documents"]}
+    forged = {"origin": "http://127.0.0.1:7890"}
+    response = client.post(
+        "/api/documents", data={"collection": "public"}, files={"files": ("planted.txt", b"planted text")}, headers=forged
+    )
+    assert response.status_code == 403 and "another site" in response.json()["detail"]
+    source = sorted(before)[0]
+    assert client.delete(f"/api/documents/{source}", headers={"sec-fetch-site": "cross-site"}).status_code == 403
+    assert {document["source"] for document in client.get("/api/documents").json()["documents"]} == before
+    # the server's own page (same origin) and scripts without an Origin still ask and search
+    assert client.post("/api/search", json={"query": "digital"}, headers={"origin": "http://testserver"}).status_code == 200
+    assert client.post("/api/search", json={"query": "digital"}).status_code == 200
