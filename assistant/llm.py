@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 import time
 import urllib.error
@@ -42,6 +43,15 @@ REWRITE_TIMEOUT_S = 20.0  # a follow-up's rewrite waits at most this long before
 
 class LLMUnavailable(RuntimeError):
     """The endpoint could not produce an answer; the message is short and safe to show."""
+
+
+# The markup of chat templates and of this project's prompt (``assistant/prompts.py``): an answer
+# that holds any of it repeats its instructions instead of answering.
+PROMPT_MARKUP = re.compile(
+    r"<<\s*/?SYS\s*>>|\[/?INST\]|<\|(?:im_start|im_end|system|user|assistant|eot_id|start_header_id|end_header_id)\|>"
+    r"|<\/?(?:start_of_turn|end_of_turn)>|</?passage\b",
+    re.IGNORECASE,
+)
 
 
 def _openai_module() -> Any:
@@ -291,7 +301,19 @@ class LLMAnswerer:
             stream.close()
 
     def _checked(self, text: str, evidence: Evidence, hits: Sequence[Hit], given: int) -> Answer:
+        """The model's answer with its citations checked, or the extractive answer (with a note
+        saying why) when it cannot be trusted at all: it cites no passage that was given, or it
+        repeats its prompt's markup (a small model echoed "[/INST]", "<<SYS>>" and ``<passage n="6">``
+        with the passages' text, and was shown as an answer)."""
         checked = self.checker.run(text, range(1, given + 1), evidence.lang)
+        problem = ""
+        if PROMPT_MARKUP.search(text):
+            problem = say("note_llm_prompt_echo", evidence.lang)
+        elif not checked.cited:
+            problem = say("note_llm_uncited", evidence.lang)
+        if problem:
+            logger.warning("LLM answer not used: %s", problem)
+            return self.fallback.from_evidence(evidence, hits, notes=(say("note_fallback", evidence.lang, reason=problem),))
         supporting = self._supporting(checked.text, hits, evidence)
         passages = tuple(
             CitedPassage(number, hit, supporting.get(number, ()), number in checked.cited)

@@ -52,6 +52,14 @@ _TEXT: dict[str, dict[str, str]] = {
         "en": "The language model could not answer ({reason}); this is the extractive answer instead.",
         "th": "แบบจำลองภาษาตอบไม่ได้ ({reason}) จึงแสดงคำตอบที่คัดจากเอกสารแทน",
     },
+    "note_llm_uncited": {
+        "en": "the model's answer cited none of the passages",
+        "th": "คำตอบของแบบจำลองไม่ได้อ้างอิงข้อความใดจากเอกสาร",
+    },
+    "note_llm_prompt_echo": {
+        "en": "the model's answer repeated its instructions",
+        "th": "คำตอบของแบบจำลองทวนคำสั่งที่ได้รับ",
+    },
     "note_empty_llm": {
         "en": "the model returned no text",
         "th": "แบบจำลองไม่ได้ส่งข้อความกลับมา",

@@ -27,6 +27,8 @@ pytestmark = [pytest.mark.llm, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parents[3]
 QUESTION = "What must agencies do after a serious cybersecurity incident?"
+# llama-server's grammar option: the model writes this cited sentence, token by token (streamed).
+CITED_GRAMMAR = r'''root ::= "Agencies report serious incidents within 24 hours [1]."'''
 
 
 def _get(url: str) -> dict[str, object]:
@@ -57,6 +59,9 @@ def app(llama: LlamaServer, real_index: Path, tmp_path_factory: pytest.TempPathF
         "POLICYRAG_LLM_BASE_URL": llama.base_url,
         "POLICYRAG_LLM_MAX_TOKENS": "48",
         "POLICYRAG_LLM_TEMPERATURE": "0",
+        # gemma-3-270m is a base model: its own text seldom cites a passage, and an answer that
+        # cites none gives way to the quoted one. The grammar makes it write a cited answer.
+        "POLICYRAG_LLM_EXTRA_BODY": json.dumps({"grammar": CITED_GRAMMAR}),
         "POLICYRAG_SHOW_PROGRESS": "false",
     }
     log = (tmp_path_factory.mktemp("serve") / "serve.log").open("wb")
