@@ -64,7 +64,35 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+# C0 control characters a text file does not hold (tab, line feed, vertical tab, form feed and
+# carriage return are text: Word exports write line breaks as vertical tabs); NUL among them:
+# binary data, or UTF-16/32 that decoded as something else.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+MAX_CONTROL_SHARE = 0.01
+
+
+def _binary_problem(path: Path, kind: str = "binary data") -> ReaderError:
+    return ReaderError(
+        f"{path}: {kind}, not text: check it is a text file; convert it to UTF-8 (e.g. iconv -f TIS-620 -t UTF-8) if it is"
+    )
+
+
 def decode_text(data: bytes, path: Path) -> tuple[str, str]:
+    """Decode file bytes and refuse binary data; returns (text, encoding name).
+
+    Raises:
+        ReaderError: the bytes are binary data (a NUL byte outside UTF-16/32, or more than 1% C0
+            control characters once decoded: "\\x00\\x01\\x02binary junk\\xff\\xfe" was read as
+            UTF-16 "Ā戂湩牡⁹番歮" and indexed) or text in no encoding charset-normalizer knows.
+    """
+    text, encoding = _decode(data, path)
+    controls = len(_CONTROL.findall(text))
+    if "\x00" in text or controls > MAX_CONTROL_SHARE * max(len(text), 1):
+        raise _binary_problem(path)
+    return text, encoding
+
+
+def _decode(data: bytes, path: Path) -> tuple[str, str]:
     """Decode file bytes; returns (text, encoding name).
 
     Order: UTF-16 without BOM when every other byte is 0x00 or 0x0E (BOM-less Thai UTF-16 is
@@ -91,16 +119,14 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError:
                 break
+    if b"\x00" in data:
+        raise _binary_problem(path)  # UTF-16/32 with a byte-order mark or Thai/English without one are read above
     thai = _plausible_cp874(data)
     if thai is not None:
         return thai, "cp874"
     best = from_bytes(data).best()
     if best is None:
-        kind = "binary data" if b"\x00" in data[:4096] else "not UTF-8 and no other text encoding fits"
-        raise ReaderError(
-            f"{path}: {kind}, not text: check it is a text file; "
-            "convert it to UTF-8 (e.g. iconv -f TIS-620 -t UTF-8) if it is"
-        )
+        raise _binary_problem(path, "not UTF-8 and no other text encoding fits")
     return str(best), str(best.encoding)
 
 

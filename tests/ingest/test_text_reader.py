@@ -99,3 +99,27 @@ class TestEncodings:
             document = reader_for(path).run(path, name)  # type: ignore[union-attr]
             assert document.extraction.encoding == "cp874"
             assert THAI.split("\n")[0] in [block.text for block in document.blocks][1]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x00\x01\x02binary junk\xff\xfe",  # charset-normalizer read it as UTF-16 "Ā戂湩牡⁹番歮" and it was indexed
+        b"\x00\x01\x02binary junk",  # valid UTF-8, NUL and controls
+        b"PK\x03\x04\x14\x00\x06\x00" + b"word/document.xml" * 3,  # a .docx saved as .txt
+        ("x" * 50 + "\x01\x02").encode(),  # more than 1% control characters
+    ],
+)
+def test_binary_data_named_txt_is_refused(data: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "junk.txt"
+    path.write_bytes(data)
+    with pytest.raises(ReaderError, match=r"junk\.txt: binary data, not text"):
+        TextReader().run(path, "junk.txt")
+
+
+def test_form_feeds_vertical_tabs_and_utf16_are_text(tmp_path: Path) -> None:
+    path = tmp_path / "export.txt"
+    path.write_bytes(("Page one\x0cPage two: a line\x0bbroken by Word\r\n" + THAI).encode("utf-8"))
+    assert "broken by Word" in " ".join(block.text for block in TextReader().run(path, "export.txt").blocks)
+    path.write_bytes(THAI.encode("utf-16"))
+    assert decode_text(path.read_bytes(), path)[0] == THAI
