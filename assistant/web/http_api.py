@@ -13,6 +13,7 @@ over ``max_query_chars`` 413; no permission 403.
 from __future__ import annotations
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -30,9 +31,11 @@ class FilterFields(BaseModel):
     """The filters every JSON route takes. Strict (JSON types only): ``"k": "5"`` or ``"years":
     ["2017"]`` is a 422 naming the field, not silently read as a number (pydantic's default lax
     mode would); ``GET /api/related``'s query parameters are converted by FastAPI before they
-    reach the model, so links keep working."""
+    reach the model, so links keep working. A field the route does not know is a 422 too: a
+    misspelt filter (``"lang": ["th"]`` for ``langs``) was ignored, and the answer came from every
+    language as if filtered."""
 
-    model_config = ConfigDict(strict=True)
+    model_config = ConfigDict(strict=True, extra="forbid")
 
     documents: list[str] = Field(default_factory=list, description="sources (paths as in /api/documents); empty: all")
     langs: list[str] = Field(default_factory=list, description="passage languages, 'th' and/or 'en'; empty: both")
@@ -125,8 +128,8 @@ def build_router(service: AssistantService, library: DocumentLibrary | None = No
         """The same as a link (each source card in the web app has one)."""
         try:
             body = RelatedRequest(source=source, chunk=chunk, page=page, k=k)
-        except ValidationError as error:
-            raise HTTPException(status_code=400, detail=str(error)) from None
+        except ValidationError as error:  # as FastAPI's own checks of a query: 422 naming the parameter
+            raise RequestValidationError([{**item, "loc": ("query", *item["loc"])} for item in error.errors()]) from None
         return related(body, request)
 
     @router.post("/api/related")

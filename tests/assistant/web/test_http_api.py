@@ -145,6 +145,12 @@ def test_related_returns_passages_in_the_other_language(client: TestClient) -> N
     assert as_link["hits"] == body["hits"]
 
 
+def test_a_bad_related_link_is_a_422_naming_the_query_parameter(client: TestClient) -> None:
+    response = client.get("/api/related", params={"source": "thai-services.md", "page": 0})
+    assert response.status_code == 422  # was a 400 holding pydantic's whole message
+    assert [error["loc"] for error in response.json()["detail"]] == [["query", "page"]]
+
+
 def test_related_errors_say_what_to_fix(client: TestClient) -> None:
     response = client.post("/api/related", json={"source": "missing.md", "chunk": 0})
     assert response.status_code == 400 and "not a document" in response.json()["detail"]
@@ -162,6 +168,8 @@ def test_related_errors_say_what_to_fix(client: TestClient) -> None:
         ("/api/ask", {"question": 5}, "question"),
         ("/api/related", {"source": "thai-services.md", "chunk": "0"}, "chunk"),
         ("/api/related", {"source": "thai-services.md", "page": True}, "page"),
+        ("/api/search", {"query": "x", "lang": ["th"]}, "lang"),  # a misspelt filter (langs) was ignored
+        ("/api/ask", {"question": "x", "document": ["a.md"]}, "document"),
     ],
 )
 def test_a_value_of_the_wrong_json_type_is_refused_naming_the_field(
