@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from index.years import with_common_era
+
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # Recorded in the index manifest: vectors embedded under another normalisation are not reused for
 # passages the normalisation changes (they are embedded again by the next ingest).
@@ -47,7 +49,8 @@ class NormalisedEncoder:
         return getattr(self.inner, name)
 
     def embed_queries(self, queries: Sequence[str]) -> np.ndarray:
-        return self.inner.embed_queries([encoder_text(query) for query in queries])  # type: ignore[attr-defined, no-any-return]
+        """Queries also get a Buddhist-era year's Common-era form (``index.years.with_common_era``)."""
+        return self.inner.embed_queries([with_common_era(encoder_text(query)) for query in queries])  # type: ignore[attr-defined, no-any-return]
 
     def embed_passages(self, passages: Sequence[str], show_progress: bool = False) -> np.ndarray:
         return self.inner.embed_passages([encoder_text(text) for text in passages], show_progress=show_progress)  # type: ignore[attr-defined, no-any-return]

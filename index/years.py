@@ -2,8 +2,10 @@
 
 Thai official documents write years in the Buddhist Era (BE = CE + 543); English documents and
 many users write the Common Era. A question with one form must find a passage with the other, so
-at index time a year gets its other-era form as an extra term (queries are left alone: both forms
-are then in every passage that has either, and a query with one form matches it).
+at index time a year gets its other-era form as an extra term (BM25 queries are left alone: both
+forms are then in every passage that has either, and a query with one form matches it). The dense
+encoders read a query's Buddhist-era year with its Common-era form beside it
+(:func:`with_common_era`).
 
 Only a 4-digit number that reads as a year is expanded, because "2500 บาท" is not the year 1957:
 
@@ -105,3 +107,28 @@ def _in_digit_run(tokens: list[str], position: int) -> bool:
 def _previous_was_year(tokens: list[str], position: int) -> bool:
     """The second year of a range ("2561-2565", "2018 to 2020")."""
     return position >= 2 and bool(_YEAR.match(tokens[position - 2]))
+
+
+_QUERY_TOKEN = re.compile(r"พ\.\s?ศ\.?|ค\.\s?ศ\.?|b\.e\.|a\.d\.|\d+|[^\W\d_]+|\S", re.IGNORECASE)
+
+
+def with_common_era(query: str) -> str:
+    """``query`` with the Common-era form after each Buddhist-era year: "ดัชนี DGI ปี 2562" ->
+    "ดัชนี DGI ปี 2562 (2019)". For the dense encoders, which BM25's era terms do not reach: e5 and
+    USE read "2562" as another number than the "2019" of an English report, and a Thai question
+    about the 2019 index was answered with the 2023 one's figures. Passages are left as they are
+    (their vectors are unchanged); a Common-era year in a query is left alone (English documents
+    write it, and BM25 finds Thai passages by either era).
+
+    Thai digits must already be Arabic (``index.encoder_text``).
+    """
+    matches = list(_QUERY_TOKEN.finditer(query))
+    tokens = [match.group(0).lower().replace(" ", "") for match in matches]
+    out, last = [], 0
+    for position, alias in year_aliases(tokens):
+        if int(alias) >= int(tokens[position]):
+            continue  # a Common-era year
+        end = matches[position].end()
+        out.append(query[last:end] + f" ({alias})")
+        last = end
+    return "".join(out) + query[last:]

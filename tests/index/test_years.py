@@ -5,7 +5,7 @@ import pytest
 
 from index.analyzer import ThaiEnglishAnalyzer, analyzer_from_dict
 from index.bm25 import BM25Index
-from index.years import other_era, year_aliases
+from index.years import other_era, with_common_era, year_aliases
 
 
 class TestOtherEra:
@@ -88,3 +88,18 @@ def test_an_amount_is_not_found_by_a_year() -> None:
     analyzer = ThaiEnglishAnalyzer()
     index = BM25Index().build(analyzer.run_batch(PASSAGES, for_index=True))
     assert not index.scores(["1957"])[2]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("ดัชนี DGI ปี 2562 มีประเทศเข้าร่วมกี่ประเทศ", "ดัชนี DGI ปี 2562 (2019) มีประเทศเข้าร่วมกี่ประเทศ"),
+        ("แผนปีงบประมาณ2567", "แผนปีงบประมาณ2567 (2024)"),
+        ("พ.ศ. 2561 - 2565", "พ.ศ. 2561 (2018) - 2565 (2022)"),
+        ("DGI 2023 results", "DGI 2023 results"),  # a Common-era year is left alone
+        ("ค่าธรรมเนียม 2500 บาท", "ค่าธรรมเนียม 2500 บาท"),  # an amount
+        ("โทร 0 2612 6060", "โทร 0 2612 6060"),  # a phone number
+    ],
+)
+def test_a_queries_buddhist_era_year_gets_its_common_era_form_for_the_encoders(query: str, expected: str) -> None:
+    assert with_common_era(query) == expected
