@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.access import NOBODY, Caller
@@ -22,6 +22,7 @@ from assistant.library import DocumentLibrary
 from assistant.limits import QueryTooLongError
 from assistant.retrieval import Hit
 from assistant.web.corpus_files import FILES_ROUTE
+from assistant.web.render import RELATED_PAGE, related_page_html
 from assistant.web.service import MAX_K, AssistantService, Filters
 from assistant.web.signin import CALLER_KEY
 from ingest.injection import planted_spans
@@ -121,26 +122,40 @@ def build_router(service: AssistantService, library: DocumentLibrary | None = No
             raise bad_request(error) from None
         return {"query": body.query, "hits": [hit_json(hit, service) for hit in hits]}
 
+    def related_hits(body: RelatedRequest, request: Request) -> list[Hit]:
+        caller = request_caller(request)
+        try:
+            return service.related(body.source, body.chunk, body.page, k=body.k, filters=body.filters(), caller=caller)
+        except ValueError as error:
+            raise bad_request(error) from None
+
+    def related_query(source: str, chunk: int | None, page: int | None, k: int | None) -> RelatedRequest:
+        try:
+            return RelatedRequest(source=source, chunk=chunk, page=page, k=k)
+        except ValidationError as error:  # as FastAPI's own checks of a query: 422 naming the parameter
+            raise RequestValidationError([{**item, "loc": ("query", *item["loc"])} for item in error.errors()]) from None
+
     @router.get("/api/related")
     def related_link(
         request: Request, source: str, chunk: int | None = None, page: int | None = None, k: int | None = None
     ) -> dict[str, object]:
-        """The same as a link (each source card in the web app has one)."""
-        try:
-            body = RelatedRequest(source=source, chunk=chunk, page=page, k=k)
-        except ValidationError as error:  # as FastAPI's own checks of a query: 422 naming the parameter
-            raise RequestValidationError([{**item, "loc": ("query", *item["loc"])} for item in error.errors()]) from None
-        return related(body, request)
+        """The same as a link."""
+        return related(related_query(source, chunk, page, k), request)
+
+    @router.get(RELATED_PAGE, response_class=HTMLResponse, include_in_schema=False)
+    def related_page(
+        request: Request, source: str, chunk: int | None = None, page: int | None = None, k: int | None = None, ui: str = "th"
+    ) -> HTMLResponse:
+        """What a source card's "related in the other language" link opens: the passages as source
+        cards on a page (the JSON of ``/api/related`` is no page for a policy officer)."""
+        hits = related_hits(related_query(source, chunk, page, k), request)
+        return HTMLResponse(related_page_html(source, chunk, hits, ui if ui in ("th", "en") else "th", service.url_for))
 
     @router.post("/api/related")
     def related(body: RelatedRequest, request: Request) -> dict[str, object]:
         """Passages in the other language closest to one passage (or page, or document), among
         the documents the caller may read."""
-        caller = request_caller(request)
-        try:
-            hits = service.related(body.source, body.chunk, body.page, k=body.k, filters=body.filters(), caller=caller)
-        except ValueError as error:
-            raise bad_request(error) from None
+        hits = related_hits(body, request)
         return {"source": body.source, "chunk": body.chunk, "page": body.page, "hits": [hit_json(hit, service) for hit in hits]}
 
     @router.post("/api/ask")

@@ -33,6 +33,9 @@ LABELS: dict[str, dict[UiLang, str]] = {
     "open_pdf": {"th": "เปิดเอกสารหน้านี้", "en": "open at this page"},
     "open_file": {"th": "เปิดเอกสาร", "en": "open document"},
     "related": {"th": "ข้อความที่เกี่ยวข้องในอีกภาษา", "en": "related in the other language"},
+    "related_title": {"th": "ข้อความที่เกี่ยวข้องในอีกภาษา", "en": "Related passages in the other language"},
+    "no_related": {"th": "ไม่พบข้อความที่เกี่ยวข้องในเอกสารที่คุณเปิดอ่านได้", "en": "No related passage in the documents you may read."},
+    "passage": {"th": "ข้อความที่", "en": "passage"},
     "planted": {
         "th": "⚠ ข้อความที่สั่ง AI หรือผู้อ่าน ไม่ใช่ส่วนของคำตอบ",
         "en": PLANTED_LABEL,  # the CLI's and the export's words

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from urllib.parse import urlencode
 
 from assistant.answer_model import Answer, CitedPassage
+from assistant.retrieval import Hit
 from assistant.web.labels import label, lang_name
 from ingest.injection import planted_spans
 from ingest.markup import plain_span, plain_text, plain_with_offsets
@@ -153,8 +154,8 @@ def source_card(passage: CitedPassage, ui_lang: str, url_for: UrlFor, anchor: st
         link = f' · <a class="pr-open" href="{html.escape(url)}" target="_blank" rel="noopener">{text}</a>'
     number = passage.hit.chunk_number
     if number is not None:
-        query = urlencode({"source": chunk.source, "chunk": number})
-        link += f' · <a class="pr-related" href="/api/related?{html.escape(query)}" target="_blank" rel="noopener">{label("related", ui_lang)}</a>'
+        query = urlencode({"source": chunk.source, "chunk": number, "ui": ui_lang})
+        link += f' · <a class="pr-related" href="{RELATED_PAGE}?{html.escape(query)}" target="_blank" rel="noopener">{label("related", ui_lang)}</a>'
     heading = " › ".join(" ".join(plain_text(part).split()) for part in chunk.heading_path)
     heading_html = f'<div class="pr-heading">{html.escape(heading)}</div>' if heading else ""
     css = "pr-source pr-cited" if passage.cited else "pr-source"
@@ -167,6 +168,27 @@ def source_card(passage: CitedPassage, ui_lang: str, url_for: UrlFor, anchor: st
         f"{heading_html}"
         f'<div class="pr-passage">{highlight(chunk.text, passage.supporting, ui_lang)}</div>'
         "</div>"
+    )
+
+
+RELATED_PAGE = "/related"  # a source card's "related in the other language" link (the JSON is /api/related)
+
+
+def related_page_html(source: str, chunk: int | None, hits: Sequence[Hit], ui_lang: str, url_for: UrlFor) -> str:
+    """The page a source card's "related" link opens: the passages of other documents, in the
+    other language, closest to passage ``chunk`` of ``source``, as source cards. A policy officer
+    reads this page; the same data as JSON is ``/api/related``."""
+    what = f"{source} · {label('passage', ui_lang)} {chunk}" if chunk is not None else source
+    cards = "".join(source_card(CitedPassage(number, hit), ui_lang, url_for, "related-") for number, hit in enumerate(hits, start=1))
+    body = cards or f'<p class="pr-empty">{html.escape(label("no_related", ui_lang))}</p>'
+    title = html.escape(label("related_title", ui_lang))
+    return (
+        f'<!doctype html><html lang="{html.escape(ui_lang)}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>'
+        f"<style>body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 1.5rem auto; padding: 0 1rem; }}"
+        f"{CSS}</style></head><body>"
+        f'<h1 class="pr-related-title">{title}</h1><p class="pr-related-of"><code>{html.escape(what)}</code></p>'
+        f'<div class="pr-sources">{body}</div></body></html>'
     )
 
 

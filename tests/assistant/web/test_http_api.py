@@ -145,6 +145,29 @@ def test_related_returns_passages_in_the_other_language(client: TestClient) -> N
     assert as_link["hits"] == body["hits"]
 
 
+def test_a_source_cards_related_link_opens_a_readable_page(client: TestClient) -> None:
+    """The link opened /api/related's JSON in a new tab: 19 KB a policy officer cannot read."""
+    import re
+
+    from assistant.answer_model import CitedPassage
+    from assistant.retrieval import Hit
+    from assistant.web.render import RELATED_PAGE, source_card
+    from ingest.model import Chunk
+
+    hit = client.post("/api/search", json={"query": "ตู้บริการอัจฉริยะ", "langs": ["th"], "k": 1}).json()["hits"][0]
+    related = client.get("/api/related", params={"source": hit["source"], "chunk": hit["chunk"]}).json()["hits"]
+    chunk = Chunk(f"{hit['source']}#{hit['chunk']}", hit["source"], hit["title"], hit["text"], hit.get("page"), (), "th", 0, len(hit["text"]))
+    card = source_card(CitedPassage(1, Hit(1, 1.0, chunk)), "en", lambda source, page: None)
+    (href,) = re.findall(r'class="pr-related" href="([^"]+)"', card)
+    assert href.startswith(RELATED_PAGE + "?") and "ui=en" in href
+    page = client.get(href.replace("&amp;", "&"))
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "Related passages in the other language" in page.text
+    assert page.text.count("data-number=") == len(related) > 0
+    assert all(item["source"] in page.text for item in related)
+    assert client.get(RELATED_PAGE, params={"source": "missing.md", "chunk": 0}).status_code == 400
+
+
 def test_a_bad_related_link_is_a_422_naming_the_query_parameter(client: TestClient) -> None:
     response = client.get("/api/related", params={"source": "thai-services.md", "page": 0})
     assert response.status_code == 422  # was a 400 holding pydantic's whole message
