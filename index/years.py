@@ -132,3 +132,16 @@ def with_common_era(query: str) -> str:
         out.append(query[last:end] + f" ({alias})")
         last = end
     return "".join(out) + query[last:]
+
+
+def year_of_title(title: str) -> int | None:
+    """The first year a document's title names, in the Common Era: "ประกาศ ... พ.ศ. 2568" -> 2025,
+    "OECD Digital Government Index 2019" -> 2019; None when it names none. For a document whose
+    file and manifest give no year (the year filter finds it by its title's). Thai digits must
+    already be Arabic (``index.encoder_text``)."""
+    matches = list(_QUERY_TOKEN.finditer(title))
+    tokens = [match.group(0).lower().replace(" ", "") for match in matches]
+    for position, alias in year_aliases(tokens):
+        year, other = int(tokens[position]), int(alias)
+        return min(year, other)  # the Common-era one of the pair
+    return None

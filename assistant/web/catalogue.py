@@ -8,14 +8,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from assistant.access import Caller
+from index.encoder_text import encoder_text
 from index.store import ChunkStore
+from index.years import year_of_title
 
 
 @dataclass(frozen=True)
 class DocumentInfo:
     """One indexed document as the filters and the sources panel show it.
 
-    ``year`` comes from the corpus manifest (``corpus/manifest.toml`` or one beside the documents);
+    ``year`` comes from the corpus manifest (``corpus/manifest.toml`` or one beside the documents)
+    or the file's metadata, else from the title ("... พ.ศ. ๒๕๖๘": 2025, ``index.years.year_of_title``);
     None when nothing gives it.
     """
 
@@ -64,7 +67,7 @@ class DocumentCatalogue:
                     source=str(row["source"]),
                     title=str(row["title"]),
                     lang=str(row["lang"]),
-                    year=_year(metadata.get("year")),
+                    year=_year(metadata.get("year")) or year_of_title(encoder_text(str(row["title"]))),
                     publisher=str(metadata["publisher"]) if metadata.get("publisher") else None,
                     collection=str(row.get("collection") or ""),
                 )

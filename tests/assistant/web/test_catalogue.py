@@ -37,3 +37,29 @@ class TestDocumentCatalogue:
     def test_years_newest_first_without_unknown(self, catalogue: DocumentCatalogue) -> None:
         assert catalogue.years() == [2024, 2023, 2019]
         assert catalogue.langs() == ["en", "th"]
+
+
+class _Store:
+    """The rows ``ChunkStore.documents()`` gives (source, title, lang, metadata, collection)."""
+
+    def __init__(self, rows: list[dict[str, object]]) -> None:
+        self.rows = rows
+
+    def documents(self) -> list[dict[str, object]]:
+        return self.rows
+
+
+def test_a_document_without_a_year_gets_its_titles_year() -> None:
+    catalogue = DocumentCatalogue.from_store(
+        _Store(  # type: ignore[arg-type]
+            [
+                {"source": "open-data-th.txt", "title": "ประกาศ เรื่อง มาตรฐานข้อมูลเปิด พ.ศ. ๒๕๖๘", "lang": "th", "metadata": {}},
+                {"source": "dgi.pdf", "title": "OECD Digital Government Index 2019", "lang": "en", "metadata": {"year": "2020"}},
+                {"source": "fee.txt", "title": "ค่าธรรมเนียม 2500 บาท", "lang": "th", "metadata": {}},
+            ]
+        )
+    )
+    years = {document.source: document.year for document in catalogue.documents}
+    # a BE year in the title is read in the CE (the filter's era); the manifest's or the file's year wins
+    assert years == {"open-data-th.txt": 2025, "dgi.pdf": 2020, "fee.txt": None}
+    assert catalogue.sources_for(years=[2025]) == {"open-data-th.txt"}
