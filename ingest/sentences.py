@@ -21,9 +21,10 @@ Span = tuple[int, int]
 # or how a sentence is embedded (7: under the heading it sits under, not its chunk's first; 8: Thai
 # statements ending "ที่เกี่ยวข้อง", "แต่อย่างใด" or an indirect question are no questions, "(๑) ..." headings;
 # 9: a footnote's number is not quoted with its sentence; 10: a legal instrument's "HAVING REGARD to"
-# recitals and runs of "[OECD/LEGAL/nnnn]" citations are references).
+# recitals and runs of "[OECD/LEGAL/nnnn]" citations are references; 11: a line that starts a list
+# item starts a new piece).
 # An index records it; sentence vectors written under other rules are embedded again, not reused.
-SENTENCE_RULES = "10"
+SENTENCE_RULES = "11"
 
 _LINES = re.compile(r"[^\n]+")
 BLOCKS = re.compile(r"(?:[^\n]|\n(?!\s*\n))+")  # a text's blocks: what lies between blank lines
@@ -141,7 +142,7 @@ def passage_sentences(
     from ingest.markup import plain_text
 
     spans: list[tuple[int, int]] = []
-    for block_start, block_end in _blocks(text, skip):
+    for block_start, block_end in (item for block in _blocks(text, skip) for item in _list_items(text, *block)):
         pieces: list[tuple[int, int]] = []
         for start, end in sentence_spans(text, block_start, block_end):
             pieces += line_spans(text, start, end) if end - start > max_chars else _split_labels(text, start, end)
@@ -188,6 +189,20 @@ def continues_line(following: str) -> bool:
     return _CONTINUES.match(following.lstrip()) is not None
 
 
+# A line that starts a list item: a bullet, or a number or letter marker ("1.", "๑)", "(2)", "a)").
+_ITEM_START = re.compile(r"^[ \t]*(?:[-*+•▪◦●○■□➢➤►\uf0b7\uf0a7]|\(?(?:\d{1,2}|[๐-๙]{1,2})[.)]|\((?:\d{1,2}|[๐-๙]{1,2}|[a-z])\)|[a-z]\))[ \t]+\S", re.MULTILINE)
+
+
+def _list_items(text: str, start: int, end: int) -> list[Span]:
+    """A block cut before each line that starts a list item: the introduction and each item (with
+    the lines that wrap it) are apart. Thai has no full stop to end an item, and crfcut ran a list
+    written one item a line ("หลักการของข้อมูลเปิดมีดังนี้ / • เปิดเผยโดยค่าเริ่มต้น / • ปรับปรุงข้อมูล
+    ... ปีละ ๑ ครั้ง / • ...") into one quote with its introduction."""
+    cuts = [match.start() for match in _ITEM_START.finditer(text, start, end) if match.start() > start]
+    bounds = [start, *cuts, end]
+    return [span for span in (_trimmed(text, a, b) for a, b in zip(bounds, bounds[1:])) if span]
+
+
 def _blocks(text: str, headings: frozenset[str] = frozenset()) -> list[Span]:
     """The blocks of ``text`` (separated by blank lines), with a block joined to the one before it
     when the sentence runs on across the blank line: the line before ends without a sentence end,
@@ -225,7 +240,8 @@ def _split_labels(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for (line_start, line_end), following in zip(lines, lines[1:]):
         line = text[line_start:line_end]
         wrapped = continues_line(text[following[0] : following[1]])  # a wrapped line of one sentence
-        if is_heading_like(line) or (is_fragment(line) and not wrapped):
+        numbered_item = wrapped and _ITEM_START.match(line)  # "1. invest in research that\nbenefits ...": no heading
+        if (is_heading_like(line) and not numbered_item) or (is_fragment(line) and not wrapped):
             pieces.append((piece_start, line_end))
             piece_start = following[0]
     pieces.append((piece_start, lines[-1][1]))

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from ingest.sentences import line_spans, sentence_spans, word_spans
+from ingest.sentences import line_spans, passage_sentences, sentence_spans, word_spans
 
 
 def pieces(text: str, spans: list[tuple[int, int]]) -> list[str]:
@@ -43,3 +43,25 @@ def test_word_spans_segment_long_thai_runs() -> None:
     assert words[0] == "ok"
     assert len(words) > 3
     assert "".join(words[1:]) == text[3:]
+
+
+def test_a_list_written_one_item_a_line_is_cut_at_its_items() -> None:
+    """Thai has no full stop to end an item: crfcut ran the introduction and two items into one
+    quote, with the third item's bullet hanging at its end."""
+    text = (
+        "หลักการของข้อมูลเปิดมีดังนี้\n• เปิดเผยโดยค่าเริ่มต้น\n• ปรับปรุงข้อมูลให้เป็นปัจจุบันอย่างน้อยปีละ ๑ ครั้ง\n"
+        "• ใช้รูปแบบไฟล์ที่เครื่องอ่านได้ เช่น CSV หรือ JSON"
+    )
+    quotes = [text[a:b] for a, b in passage_sentences(text)]
+    assert quotes == [
+        "• เปิดเผยโดยค่าเริ่มต้น",
+        "• ปรับปรุงข้อมูลให้เป็นปัจจุบันอย่างน้อยปีละ ๑ ครั้ง",
+        "• ใช้รูปแบบไฟล์ที่เครื่องอ่านได้ เช่น CSV หรือ JSON",
+    ]  # the introduction ("... มีดังนี้") is no claim
+
+
+def test_a_wrapped_list_item_stays_one_sentence() -> None:
+    text = "Governments should:\n1. invest in research on trustworthy AI that\nbenefits people and the planet;\n2. foster an inclusive digital ecosystem."
+    quotes = [text[a:b] for a, b in passage_sentences(text)]
+    assert "1. invest in research on trustworthy AI that\nbenefits people and the planet;" in quotes
+    assert all("Governments should" not in quote for quote in quotes)
