@@ -323,15 +323,23 @@ def _busy_cores() -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-c", code], env=env)
 
 
-def latency(index: Path, questions: list[str], baseline_repo: Path | None, baseline_label: str = "main") -> dict[str, Any]:
-    """ask() latency per code base and condition, one code base after the other within a condition."""
+def latency(
+    index: Path, questions: list[str], baseline_repo: Path | None, baseline_label: str = "main", baseline_index: Path | None = None
+) -> dict[str, Any]:
+    """ask() latency per code base and condition, one code base after the other within a condition.
+
+    ``baseline_index``: the index the baseline reads (default: ``index``). A baseline of other
+    sentence rules (``SENTENCE_RULES``) would embed every quoted sentence at query time on this
+    code's index: give it an index built by its own code, of the same corpus.
+    """
     from benchmarks.ingest_latency import latency_summary
 
     this = "this code"
     repos = {this: Path(__file__).resolve().parents[1]}
     if baseline_repo is not None:
         repos = {f"baseline: {baseline_label}": baseline_repo, **repos}
-    timers = {name: _Timer(repo, index, questions) for name, repo in repos.items()}
+    indexes = {name: (baseline_index or index) if name != this else index for name in repos}
+    timers = {name: _Timer(repo, indexes[name], questions) for name, repo in repos.items()}
     # the query_threads default (1) beside 2 threads: do the models' threads fight another process?
     timers[f"{this}, query_threads = 2"] = _Timer(repos[this], index, questions, threads=2)
     results: dict[str, Any] = {}
@@ -362,6 +370,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--latency", action="store_true", help="also time ask(), idle and with both cores busy")
     parser.add_argument("--baseline-repo", type=Path, default=Path("/work/main"), help="main's checkout, timed beside this code")
     parser.add_argument("--baseline-label", default="main", help="what the baseline checkout is (its commit), for the result rows")
+    parser.add_argument("--baseline-index", type=Path, help="the index the baseline reads (one built by its code; default: --index)")
     parser.add_argument("--json", type=Path, help="write the full results here")
     parser.add_argument(
         "--whole-pool-sentences", action="store_true",
@@ -391,7 +400,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         result["whole_pool_sentences"] = {"dev_qa": evaluate(whole, dev + off), "checks": evaluate(whole, _load(args.checks))}
         whole.close()
     if args.latency:
-        result["latency"] = latency(args.index, [item["question"] for item in dev], args.baseline_repo if args.baseline_repo.is_dir() else None, args.baseline_label)
+        result["latency"] = latency(
+            args.index, [item["question"] for item in dev], args.baseline_repo if args.baseline_repo.is_dir() else None,
+            args.baseline_label, args.baseline_index,
+        )
     result["seconds"] = round(time.time() - started, 1)
     if args.json:
         write_json(args.json, result)
