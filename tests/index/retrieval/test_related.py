@@ -51,3 +51,17 @@ def test_unknown_passage_says_what_exists(tmp_path: Path) -> None:
     retriever = _retriever(tmp_path)
     with pytest.raises(ValueError, match="has no passage 7 .*2 passage"):
         retriever.related("th/once-only.md", chunk=7)
+
+
+def test_one_document_takes_at_most_two_places(tmp_path: Path) -> None:
+    """A Thai seminar summary about every OECD topic took 9 of the 10 places for the OECD Once-Only
+    passage; the Thai control that applies the principle came 8th."""
+    documents = {
+        "en/oecd.md": ["Once-Only Principle citizens provide data once to government"],
+        "th/seminar.md": [f"สัมมนา Once-Only Principle citizens provide data ครั้งที่ {number}" for number in range(6)],
+        "th/control.md": ["มาตรฐาน PS-04 Once-Only Principle ขอข้อมูลครั้งเดียว"],
+    }
+    index = build_index(tmp_path, documents)
+    retriever = HybridRetriever(index, [HashEmbedder(dimension=256)], RetrievalWeights(dense=(1.0,)))
+    sources = [hit.chunk.source for hit in retriever.related("en/oecd.md", chunk=0, k=3)]
+    assert sources.count("th/seminar.md") == 2 and "th/control.md" in sources
