@@ -112,6 +112,13 @@ def _previous_was_year(tokens: list[str], position: int) -> bool:
 _QUERY_TOKEN = re.compile(r"พ\.\s?ศ\.?|ค\.\s?ศ\.?|b\.e\.|a\.d\.|\d+|[^\W\d_]+|\S", re.IGNORECASE)
 
 
+def _tokens(text: str) -> tuple[list[re.Match[str]], list[str]]:
+    """A short text's tokens as :func:`year_aliases` reads them (era markers whole, lower case),
+    and where each is: no Thai word segmentation needed to see "พ.ศ." or "ปี" beside a number."""
+    matches = list(_QUERY_TOKEN.finditer(text))
+    return matches, [match.group(0).lower().replace(" ", "") for match in matches]
+
+
 def with_common_era(query: str) -> str:
     """``query`` with the Common-era form after each Buddhist-era year: "ดัชนี DGI ปี 2562" ->
     "ดัชนี DGI ปี 2562 (2019)". For the dense encoders, which BM25's era terms do not reach: e5 and
@@ -122,8 +129,7 @@ def with_common_era(query: str) -> str:
 
     Thai digits must already be Arabic (``index.encoder_text``).
     """
-    matches = list(_QUERY_TOKEN.finditer(query))
-    tokens = [match.group(0).lower().replace(" ", "") for match in matches]
+    matches, tokens = _tokens(query)
     out, last = [], 0
     for position, alias in year_aliases(tokens):
         if int(alias) >= int(tokens[position]):
@@ -139,8 +145,7 @@ def year_of_title(title: str) -> int | None:
     "OECD Digital Government Index 2019" -> 2019; None when it names none. For a document whose
     file and manifest give no year (the year filter finds it by its title's). Thai digits must
     already be Arabic (``index.encoder_text``)."""
-    matches = list(_QUERY_TOKEN.finditer(title))
-    tokens = [match.group(0).lower().replace(" ", "") for match in matches]
+    _, tokens = _tokens(title)
     for position, alias in year_aliases(tokens):
         year, other = int(tokens[position]), int(alias)
         return min(year, other)  # the Common-era one of the pair
