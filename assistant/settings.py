@@ -15,6 +15,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, get_type_hints
 
+from assistant.origins import parse_origins
 from index.bundled_model import BUNDLED_MODEL_NAME
 from index.embedder import ENCODER_BACKENDS, USE_MODEL_NAME
 from index.sentence_embedding import SENTENCE_METHODS
@@ -49,6 +50,9 @@ class Settings:
     max_request_bytes: int = 1_000_000  # request bodies other than uploads (413 before they are read)
     max_upload_bytes: int = 100_000_000  # one upload request, all its files together
     api_rate_limit: int = 120  # requests a minute per user to /api/* (429 beyond); 0: no limit
+    # Origins whose pages may change things besides the server's own Host ("https://a.example,
+    # https://b.example:8443"): for a proxy that rewrites Host (assistant/web/cross_site.py).
+    trusted_origins: str = ""
 
     # Embedding model (any sentence-transformers name or folder works here)
     model: str = BUNDLED_MODEL_NAME
@@ -197,6 +201,10 @@ class Settings:
             problems.append("session_hours must be positive and api_rate_limit >= 0 (0: no limit)")
         if self.top_k <= 0:
             problems.append(f"top_k must be positive (got {self.top_k})")
+        try:
+            parse_origins(self.trusted_origins)
+        except ValueError as error:
+            problems.append(str(error))
         if self.sentence_candidates <= 0 or self.sentence_weight < 0:
             problems.append("sentence_candidates must be positive and sentence_weight >= 0")
         if self.sentence_scan_max < 0:

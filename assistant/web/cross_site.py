@@ -10,29 +10,23 @@ A request that carries neither (curl, scripts, the Python client) is not a brows
 to the credentials check. This is OWASP's "verifying origin with standard headers" defence
 (https://cheatsheetseries.owasp.org/cheatsheets/Cross-Site_Request_Forgery_Prevention_Cheat_Sheet.html).
 
-Behind a reverse proxy the origin is compared with the ``Host`` the proxy passes on, or its
-``X-Forwarded-Host`` (a browser's cross-site request cannot set that header).
+Behind a reverse proxy the origin is compared with the ``Host`` the proxy passes on (Caddy does;
+nginx with ``proxy_set_header Host $http_host``), or with the ``trusted_origins`` setting.
+``X-Forwarded-Host`` is not trusted: Gradio's CORS lets a page on another localhost port send it.
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from collections.abc import Iterable
+
+from assistant.origins import Origin, host_port, origin_key
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-_DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 
 
-def _host_port(netloc: str, scheme: str) -> tuple[str, int | None]:
-    """("example.org", 443) from "example.org" under https; ("127.0.0.1", 7860) from "127.0.0.1:7860"."""
-    parts = urlsplit(f"//{netloc.strip()}")
-    try:
-        port = parts.port
-    except ValueError:
-        return netloc.strip().lower(), None
-    return (parts.hostname or "").lower(), port if port is not None else _DEFAULT_PORTS.get(scheme)
-
-
-def cross_site_problem(method: str, headers: dict[str, str], websocket: bool = False) -> str:
+def cross_site_problem(
+    method: str, headers: dict[str, str], websocket: bool = False, trusted: Iterable[Origin] = ()
+) -> str:
     """Why a request must be refused as sent from another site's page, or '' when it may pass.
 
     Args:
@@ -40,25 +34,29 @@ def cross_site_problem(method: str, headers: dict[str, str], websocket: bool = F
             changes nothing and its answer is not readable by another site).
         headers: the request's headers, names in lower case.
         websocket: a WebSocket handshake (its ``Origin`` is checked whatever the method).
+        trusted: origins allowed besides the request's own host (``assistant.origins.parse_origins``).
     """
     if not websocket and method.upper() not in UNSAFE_METHODS:
         return ""
     fetch_site = headers.get("sec-fetch-site", "").strip().lower()
+    if fetch_site in ("same-origin", "none"):
+        return ""  # the browser says so itself (a sign-in form behind a no-referrer proxy sends Origin: null)
+    origin = headers.get("origin", "").strip()
+    key = origin_key(origin) if origin and origin.lower() != "null" else None
+    if key is not None and key in set(trusted):
+        return ""
     if fetch_site in ("cross-site", "same-site"):
         return f"a page of another site sent this request (Sec-Fetch-Site: {fetch_site}): refused"
-    origin = headers.get("origin", "").strip()
     if not origin:
         return ""  # not a browser's request, or an old browser's same-origin one
-    if origin.lower() == "null":
-        return "a page without an origin (a sandboxed frame or a local file) sent this request: refused"
-    parts = urlsplit(origin)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return f"the request's Origin ({origin[:100]}) is not a web page of this server: refused"
-    sender = _host_port(parts.netloc, parts.scheme)
-    hosts = [headers.get("host", ""), *headers.get("x-forwarded-host", "").split(",")]
-    if any(host.strip() and _host_port(host, parts.scheme) == sender for host in hosts):
+    if key is None:
+        return (
+            f"a page without a web origin (Origin: {origin[:60]}: a sandboxed frame, a local file, or a proxy's "
+            "Referrer-Policy: no-referrer in an older browser) sent this request: refused"
+        )
+    if host_port(headers.get("host", ""), key[0]) == key[1:]:
         return ""
     return (
-        f"a page of another site ({origin[:100]}) sent this request: refused. Open policyrag at its own "
-        "address; behind a proxy, pass the browser's Host (or X-Forwarded-Host) on"
+        f"a page of another site ({origin[:100]}) sent this request: refused. Open policyrag at its own address; "
+        "behind a proxy, pass the browser's Host on, or add the address to the trusted_origins setting"
     )

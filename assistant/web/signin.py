@@ -44,6 +44,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from assistant.access import LOCAL_NAME, NOBODY, Caller, local_caller
 from assistant.audit import AuditLog
 from assistant.limits import FailureThrottle, RateLimiter
+from assistant.origins import parse_origins
 from assistant.settings import Settings
 from assistant.users import User, UserStore
 from assistant.web.cross_site import cross_site_problem
@@ -125,6 +126,7 @@ class Gate:
     def __init__(self, users: UserStore, settings: Settings, audit: AuditLog) -> None:
         self.users = users
         self.settings = settings
+        self.trusted_origins = parse_origins(settings.trusted_origins)
         self.audit = audit
         self.sessions = Sessions(settings.session_hours * 3600)
         self.rate = RateLimiter(settings.api_rate_limit)
@@ -213,7 +215,8 @@ class Gate:
 
     async def guard(self, app: Any, scope: dict[str, Any], receive: Any, send: Any) -> None:
         path = scope.get("path", "")
-        forged = cross_site_problem(scope.get("method", "GET"), _headers(scope), websocket=scope["type"] == "websocket")
+        method = "POST" if path == "/logout" else scope.get("method", "GET")  # another site's page must not sign users out
+        forged = cross_site_problem(method, _headers(scope), websocket=scope["type"] == "websocket", trusted=self.trusted_origins)
         if forged:
             if scope["type"] == "websocket":
                 await send({"type": "websocket.close", "code": 4403})

@@ -203,3 +203,13 @@ def test_another_sites_page_cannot_add_or_remove_documents_with_sign_in_off(offi
     # the server's own page (same origin) and scripts without an Origin still ask and search
     assert client.post("/api/search", json={"query": "digital"}, headers={"origin": "http://testserver"}).status_code == 200
     assert client.post("/api/search", json={"query": "digital"}).status_code == 200
+
+
+def test_another_sites_page_cannot_sign_a_user_out(office: Office) -> None:
+    client = office.client()
+    assert _sign_in(client, "alice").status_code == 303
+    assert client.get("/api/documents").status_code == 200
+    assert client.get("/logout", headers={"sec-fetch-site": "same-site"}, follow_redirects=False).status_code == 403
+    assert client.get("/api/documents").status_code == 200  # still signed in
+    assert client.get("/logout", headers={"sec-fetch-site": "same-origin"}, follow_redirects=False).status_code == 303
+    assert client.get("/api/documents").status_code == 401
