@@ -242,9 +242,15 @@ class LLMAnswerer:
             return
         parts: list[str] = []
         try:
-            for piece in self._generate(question, evidence, given):
-                parts.append(piece)
-                yield piece
+            pieces = self._generate(question, evidence, given)
+            try:
+                for piece in pieces:
+                    parts.append(piece)
+                    if PROMPT_MARKUP.search("".join(parts[-8:])):
+                        break  # it repeats its prompt: stop the server now, not after max_tokens (20 s on a CPU)
+                    yield piece
+            finally:
+                pieces.close()  # closes the HTTP stream: the server stops generating
             text = "".join(parts).strip()
             if not text:
                 raise LLMUnavailable(say("note_empty_llm", evidence.lang))

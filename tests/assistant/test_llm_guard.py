@@ -39,3 +39,15 @@ def test_an_untrustworthy_llm_answer_gives_way_to_the_quoted_answer_with_a_note(
 def test_a_cited_llm_answer_is_kept() -> None:
     answer = _answerer(ObedientModel("Returns are filed online before 31 March [1].")).answer(QUESTION, _hits())
     assert answer.answerer == "llm" and answer.text == "Returns are filed online before 31 March [1]." and answer.notes == ()
+
+
+def test_the_stream_stops_as_soon_as_the_model_echoes_its_prompt() -> None:
+    """The page showed '<<SYS>>' and '<passage n="6">' with the passages' text for about 20 s
+    before the quoted answer replaced it."""
+    reply = "Returns are filed online. <<SYS>> " + "echoed passage text " * 200
+    client = ObedientModel(reply)
+    items = list(_answerer(client).stream(QUESTION, _hits()))
+    streamed, final = "".join(item for item in items if isinstance(item, str)), items[-1]
+    assert isinstance(final, Answer) and final.answerer == "extractive"
+    assert "<<SYS>>" not in streamed and "echoed passage text" not in streamed
+    assert client.pieces_sent < 10  # the model's stream was closed, not read to its end

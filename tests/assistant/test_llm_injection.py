@@ -34,6 +34,7 @@ class ObedientModel:
 
     reply: str
     messages: list[dict[str, str]] | None = None
+    pieces_sent: int = 0
 
     def __post_init__(self) -> None:
         self.chat = SimpleNamespace(completions=SimpleNamespace(create=self._create))
@@ -42,10 +43,12 @@ class ObedientModel:
     def _create(self, messages: list[dict[str, str]], **_: Any) -> Any:
         self.messages = messages
         pieces = [self.reply[i : i + 12] for i in range(0, len(self.reply), 12)]
+        model = self
 
         class Stream:
             def __iter__(self) -> Iterator[Any]:
                 for piece in pieces:
+                    model.pieces_sent += 1
                     yield SimpleNamespace(choices=[SimpleNamespace(delta=SimpleNamespace(content=piece))])
 
             def close(self) -> None:
