@@ -168,9 +168,21 @@ def standalone_question(
         return question
     if rewriter is not None:
         try:
-            rewritten = " ".join(rewriter(question, history).split())
+            rewritten = _REWRITE_DRESSING.sub("", " ".join(rewriter(question, history).split()))
         except Exception:  # noqa: BLE001 - any failure of the LLM: fall back to keywords
             rewritten = ""
-        if 3 <= len(rewritten) <= 400:
+        earlier = {_same_question(turn.question) for turn in history}
+        if 3 <= len(rewritten) <= 400 and _same_question(rewritten) not in earlier and "<" not in rewritten:
             return rewritten
     return KeywordCarryOver(term_weights).rewrite(question, history)
+
+
+# A list marker or quotes a model put around its one line ("- What are ...?", '"What are ...?"').
+_REWRITE_DRESSING = re.compile(r"^\s*(?:[-*•]\s+|\d+[.)]\s+)?[\"'“”]?|[\"'“”]\s*$")
+
+
+def _same_question(text: str) -> str:
+    """A question compared without case, spacing and punctuation: a rewrite that is an earlier
+    question again (gemma-3-270m answered "and who must apply them?" with "- What are the OECD AI
+    principles?", the question before) dropped the follow-up; the keyword carry-over keeps it."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())

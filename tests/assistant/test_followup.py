@@ -73,3 +73,15 @@ def test_a_follow_up_with_its_own_words_carries_only_the_rarest_subject_words() 
 
     searched = KeywordCarryOver(weights).rewrite("And which OECD members are missing from it?", [first])
     assert searched == "And which OECD members are missing from it? 2017 OURdata Index"
+
+
+def test_an_llm_rewrite_that_is_the_earlier_question_again_falls_back_to_keywords() -> None:
+    """gemma-3-270m rewrote "and who must apply them?" as "- What are the OECD AI principles?", the
+    question before: the follow-up's own words were lost."""
+    principles = Turn("What are the OECD AI principles?", "What are the OECD AI principles?")
+    searched = standalone_question("and who must apply them?", [principles], lambda q, h: "- What are the OECD AI principles?")
+    assert searched.startswith("and who must apply them?") and "principles" in searched
+    # a list marker or quotes around a good rewrite are taken off
+    assert standalone_question("and who must apply them?", [principles], lambda q, h: '"Who must apply the OECD AI principles?"') == (
+        "Who must apply the OECD AI principles?"
+    )
