@@ -72,9 +72,10 @@ MAX_CONTROL_SHARE = 0.01
 
 
 def _binary_problem(path: Path, kind: str = "binary data") -> ReaderError:
-    return ReaderError(
-        f"{path}: {kind}, not text: check it is a text file; convert it to UTF-8 (e.g. iconv -f TIS-620 -t UTF-8) if it is"
-    )
+    fix = "check it is a text file (a .docx or .pdf saved under another name?)"
+    if kind != "binary data":
+        fix = "check it is a text file; convert it to UTF-8 (e.g. iconv -f TIS-620 -t UTF-8) if it is"
+    return ReaderError(f"{path}: {kind}, not text: {fix}")
 
 
 def decode_text(data: bytes, path: Path) -> tuple[str, str]:
@@ -86,6 +87,7 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
             UTF-16 "Ā戂湩牡⁹番歮" and indexed) or text in no encoding charset-normalizer knows.
     """
     text, encoding = _decode(data, path)
+    text = text.rstrip("\x1a")  # the end-of-file mark old DOS editors write (Ctrl-Z)
     controls = len(_CONTROL.findall(text))
     if "\x00" in text or controls > MAX_CONTROL_SHARE * max(len(text), 1):
         raise _binary_problem(path)

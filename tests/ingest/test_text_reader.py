@@ -58,7 +58,7 @@ def test_decode_error_names_file_and_fix(monkeypatch: pytest.MonkeyPatch) -> Non
 
     monkeypatch.setattr("ingest.readers.text.from_bytes", lambda data: NoMatch())
     with pytest.raises(ReaderError, match=r"x\.txt: .*not text: .*convert it to UTF-8"):
-        decode_bytes(b"\xff\xfe\x00", Path("x.txt"))
+        decode_bytes(b"\xff\xfe\x81", Path("x.txt"))  # no NUL: no encoding fits, not binary
 
 
 class TestEncodings:
@@ -115,6 +115,12 @@ def test_binary_data_named_txt_is_refused(data: bytes, tmp_path: Path) -> None:
     path.write_bytes(data)
     with pytest.raises(ReaderError, match=r"junk\.txt: binary data, not text"):
         TextReader().run(path, "junk.txt")
+
+
+def test_a_dos_files_end_of_file_mark_is_no_binary_data(tmp_path: Path) -> None:
+    path = tmp_path / "memo.txt"
+    path.write_bytes(b"Office memo: annual leave is 15 days per year for all staff.\r\n\x1a")
+    assert TextReader().run(path, "memo.txt").blocks[0].text == "Office memo: annual leave is 15 days per year for all staff."
 
 
 def test_form_feeds_vertical_tabs_and_utf16_are_text(tmp_path: Path) -> None:
