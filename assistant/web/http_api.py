@@ -12,7 +12,7 @@ over ``max_query_chars`` 413; no permission 403.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -188,10 +188,23 @@ def build_router(service: AssistantService, library: DocumentLibrary | None = No
     return router
 
 
+UPLOAD_FIELDS = frozenset({"collection", "files", "replace"})
+
+
+async def known_upload_fields(request: Request) -> None:
+    """422 for a form field the upload does not take, as for a JSON body's (``FilterFields``): a
+    misspelt ``replce=true`` uploaded without replacing, and said nothing."""
+    unknown = sorted(set((await request.form()).keys()) - UPLOAD_FIELDS)
+    if unknown:
+        raise RequestValidationError(
+            [{"loc": ("body", name), "msg": "Extra inputs are not permitted", "type": "extra_forbidden"} for name in unknown]
+        )
+
+
 def _document_routes(router: APIRouter, service: AssistantService, library: DocumentLibrary) -> None:
     """Adding and removing documents, their jobs, and the audit log."""
 
-    @router.post("/api/documents", status_code=202)
+    @router.post("/api/documents", status_code=202, dependencies=[Depends(known_upload_fields)])
     def upload(
         request: Request,
         collection: str = Form(..., description="the collection to add the files to"),

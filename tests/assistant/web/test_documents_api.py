@@ -70,3 +70,16 @@ def test_admin_downloads_the_audit_log_others_may_not(office: Office) -> None:
     assert response.status_code == 200 and "attachment" in response.headers["content-disposition"]
     lines = [json.loads(line) for line in response.text.splitlines()]
     assert any(line["event"] == "ask" and line["user"] == "alice" and line["question"] == "cloud first" for line in lines)
+
+
+def test_a_misspelt_upload_field_is_a_422_naming_it(office: Office) -> None:
+    """'replce=true' uploaded without replacing the old file and said nothing."""
+    client = office.client()
+    response = client.post(
+        "/api/documents",
+        data={"collection": "public", "replce": "true"},
+        files={"files": ("a.md", b"# A\n\ntext")},
+        headers=basic("bob"),
+    )
+    assert response.status_code == 422
+    assert [error["loc"] for error in response.json()["detail"]] == [["body", "replce"]]
