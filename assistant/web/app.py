@@ -85,6 +85,16 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
     return JSONResponse({"detail": details}, status_code=422)
 
 
+def server_url(host: str, port: int) -> str:
+    """The address to open: "http://127.0.0.1:7860/", "http://[::1]:7860/" (an IPv6 address in
+    brackets), "http://localhost:7860/" for a server on every address (0.0.0.0 or ::)."""
+    if host in ("0.0.0.0", "::", ""):
+        host = "localhost"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}/"
+
+
 def exposure_warnings(settings: Settings, users: UserStore) -> list[str]:
     """What ``policyrag serve`` prints about who can reach it: sign-in off on a network address,
     or passwords crossing the network without TLS."""
@@ -121,7 +131,7 @@ def serve(settings: Settings) -> None:
     app = create_app(service, settings, users=users)
     print(
         f"policyrag: {len(service.catalogue)} documents, {len(rag.index)} passages from {settings.index_dir}\n"
-        f"policyrag: open http://{settings.serve_host}:{settings.serve_port}/  "
+        f"policyrag: open {server_url(settings.serve_host, settings.serve_port)}  "
         f"(JSON API: /api/health, /api/search, /api/ask; Ctrl-C to stop)\n"
         f"policyrag: sign-in {'on' if users.enabled else 'off'} (users file {settings.users_file}); "
         f"audit log {settings.audit_log}",

@@ -213,3 +213,11 @@ def test_another_sites_page_cannot_sign_a_user_out(office: Office) -> None:
     assert client.get("/api/documents").status_code == 200  # still signed in
     assert client.get("/logout", headers={"sec-fetch-site": "same-origin"}, follow_redirects=False).status_code == 303
     assert client.get("/api/documents").status_code == 401
+
+
+def test_the_address_to_open_is_one_a_browser_takes() -> None:
+    from assistant.web.app import server_url
+
+    assert server_url("127.0.0.1", 7860) == "http://127.0.0.1:7860/"
+    assert server_url("::1", 7914) == "http://[::1]:7914/"  # was http://::1:7914/
+    assert server_url("0.0.0.0", 7860) == "http://localhost:7860/"
