@@ -148,8 +148,14 @@ def build_router(service: AssistantService, library: DocumentLibrary | None = No
     ) -> HTMLResponse:
         """What a source card's "related in the other language" link opens: the passages as source
         cards on a page (the JSON of ``/api/related`` is no page for a policy officer)."""
-        hits = related_hits(related_query(source, chunk, page, k), request)
-        return HTMLResponse(related_page_html(source, chunk, hits, ui if ui in ("th", "en") else "th", service.url_for))
+        ui_lang = ui if ui in ("th", "en") else "th"
+        try:
+            hits = related_hits(related_query(source, chunk, page, k), request)
+        except HTTPException as error:  # a link to a removed document: a page saying so, not JSON
+            if error.status_code != 400:
+                raise
+            return HTMLResponse(related_page_html(source, chunk, [], ui_lang, service.url_for, problem=str(error.detail)), status_code=400)
+        return HTMLResponse(related_page_html(source, chunk, hits, ui_lang, service.url_for))
 
     @router.post("/api/related")
     def related(body: RelatedRequest, request: Request) -> dict[str, object]:

@@ -36,6 +36,7 @@ LABELS: dict[str, dict[UiLang, str]] = {
     "related_title": {"th": "ข้อความที่เกี่ยวข้องในอีกภาษา", "en": "Related passages in the other language"},
     "no_related": {"th": "ไม่พบข้อความที่เกี่ยวข้องในเอกสารที่คุณเปิดอ่านได้", "en": "No related passage in the documents you may read."},
     "passage": {"th": "ข้อความที่", "en": "passage"},
+    "related_missing": {"th": "ไม่พบเอกสารหรือข้อความนี้แล้ว (อาจถูกนำออกหรือเปลี่ยนแปลง)", "en": "This document or passage is no longer in the index (removed or changed)"},
     "planted": {
         "th": "⚠ ข้อความที่สั่ง AI หรือผู้อ่าน ไม่ใช่ส่วนของคำตอบ",
         "en": PLANTED_LABEL,  # the CLI's and the export's words

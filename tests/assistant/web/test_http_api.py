@@ -165,7 +165,10 @@ def test_a_source_cards_related_link_opens_a_readable_page(client: TestClient) -
     assert "Related passages in the other language" in page.text
     assert page.text.count("data-number=") == len(related) > 0
     assert all(item["source"] in page.text for item in related)
-    assert client.get(RELATED_PAGE, params={"source": "missing.md", "chunk": 0}).status_code == 400
+    # a link to a document removed since: a page saying so in the page's language, not JSON
+    gone = client.get(RELATED_PAGE, params={"source": "missing.md", "chunk": 0, "ui": "th"})
+    assert gone.status_code == 400 and gone.headers["content-type"].startswith("text/html")
+    assert "ไม่พบเอกสารหรือข้อความนี้แล้ว" in gone.text and "missing.md" in gone.text
 
 
 def test_a_bad_related_link_is_a_422_naming_the_query_parameter(client: TestClient) -> None:
