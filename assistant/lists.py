@@ -55,6 +55,8 @@ MAX_LINE_ITEM_CHARS = 160  # an unmarked line longer than this ends a list of sh
 MAX_ITEMS = 15
 _SENTENCE_END = re.compile(r"[.!?](?:[\"'”’)\]])*\s*$")
 MAX_GAP_LINES = 3  # unmarked lines allowed between two numbered items
+# A heading that is only an identifier: "RS-03", "PS-04", "ข้อ 5", "A.2.1"
+_CODE = re.compile(r"(?:[A-Z]{1,6}[-‐ ]?\d+(?:[.\-]\d+)*|ข้อ\s*[\d๐-๙]+|[A-Z]?\d+(?:\.\d+)+)")
 
 
 @dataclass(frozen=True)
@@ -389,7 +391,9 @@ class ListFinder:
         for parent in order:
             items = children.get(parent, [])
             questions = sum(piece_kind(item.text) == QUESTION for item in items)
-            if 2 <= len(items) <= MAX_ITEMS and questions <= len(items) // 2:  # a FAQ's questions are no list
+            codes = sum(bool(_CODE.fullmatch(item.text.strip())) for item in items)
+            # a FAQ's questions are no list, nor are controls' bare codes ("RS-03", "PS-06": their text is below them)
+            if 2 <= len(items) <= MAX_ITEMS and questions <= len(items) // 2 and codes <= len(items) // 2:
                 context = parent[-1] if parent else hit.chunk.title
                 lists.append(FoundList("headings", context, tuple(items), number))
         return lists

@@ -245,3 +245,24 @@ def test_lists_are_ranked_by_both_encoders_as_sentences_are() -> None:
     found = both.run(question, [hit], query)
     assert found is not None and [item.text for item in found.items] == ["Inclusive growth", "Human-centred values", "Transparency"]
     assert found.support == pytest.approx(found.similarity + 0.5)
+
+
+def test_sub_headings_that_are_bare_codes_are_no_list() -> None:
+    """"มาตรฐานบริการดิจิทัลภาครัฐมีข้อกำหนดอะไรบ้าง" was answered "- RS-03 - RS-04 - RS-05 - RS-07": the
+    controls' codes, their text under them, three of them missing."""
+    from assistant.retrieval import Hit
+    from ingest.model import Chunk
+
+    parts = [
+        (("Standard", "3.1 Reliability"), "3.1 Reliability\n\nServices stay available."),
+        (("Standard", "3.1 Reliability", "RS-01"), "RS-01\n\nKeep a business continuity plan."),
+        (("Standard", "3.1 Reliability", "RS-02"), "RS-02\n\nTest the backups every quarter."),
+        (("Standard", "3.1 Reliability", "RS-03"), "RS-03\n\nPublish the service level."),
+    ]
+    document = [
+        (number, Chunk(f"s.md#{number}", "s.md", "Standard", text, None, path, "en", 100 * number, 100 * number + len(text)))
+        for number, (path, text) in enumerate(parts)
+    ]
+    finder = ListFinder(ENCODERS[0], ThaiEnglishAnalyzer(), lambda source: document)  # type: ignore[arg-type,return-value]
+    found = finder.run(analyse_question("What are the requirements of 3.1 Reliability?"), [Hit(1, 1.0, document[0][1], row=0)])
+    assert found is None or [item.text for item in found.items] != ["RS-01", "RS-02", "RS-03"]
