@@ -52,7 +52,10 @@ _ANSWER_LABEL = re.compile(r"^\s*(?:ตอบ|คำตอบ|answer|a)\s*[:.]?\
 _ITEM_TAIL = re.compile(r"[\s;,]*(?:\s(?:and|or)|\s?(?:และ|หรือ))?[\s;,]*$", re.IGNORECASE)
 MAX_ITEM_CHARS = 300  # a longer "item" is a paragraph
 MAX_LINE_ITEM_CHARS = 160  # an unmarked line longer than this ends a list of short lines
-MAX_ITEMS = 15
+MAX_ITEMS = 15  # sub-headings or unmarked lines beyond this are a document's outline, not a list
+# A numbered or bulleted list is shown whole up to this: the kiosk's 17 services were cut at 15
+# with nothing said.
+MAX_MARKED_ITEMS = 40
 _SENTENCE_END = re.compile(r"[.!?](?:[\"'”’)\]])*\s*$")
 MAX_GAP_LINES = 3  # unmarked lines allowed between two numbered items
 # A heading that is only an identifier: "RS-03", "PS-04", "ข้อ 5", "A.2.1"
@@ -279,7 +282,7 @@ class ListFinder:
                 items = [self._item(region, s + m.end(), e, _marker_text(m) if numbered else "") for m, s, e in current]
                 kept = tuple(item for item in items if item is not None)
                 if len(kept) >= 2:
-                    lists.append(FoundList("marked", self._context_before(region, current[0][1]), kept[:MAX_ITEMS], number))
+                    lists.append(FoundList("marked", self._context_before(region, current[0][1]), kept[:MAX_MARKED_ITEMS], number))
 
         for start, end in line_spans(region.text, 0, len(region.text)):
             match = _MARKER.match(region.text[start:end])
@@ -328,7 +331,7 @@ class ListFinder:
                 if item:
                     items.append(item)
             if len(items) >= 3:
-                lists.append(FoundList("inline", line[: run[0].start()], tuple(items[:MAX_ITEMS]), number))
+                lists.append(FoundList("inline", line[: run[0].start()], tuple(items[:MAX_MARKED_ITEMS]), number))
         return lists
 
     def _lines(self, region: _Region, number: int) -> list[FoundList]:

@@ -266,3 +266,14 @@ def test_sub_headings_that_are_bare_codes_are_no_list() -> None:
     finder = ListFinder(ENCODERS[0], ThaiEnglishAnalyzer(), lambda source: document)  # type: ignore[arg-type,return-value]
     found = finder.run(analyse_question("What are the requirements of 3.1 Reliability?"), [Hit(1, 1.0, document[0][1], row=0)])
     assert found is None or [item.text for item in found.items] != ["RS-01", "RS-02", "RS-03"]
+
+
+def test_a_numbered_list_longer_than_fifteen_items_is_shown_whole() -> None:
+    """The kiosk's 18 services were cut at 15 with nothing said."""
+    from assistant.retrieval import Hit
+    from ingest.model import Chunk
+
+    text = "The kiosk offers these services:\n" + "\n".join(f"{n}. Service number {n}" for n in range(1, 19))
+    chunk = Chunk("k.md#0", "k.md", "Kiosk", text, None, (), "en", 0, len(text))
+    found = ListFinder(ENCODERS[0]).run(analyse_question("What services does the kiosk offer?"), [Hit(1, 1.0, chunk)])
+    assert found is not None and len(found.items) == 18 and found.items[-1].text == "Service number 18"
