@@ -53,7 +53,7 @@ _ITEM_TAIL = re.compile(r"[\s;,]*(?:\s(?:and|or)|\s?(?:และ|หรือ))?
 MAX_ITEM_CHARS = 300  # a longer "item" is a paragraph
 MAX_LINE_ITEM_CHARS = 160  # an unmarked line longer than this ends a list of short lines
 MAX_ITEMS = 15  # sub-headings or unmarked lines beyond this are a document's outline, not a list
-# A numbered or bulleted list is shown whole up to this: the kiosk's 17 services were cut at 15
+# A numbered or bulleted list is shown whole up to this: the kiosk's 18 services were cut at 15
 # with nothing said.
 MAX_MARKED_ITEMS = 40
 _SENTENCE_END = re.compile(r"[.!?](?:[\"'”’)\]])*\s*$")

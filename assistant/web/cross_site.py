@@ -17,15 +17,13 @@ nginx with ``proxy_set_header Host $http_host``), or with the ``trusted_origins`
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from assistant.origins import Origin, host_port, origin_key
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def cross_site_problem(
-    method: str, headers: dict[str, str], websocket: bool = False, trusted: Iterable[Origin] = ()
+    method: str, headers: dict[str, str], websocket: bool = False, trusted: frozenset[Origin] = frozenset()
 ) -> str:
     """Why a request must be refused as sent from another site's page, or '' when it may pass.
 
@@ -43,7 +41,7 @@ def cross_site_problem(
         return ""  # the browser says so itself (a sign-in form behind a no-referrer proxy sends Origin: null)
     origin = headers.get("origin", "").strip()
     key = origin_key(origin) if origin and origin.lower() != "null" else None
-    if key is not None and key in set(trusted):
+    if key is not None and key in trusted:
         return ""
     if fetch_site in ("cross-site", "same-site"):
         return f"a page of another site sent this request (Sec-Fetch-Site: {fetch_site}): refused"
