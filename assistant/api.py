@@ -481,12 +481,15 @@ class PolicyRAG:
         with self._live.lease() as retriever:
             return retriever.related(source, page, chunk, k or self.settings.top_k, sources, langs, collections)
 
-    def search_many(self, queries: list[str], k: int | None = None) -> list[list[Hit]]:
+    def search_many(
+        self, queries: list[str], k: int | None = None, sources: set[str] | None = None, langs: set[str] | None = None
+    ) -> list[list[Hit]]:
+        """:meth:`search` of many queries, embedded in one batch per encoder (same filters)."""
         for query in queries:
             check_query(query, self.settings.max_query_chars)
         check_k(k)
         with self._live.lease() as retriever:
-            return retriever.run_batch(queries, k=k or self.settings.top_k)
+            return retriever.run_batch(queries, k=k or self.settings.top_k, sources=sources, langs=langs)
 
     def close(self) -> None:
         self._live.close()

@@ -83,6 +83,37 @@ def _count(value: str) -> int:
     return number
 
 
+def _add_filters(parser: argparse.ArgumentParser) -> None:
+    """The web page's and the HTTP API's filters, for ``search`` and ``ask``."""
+    parser.add_argument("--documents", action="append", help="only these documents (sources as search --json prints them; comma-separated or repeated)")
+    parser.add_argument("--langs", action="append", help="only passages in these languages: th, en (comma-separated or repeated)")
+    parser.add_argument("--years", action="append", help="only documents of these years, Common Era (comma-separated or repeated)")
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+def _filters(rag: object, args: argparse.Namespace) -> tuple[set[str] | None, set[str] | None]:
+    """(sources, langs) for the retriever from --documents, --years and --langs.
+
+    Raises:
+        ValueError: an unknown document, year or language, or no document of those years.
+    """
+    from assistant.web.catalogue import DocumentCatalogue
+
+    langs = set(_split(getattr(args, "langs", None)))
+    if langs - {"th", "en"}:
+        raise ValueError(f"--langs takes th and en, got {sorted(langs - {'th', 'en'})}")
+    documents, years = _split(getattr(args, "documents", None)), _split(getattr(args, "years", None))
+    sources = None
+    if documents or years:
+        sources = DocumentCatalogue.from_store(rag.index.store).sources_for(documents, years)  # type: ignore[attr-defined]
+        if not sources:
+            raise ValueError(f"no indexed document matches --documents {documents} and --years {years}: policyrag search --json lists sources")
+    return sources, langs or None
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from assistant.api import PolicyRAG
 
@@ -91,10 +122,11 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.query is not None and not args.query.strip():
         raise ValueError(EMPTY_QUERY)
     rag = PolicyRAG.open(settings=_settings(args))
+    sources, langs = _filters(rag, args)
     if not args.query and not args.queries_file:
-        return _interactive(rag, args.k)
+        return _interactive(rag, args.k, sources, langs)
     queries = _read_queries(Path(args.queries_file)) if args.queries_file else [args.query]
-    results = rag.search_many(queries, k=args.k)
+    results = rag.search_many(queries, k=args.k, sources=sources, langs=langs)
     for query, hits in zip(queries, results):
         if args.json or args.queries_file:
             print(json.dumps({"query": query, "hits": [hit.to_dict() for hit in hits]}, ensure_ascii=False))
@@ -114,7 +146,7 @@ def _print_hits(query: str, hits: list) -> None:  # type: ignore[type-arg]
         print(f"    {snippet}")
 
 
-def _interactive(rag, k: int) -> int:  # type: ignore[no-untyped-def]
+def _interactive(rag, k: int, sources: set[str] | None = None, langs: set[str] | None = None) -> int:  # type: ignore[no-untyped-def]
     """A prompt loop: the model loads once, then each question is answered in well under a second."""
     print("Ask in Thai or English (empty line or Ctrl-D to quit) / พิมพ์คำถามภาษาไทยหรืออังกฤษ", file=sys.stderr)
     while True:
@@ -125,7 +157,7 @@ def _interactive(rag, k: int) -> int:  # type: ignore[no-untyped-def]
         if not query:
             return 0
         try:
-            _print_hits(query, rag.search(query, k=k))
+            _print_hits(query, rag.search(query, k=k, sources=sources, langs=langs))
         except ValueError as error:  # a question over max_query_chars: say so and ask again
             print(f"policyrag: {error}", file=sys.stderr)
 
@@ -143,7 +175,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     rag = PolicyRAG.open(settings=settings)
     show_stream = settings.answerer == "llm" and not args.json and sys.stderr.isatty()
     answer = None
-    for item in rag.ask_stream(args.question, k=args.k):
+    sources, langs = _filters(rag, args)
+    for item in rag.ask_stream(args.question, k=args.k, sources=sources, langs=langs):
         if isinstance(item, Answer):
             answer = item
         elif show_stream:
@@ -370,6 +403,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--index", type=Path)
     search.add_argument("-k", type=_count, default=10, help="number of passages (default 10)")
     search.add_argument("--json", action="store_true", help="JSON Lines output")
+    _add_filters(search)
     search.set_defaults(func=cmd_search)
 
     ask = sub.add_parser("ask", help="answer a question with cited passages")
@@ -378,6 +412,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("-k", type=_count, default=None, help="passages retrieved and shown (default: top_k setting)")
     ask.add_argument("--answerer", choices=["extractive", "llm"], help="who writes the answer (default: answerer setting)")
     ask.add_argument("--json", action="store_true", help="print the answer as one JSON object")
+    _add_filters(ask)
     ask.set_defaults(func=cmd_ask)
 
     evaluation = sub.add_parser("eval", help="score retrieval on a QA file with evidence strings")

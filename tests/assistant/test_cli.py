@@ -221,3 +221,19 @@ def test_a_planted_instruction_in_a_preview_is_bracketed_with_its_warning(capsys
     _print_answer(Answer("password?", "en", "Not found.", (CitedPassage(1, hit),), found=False, answerer="extractive"))
     marked = f"Agencies file by 31 March. [⚠ text that addresses an AI or the reader, not part of the answer: {planted}] The portal opens in May."
     assert capsys.readouterr().out.count(marked) == 2  # the search preview and the refusal's closest passage
+
+
+@pytest.mark.slow
+def test_search_and_ask_take_the_web_pages_filters(real_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The page and the API filter by document, language and year; the CLI did not."""
+    assert main(["search", "digital government services", "--index", str(real_index), "--json", "--langs", "th"]) == 0
+    hits = json.loads(capsys.readouterr().out)["hits"]
+    assert hits and {hit["lang"] for hit in hits} == {"th"}
+    assert main(["search", "digital government services", "--index", str(real_index), "--json", "--documents", "notes.txt"]) == 0
+    assert {hit["source"] for hit in json.loads(capsys.readouterr().out)["hits"]} == {"notes.txt"}
+    assert main(["ask", "What is the once-only principle?", "--index", str(real_index), "--json", "--langs", "th,en", "--documents", "notes.txt"]) == 0
+    assert {passage["source"] for passage in json.loads(capsys.readouterr().out)["passages"]} == {"notes.txt"}
+    assert main(["search", "data", "--index", str(real_index), "--years", "1901"]) == 2
+    assert "no indexed document matches" in capsys.readouterr().err
+    assert main(["search", "data", "--index", str(real_index), "--langs", "fr"]) == 2
+    assert "--langs takes th and en" in capsys.readouterr().err
