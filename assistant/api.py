@@ -24,6 +24,7 @@ import numpy as np
 from assistant.answer_model import Answer, Answerer
 from assistant.limits import check_k, check_query
 from assistant.settings import Settings
+from assistant.questions import search_text
 from corpus.manifest import CorpusManifest
 from index.analyzer import ThaiEnglishAnalyzer
 from index.cpu_policy import QueryProcessMark, ingest_threads, polite_ingest, serving_queries_here
@@ -429,7 +430,8 @@ class PolicyRAG:
         check_query(query, self.settings.max_query_chars)
         check_k(k)
         with self._live.lease() as retriever:
-            return retriever.run(query, k=k or self.settings.top_k, sources=sources, langs=langs, collections=collections)
+            text = search_text(query, retriever.abbreviations)
+            return retriever.run(text, k=k or self.settings.top_k, sources=sources, langs=langs, collections=collections)
 
     def ask(
         self,
@@ -489,7 +491,8 @@ class PolicyRAG:
             check_query(query, self.settings.max_query_chars)
         check_k(k)
         with self._live.lease() as retriever:
-            return retriever.run_batch(queries, k=k or self.settings.top_k, sources=sources, langs=langs)
+            texts = [search_text(query, retriever.abbreviations) for query in queries]
+            return retriever.run_batch(texts, k=k or self.settings.top_k, sources=sources, langs=langs)
 
     def close(self) -> None:
         self._live.close()

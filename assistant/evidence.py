@@ -40,6 +40,7 @@ import numpy as np
 
 from assistant.questions import QuestionIntent, analyse_question, answers_type
 from assistant.retrieval import Hit
+from index.abbreviations import defines, short_key
 from index.analyzer import ThaiEnglishAnalyzer
 from index.sentences import SentenceVectors
 from ingest.lang import detect_lang
@@ -114,6 +115,7 @@ class QuoteWeights:
     heading: float = 0.06  # share of the question's content words in the heading path or the heading line above
     answer_type: float = 0.03  # per question type the sentence has the form of an answer to (0.02: 1 fewer on each set)
     rank: float = 0.02  # per retrieval rank below the first
+    defines: float = 0.3  # the sentence defines the abbreviation or code a "what is X" question looks up
 
 
 # Thresholds for an index with e5 only (``second_model = ""``): e5 cosine alone, on stored vectors.
@@ -224,6 +226,7 @@ class EvidenceFinder:
         idf_total = sum(idf.values())
         scored = []
         w = self.weights
+        defining = _defining(intent.term, top, candidates) if intent.term else set()
         for i, candidate in enumerate(candidates):
             hit = top[candidate.number - 1]
             text = hit.chunk.text[candidate.start : candidate.end]
@@ -244,6 +247,7 @@ class EvidenceFinder:
                 + w.heading * heading
                 + w.answer_type * answers_type(intent, one_line(text))
                 - w.rank * (candidate.number - 1)
+                + (w.defines if i in defining else 0.0)
             )
             scored.append(
                 EvidenceSentence(candidate.number, candidate.start, candidate.end, text, float(cosines[0][i]), float(support[i]), own_overlap, score)
@@ -257,7 +261,7 @@ class EvidenceFinder:
             vectors=matrices[0][order],
             best_similarity=best,
             overlap=overlap,
-            supported=self.is_supported(best, overlap),
+            supported=self.is_supported(best, overlap) or bool(defining),
             intent=intent,
             query_vector=query_vectors[0],
         )
@@ -386,6 +390,36 @@ class EvidenceFinder:
         if self.term_weights is None or not terms:
             return {}
         return self.term_weights(sorted(terms))
+
+
+def _defining(term: str, top: Sequence[Hit], candidates: Sequence[_Candidate]) -> set[int]:
+    """The candidates (by index) that define ``term``, an abbreviation or code a definition
+    question looks up: a sentence that gives its long form ("... (สพร.)", "Government Data
+    Exchange Center : GDX"; ``index.abbreviations``), or the first sentence under a heading that is
+    the term itself ("PS-04", over the requirement it names).
+
+    Such a sentence answers the question whatever its similarity to it: an abbreviation's
+    question shares nothing with its definition but the abbreviation, so it also lets the answer
+    be given where the similarity thresholds alone would refuse it."""
+    key = short_key(term)
+    found: set[int] = set()
+    under: dict[int, list[int]] = {}  # passage number -> positions of the term's heading lines in it
+    for number, hit in enumerate(top, start=1):
+        positions = [match.start() for match in re.finditer(r"[^\n]+", hit.chunk.text) if short_key(one_line(match.group(0)).strip("#*: ")) == key]
+        if hit.chunk.heading_path and short_key(hit.chunk.heading_path[-1]) == key:
+            positions.insert(0, -1)
+        under[number] = positions
+    taken: set[tuple[int, int]] = set()
+    for i, candidate in enumerate(candidates):
+        text = top[candidate.number - 1].chunk.text[candidate.start : candidate.end]
+        if defines(text, term):
+            found.add(i)
+            continue
+        heading = max((position for position in under[candidate.number] if position < candidate.start), default=None)
+        if heading is not None and (candidate.number, heading) not in taken:
+            taken.add((candidate.number, heading))  # candidates are in passage order: this is the first under it
+            found.add(i)
+    return found
 
 
 def _lines_before(text: str, position: int) -> list[str]:

@@ -17,6 +17,7 @@ import re
 from functools import lru_cache
 from dataclasses import dataclass
 
+from index.abbreviations import AbbreviationTable, is_short_form
 from ingest.lang import detect_lang
 from ingest.model import Lang
 
@@ -51,7 +52,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "where": re.compile(r"\bwhere\b|\bat\s+which\s+(?:url|address|site|website)\b|ที่ไหน|ที่ใด|ตรงไหน|ช่องทางใด|ช่องทางไหน", re.IGNORECASE),
     "definition": re.compile(
         r"^\s*what\s+(?:is|are)\s+(?:an?\s+|the\s+)?[^?]{1,60}\??\s*$|\bwhat\s+(?:does|do)\s+.{1,60}\s+(?:mean|refer\s+to|stand\s+for)\b"
-        r"|\bwhat\s+is\s+meant\s+by\b|\bdefin(?:e|ition)\b|คืออะไร|หมายถึงอะไร|หมายถึง|ความหมาย|นิยาม|คือ\s*\S{0,4}\s*$",
+        r"|\bwhat\s+is\s+meant\s+by\b|\bdefin(?:e|ition)\b|\bfull\s+(?:name|form)\s+of\b|\babbreviation\b"
+        r"|คืออะไร|หมายถึงอะไร|หมายถึง|ความหมาย|นิยาม|ย่อมาจาก|ชื่อเต็ม|คือ\s*\S{0,4}\s*$",
         re.IGNORECASE,
     ),
     "yes_no": re.compile(
@@ -72,7 +74,16 @@ _EN_FRAME = re.compile(
     r"|\s*(?:mean|refer\s+to|stand\s+for)?\s*\?+\s*$",
     re.IGNORECASE,
 )
-_TH_FRAME = re.compile(r"(?:คืออะไร|หมายถึงอะไร|หมายถึง|มีอะไรบ้าง|อะไรบ้าง|คือ|อย่างไร|ได้แก่อะไร|ประกอบด้วยอะไร|มีกี่\S*|\?)\s*$")
+_TH_FRAME = re.compile(
+    r"(?:คืออะไร|หมายถึงอะไร|หมายถึง|ย่อมาจากอะไร|ย่อมาจาก|มีชื่อเต็มว่าอะไร|ชื่อเต็มคืออะไร|ชื่อเต็มว่าอะไร|มีอะไรบ้าง|อะไรบ้าง|คือ|อย่างไร"
+    r"|ได้แก่อะไร|ประกอบด้วยอะไร|มีกี่\S*|\?)\s*$"
+)
+# "the full name of X", "ชื่อเต็มของ X": the frame before a looked-up term
+_LOOKUP_FRAME = re.compile(r"^(?:the\s+)?(?:full\s+(?:name|form)\s+of|abbreviation)\s+(?:the\s+)?|^ชื่อเต็มของ\s*", re.IGNORECASE)
+# A code the documents use as a heading or name: "PS-04", "IAL 2.3", "G2C"
+_CODE = re.compile(r"^[A-Za-z]{1,6}[-\s]?[0-9]+(?:\.[0-9]+)*$")
+_THAI_RUN = re.compile(r"[\u0e00-\u0e7f]+")
+_LOOKUP_NOUNS = re.compile(r"^(?:ข้อกำหนด|มาตรฐาน|ระบบ|หน่วยงาน|โครงการ|ระดับ|ตัวย่อ|คำย่อ)$")
 _EN_COUNT = re.compile(rf"\b(?P<n>{_EN_NUMBER_WORDS})\s+(?:main\s+|key\s+)?[A-Za-z]+", re.IGNORECASE)
 _TH_COUNT = re.compile(r"(?:ทั้ง)?(?P<n>[0-9๐-๙]{1,2}|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ)\s*(?:มิติ|ด้าน|ข้อ|ขั้นตอน|ประเภท|กลุ่ม|หลัก|ส่วน|ประการ|แบบ|ช่องทาง|ระดับ)")
 _NUMBER_WORDS = {
@@ -101,6 +112,21 @@ class QuestionIntent:
     subject: str
     expected_items: int | None = None
     verb: str = ""
+
+    @property
+    def term(self) -> str:
+        """The abbreviation or code a definition question looks up ("สพร. ย่อมาจากอะไร" -> "สพร.",
+        "What is PS-04?" -> "PS-04", "ข้อกำหนด PS-04 คืออะไร" -> "PS-04"), or '' for any other question."""
+        if "definition" not in self.types:
+            return ""
+        subject = _LOOKUP_FRAME.sub("", self.subject.strip(" ?")).strip()
+        if is_short_form(subject) or _CODE.match(subject):
+            return subject
+        latin = _THAI_RUN.sub(" ", subject).split()
+        thai = _THAI_RUN.findall(subject)
+        if len(latin) == 1 and all(_LOOKUP_NOUNS.match(word) for word in thai) and (is_short_form(latin[0]) or _CODE.match(latin[0])):
+            return latin[0]
+        return ""
 
     @property
     def is_list(self) -> bool:
@@ -214,3 +240,19 @@ def answers_type(intent: QuestionIntent, sentence: str) -> float:
     if "predicate" in intent.types and intent.verb and predicate_forms(intent.verb).search(sentence):
         found += 1
     return found
+
+
+def search_text(question: str, abbreviations: AbbreviationTable) -> str:
+    """What retrieval searches for ``question``: the question itself, and for one that looks up an
+    abbreviation the documents define ("สพร. ย่อมาจากอะไร", "What does DGA stand for?") its
+    long form too, so that the passages defining it rank above the hundreds that only use it.
+
+    Example:
+        >>> from index.abbreviations import Abbreviation
+        >>> table = AbbreviationTable([Abbreviation("GDX", "Government Data Exchange Center", 3, "gdx.md")])
+        >>> search_text("What is the GDX?", table)
+        'What is the GDX? Government Data Exchange Center'
+    """
+    term = analyse_question(question).term
+    forms = abbreviations.long_forms(term) if term else []
+    return f"{question} {forms[0]}" if forms else question

@@ -12,6 +12,10 @@ Parts (each optional, all in one run):
   is the evidence in the passages the answerer reads (top 5). Every quote is checked for markup
   (``#``, ``**``, ``__``, ``[[``, HTML tags), caption and source lines, and bare headings (a
   quote equal to a heading of its passage, or a fragment: ``ingest.quotable``).
+- **lookups** (``benchmarks/lookup_checks.jsonl``, 22 items, Thai and English): "what is X" / "X
+  ย่อมาจากอะไร" for an abbreviation the corpus defines ("สพร.", "GDX", "OPDC") or a requirement's
+  code ("PS-04"); an item is answered when one quote holds one of its expected strings (the long
+  form, or the requirement's text), wherever in the corpus it is written.
 - **follow-ups** (``benchmarks/followups.jsonl``, Thai and English): the follow-up alone vs
   completed with the first question's content words (``assistant.followup``): is the evidence in
   the top 5 passages.
@@ -55,6 +59,7 @@ HERE = Path(__file__).resolve().parent
 DEV_QA = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev-qa.jsonl"
 CHECKS = HERE / "answer_checks.jsonl"
 FOLLOW_UPS = HERE / "followups.jsonl"
+LOOKUPS = HERE / "lookup_checks.jsonl"
 
 # Questions the policy corpus does not answer: everyday topics, in both languages.
 OFF_TOPIC = {
@@ -233,6 +238,18 @@ def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def lookups(rag: PolicyRAG, items: list[dict[str, Any]]) -> dict[str, Any]:
+    """Abbreviation and code lookups (dict: id, question, lang, expected strings): answered, and
+    whether a quote holds an expected string (case and spacing ignored)."""
+    rows = []
+    for item in items:
+        answer = rag.ask(item["question"])
+        wanted = [normalize_for_match(text).lower() for text in item["expected"]]
+        quoted = answer.found and any(any(w in normalize_for_match(quote).lower() for w in wanted) for _, quote, _ in quotes(answer))
+        rows.append({"id": item["id"], "question": item["question"], "found": answer.found, "quoted": quoted, "answer": answer.text})
+    return {"items": len(rows), "found": sum(row["found"] for row in rows), "quoted": sum(row["quoted"] for row in rows), "rows": rows}
+
+
 def follow_ups(rag: PolicyRAG, items: list[dict[str, Any]]) -> dict[str, Any]:
     """Is the follow-up's evidence in the top 5 passages, asked alone vs completed from the first question."""
     rows = []
@@ -367,6 +384,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--qa", type=Path, default=DEV_QA, help="dev-qa.jsonl (default: ../shared/eval/dev-qa.jsonl)")
     parser.add_argument("--checks", type=Path, default=CHECKS, help="check questions written apart from dev-qa")
     parser.add_argument("--follow-ups", type=Path, default=FOLLOW_UPS)
+    parser.add_argument("--lookups", type=Path, default=LOOKUPS, help="abbreviation and code lookups")
     parser.add_argument("--latency", action="store_true", help="also time ask(), idle and with both cores busy")
     parser.add_argument("--baseline-repo", type=Path, default=Path("/work/main"), help="main's checkout, timed beside this code")
     parser.add_argument("--baseline-label", default="main", help="what the baseline checkout is (its commit), for the result rows")
@@ -392,6 +410,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "thresholds": {"min": rag.answerer.finder.min_similarity, "strong": rag.answerer.finder.strong_similarity, "overlap": rag.answerer.finder.min_overlap},  # type: ignore[attr-defined]
         "dev_qa": evaluate(rag, dev + off),
         "checks": evaluate(rag, _load(args.checks)),
+        "lookups": lookups(rag, _load(args.lookups)),
         "follow_ups": follow_ups(rag, _load(args.follow_ups)),
     }
     rag.close()

@@ -73,6 +73,7 @@ from index.vector_store import (
     open_backend,
     passage_keys,
 )
+from index.abbreviations import AbbreviationTable
 from index.terms import TermTable
 from ingest.model import Chunk, Document, document_text
 
@@ -445,6 +446,8 @@ class IndexWriter:
         # The bilingual term table (Thai term, English original) written in these documents,
         # rebuilt with every generation; the last encoder (USE, fast) picks the Thai words.
         TermTable.mine(((chunk.source, chunk.text) for chunk in chunks), self.encoders[-1]).save(generation)
+        # The abbreviations the documents define ("... (สพร.)"), for questions that look one up.
+        AbbreviationTable.mine((chunk.source, chunk.text) for chunk in chunks).save(generation)
 
         started = time.perf_counter()
         bm25 = self.vector_store.create_lexical(attributes).build(prepared.bm25_terms)

@@ -38,6 +38,7 @@ from index.retrieval.filters import SearchFilter
 from index.retrieval.hits import Hit, SentenceSpread, chunk_number
 from index.retrieval.parallel import DEFAULT_THREADS, single_threaded_blas
 from index.retrieval.related import RelatedPassages
+from index.abbreviations import AbbreviationTable
 from index.terms import TermTable
 from index.retrieval.stages import BestSentences, DensePools, Lexical, PoolScores, fuse
 from index.storage import OpenIndex
@@ -112,6 +113,7 @@ class HybridRetriever:
         self.dense_stage = DensePools(index, dense_candidates, standardise_pools, threads=search_threads)
         self.sentence_stage = BestSentences(index, sentence_candidates, standardise_pools, sentence_scan_max)
         self.terms = TermTable.load(index.generation) if expand_terms else None
+        self.abbreviations = AbbreviationTable.load(index.generation)  # what the documents define
         self.lexical_stage = Lexical(index, bm25_candidates, self.terms)
         self._row_collections: np.ndarray | None = None
 

@@ -17,7 +17,7 @@ from index.sentences import SENTENCES_DIR
 from index.storage import IndexWriter, OpenIndex, current_generation
 from ingest.chunker import Chunker
 from ingest.loader import DocumentLoader
-from ingest.model import Block, Document
+from ingest.model import Block, Chunk, Document
 from tests.conftest import FIXTURE_DOCS, HashEmbedder
 
 
@@ -180,3 +180,34 @@ def test_the_more_question_words_the_passages_hold_the_less_similarity_an_answer
     assert not finder.is_supported(0.96, overlap=0.4)  # too few of its words: an off-topic question
     assert finder.is_supported(0.976, overlap=0.0)  # a strong match alone (cross-lingual)
     assert not finder.is_supported(0.91, overlap=1.0)
+
+
+def _passage(source: str, text: str, heading_path: tuple[str, ...] = ()) -> Chunk:
+    return Chunk(f"{source}#0", source, "", text, None, heading_path, "th", 0, len(text))
+
+
+def test_a_lookup_quotes_the_sentence_that_defines_the_abbreviation_and_is_answered() -> None:
+    uses = _passage("about.md", "GDX มีกี่รูปแบบ\n\nGDX มีการใช้งาน 2 รูปแบบ\n\nแบบสำเร็จรูป โดยใช้งานผ่านเว็บไซต์ของ GDX ได้ทันที")
+    defines = _passage(
+        "intro.md",
+        "ศูนย์กลางแลกเปลี่ยนข้อมูลภาครัฐ (Government Data Exchange Center : GDX) เป็นศูนย์กลางในการแลกเปลี่ยนข้อมูลระหว่างหน่วยงาน",
+    )
+    finder = EvidenceFinder(WordCounts())
+    evidence = finder.run("GDX คืออะไร", [Hit(1, 2.0, uses), Hit(2, 1.0, defines)])
+    assert evidence.supported and evidence.sentences[0].text.startswith("ศูนย์กลางแลกเปลี่ยนข้อมูลภาครัฐ (Government Data Exchange Center : GDX)")
+    # without the definition among the passages the similarity alone decides, and refuses
+    assert not finder.run("GDX คืออะไร", [Hit(1, 2.0, uses)]).supported
+
+
+def test_a_code_is_answered_by_the_first_sentence_under_its_own_heading() -> None:
+    text = (
+        "3.1.2 ข้อกำหนดด้านการให้ข้อมูลเพียงครั้งเดียว (Once-Only)\n\nPS-04\n\n"
+        "ระดับการบังคับใช้ (Compliance): Mandatory\n\n"
+        "จัดทำทะเบียนข้อมูลภาครัฐ (Data Inventory) เพื่อระบุว่าแต่ละหน่วยงานเป็นเจ้าของข้อมูลใด\n\n"
+        "ประเมินว่าบริการต้องใช้ข้อมูลใด หรือต้องร้องขอจากหน่วยงานใด\n\nPS-05\n\n"
+        "ออกแบบบริการโดยคำนึงถึงจริยธรรมและความเป็นส่วนตัวของผู้ใช้งานทุกกลุ่ม"
+    )
+    other = _passage("spec.pdf", "PPS (protocol parameter selection) is a communication transaction for changing the parameters.")
+    evidence = EvidenceFinder(WordCounts()).run("What is PS-04?", [Hit(1, 2.0, other), Hit(2, 1.0, _passage("standard.md", text))])
+    assert evidence.supported
+    assert evidence.sentences[0].text == "จัดทำทะเบียนข้อมูลภาครัฐ (Data Inventory) เพื่อระบุว่าแต่ละหน่วยงานเป็นเจ้าของข้อมูลใด"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.questions import analyse_question, answers_type
+from assistant.questions import analyse_question, answers_type, search_text
 
 
 @pytest.mark.parametrize(
@@ -56,3 +56,28 @@ def test_sentence_has_the_form_of_the_answer_asked_for() -> None:
     assert answers_type(analyse_question("How many countries took part?"), "Many countries took part.") == 0
     assert answers_type(analyse_question("ระบบเปิดใช้งานเมื่อไร"), "เปิดใช้งานจริงเมื่อวันที่ 30 กรกฎาคม 2564") == 1
     assert answers_type(analyse_question("What is the once-only principle?"), "The Once-Only Principle refers to the right of citizens.") == 1
+
+
+def test_a_definition_question_names_the_abbreviation_or_code_it_looks_up() -> None:
+    terms = {
+        "สพร. ย่อมาจากอะไร": "สพร.",
+        "ชื่อเต็มของ ก.พ.ร. คืออะไร": "ก.พ.ร.",
+        "What does DGA stand for?": "DGA",
+        "What is the full name of the OPDC?": "OPDC",
+        "What is PS-04?": "PS-04",
+        "ข้อกำหนด PS-04 คืออะไร": "PS-04",
+        "IAL 2.3 คืออะไร": "IAL 2.3",
+        "What is the once-only principle?": "",  # a concept, not an abbreviation
+        "หลัก Once-Only คืออะไร": "",
+        "Who runs the GDX?": "",  # not a definition question
+    }
+    assert {question: analyse_question(question).term for question in terms} == terms
+
+
+def test_a_lookup_is_searched_with_the_long_form_the_documents_give() -> None:
+    from index.abbreviations import Abbreviation, AbbreviationTable
+
+    table = AbbreviationTable([Abbreviation("สพร", "สำนักงานพัฒนารัฐบาลดิจิทัล (องค์การมหาชน)", 5, "a.md")])
+    assert search_text("สพร. ย่อมาจากอะไร", table) == "สพร. ย่อมาจากอะไร สำนักงานพัฒนารัฐบาลดิจิทัล (องค์การมหาชน)"
+    assert search_text("สพร. ตั้งอยู่ที่ไหน", table) == "สพร. ตั้งอยู่ที่ไหน"  # not a lookup: searched as asked
+    assert search_text("GDX คืออะไร", table) == "GDX คืออะไร"  # not defined in the documents
