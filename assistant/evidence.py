@@ -226,7 +226,8 @@ class EvidenceFinder:
         idf_total = sum(idf.values())
         scored = []
         w = self.weights
-        defining = _defining(intent.term, top, candidates) if intent.term else set()
+        term = intent.term or intent.code
+        defining = _defining(term, top, candidates) if term else set()
         for i, candidate in enumerate(candidates):
             hit = top[candidate.number - 1]
             text = hit.chunk.text[candidate.start : candidate.end]
@@ -394,7 +395,7 @@ class EvidenceFinder:
 
 def _defining(term: str, top: Sequence[Hit], candidates: Sequence[_Candidate]) -> set[int]:
     """The candidates (by index) that define ``term``, an abbreviation or code a definition
-    question looks up: a sentence that gives its long form ("... (สพร.)", "Government Data
+    question looks up (or a code any question names: "What does PS-05 require?"): a sentence that gives its long form ("... (สพร.)", "Government Data
     Exchange Center : GDX"; ``index.abbreviations``), or the first sentence under a heading that is
     the term itself ("PS-04", over the requirement it names).
 

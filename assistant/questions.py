@@ -80,8 +80,13 @@ _TH_FRAME = re.compile(
 )
 # "the full name of X", "ชื่อเต็มของ X": the frame before a looked-up term
 _LOOKUP_FRAME = re.compile(r"^(?:the\s+)?(?:full\s+(?:name|form)\s+of|abbreviation)\s+(?:the\s+)?|^ชื่อเต็มของ\s*", re.IGNORECASE)
+# "What does X stand for ...", "X ย่อมาจาก ...": the term named before the frame
+_STANDS_FOR = re.compile(
+    r"\bwhat\s+(?:does|do|did)\s+(?:the\s+)?(?P<term>[^\s?]+)\s+(?:stand\s+for\b|mean\s*\??\s*$)|(?P<thai>[^\s?]+)\s*ย่อมาจาก", re.IGNORECASE
+)
 # A code the documents use as a heading or name: "PS-04", "IAL 2.3", "G2C"
 _CODE = re.compile(r"^[A-Za-z]{1,6}[-\s]?[0-9]+(?:\.[0-9]+)*$")
+_CODE_IN_TEXT = re.compile(r"(?<![\w-])[A-Z]{1,6}-[0-9]{1,3}(?:\.[0-9]+)*(?![\w-])")
 _THAI_RUN = re.compile(r"[\u0e00-\u0e7f]+")
 _LOOKUP_NOUNS = re.compile(r"^(?:ข้อกำหนด|มาตรฐาน|ระบบ|หน่วยงาน|โครงการ|ระดับ|ตัวย่อ|คำย่อ)$")
 _EN_COUNT = re.compile(rf"\b(?P<n>{_EN_NUMBER_WORDS})\s+(?:main\s+|key\s+)?[A-Za-z]+", re.IGNORECASE)
@@ -114,11 +119,22 @@ class QuestionIntent:
     verb: str = ""
 
     @property
+    def code(self) -> str:
+        """A requirement's or control's code the question names anywhere ("What does control PS-05
+        require?" -> "PS-05"), or ''. Such a code is the heading of what it names."""
+        found = _CODE_IN_TEXT.search(self.question)
+        return found.group(0) if found else ""
+
+    @property
     def term(self) -> str:
         """The abbreviation or code a definition question looks up ("สพร. ย่อมาจากอะไร" -> "สพร.",
         "What is PS-04?" -> "PS-04", "ข้อกำหนด PS-04 คืออะไร" -> "PS-04"), or '' for any other question."""
         if "definition" not in self.types:
             return ""
+        named = _STANDS_FOR.search(self.question)
+        term = (named.group("term") or named.group("thai")) if named else ""
+        if term and (is_short_form(term) or _CODE.match(term)):
+            return term  # "What does CBP stand for in the seminar?", "IAL ย่อมาจากอะไรในคู่มือนี้"
         subject = _LOOKUP_FRAME.sub("", self.subject.strip(" ?")).strip()
         if is_short_form(subject) or _CODE.match(subject):
             return subject

@@ -12,7 +12,8 @@ after its long form (or the reverse), accepted when the short form's letters occ
 form in order, its first letter starting a word of the long form. Thai long forms have no spaces
 between words, so a Thai word start is a newmm word boundary. Added for these documents: the
 long form written inside the parentheses before the short form, after a colon or comma
-("(Government Data Exchange Center : GDX)").
+("(Government Data Exchange Center : GDX)"), and the two forms joined by the Thai "or"
+("Capacity Building Programme หรือ CBP").
 
 The table is mined at every ingest from the passages indexed, written beside the index as
 ``abbreviations.tsv`` (reviewable, like the bilingual ``terms.tsv``) and used at query time: a
@@ -39,6 +40,7 @@ _LATIN_SHORT = re.compile(r"^(?=(?:[^A-Z]*[A-Z]){2}|[^A-Z]*[A-Z][^0-9]*[0-9])[A-
 _THAI_SHORT = re.compile(r"^[\u0e01-\u0e2e](?:\.?[\u0e01-\u0e2e]){1,7}\.?$")
 _PARENTHESIS = re.compile(r"\(([^()\n]{2,120})\)")
 _INNER_SPLIT = re.compile(r"^(?P<long>.{3,100}?)\s*[:,]\s*(?P<short>\S{2,12})\s*$")
+_OR_SHORT = re.compile(r"\s+หรือ\s+([^\s,;:()]{2,12})(?=[\s,;:)]|$)")
 _BEFORE_WINDOW = 160  # characters of text before a parenthesis searched for the long form
 
 
@@ -169,7 +171,18 @@ def find_definitions(text: str) -> list[Definition]:
             long = best_long_form(short, inside)
             if long and long == inside and _accept(short, long):
                 found.append(Definition(short, long, match.start() - len(before) + word.start(1), match.end()))
-    return found
+    for match in _OR_SHORT.finditer(text):
+        # "Capacity Building Programme หรือ CBP": the Thai documents' "or" between the two forms
+        short = match.group(1).rstrip(".")
+        if not is_short_form(match.group(1)):
+            continue
+        before = text[max(0, match.start() - _BEFORE_WINDOW) : match.start()].split("\n")[-1].rstrip()
+        if not _THAI.search(short):
+            before = _THAI_RUN.split(before)[-1]
+        long = best_long_form(short, before)
+        if long and _accept(short, long):
+            found.append(Definition(short, long, match.start() - len(before) + before.find(long), match.end(1)))
+    return sorted(found, key=lambda definition: definition.start)
 
 
 def defines(text: str, short: str) -> bool:

@@ -205,9 +205,13 @@ def test_a_code_is_answered_by_the_first_sentence_under_its_own_heading() -> Non
         "ระดับการบังคับใช้ (Compliance): Mandatory\n\n"
         "จัดทำทะเบียนข้อมูลภาครัฐ (Data Inventory) เพื่อระบุว่าแต่ละหน่วยงานเป็นเจ้าของข้อมูลใด\n\n"
         "ประเมินว่าบริการต้องใช้ข้อมูลใด หรือต้องร้องขอจากหน่วยงานใด\n\nPS-05\n\n"
+        "ระดับการบังคับใช้ (Compliance): Mandatory\n\nประเภทแอปพลิเคชัน: ALL; ประเภทบริการ: Partial, Fully\n\n"
         "ออกแบบบริการโดยคำนึงถึงจริยธรรมและความเป็นส่วนตัวของผู้ใช้งานทุกกลุ่ม"
     )
     other = _passage("spec.pdf", "PPS (protocol parameter selection) is a communication transaction for changing the parameters.")
     evidence = EvidenceFinder(WordCounts()).run("What is PS-04?", [Hit(1, 2.0, other), Hit(2, 1.0, _passage("standard.md", text))])
     assert evidence.supported
     assert evidence.sentences[0].text == "จัดทำทะเบียนข้อมูลภาครัฐ (Data Inventory) เพื่อระบุว่าแต่ละหน่วยงานเป็นเจ้าของข้อมูลใด"
+    # any question that names the code: the requirement under that code, not the one after it
+    evidence = EvidenceFinder(WordCounts()).run("What does control PS-05 require?", [Hit(1, 2.0, other), Hit(2, 1.0, _passage("standard.md", text))])
+    assert evidence.sentences[0].text == "ออกแบบบริการโดยคำนึงถึงจริยธรรมและความเป็นส่วนตัวของผู้ใช้งานทุกกลุ่ม"

@@ -67,6 +67,9 @@ def test_a_definition_question_names_the_abbreviation_or_code_it_looks_up() -> N
         "What is PS-04?": "PS-04",
         "ข้อกำหนด PS-04 คืออะไร": "PS-04",
         "IAL 2.3 คืออะไร": "IAL 2.3",
+        "What does CBP stand for in the DGA-OECD seminar?": "CBP",
+        "IAL ย่อมาจากอะไรในคู่มือนี้": "IAL",
+        "What does the DGI mean for Thailand?": "",  # what it means for someone, not what it stands for
         "What is the once-only principle?": "",  # a concept, not an abbreviation
         "หลัก Once-Only คืออะไร": "",
         "Who runs the GDX?": "",  # not a definition question
@@ -81,3 +84,9 @@ def test_a_lookup_is_searched_with_the_long_form_the_documents_give() -> None:
     assert search_text("สพร. ย่อมาจากอะไร", table) == "สพร. ย่อมาจากอะไร สำนักงานพัฒนารัฐบาลดิจิทัล (องค์การมหาชน)"
     assert search_text("สพร. ตั้งอยู่ที่ไหน", table) == "สพร. ตั้งอยู่ที่ไหน"  # not a lookup: searched as asked
     assert search_text("GDX คืออะไร", table) == "GDX คืออะไร"  # not defined in the documents
+
+
+def test_a_code_named_anywhere_in_a_question() -> None:
+    assert analyse_question("What does control PS-05 of the Thai digital service standard require?").code == "PS-05"
+    assert analyse_question("มาตรฐาน มรด. 1-1:2564 คืออะไร").code == ""  # a standard's number is no heading code
+    assert analyse_question("What does the e-GIF say?").code == ""

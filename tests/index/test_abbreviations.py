@@ -35,6 +35,11 @@ def test_english_forms_before_inside_and_after_the_parenthesis() -> None:
     ]
 
 
+def test_the_thai_or_between_the_two_forms() -> None:
+    assert pairs("สพร. ได้จัด Capacity Building Programme หรือ CBP เพื่อพัฒนาบุคลากร") == [("CBP", "Capacity Building Programme")]
+    assert pairs("จัดทำต้นแบบ (Prototype หรือ MVP) ผ่าน GovID/Mailgothai หรือ OpenID และ FastPay หรือ QRPayment") == []
+
+
 def test_a_long_form_never_starts_with_a_function_word() -> None:
     assert pairs("led by the Office of the Public Sector Development Commission (OPDC) since 2018") == [
         ("OPDC", "Office of the Public Sector Development Commission")
