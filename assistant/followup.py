@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant.questions import is_term
 from index.analyzer import ThaiEnglishAnalyzer
 from ingest.lang import detect_lang
 
@@ -90,10 +91,46 @@ def content_words(text: str) -> list[str]:
     return found
 
 
+def content_phrases(text: str) -> list[str]:
+    """:func:`content_words`, with the Thai words that are written together kept together, as the
+    question wrote them: "แอปทางรัฐพัฒนาโดยหน่วยงานใด" -> ["แอปทางรัฐพัฒนา", "หน่วยงาน"], not "แอ ป รัฐ
+    พัฒนา" (newmm splits a word it does not know, and "ทาง" is a stop word). What a follow-up
+    carries is shown to the user ("Searched as ..."), and the encoders read Thai better unsplit.
+    A run of Thai words without spaces is cut at question words and particles
+    (:data:`_TH_FRAME_WORDS`); its stop words inside stay."""
+    if not re.search(r"[\u0e01-\u0e4e]", text):
+        return content_words(text)
+    from pythainlp.tokenize import word_tokenize
+
+    analyzer = _analyzer()
+    runs: list[list[tuple[str, bool]]] = [[]]
+    for word in word_tokenize(text, engine="newmm", keep_whitespace=True):
+        if not word.strip() or re.fullmatch(r"\W+", word) or word in _TH_FRAME_WORDS or word.lower() in _EN_FRAME_WORDS or not re.search(r"[\u0e01-\u0e4e]", word):
+            runs.append([])  # a space, punctuation, a question word or a Latin word ends a Thai run
+            if word.strip() and re.search(r"[A-Za-z0-9]", word) and word.lower() not in _EN_FRAME_WORDS and analyzer.run(word):
+                runs.append([(word, True)])
+                runs.append([])
+            continue
+        runs[-1].append((word, bool(analyzer.run(word))))
+    found: list[str] = []
+    seen: set[str] = set()
+    for run in runs:
+        flags = [content for _, content in run]
+        if True not in flags:
+            continue
+        first, last = flags.index(True), len(flags) - 1 - flags[::-1].index(True)
+        phrase = "".join(word for word, _ in run[first : last + 1])
+        if phrase.lower() not in seen:
+            seen.add(phrase.lower())
+            found.append(phrase)
+    return found
+
+
 def is_follow_up(question: str) -> bool:
     """True when ``question`` leans on the previous one: it starts like a follow-up ("and", "what
     about", "แล้ว", "ส่วน"), points back with a pronoun ("it", "they", "ดังกล่าว"), or has at most
-    :data:`MAX_FOLLOW_UP_WORDS` content word (no subject of its own: "Who?", "ใครรับผิดชอบ").
+    :data:`MAX_FOLLOW_UP_WORDS` content word (no subject of its own: "Who?", "ใครรับผิดชอบ"), unless
+    that word is an abbreviation or a code ("What is PS-04?" names its own subject).
 
     Example:
         >>> is_follow_up("and in Thailand?"), is_follow_up("แล้วใครเป็นผู้รับผิดชอบ")
@@ -107,7 +144,10 @@ def is_follow_up(question: str) -> bool:
         return True
     if _EN_ONE.search(text) and len(words) <= 6:
         return True
-    return len(content_words(text)) <= MAX_FOLLOW_UP_WORDS
+    own = content_words(text)
+    if any(is_term(word) for word in own):
+        return False  # "What is PS-04?", "GDX คืออะไร": an abbreviation or a code is a subject of its own
+    return len(own) <= MAX_FOLLOW_UP_WORDS
 
 
 class KeywordCarryOver:
@@ -134,7 +174,7 @@ class KeywordCarryOver:
             return question
         own = content_words(question)
         have = {word.lower() for word in own}
-        carried = [word for word in content_words(history[-1].searched) if word.lower() not in have]
+        carried = [phrase for phrase in content_phrases(history[-1].searched) if phrase.lower() not in have and phrase not in question]
         if len(own) > MAX_FOLLOW_UP_WORDS and self.term_weights is not None and len(carried) > self.SUBJECT_WORDS:
             carried = self._rarest(carried)
         if not carried:

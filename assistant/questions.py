@@ -97,6 +97,12 @@ _NUMBER_WORDS = {
 }  # fmt: skip
 
 
+def is_term(word: str) -> bool:
+    """Whether ``word`` names one thing by itself: an abbreviation ("GDX", "สพร.") or a code
+    ("PS-04", "IAL 2.3")."""
+    return bool(is_short_form(word) or _CODE.match(word.strip()))
+
+
 @dataclass(frozen=True)
 class QuestionIntent:
     """What ``question`` asks for.
@@ -133,14 +139,14 @@ class QuestionIntent:
             return ""
         named = _STANDS_FOR.search(self.question)
         term = (named.group("term") or named.group("thai")) if named else ""
-        if term and (is_short_form(term) or _CODE.match(term)):
+        if term and is_term(term):
             return term  # "What does CBP stand for in the seminar?", "IAL ย่อมาจากอะไรในคู่มือนี้"
         subject = _LOOKUP_FRAME.sub("", self.subject.strip(" ?")).strip()
-        if is_short_form(subject) or _CODE.match(subject):
+        if is_term(subject):
             return subject
         latin = _THAI_RUN.sub(" ", subject).split()
         thai = _THAI_RUN.findall(subject)
-        if len(latin) == 1 and all(_LOOKUP_NOUNS.match(word) for word in thai) and (is_short_form(latin[0]) or _CODE.match(latin[0])):
+        if len(latin) == 1 and all(_LOOKUP_NOUNS.match(word) for word in thai) and is_term(latin[0]):
             return latin[0]
         return ""
 

@@ -28,6 +28,9 @@ def test_follow_ups(question: str) -> None:
         "ส่วนประกอบของระบบคลาวด์มีอะไรบ้าง",  # "ส่วน" inside a word is no connective
         "In which year was the Recommendation adopted?",
         "Which agency leads the programme that funds hackathons?",
+        "What is PS-04?",  # one word, but a code names its own subject
+        "GDX คืออะไร",
+        "สพร. ย่อมาจากอะไร",
     ],
 )
 def test_questions_that_stand_on_their_own(question: str) -> None:
@@ -85,3 +88,17 @@ def test_an_llm_rewrite_that_is_the_earlier_question_again_falls_back_to_keyword
     assert standalone_question("and who must apply them?", [principles], lambda q, h: '"Who must apply the OECD AI principles?"') == (
         "Who must apply the OECD AI principles?"
     )
+
+
+def test_a_new_question_about_a_code_carries_nothing_from_the_one_before() -> None:
+    before = Turn("ประเทศไทยได้คะแนนดัชนี OURdata ปี 2017 เท่าไร", "ประเทศไทยได้คะแนนดัชนี OURdata ปี 2017 เท่าไร")
+    assert standalone_question("What is PS-04?", [before]) == "What is PS-04?"
+    # and the follow-up after it carries the code, not the question before it
+    assert standalone_question("and who is responsible for it?", [before, Turn("What is PS-04?", "What is PS-04?")]) == (
+        "and who is responsible for it? PS-04"
+    )
+
+
+def test_thai_words_written_together_are_carried_together() -> None:
+    thang_rat = Turn("แอปทางรัฐพัฒนาโดยหน่วยงานใด", "แอปทางรัฐพัฒนาโดยหน่วยงานใด")
+    assert standalone_question("แล้วมีค่าใช้จ่ายไหม", [thang_rat]) == "แล้วมีค่าใช้จ่ายไหม แอปทางรัฐพัฒนา หน่วยงาน"
