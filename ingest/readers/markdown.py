@@ -14,7 +14,7 @@ from markdown_it.token import Token
 from ingest.model import Block, Document, ExtractionStats
 from ingest.normalize import normalize_text
 from ingest.readers.base import HeadingTracker, build_document
-from ingest.readers.mdx import clean_markdown, split_front_matter
+from ingest.readers.mdx import clean_markdown, split_front_matter, strip_converter_braces
 from ingest.readers.text import decode_text
 
 logger = logging.getLogger(__name__)
@@ -68,6 +68,10 @@ class MarkdownReader:
     - Paragraphs and list items are blocks (ordered items keep their number: steps are cited by it);
       a table is one block, one line per row with cells joined by ``"; "`` (no pipes, no separator
       row); links keep their text, images are dropped.
+    - Converter leftovers are dropped and counted as ``converter_braces`` repairs: a line made
+      only of brace groups (``{Proposal.2.sec}{1.Sec}``, Word bookmarks through Pandoc) and Pandoc
+      attribute blocks (``# Scope {#scope}``, ``[text]{.underline}``); see
+      :func:`ingest.readers.mdx.strip_converter_braces`.
     - Fenced code is kept as a block: in this corpus code holds API endpoints, field names and
       sample JSON that users search for ("JuristicID"), and the chunker splits long code by lines.
 
@@ -82,7 +86,9 @@ class MarkdownReader:
         source_text = split_front_matter(decoded, path)
         if source_text.front_matter_error:
             logger.warning(source_text.front_matter_error)
-        body = clean_markdown(source_text.body, is_mdx=path.suffix.lower() == ".mdx")
+        is_mdx = path.suffix.lower() == ".mdx"
+        body, converter_braces = strip_converter_braces(source_text.body, is_mdx=is_mdx)
+        body = clean_markdown(body, is_mdx=is_mdx)
         blocks, first_h1 = self._blocks(self._markdown.parse(body))
         front_matter = {str(key).lower(): value for key, value in source_text.front_matter.items()}
         front_title = front_matter.pop("title", None)  # "Title:" occurs in this corpus too
@@ -93,7 +99,7 @@ class MarkdownReader:
             title=title or first_h1 or path.stem,
             blocks=blocks,
             metadata=_metadata(front_matter),
-            extraction=ExtractionStats(encoding=encoding),
+            extraction=ExtractionStats(encoding=encoding, repairs={"converter_braces": converter_braces}),
         )
 
     def _blocks(self, tokens: list[Token]) -> tuple[list[Block], str]:

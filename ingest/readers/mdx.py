@@ -7,6 +7,12 @@ mangled. So before parsing: ``import``/``export`` statements are dropped, tags a
 the text between them stays, the ``title``/``label`` attribute of a component (the only visible
 text of a ``<LinkCard title=...>`` or a tab) is kept as its own paragraph, and lines inside a
 component are dedented so that Markdown inside it parses as Markdown.
+
+Files converted from Word by Pandoc (or exported by other converters) also carry brace groups no
+reader sees: bookmark and attribute leftovers on a line of their own
+(``{Proposal.2.sec}{Proposal.3.sec}{1.Sec}`` in the OECD AI Recommendation) and Pandoc attribute
+blocks after a heading or a span (``# Scope {#scope .unnumbered}``, ``[text]{.underline}``).
+:func:`strip_converter_braces` drops them before parsing and counts them for the fidelity report.
 """
 
 from __future__ import annotations
@@ -30,6 +36,20 @@ _KEPT_ATTRIBUTE = re.compile(r"""\b(?:title|label)\s*=\s*(?:"([^"]*)"|'([^']*)')
 _UNCLOSED_TAG = re.compile(r"<[A-Za-z][\w.:-]*(?:\s[^<>]*)?$")
 _MAX_TAG_LINES = 10
 _CODE_SPAN = re.compile(r"(`+).*?\1")
+# A brace group of one identifier-like word: "{Proposal.2.sec}", "{1.Sec}", "{#intro}", "{.class}".
+_BRACE_WORD = r"\{[#.]?[A-Za-z0-9_][\w.:-]*\}"
+_BRACE_LINE = re.compile(rf"^[ \t]*(?:{_BRACE_WORD}[ \t]*)+$")
+# In MDX a brace group is an expression whose value the reader sees; a member path
+# ("{frontmatter.title}") is valid JavaScript and stays, "{Proposal.2.sec}" or "{#id}" is not.
+_JS_PATH = re.compile(r"\{[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\}")
+# A Pandoc attribute block: "#id", ".class", "key=value" or "key=\"value\"" items, or "-" alone
+# (an unnumbered heading); at least one item marks it as attributes rather than prose braces.
+_PANDOC_ITEM = r"""(?:[#.][A-Za-z][\w:.-]*|[A-Za-z][\w-]*=(?:"[^"\n]*"|'[^'\n]*'|[^\s"'{}]+))"""
+_PANDOC_ATTRIBUTES = rf"\{{[ \t]*(?:-|{_PANDOC_ITEM}(?:[ \t]+{_PANDOC_ITEM})*)[ \t]*\}}"
+_HEADING_ATTRIBUTES = re.compile(rf"^(?P<keep>[ \t]{{0,3}}#{{1,6}}[ \t].*?\S)[ \t]+{_PANDOC_ATTRIBUTES}[ \t]*$")
+# a bracketed span "[text]{.smallcaps}" (its brackets go too), or attributes right after a link or
+# image "(...)" or inline code "`"
+_SPAN_ATTRIBUTES = re.compile(rf"\[(?P<span>[^\[\]\n]*)\]{_PANDOC_ATTRIBUTES}|(?<=[)`]){_PANDOC_ATTRIBUTES}")
 _HTML_ELEMENTS = frozenset(
     """a abbr address article aside audio b bdi bdo blockquote body br button canvas caption center
     cite code col colgroup dd del details dfn dialog div dl dt em embed figcaption figure font footer
@@ -71,6 +91,53 @@ def split_front_matter(text: str, path: Path) -> MarkdownSource:
             front_matter_error=f"{path}: invalid YAML front matter ({detail}): fix it or remove the --- block",
         )
     return MarkdownSource(body=body, front_matter=data if isinstance(data, dict) else {})
+
+
+def strip_converter_braces(body: str, *, is_mdx: bool) -> tuple[str, int]:
+    """Drop converter leftovers: lines made only of brace groups of identifier-like words, and
+    Pandoc attribute blocks after a heading, a span, a link, an image or inline code.
+
+    A bracketed span keeps its text (``[Members]{.smallcaps}`` -> ``Members``).
+    Returns the text and how many brace groups went (for the fidelity report). Braces in prose
+    ("/api/Profile/{id}"), JSON ("{" on a line, ``{"a": 1}``), fenced code and code spans stay; in
+    MDX so does a line whose groups are all JavaScript member paths (``{frontmatter.title}``: the
+    reader sees its value), while the ``{/* comment */}`` of MDX is :func:`clean_markdown`'s.
+
+    Example:
+        >>> strip_converter_braces("## Section 1\\n\\n{Proposal.2.sec}{1.Sec}\\n\\nText {id}.", is_mdx=False)
+        ('## Section 1\\n\\n\\n\\nText {id}.', 2)
+        >>> strip_converter_braces("# Scope {#scope .unnumbered}\\n[Note]{.underline} `x`{.py}", is_mdx=False)
+        ('# Scope\\nNote `x`', 3)
+    """
+    lines = body.split("\n")
+    dropped = 0
+    fence: str | None = None
+    for number, line in enumerate(lines):
+        fence_match = _FENCE.match(line)
+        if fence is not None:
+            if fence_match and fence_match.group(1)[0] == fence[0] and len(fence_match.group(1)) >= len(fence):
+                fence = None
+            continue
+        if fence_match:
+            fence = fence_match.group(1)
+            continue
+        if _BRACE_LINE.match(line):
+            groups = re.findall(_BRACE_WORD, line)
+            if not (is_mdx and all(_JS_PATH.fullmatch(group) for group in groups)):
+                lines[number] = ""
+                dropped += len(groups)
+                continue
+        heading = _HEADING_ATTRIBUTES.match(line)
+        if heading:
+            line = heading.group("keep")
+            dropped += 1
+        code = [span.span() for span in _CODE_SPAN.finditer(line)]  # "`{.class}`" is literal text
+        found = [m for m in _SPAN_ATTRIBUTES.finditer(line) if not any(a <= m.start() < b for a, b in code)]
+        for match in reversed(found):
+            line = line[: match.start()] + (match.group("span") or "") + line[match.end() :]
+        lines[number] = line
+        dropped += len(found)
+    return "\n".join(lines), dropped
 
 
 def _strip_tags(line: str, depth: int, *, is_mdx: bool) -> tuple[str, int, list[str], bool]:

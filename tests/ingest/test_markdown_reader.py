@@ -138,3 +138,42 @@ def test_placeholders_in_urls_kept(tmp_path: Path) -> None:
     assert read(tmp_path, "api.md", text).blocks[0].text == (
         "รายการ; รายละเอียด\nURL; https://api/link?OfficeID=<OfficeID>&x=1 next"
     )
+
+
+class TestConverterLeftovers:
+    """Pandoc/Word bookmark and attribute braces are no text a reader sees; real braces are."""
+
+    def test_bookmark_line_and_attribute_blocks_dropped_and_counted(self, tmp_path: Path) -> None:
+        text = (
+            "## Section 1: Principles {#principles .unnumbered}\n\n"
+            "{Proposal.2.sec}{Proposal.3.sec}{1.Sec}\n\n"
+            "**RECOMMENDS** that [Members]{.smallcaps} adhere.\n"
+        )
+        document = read(tmp_path, "rec.md", text)
+        assert [block.text for block in document.blocks] == ["Section 1: Principles", "RECOMMENDS that Members adhere."]
+        assert document.extraction.repairs == {"converter_braces": 5}
+
+    def test_real_braces_stay(self, tmp_path: Path) -> None:
+        text = (
+            "| POST | /api/DataProvider/Draft/{id} |\n| --- | --- |\n\n"
+            "Set {x} to 1 and see {id}.\n\n"
+            "```json\n{Proposal.2.sec}\n{\n  \"ID\": \"{id}\"\n}\n```\n\n"
+            "Write `{#anchor}` after a heading.\n"
+        )
+        document = read(tmp_path, "api.md", text)
+        assert [block.text for block in document.blocks] == [
+            "POST; /api/DataProvider/Draft/{id}",
+            "Set {x} to 1 and see {id}.",
+            '{Proposal.2.sec}\n{\n"ID": "{id}"\n}',
+            "Write {#anchor} after a heading.",
+        ]
+        assert document.extraction.repairs == {"converter_braces": 0}
+
+    def test_mdx_json_body_and_visible_expression_stay(self, tmp_path: Path) -> None:
+        text = (
+            "import { Tabs } from 'x';\n\n"
+            "Request body\n\n{\n  \"OfficeID\": \"{OfficeID}\"\n}\n\n"
+            "{frontmatter.title}\n\n{1.Sec}\n"
+        )
+        blocks = [block.text for block in read(tmp_path, "api.mdx", text).blocks]
+        assert blocks == ["Request body", '{ "OfficeID": "{OfficeID}" }', "{frontmatter.title}"]
