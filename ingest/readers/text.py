@@ -9,7 +9,9 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from ingest.model import Block, Document, ExtractionStats
+from ingest.lang import thai_ratio
 from ingest.normalize import normalize_text
+from ingest.ocr import thai_dictionary_share
 from ingest.readers.base import MAX_TITLE_CHARS, ReaderError, build_document
 
 
@@ -22,25 +24,79 @@ _UTF_BOMS: tuple[tuple[bytes, str], ...] = (
 _THAI_CONSONANT = re.compile("[\u0e01-\u0e2e]")
 # A Thai mark or following vowel after something that is not Thai: cp874 bytes that were not Thai.
 _STRAY_THAI_MARK = re.compile("(?<![\u0e01-\u0e4e])[\u0e30-\u0e3a\u0e45\u0e47-\u0e4e]")
+# A leading vowel (เ แ โ ใ ไ) is written before a consonant; Latin-1 "à á â ã ä" give them before
+# a Latin letter or a space ("Mแlaga").
+_STRAY_LEADING_VOWEL = re.compile("[\u0e40-\u0e44](?![\u0e01-\u0e2e])")
+# Thai text in a legacy file: most of its Thai letters sit in dictionary words (see
+# ingest.ocr.thai_dictionary_share); Latin-1 "À bientôt" read as cp874 is "ภ bient๔t": none do.
+MIN_CP874_DICTIONARY_SHARE = 0.5
+# the Thai text judged by the dictionary: enough to tell, not the whole of a large file
+_DICTIONARY_SAMPLE_CHARS = 20_000
+_THAI_RUN = re.compile("[\u0e01-\u0e4e]+")
+_THAI_IN_LATIN_WORD = re.compile("[A-Za-z][\u0e01-\u0e5b]|[\u0e01-\u0e5b][A-Za-z]")
+# what cp874 holds besides ASCII and Thai: Windows punctuation (0x80-0x9F) and the no-break space
+_CP874_PUNCTUATION = frozenset(bytes(range(0x80, 0xA1)).decode("cp874", errors="ignore"))
+# What a legacy 8-bit file is when it is not Thai: the Western Windows code page (a superset of
+# Latin-1 for text), unless charset-normalizer finds another code page that fits better.
+_WESTERN = "cp1252"
+_THAI_CODE_PAGES = frozenset({"cp874", "tis_620", "iso8859_11"})
 
 
 def _plausible_cp874(data: bytes) -> str | None:
-    """``data`` decoded as TIS-620/cp874 when that gives well-formed Thai, else None.
+    """``data`` decoded as TIS-620/cp874 when that gives plausible Thai, else None.
 
     charset-normalizer recognises cp874 from longer texts but guesses CJK code pages for a few Thai
-    words. Every non-ASCII character must then be Thai, there must be Thai consonants, and no
-    vowel or tone mark may follow a non-Thai character (Latin-1 "café" would give "caf้").
+    words, and Western text read as cp874 is Thai letters too ("Ça va à Málaga" -> "วa va เ
+    Mแlaga"). So: every non-ASCII character must be Thai or cp874's Windows punctuation (curly
+    quotes, en dash, bullet, ellipsis), there must be Thai consonants, no vowel
+    or tone mark may follow a non-Thai character (Latin-1 "café" would give "caf้"), no leading
+    vowel may stand before anything but a consonant, and at least half of the Thai letters must
+    sit in dictionary words (pythainlp newmm, as OCR'd lines are judged) or, for abbreviations
+    and names, Thai must be most of the letters with no Thai letter glued to a Latin one.
     """
     try:
         text = data.decode("cp874")
     except UnicodeDecodeError:
         return None
     non_ascii = [ch for ch in text if ord(ch) > 127]
-    if not non_ascii or not all("\u0e01" <= ch <= "\u0e5b" for ch in non_ascii):
+    if not non_ascii or not all("\u0e01" <= ch <= "\u0e5b" or ch in _CP874_PUNCTUATION for ch in non_ascii):
         return None
-    if not _THAI_CONSONANT.search(text) or _STRAY_THAI_MARK.search(text):
+    if not _THAI_CONSONANT.search(text) or _STRAY_THAI_MARK.search(text) or _STRAY_LEADING_VOWEL.search(text):
         return None
-    return text
+    sample = " ".join(_THAI_RUN.findall(text[: _DICTIONARY_SAMPLE_CHARS * 4]))[:_DICTIONARY_SAMPLE_CHARS]
+    share = thai_dictionary_share(sample)
+    if share is not None and share >= MIN_CP874_DICTIONARY_SHARE:
+        return text
+    # Abbreviations and names are no dictionary words ("สพร. GDX", "ก.พ.ร."): Thai still, when
+    # Thai letters are most of the letters and none is glued to a Latin letter, as accented
+    # letters are inside Western words ("ษCOLE", "Mแlaga").
+    if thai_ratio(text) >= 0.5 and not _THAI_IN_LATIN_WORD.search(text):
+        return text
+    return None
+
+
+def _code_page_guess(data: bytes) -> tuple[str, str] | None:
+    """charset-normalizer's guess for a file that is neither UTF nor plausible Thai, or None.
+
+    Its guesses for short Western text are poor ("café" as UTF-16-BE "捡曩", French as cp1250
+    "crčme"): a UTF-16/32 guess is never taken (BOM-less UTF-16 of Latin or Thai text was read
+    before), nor a Thai code page (the Thai reading was not plausible), and cp1252 wins whenever
+    it decodes the bytes as well as the best guess (no more chaos). Cyrillic or Central European
+    text, which cp1252 does not fit, keeps charset-normalizer's code page.
+    """
+    every = list(from_bytes(data))
+    matches = [
+        match
+        for match in every
+        if not match.encoding.startswith(("utf_16", "utf_32")) and match.encoding not in _THAI_CODE_PAGES
+    ]
+    if not matches:
+        return None
+    best = min(matches, key=lambda match: match.chaos)
+    for match in every:  # a match lists the code pages that decode the bytes the same way
+        if _WESTERN in match.could_be_from_charset and match.chaos <= best.chaos:
+            return data.decode(_WESTERN, errors="replace"), _WESTERN
+    return str(best), str(best.encoding)
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -100,7 +156,8 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
     Order: UTF-16 without BOM when every other byte is 0x00 or 0x0E (BOM-less Thai UTF-16 is
     valid ASCII, so it comes first); UTF-8 (with or without BOM) strictly, since a strict UTF-8
     decode of real text that succeeds is never wrong; a UTF-16/32 byte-order mark; well-formed
-    TIS-620/cp874 Thai (older Thai files); then charset-normalizer's best guess (other code pages).
+    TIS-620/cp874 Thai that reads as Thai words (older Thai files); then charset-normalizer's guess,
+    cp1252 when it fits as well as any (older Western files, see :func:`_code_page_guess`).
 
     Raises:
         ReaderError: the bytes are binary data or text in no encoding charset-normalizer knows.
@@ -126,10 +183,10 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
     thai = _plausible_cp874(data)
     if thai is not None:
         return thai, "cp874"
-    best = from_bytes(data).best()
-    if best is None:
+    guess = _code_page_guess(data)
+    if guess is None:
         raise _binary_problem(path, "not UTF-8 and no other text encoding fits")
-    return str(best), str(best.encoding)
+    return guess
 
 
 def decode_bytes(data: bytes, path: Path) -> str:

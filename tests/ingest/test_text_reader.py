@@ -52,11 +52,7 @@ class TestTextReader:
 
 
 def test_decode_error_names_file_and_fix(monkeypatch: pytest.MonkeyPatch) -> None:
-    class NoMatch:
-        def best(self) -> None:
-            return None
-
-    monkeypatch.setattr("ingest.readers.text.from_bytes", lambda data: NoMatch())
+    monkeypatch.setattr("ingest.readers.text.from_bytes", lambda data: [])  # charset-normalizer found nothing
     with pytest.raises(ReaderError, match=r"x\.txt: .*not text: .*convert it to UTF-8"):
         decode_bytes(b"\xff\xfe\x81", Path("x.txt"))  # no NUL: no encoding fits, not binary
 
@@ -85,6 +81,35 @@ class TestEncodings:
         decoded, name = decode_text(text.encode(encoding), Path("x.txt"))
         assert name != "cp874"
         assert not any("\u0e00" <= ch <= "\u0e7f" for ch in decoded)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "café",
+            "Müller",
+            "Zürich",
+            "À bientôt, Ça va à Málaga",  # "ภ bient๔t, วa va เ Mแlaga" as cp874: Thai letters, no stray mark
+            "ÉCOLE DE PARIS © 2020, 20 °C",  # "ษCOLE DE PARIS ฉ 2020, 20 ฐC"
+            "Le café est très bon. Où est la gare?",  # charset-normalizer alone: cp1250 "trčs", "Oů"
+        ],
+    )
+    @pytest.mark.parametrize("encoding", ["latin-1", "cp1252"])
+    def test_western_8_bit_text_is_read_as_written(self, text: str, encoding: str) -> None:
+        """A legacy file is Thai only when its Thai reading is Thai words; else the Western code page."""
+        assert decode_text(text.encode(encoding), Path("x.txt")) == (text, "cp1252")
+
+    @pytest.mark.parametrize("text", ["สพร. GDX", "ก.พ.ร.", "ธ.ก.ส. กทม.", "คุณสมชาย ใจดี"])
+    def test_thai_abbreviations_and_names_are_still_thai(self, text: str) -> None:
+        """No dictionary words, but Thai letters are most of the letters and none sits in a Latin word."""
+        assert decode_text(text.encode("cp874"), Path("x.txt")) == (text, "cp874")
+
+    def test_cp874_windows_punctuation_is_still_thai(self) -> None:
+        text = "ประกาศเรื่อง “วันหยุดราชการ”\n\n• หน่วยงานปิดทำการวันที่ 13–15 เมษายน…"
+        assert decode_text(text.encode("cp874"), Path("x.txt")) == (text, "cp874")
+
+    def test_other_code_pages_keep_charset_normalizers_guess(self) -> None:
+        for text, encoding in [("Zażółć gęślą jaźń, Příliš žluťoučký kůň", "cp1250"), ("Ελληνικά κείμενα εδώ", "cp1253")]:
+            assert decode_text(text.encode(encoding), Path("x.txt"))[0] == text
 
     def test_binary_junk(self) -> None:
         with pytest.raises(ReaderError, match=r"x\.txt: binary data, not text"):
