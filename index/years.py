@@ -64,7 +64,12 @@ def year_aliases(tokens: list[str]) -> list[tuple[int, str]]:
     ``tokens`` are the analyzer's raw tokens (lower-cased, Thai digits already Arabic, spaces
     dropped), so the words around a number can be seen.
     """
-    aliases: list[tuple[int, str]] = []
+    return [(position, alias) for position, alias, _ in _year_readings(tokens)]
+
+
+def _year_readings(tokens: list[str]) -> list[tuple[int, str, str | None]]:
+    """:func:`year_aliases` with the marker each year was read by ("be", "ce", "year" or None)."""
+    readings: list[tuple[int, str, str | None]] = []
     for position, token in enumerate(tokens):
         if not _YEAR.match(token):
             continue
@@ -83,8 +88,8 @@ def year_aliases(tokens: list[str]) -> list[tuple[int, str]]:
             continue
         alias = other_era(int(token), marker)
         if alias is not None:
-            aliases.append((position, str(alias)))
-    return aliases
+            readings.append((position, str(alias), marker))
+    return readings
 
 
 def _in_digit_run(tokens: list[str], position: int) -> bool:
@@ -109,7 +114,10 @@ def _previous_was_year(tokens: list[str], position: int) -> bool:
     return position >= 2 and bool(_YEAR.match(tokens[position - 2]))
 
 
-_QUERY_TOKEN = re.compile(r"พ\.\s?ศ\.?|ค\.\s?ศ\.?|b\.e\.|a\.d\.|\d+|[^\W\d_]+|\S", re.IGNORECASE)
+# A word keeps its Thai vowel and tone marks (Unicode Mn, which \w does not match): "ปี", "ล้าน".
+_QUERY_TOKEN = re.compile(
+    r"พ\.\s?ศ\.?|ค\.\s?ศ\.?|b\.e\.|a\.d\.|\d+|(?:[^\W\d_]|[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])+|\S", re.IGNORECASE
+)
 
 
 def _tokens(text: str) -> tuple[list[re.Match[str]], list[str]]:
@@ -140,13 +148,45 @@ def with_common_era(query: str) -> str:
     return "".join(out) + query[last:]
 
 
+# Words that make the number after them a count or a rank, not a year: "Top 2500 companies",
+# "over 2000 agencies", "กว่า 2500 แห่ง".
+_COUNT_WORDS = frozenset("top over under about around approximately nearly almost some least than first last no number #".split())
+# Thai is not segmented here: a run of Thai ending in one of these before the number is a count
+# ("บริษัทชั้นนำกว่า 2500 แห่ง"), and one starting with a unit after it an amount ("2500 ล้านบาท").
+_THAI_COUNT_ENDINGS = ("กว่า", "ประมาณ", "เกือบ", "ราว", "อันดับ", "จำนวน", "ทั้งหมด")
+_THAI_UNIT_START = tuple(unit for unit in _UNITS if "\u0e01" <= unit[0] <= "\u0e4e")
+_THAI_LETTER = re.compile("[\u0e01-\u0e4e]")
+
+
+def _counted(tokens: list[str], position: int) -> bool:
+    """The number at ``position`` is a count, a rank or an amount by the words around it."""
+    before = tokens[position - 1] if position > 0 else ""
+    after = tokens[position + 1] if position + 1 < len(tokens) else ""
+    return before in _COUNT_WORDS or before.endswith(_THAI_COUNT_ENDINGS) or after.startswith(_THAI_UNIT_START)
+
+
 def year_of_title(title: str) -> int | None:
     """The first year a document's title names, in the Common Era: "ประกาศ ... พ.ศ. 2568" -> 2025,
     "OECD Digital Government Index 2019" -> 2019; None when it names none. For a document whose
     file and manifest give no year (the year filter finds it by its title's). Thai digits must
-    already be Arabic (``index.encoder_text``)."""
+    already be Arabic (``index.encoder_text``).
+
+    Stricter than :func:`year_aliases` for a number with no era or year marker, because a title
+    without its year gets none, while a wrong one files the document under that year: it is no
+    year after a count or rank word ("Top 2500 companies", "กว่า 2500 แห่ง") or before a unit
+    that begins a Thai word ("2500 ล้านบาท"), and it is a
+    Buddhist-era year only in a title with Thai in it (English titles write the Common Era: the
+    corpus's "2019 results", "2023 OECD ...", "OECD 2017 OURdata"; Thai ones write "พ.ศ. 2569",
+    "ปีงบประมาณ 2569" or a bare "2566-2570").
+    """
     _, tokens = _tokens(title)
-    for position, alias in year_aliases(tokens):
+    thai = bool(_THAI_LETTER.search(title))
+    for position, alias, marker in _year_readings(tokens):
         year, other = int(tokens[position]), int(alias)
+        if marker is None:
+            if _counted(tokens, position):
+                continue
+            if year > other and not thai:  # read as Buddhist era in an English title
+                continue
         return min(year, other)  # the Common-era one of the pair
     return None

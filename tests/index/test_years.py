@@ -5,7 +5,7 @@ import pytest
 
 from index.analyzer import ThaiEnglishAnalyzer, analyzer_from_dict
 from index.bm25 import BM25Index
-from index.years import other_era, with_common_era, year_aliases
+from index.years import other_era, with_common_era, year_aliases, year_of_title
 
 
 class TestOtherEra:
@@ -103,3 +103,29 @@ def test_an_amount_is_not_found_by_a_year() -> None:
 )
 def test_a_queries_buddhist_era_year_gets_its_common_era_form_for_the_encoders(query: str, expected: str) -> None:
     assert with_common_era(query) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # the corpus's titles that name a year
+        ("OECD Digital Government Index (DGI): Methodology and 2019 Results", 2019),
+        ("Digital Government Index: 2019 results", 2019),
+        ("2023 OECD Digital Government Index: Results and Key Findings", 2023),
+        ("OECD 2017 OURdata Index: Methodology and results", 2017),
+        ("แนวทางการจัดทำงบประมาณตามนโยบายการใช้คลาวด์เป็นหลัก ปีงบประมาณ พ.ศ. 2569", 2026),
+        # a Thai title's bare Buddhist-era years, an English title's target year
+        ("แผนปฏิบัติการด้านดิจิทัล 2566-2570", 2023),
+        ("ประกาศ ณ วันที่ 10 มิถุนายน 2562", 2019),
+        ("Digital Government Roadmap to 2030", 2030),
+        # counts, ranks and amounts
+        ("Top 2500 companies", None),  # was Buddhist era 2500 = 1957
+        ("Top 2000 companies by revenue", None),
+        ("Over 2000 agencies joined in 2019", 2019),
+        ("บริษัทชั้นนำกว่า 2500 แห่ง", None),
+        ("โครงการงบประมาณ 2500 ล้านบาท", None),
+        ("Smart card reader specification", None),
+    ],
+)
+def test_a_titles_year_is_read_only_where_the_number_reads_as_a_year(title: str, expected: int | None) -> None:
+    assert year_of_title(title) == expected
