@@ -84,7 +84,7 @@ def _count(value: str) -> int:
 
 
 def _add_filters(parser: argparse.ArgumentParser) -> None:
-    """The web page's and the HTTP API's filters, for ``search`` and ``ask``."""
+    """The web page's and the HTTP API's filters, for ``search``, ``ask`` and ``related``."""
     parser.add_argument("--documents", action="append", help="only these documents (sources as search --json prints them; comma-separated or repeated)")
     parser.add_argument("--langs", action="append", help="only passages in these languages: th, en (comma-separated or repeated)")
     parser.add_argument("--years", action="append", help="only documents of these years, Common Era (comma-separated or repeated)")
@@ -261,7 +261,8 @@ def cmd_related(args: argparse.Namespace) -> int:
 
     source, page, passage = parse_passage(args.passage)
     rag = PolicyRAG.open(settings=_settings(args))
-    hits = rag.related(source, page=page, chunk=passage, k=args.k)
+    sources, langs = _filters(rag, args)
+    hits = rag.related(source, page=page, chunk=passage, k=args.k, sources=sources, langs=langs)
     if args.json:
         print(json.dumps({"source": source, "page": page, "chunk": passage, "hits": [hit.to_dict() for hit in hits]}, ensure_ascii=False))
     else:
@@ -427,6 +428,7 @@ def build_parser() -> argparse.ArgumentParser:
     related.add_argument("--index", type=Path)
     related.add_argument("-k", type=_count, default=5, help="number of passages (default 5)")
     related.add_argument("--json", action="store_true", help="one JSON object")
+    _add_filters(related)
     related.set_defaults(func=cmd_related)
 
     serve = sub.add_parser("serve", help="start the web app and HTTP API (loads the index once)")

@@ -12,7 +12,7 @@ over ``max_query_chars`` 413; no permission 403.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -61,6 +61,29 @@ class RelatedRequest(FilterFields):
 class AskRequest(FilterFields):
     question: str = Field(description="the question, Thai or English (at most max_query_chars)")
     answerer: str | None = Field(default=None, description="'extractive' or 'llm' (see /api/health); default: the server's")
+
+
+RELATED_LINK_PARAMETERS = frozenset({"source", "chunk", "page", "k", "documents", "langs", "years"})
+
+
+def query_filters(values: dict[str, list[str]]) -> dict[str, list[object]]:
+    """A link's filter parameters as :class:`FilterFields` takes them: each value repeated
+    (``?langs=th&langs=en``) or, for languages and years, comma-separated (``?langs=th,en``, as
+    the CLI's ``--langs``; a document's path may hold a comma, so ``documents`` is repeated); a
+    year of digits becomes a number, anything else stays text for the model to refuse by name
+    ("years.0: Input should be a valid integer"), as it refuses ``"years": ["2017"]`` in JSON.
+
+    Example:
+        >>> query_filters({"langs": ["th,en"], "years": ["2019", "x"], "documents": []})
+        {'langs': ['th', 'en'], 'years': [2019, 'x']}
+    """
+    out: dict[str, list[object]] = {}
+    for name, given in values.items():
+        pieces = given if name == "documents" else [item for value in given for item in value.split(",")]
+        items = [item.strip() for item in pieces if item.strip()]
+        if items:
+            out[name] = [int(item) if name == "years" and item.isdigit() else item for item in items]
+    return out
 
 
 def hit_json(hit: Hit, service: AssistantService) -> dict[str, object]:
@@ -129,18 +152,34 @@ def build_router(service: AssistantService, library: DocumentLibrary | None = No
         except ValueError as error:
             raise bad_request(error) from None
 
-    def related_query(source: str, chunk: int | None, page: int | None, k: int | None) -> RelatedRequest:
+    def related_query(
+        source: str, chunk: int | None, page: int | None, k: int | None, filters: dict[str, list[str]] | None = None
+    ) -> RelatedRequest:
         try:
-            return RelatedRequest(source=source, chunk=chunk, page=page, k=k)
+            return RelatedRequest(source=source, chunk=chunk, page=page, k=k, **query_filters(filters or {}))
         except ValidationError as error:  # as FastAPI's own checks of a query: 422 naming the parameter
             raise RequestValidationError([{**item, "loc": ("query", *item["loc"])} for item in error.errors()]) from None
 
     @router.get("/api/related")
     def related_link(
-        request: Request, source: str, chunk: int | None = None, page: int | None = None, k: int | None = None
+        request: Request,
+        source: str,
+        chunk: int | None = None,
+        page: int | None = None,
+        k: int | None = None,
+        documents: list[str] = Query(default=[]),
+        langs: list[str] = Query(default=[]),
+        years: list[str] = Query(default=[]),
     ) -> dict[str, object]:
-        """The same as a link."""
-        return related(related_query(source, chunk, page, k), request)
+        """The same as a link, with the same filters: ``?langs=en&years=2019`` (each repeated or
+        comma-separated). A parameter the route does not know is a 422, as a JSON body's field."""
+        unknown = sorted(set(request.query_params) - RELATED_LINK_PARAMETERS)
+        if unknown:
+            raise RequestValidationError(
+                [{"loc": ("query", name), "msg": "Extra inputs are not permitted", "type": "extra_forbidden"} for name in unknown]
+            )
+        filters = {"documents": documents, "langs": langs, "years": years}
+        return related(related_query(source, chunk, page, k, filters), request)
 
     @router.get(RELATED_PAGE, response_class=HTMLResponse, include_in_schema=False)
     def related_page(

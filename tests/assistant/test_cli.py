@@ -237,3 +237,35 @@ def test_search_and_ask_take_the_web_pages_filters(real_index: Path, capsys: pyt
     assert "no indexed document matches" in capsys.readouterr().err
     assert main(["search", "data", "--index", str(real_index), "--langs", "fr"]) == 2
     assert "--langs takes th and en" in capsys.readouterr().err
+
+
+def test_related_takes_the_filters_of_search_and_ask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`policyrag related` had no --documents/--langs/--years, where search, ask and the API have them."""
+    from assistant.api import PolicyRAG
+    from index.analyzer import ThaiEnglishAnalyzer
+    from index.storage import IndexWriter, OpenIndex
+    from ingest.chunker import Chunker
+    from ingest.loader import DocumentLoader
+    from tests.conftest import FIXTURE_DOCS, HashEmbedder
+
+    index_dir = tmp_path / "idx"
+    documents = DocumentLoader(show_progress=False).run([FIXTURE_DOCS]).documents
+    for document in documents:
+        document.metadata["year"] = {"digital-principles.md": "2019"}.get(document.source, "2024")
+    chunks = [chunk for document in documents for chunk in Chunker(max_chars=300, overlap_chars=0, min_chars=50).run(document)]
+    IndexWriter([HashEmbedder()], ThaiEnglishAnalyzer(), show_progress=False, roots=[FIXTURE_DOCS]).run(documents, chunks, index_dir)
+    monkeypatch.setattr(  # the hashing encoder stands in for the model; the CLI and retrieval are real
+        PolicyRAG, "open", classmethod(lambda cls, *args, settings: cls(OpenIndex(index_dir), [HashEmbedder()], settings))  # type: ignore[list-item]
+    )
+
+    def related(*filters: str) -> set[str]:
+        assert main(["related", "thai-services.md", "--index", str(index_dir), "--json", "-k", "8", *filters]) == 0
+        return {hit["source"] for hit in json.loads(capsys.readouterr().out)["hits"]}
+
+    assert related() > {"digital-principles.md"}  # the filters below have work to do
+    assert related("--years", "2019") == {"digital-principles.md"}
+    assert related("--documents", "notes.txt,digital-principles.md") <= {"notes.txt", "digital-principles.md"}
+    assert main(["related", "thai-services.md", "--index", str(index_dir), "--langs", "fr"]) == 2
+    assert "--langs takes th and en" in capsys.readouterr().err

@@ -145,6 +145,46 @@ def test_related_returns_passages_in_the_other_language(client: TestClient) -> N
     assert as_link["hits"] == body["hits"]
 
 
+def test_related_as_a_link_takes_the_filters_of_the_json_route(client: TestClient) -> None:
+    """GET /api/related took no language or year filter: the link gave every year's passages."""
+    hit = client.post("/api/search", json={"query": "ตู้บริการอัจฉริยะ", "langs": ["th"], "k": 1}).json()["hits"][0]
+    where = {"source": hit["source"], "chunk": hit["chunk"], "k": 5}
+    everything = client.get("/api/related", params=where).json()["hits"]
+    assert {related["source"] for related in everything} > {"digital-principles.md"}  # the filter has work to do
+    for filters, query in [
+        ({"years": [2019]}, {"years": "2019"}),
+        ({"years": [2019], "langs": ["en"]}, {"years": "2019", "langs": "en"}),
+        ({"langs": ["th", "en"], "years": [2019, 2024]}, {"langs": "th,en", "years": ["2019", "2024"]}),
+        ({"documents": ["digital-principles.md"]}, {"documents": "digital-principles.md"}),
+    ]:
+        as_json = client.post("/api/related", json={**where, **filters}).json()["hits"]
+        as_link = client.get("/api/related", params={**where, **query}).json()["hits"]
+        assert as_link == as_json
+    of_2019 = client.get("/api/related", params={**where, "years": "2019"}).json()["hits"]
+    assert of_2019 and {related["source"] for related in of_2019} == {"digital-principles.md"}
+
+
+@pytest.mark.parametrize(
+    "query, status, detail",
+    [
+        ({"years": "twenty"}, 422, [["query", "years", 0]]),
+        ({"k": "0"}, 422, [["query", "k"]]),
+        ({"lang": "en"}, 422, [["query", "lang"]]),  # a misspelt filter is refused, as in a JSON body
+        ({"langs": "fr"}, 400, "unknown language(s) ['fr']: use 'th' and/or 'en'"),
+    ],
+)
+def test_a_related_links_bad_filter_gets_the_json_routes_answer(
+    client: TestClient, query: dict[str, str], status: int, detail: object
+) -> None:
+    response = client.get("/api/related", params={"source": "thai-services.md", "chunk": 0, **query})
+    assert response.status_code == status
+    body = response.json()["detail"]
+    assert ([error["loc"] for error in body] if status == 422 else body) == detail
+    if "langs" in query:  # the same message as POST's
+        posted = client.post("/api/related", json={"source": "thai-services.md", "chunk": 0, "langs": ["fr"]})
+        assert posted.json()["detail"] == detail
+
+
 def test_a_source_cards_related_link_opens_a_readable_page(client: TestClient) -> None:
     """The link opened /api/related's JSON in a new tab: 19 KB a policy officer cannot read."""
     import re
