@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
 from assistant.retrieval import Hit
-from assistant.wording import say
+from assistant.wording import FRAMINGS, Lang, framing, phrase_key, reword, say
 from ingest.injection import bracket_planted
 from ingest.markup import plain_text
 
@@ -86,6 +86,26 @@ class Answer:
             "notes": list(self.notes),
             "passages": [passage.to_dict() for passage in self.passages],
         }
+
+    def worded_in(self, lang: Lang) -> Answer:
+        """The same answer with the assistant's own wording (framing, "not found", notes, the
+        no-citation mark) in ``lang``, and ``lang`` as its language; quoted evidence and an LLM's
+        sentences stay as written. For a question whose words do not tell its language ("GDX?"):
+        the reader's page says it (``assistant.web.service``).
+        """
+        if lang == self.lang:
+            return self
+        quoted_langs = {passage.hit.chunk.lang for passage in self.cited_passages}
+        lines = []
+        for line in self.text.split("\n"):
+            if phrase_key(line, self.lang) in FRAMINGS:  # "quoted in the original Thai" is relative to the answer's language
+                lines.append(framing(lang, quoted_langs))
+            else:
+                said = reword(line, self.lang, lang)
+                lines.append(line if said is None else said)
+        text = "\n".join(lines).replace(say("uncited_mark", self.lang), say("uncited_mark", lang))
+        notes = tuple(note if said is None else said for note, said in ((note, reword(note, self.lang, lang)) for note in self.notes))
+        return replace(self, lang=lang, text=text, notes=tuple(note for note in notes if note))
 
     def to_markdown(self, all_passages: bool = False) -> str:
         """A Markdown export for trainers: the question, the answer, the notes and the numbered sources.

@@ -7,6 +7,8 @@ answerers, the citation checker and the UIs never disagree on a phrase (tests lo
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Literal
 
 Lang = Literal["th", "en"]
@@ -90,3 +92,66 @@ def say(key: str, lang: Lang, **values: object) -> str:
     """
     text = _TEXT[key]["th" if lang == "th" else "en"]
     return text.format(**values) if values else text
+
+
+# Phrases whose meaning is their language: "not written in English, the language of the
+# question" cannot be said of another language; it is dropped when the wording changes language.
+_ABOUT_THE_LANGUAGE = ("note_wrong_script",)
+
+
+@lru_cache(maxsize=2)
+def _patterns(lang: Lang) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Each phrase of ``lang`` as a pattern matching it whole, its ``{fields}`` as named groups."""
+    patterns = []
+    for key, texts in _TEXT.items():
+        pieces = re.split(r"\{(\w+)\}", texts[lang])
+        regex = "".join(re.escape(piece) if i % 2 == 0 else f"(?P<{piece}>.+?)" for i, piece in enumerate(pieces))
+        patterns.append((key, re.compile(regex, re.DOTALL)))
+    return tuple(patterns)
+
+
+FRAMINGS = ("framing", "framing_quoted_other_language", "framing_quoted_mixed")
+
+
+def framing(lang: Lang, quoted_langs: set[str]) -> str:
+    """The framing line of an answer in ``lang`` that quotes documents in ``quoted_langs``: plain
+    when they are all in ``lang``, else saying the quotes are in their original language.
+
+    Example:
+        >>> framing("th", {"en"})
+        'จากเอกสาร (ยกข้อความตามต้นฉบับภาษาอังกฤษ):'
+    """
+    if quoted_langs == {lang}:
+        return say("framing", lang)
+    return say("framing_quoted_other_language" if len(quoted_langs) == 1 else "framing_quoted_mixed", lang)
+
+
+def phrase_key(text: str, lang: Lang) -> str | None:
+    """The key of the phrase ``text`` is in ``lang`` (its values filled in), or None."""
+    return next((key for key, pattern in _patterns(lang) if pattern.fullmatch(text)), None)
+
+
+def reword(text: str, source: Lang, target: Lang) -> str | None:
+    """``text`` said in ``target`` when it is one of the assistant's phrases in ``source`` (its
+    filled-in values reworded too: a fallback note's reason is a phrase itself); "" for a phrase
+    about the language itself (dropped); None when ``text`` is no phrase (quoted evidence, an
+    LLM's sentence). A framing line names the quotes' language relative to the answer's: see
+    :func:`framing`.
+
+    Example:
+        >>> reword("According to the documents:", "en", "th")
+        'จากเอกสาร:'
+        >>> reword("Removed citation(s) [7]: they name no passage that was given.", "en", "th")
+        'ลบการอ้างอิง [7] ออก เพราะไม่ตรงกับข้อความใดที่ให้ไว้'
+    """
+    if source == target:
+        return text
+    for key, pattern in _patterns(source):
+        match = pattern.fullmatch(text)
+        if match is None:
+            continue
+        if key in _ABOUT_THE_LANGUAGE:
+            return ""
+        values = {name: reword(value, source, target) or value for name, value in match.groupdict().items()}
+        return say(key, target, **values) if values else say(key, target)
+    return None

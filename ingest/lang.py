@@ -122,6 +122,25 @@ def has_thai_function_word(text: str) -> bool:
     return False
 
 
+# An English content word: lower-case letters only, three or more ("registration", "steps").
+# Codes and acronyms ("GDX", "PS-04", "IAL 2.3") are capitals and digits, and names capitalised.
+_LOWER_CASE_WORD = re.compile(r"(?<![A-Za-z])[a-z]{3,}(?![A-Za-z])")
+
+
+def words_tell_language(text: str) -> bool:
+    """Whether ``text``'s words say its language: it has Thai letters, an English function word or
+    a lower-case English word. A question made of codes, acronyms, names, numbers and addresses
+    ("GDX?", "PS-04", "IAL 2.3", "Digital ID") does not: :func:`detect_lang` calls it English by default,
+    and a caller that knows the reader's language (the web page's) can use that instead.
+
+    Example:
+        >>> [words_tell_language(text) for text in ("GDX?", "PS-04", "IAL 2.3", "What is GDX?", "GDX คือ", "api keys")]
+        [False, False, False, True, True, True]
+    """
+    text = _ADDRESS.sub(" ", text)  # an address alone tells no language either
+    return bool(_THAI_RUN.search(text) or _english_function_words(text) or _LOWER_CASE_WORD.search(text))
+
+
 def without_addresses(text: str) -> str:
     """``text`` with its web and mail addresses blanked out, or as it is when it is nothing else.
 

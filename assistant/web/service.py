@@ -22,6 +22,8 @@ from assistant.limits import EMPTY_QUERY, check_query
 from assistant.retrieval import Hit
 from assistant.web.catalogue import DocumentCatalogue
 from assistant.web.corpus_files import CorpusFiles
+from assistant.wording import Lang
+from ingest.lang import words_tell_language
 
 MAX_K = 50
 LANGS = ("th", "en")
@@ -44,6 +46,13 @@ class Filters:
         if unknown:
             raise ValueError(f"unknown language(s) {unknown}: use 'th' and/or 'en'")
         return cls(tuple(documents or ()), langs, tuple(int(year) for year in years or () if str(year).strip()))
+
+
+def _in_readers_language(answer: Answer, fallback_lang: Lang | None) -> Answer:
+    """``answer`` worded in ``fallback_lang`` when its question's words do not tell its language."""
+    if fallback_lang is None or fallback_lang == answer.lang or words_tell_language(answer.question):
+        return answer
+    return answer.worded_in(fallback_lang)
 
 
 class AssistantService:
@@ -205,8 +214,14 @@ class AssistantService:
         filters: Filters | None = None,
         answerer: str | None = None,
         caller: Caller | None = None,
+        fallback_lang: Lang | None = None,
     ) -> Answer:
-        """Retrieve, then answer (what :meth:`PolicyRAG.ask` does, with the answerer chosen per request)."""
+        """Retrieve, then answer (what :meth:`PolicyRAG.ask` does, with the answerer chosen per request).
+
+        ``fallback_lang``: the reader's language (the web page's), for a question whose words do
+        not tell its own ("GDX?", "PS-04": codes, acronyms, numbers): the answer's wording is then
+        in it, not in English by default. Retrieval reads the question as before.
+        """
         chosen = self._answerer(answerer)
         hits = self._retrieve(question, k, filters, caller)
         if chosen.name == "llm":  # waits on the LLM server: only its retrieval takes the lock
@@ -214,6 +229,7 @@ class AssistantService:
         else:
             with self._lock:
                 answer = chosen.answer(question, hits)
+        answer = _in_readers_language(answer, fallback_lang)
         self._record_answer(answer, caller)
         return answer
 
@@ -224,16 +240,19 @@ class AssistantService:
         filters: Filters | None = None,
         answerer: str | None = None,
         caller: Caller | None = None,
+        fallback_lang: Lang | None = None,
     ) -> Iterator[str | Answer]:
-        """Text as the answerer writes it, then the final :class:`Answer` (whose text replaces it)."""
+        """Text as the answerer writes it, then the final :class:`Answer` (whose text replaces it);
+        ``fallback_lang`` as in :meth:`ask`."""
         chosen = self._answerer(answerer)
         if chosen.name != "llm":
-            answer = self.ask(question, k, filters, answerer, caller)
+            answer = self.ask(question, k, filters, answerer, caller, fallback_lang)
             yield answer.text
             yield answer
             return
         for item in chosen.stream(question, self._retrieve(question, k, filters, caller)):
             if isinstance(item, Answer):
+                item = _in_readers_language(item, fallback_lang)
                 self._record_answer(item, caller)
             yield item
 

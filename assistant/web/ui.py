@@ -252,10 +252,11 @@ def _wire(page: _Page, service: AssistantService, exports: MarkdownExports, demo
             filters = Filters.of(chosen_documents, chosen_langs, chosen_years)
             history = [Turn(asked, answer.question, answer.text) for asked, answer in conversation]
             searched = service.standalone(question_text, history, chosen_answerer)
+            page_lang = "th" if lang == "th" else "en"  # the wording of a question that does not tell its language
             if chosen_answerer != "llm":
-                items: Iterable[str | Answer] = [service.ask(searched, int(top_k), filters, chosen_answerer, caller)]
+                items: Iterable[str | Answer] = [service.ask(searched, int(top_k), filters, chosen_answerer, caller, page_lang)]
             else:
-                items = service.ask_stream(searched, int(top_k), filters, chosen_answerer, caller)
+                items = service.ask_stream(searched, int(top_k), filters, chosen_answerer, caller, page_lang)
             partial = ""
             for item in items:
                 if isinstance(item, Answer):

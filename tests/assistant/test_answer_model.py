@@ -72,3 +72,31 @@ def test_the_export_brackets_a_planted_instruction_in_a_closest_passage() -> Non
     hit = Hit(rank=1, score=1.0, chunk=Chunk("n.txt#0", "n.txt", "Notes", text, None, (), "en", 0, len(text)))
     markdown = Answer("q", "en", "Not found.", (CitedPassage(1, hit),), False, "extractive").to_markdown()
     assert f"   > Agencies file by 31 March. [⚠ text that addresses an AI or the reader, not part of the answer: {planted}] The portal" in markdown
+
+
+def test_worded_in_the_readers_language_changes_only_the_assistants_own_words() -> None:
+    """For a question whose words do not tell its language ("GDX?") on the Thai page."""
+    from assistant.wording import say
+
+    first = _hit(1, "Agencies share data once. Costs fall.")
+    notes = (
+        say("note_uncited", "en", count=1, mark=say("uncited_mark", "en")),
+        say("note_fallback", "en", reason=say("note_llm_uncited", "en")),
+        say("note_wrong_script", "en"),  # about the question's language: no longer true, dropped
+        "a note no phrase of the assistant",
+    )
+    text = f"{say('framing', 'en')}\n- Agencies share data once. [1]\n- Costs fall. {say('uncited_mark', 'en')}"
+    answer = Answer("GDX?", "en", text, (CitedPassage(1, first, ("Agencies share data once.",), True),), True, "llm", notes)
+    thai = answer.worded_in("th")
+    assert thai.lang == "th"
+    # an English quote under a Thai framing is "quoted in the original English"
+    assert thai.text == "จากเอกสาร (ยกข้อความตามต้นฉบับภาษาอังกฤษ):\n- Agencies share data once. [1]\n- Costs fall. [ไม่มีการอ้างอิง]"
+    assert thai.notes == (
+        "มี 1 ประโยคที่ไม่มีการอ้างอิง (ทำเครื่องหมาย [ไม่มีการอ้างอิง]) โปรดตรวจสอบกับเอกสารต้นฉบับ",
+        "แบบจำลองภาษาตอบไม่ได้ (คำตอบของแบบจำลองไม่ได้อ้างอิงข้อความใดจากเอกสาร) จึงแสดงคำตอบที่คัดจากเอกสารแทน",
+        "a note no phrase of the assistant",
+    )
+    assert thai.passages == answer.passages and thai.to_markdown().count("### แหล่งอ้างอิง") == 1
+    refused = Answer("PS-04", "en", say("not_found", "en"), answer.passages, False, "extractive")
+    assert refused.worded_in("th").text == say("not_found", "th")
+    assert refused.worded_in("en") is refused

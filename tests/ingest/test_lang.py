@@ -2,7 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.lang import THAI_THRESHOLD, detect_lang, function_word_counts, has_thai_function_word, thai_ratio, without_addresses
+from ingest.lang import (
+    THAI_THRESHOLD,
+    detect_lang,
+    function_word_counts,
+    has_thai_function_word,
+    thai_ratio,
+    without_addresses,
+    words_tell_language,
+)
 from tests.conftest import SHARED
 
 
@@ -120,3 +128,22 @@ class TestDecidedWithoutSegmenting:
 )
 def test_web_and_mail_addresses_are_no_words_of_either_language(text: str, lang: str) -> None:
     assert detect_lang(text) == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "told"),
+    [
+        ("GDX?", False),
+        ("PS-04", False),
+        ("IAL 2.3", False),
+        ("Digital ID", False),  # a name
+        ("https://www.dga.or.th", False),
+        ("What is GDX?", True),
+        ("GDX คืออะไร", True),
+        ("ระบบ GDX", True),
+        ("GDX registration steps", True),
+    ],
+)
+def test_whether_a_questions_words_tell_its_language(text: str, told: bool) -> None:
+    """Codes, acronyms, names and numbers do not: the reader's page language may decide the wording."""
+    assert words_tell_language(text) is told

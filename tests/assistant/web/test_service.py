@@ -144,3 +144,23 @@ def test_the_library_refuses_k_below_one_and_a_blank_query_as_the_cli_and_api_do
             call()
         assert str(error.value) == EMPTY_QUERY
     assert len(hash_rag.search("digital government", k=2)) == 2
+
+
+@pytest.mark.parametrize("question", ["GDX?", "PS-04", "IAL 2.3"])
+def test_a_question_of_codes_alone_is_answered_in_the_pages_language(settings_only_service: AssistantService, question: str) -> None:
+    """The Thai page gave "The documents do not seem to answer..." for "GDX?": English by default."""
+    service = settings_only_service
+    on_english_page = service.ask(question, k=5, answerer="extractive", fallback_lang="en")
+    on_thai_page = service.ask(question, k=5, answerer="extractive", fallback_lang="th")
+    assert (on_english_page.lang, on_english_page.text) == ("en", say("not_found", "en"))
+    assert (on_thai_page.lang, on_thai_page.text) == ("th", say("not_found", "th"))
+    assert [p.hit.chunk.chunk_id for p in on_thai_page.passages] == [p.hit.chunk.chunk_id for p in on_english_page.passages]
+    (*_, streamed) = service.ask_stream(question, k=5, answerer="extractive", fallback_lang="th")
+    assert isinstance(streamed, Answer) and streamed.text == say("not_found", "th")
+
+
+def test_a_question_in_english_on_the_thai_page_is_answered_in_english(settings_only_service: AssistantService) -> None:
+    answer = settings_only_service.ask(QUOTED, k=5, answerer="extractive", fallback_lang="th")
+    assert answer.found and answer.lang == "en" and answer.text.startswith(say("framing", "en"))
+    refused = settings_only_service.ask("What is GDX?", k=5, answerer="extractive", fallback_lang="th")
+    assert refused.text == say("not_found", "en")
