@@ -110,8 +110,9 @@ class Answer:
     def to_markdown(self, all_passages: bool = False) -> str:
         """A Markdown export for trainers: the question, the answer, the notes and the numbered sources.
 
-        Each source gives its title, page, language and document path, and quotes its supporting
-        sentences verbatim. Only cited passages are listed unless ``all_passages`` (a "not found"
+        Each source gives its number as the answer cites it (``[2]``, as the web page's source card
+        and the CLI show it), its title, page, language and document path, and quotes its
+        supporting sentences verbatim. Only cited passages are listed unless ``all_passages`` (a "not found"
         answer lists the closest passages, since none is cited).
         """
         lang = self.lang
@@ -124,9 +125,11 @@ class Answer:
         for passage in shown:
             chunk = passage.hit.chunk
             page = _pages(chunk.pages, lang)
-            lines.append(f"{passage.number}. **{plain_text(chunk.title)}**{page} ({chunk.lang}) — `{chunk.source}`")
+            # "[2]", not an ordered list item "2.": a Markdown viewer renumbers a list from its first
+            # number, and the sources cited [2] and [4] showed as 2 and 3
+            lines.append(f"- [{passage.number}] **{plain_text(chunk.title)}**{page} ({chunk.lang}) — `{chunk.source}`")
             quotes = passage.supporting or ((excerpt(chunk.text),) if not self.found else ())
-            lines += [f"   > {_SPACES.sub(' ', plain_text(quote)).strip()}" for quote in quotes]
+            lines += [f"  > {_SPACES.sub(' ', plain_text(quote)).strip()}" for quote in quotes]
         return "\n".join(lines).rstrip() + "\n"
 
 

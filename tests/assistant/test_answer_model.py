@@ -38,8 +38,8 @@ def test_to_dict_is_json_with_every_passage_and_its_citation_state() -> None:
 def test_markdown_lists_only_cited_sources_with_page_language_and_quote() -> None:
     markdown = _answer().to_markdown()
     assert "> a note" in markdown
-    assert "1. **Title 1**, p. 3 (en) — `docs/d1.pdf`" in markdown
-    assert "   > Agencies share data once." in markdown
+    assert "- [1] **Title 1**, p. 3 (en) — `docs/d1.pdf`" in markdown
+    assert "  > Agencies share data once." in markdown
     assert "Title 2" not in markdown
     assert "Title 2" in _answer().to_markdown(all_passages=True)
 
@@ -49,9 +49,9 @@ def test_a_passage_over_two_pages_is_cited_pp() -> None:
     chunk = Chunk("c1", "r.pdf", "Report", text, 3, (), "en", 0, len(text), page_end=4)
     hit = Hit(1, 1.0, chunk)
     answer = Answer("By when?", "en", f"{text} [1]", (CitedPassage(1, hit, (text,), True),), True, "extractive")
-    assert "1. **Report**, pp. 3-4 (en) — `r.pdf`" in answer.to_markdown()
+    assert "- [1] **Report**, pp. 3-4 (en) — `r.pdf`" in answer.to_markdown()
     thai = Answer("เมื่อไร", "th", f"{text} [1]", (CitedPassage(1, hit, (text,), True),), True, "extractive")
-    assert "1. **Report**, หน้า 3-4 (en)" in thai.to_markdown()
+    assert "- [1] **Report**, หน้า 3-4 (en)" in thai.to_markdown()
     data = answer.to_dict()["passages"][0]
     assert (data["page"], data["page_end"]) == (3, 4)  # type: ignore[index]
     one_page = Hit(1, 1.0, Chunk("c2", "r.pdf", "Report", text, 5, (), "en", 0, len(text), page_end=5))
@@ -71,7 +71,7 @@ def test_the_export_brackets_a_planted_instruction_in_a_closest_passage() -> Non
     text = f"Agencies file by 31 March.\n{planted}\nThe portal opens in May."
     hit = Hit(rank=1, score=1.0, chunk=Chunk("n.txt#0", "n.txt", "Notes", text, None, (), "en", 0, len(text)))
     markdown = Answer("q", "en", "Not found.", (CitedPassage(1, hit),), False, "extractive").to_markdown()
-    assert f"   > Agencies file by 31 March. [⚠ text that addresses an AI or the reader, not part of the answer: {planted}] The portal" in markdown
+    assert f"  > Agencies file by 31 March. [⚠ text that addresses an AI or the reader, not part of the answer: {planted}] The portal" in markdown
 
 
 def test_worded_in_the_readers_language_changes_only_the_assistants_own_words() -> None:
@@ -100,3 +100,19 @@ def test_worded_in_the_readers_language_changes_only_the_assistants_own_words() 
     refused = Answer("PS-04", "en", say("not_found", "en"), answer.passages, False, "extractive")
     assert refused.worded_in("th").text == say("not_found", "th")
     assert refused.worded_in("en") is refused
+
+
+def test_the_exports_sources_keep_the_numbers_the_answer_cites() -> None:
+    """Sources cited [2] and [4] were written as a Markdown list "2." "4.", which viewers show as 2, 3."""
+    from markdown_it import MarkdownIt
+
+    hits = [_hit(rank, f"Sentence {rank} of the report.") for rank in range(1, 6)]
+    passages = tuple(CitedPassage(h.rank, h, (h.chunk.text,) if h.rank in (2, 4) else (), h.rank in (2, 4)) for h in hits)
+    text = "According to the documents:\n- Sentence 2 of the report. [2]\n- Sentence 4 of the report. [4]"
+    markdown = Answer("Which sentences?", "en", text, passages, True, "extractive").to_markdown()
+    rendered = MarkdownIt("commonmark").render(markdown)
+    assert "<ol" not in rendered  # nothing a viewer renumbers
+    sources = markdown.split("### Sources", 1)[1]
+    assert [line[:13] for line in sources.splitlines() if line.startswith("- ")] == ["- [2] **Title", "- [4] **Title"]
+    assert "<li>[2] <strong>Title 2</strong>" in rendered and "<li>[4] <strong>Title 4</strong>" in rendered
+    assert "<blockquote>\n<p>Sentence 4 of the report.</p>" in rendered  # each quote under its own source

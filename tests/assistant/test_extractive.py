@@ -93,7 +93,7 @@ def test_markdown_export_lists_the_cited_sources_with_their_quotes(real_rag) -> 
     assert markdown.startswith("## Can people contest an automated AI decision?")
     assert "### Sources" in markdown
     cited = answer.cited_passages[0]
-    assert f"{cited.number}. **{cited.hit.chunk.title}**" in markdown
+    assert f"- [{cited.number}] **{cited.hit.chunk.title}**" in markdown
     assert f"`{cited.hit.chunk.source}`" in markdown
     assert "> " + " ".join(cited.supporting[0].split()) in markdown
     data = answer.to_dict()
