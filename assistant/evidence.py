@@ -28,6 +28,9 @@ Which sentences answer is ranked by ``score``, a weighted sum of (weights in :cl
 - whether it has the form of the answer asked for (``assistant.questions``: a number for "how
   many", a date for "when", a definition cue for "what is");
 - the passage's retrieval rank (retrieval saw the whole passage; a lone sentence sees less).
+- less the sentence's hubness (``index/hubness.py``): a sentence close to everything in the other
+  language (a Thai summary's "OECD has standards for digital government") is close to every
+  question about an OECD report without answering any.
 """
 
 from __future__ import annotations
@@ -116,6 +119,7 @@ class QuoteWeights:
     answer_type: float = 0.03  # per question type the sentence has the form of an answer to (0.02: 1 fewer on each set)
     rank: float = 0.02  # per retrieval rank below the first
     defines: float = 0.3  # the sentence defines the abbreviation or code a "what is X" question looks up
+    hubness: float = 0.02  # per standard deviation of the sentence's hubness under USE (index/hubness.py)
 
 
 # Thresholds for an index with e5 only (``second_model = ""``): e5 cosine alone, on stored vectors.
@@ -128,6 +132,7 @@ class _Candidate:
     start: int
     end: int
     vectors: list[np.ndarray | None]
+    hub: float = 0.0  # hubness z-score under the second encoder (0: not stored)
 
 
 class EvidenceFinder:
@@ -249,6 +254,7 @@ class EvidenceFinder:
                 + w.answer_type * answers_type(intent, one_line(text))
                 - w.rank * (candidate.number - 1)
                 + (w.defines if i in defining else 0.0)
+                - w.hubness * candidate.hub
             )
             scored.append(
                 EvidenceSentence(candidate.number, candidate.start, candidate.end, text, float(cosines[0][i]), float(support[i]), own_overlap, score)
@@ -288,21 +294,22 @@ class EvidenceFinder:
             found = stored.get(number)
             if found is None:
                 headings = frozenset(dedupe_key(heading) for heading in (hit.chunk.title, *hit.chunk.heading_path))
-                found = [(start, end, [None] * len(self.encoders)) for start, end in passage_sentences(hit.chunk.text, skip=headings)]
-            for start, end, vectors in found:
+                found = [(start, end, [None] * len(self.encoders), 0.0) for start, end in passage_sentences(hit.chunk.text, skip=headings)]
+            for start, end, vectors, hub in found:
                 key = dedupe_key(hit.chunk.text[start:end])
                 if key not in seen:
                     seen.add(key)
-                    candidates.append(_Candidate(number, start, end, list(vectors)))
+                    candidates.append(_Candidate(number, start, end, list(vectors), hub))
         return candidates
 
-    def _stored(self, top: list[Hit]) -> dict[int, list[tuple[int, int, list[np.ndarray | None]]]]:
-        """Passage number -> its sentences as the index stored them: (start, end, vector per encoder).
+    def _stored(self, top: list[Hit]) -> dict[int, list[tuple[int, int, list[np.ndarray | None], float]]]:
+        """Passage number -> its sentences as the index stored them: (start, end, vector per encoder,
+        hubness z-score under the second encoder).
 
         Only for hits whose index stores spans chosen under the current sentence rules and has one
         dense index per encoder; the others are left to be split and embedded here.
         """
-        found: dict[int, list[tuple[int, int, list[np.ndarray | None]]]] = {}
+        found: dict[int, list[tuple[int, int, list[np.ndarray | None], float]]] = {}
         groups: dict[int, tuple[SentenceVectors, list[tuple[int, int]]]] = {}
         for number, hit in enumerate(top, start=1):
             store = hit.sentences
@@ -315,11 +322,13 @@ class EvidenceFinder:
             rows = [row for _, row in members]
             per_encoder = [store.for_rows(e, rows) for e in range(len(self.encoders))]
             stand_ins = [store.stand_ins(e, rows) for e in range(len(self.encoders))]
+            hubness = store.hubness_for_rows(1, rows) if len(self.encoders) > 1 else {}
             for number, row in members:
                 sentences = per_encoder[0].get(row, [])
+                hubs = hubness.get(row, [])
                 if sentences:
                     found[number] = [
-                        (start, end, [per_encoder[e][row][i][2] for e in range(len(self.encoders))])
+                        (start, end, [per_encoder[e][row][i][2] for e in range(len(self.encoders))], hubs[i] if i < len(hubs) else 0.0)
                         for i, (start, end, _) in enumerate(sentences)
                     ]
                 elif row in stand_ins[0]:
@@ -327,7 +336,9 @@ class EvidenceFinder:
                     chunk = top[number - 1].chunk
                     headings = frozenset(dedupe_key(heading) for heading in (chunk.title, *chunk.heading_path))
                     spans = passage_sentences(chunk.text, skip=headings)
-                    found[number] = [(start, end, [stand_ins[e][row] for e in range(len(self.encoders))]) for start, end in spans[:1]]
+                    found[number] = [
+                        (start, end, [stand_ins[e][row] for e in range(len(self.encoders))], hubs[0] if hubs else 0.0) for start, end in spans[:1]
+                    ]
                     if len(spans) > 1:  # not what the index stored: let them be embedded
                         del found[number]
                 else:

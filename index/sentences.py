@@ -17,7 +17,8 @@ Layout in a generation folder (``sentences/``): ``rows.npy`` (sentence number ->
 row order), ``spans.npy`` ((n, 2) int32: each sentence's start and end offsets in its chunk's
 text; (-1, -1) where a chunk's passage vector stands in for a chunk without its own sentences),
 ``pools.npy`` (uint8: each sentence's language pool, named in ``sentences.json``) and
-``vectors-N.npy`` ((n, dimension) float16: encoder N's vectors). The vector files are read on
+``vectors-N.npy`` ((n, dimension) float16: encoder N's vectors) and ``hubness-N.npy`` ((n,)
+float16: each sentence's hubness under encoder N, ``index/hubness.py``; absent in older indexes). The vector files are read on
 demand (``index/vector_store/vector_file.py``), never loaded whole: a product with a million passages has about five million sentences per
 encoder (3.8 GB of fp16 for e5 alone), and ranking reads only the sentences of the candidate
 passages (:meth:`SentenceVectors.best_per_row` with ``allowed_rows``), a few hundred rows of the
@@ -42,6 +43,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.hubness import cross_pool_hubness, pool_zscores
 from index.manifest import MANIFEST_NAME
 from index.vector_store.base import VectorStoreError
 from index.vector_store.vector_file import VectorFile
@@ -206,6 +208,8 @@ class SentenceVectors:
         self._pool_members: dict[str, np.ndarray] = {}
         self._pool_sizes: list[int] | None = None
         self._starts = np.searchsorted(self.rows, np.arange(int(self.rows.max()) + 2 if len(self.rows) else 1))
+        self.hubness: list[np.ndarray | None] = [None] * len(self.vectors_per_encoder)
+        self._hubness_z: dict[int, np.ndarray | None] = {}
 
     @classmethod
     def _from_saved(
@@ -217,6 +221,8 @@ class SentenceVectors:
         self._pool_members = {}
         self._pool_sizes = None
         self._starts = np.searchsorted(rows, np.arange(int(rows.max()) + 2 if len(rows) else 1))
+        self.hubness = [None] * len(vectors)
+        self._hubness_z = {}
         return self
 
     def __len__(self) -> int:
@@ -336,6 +342,28 @@ class SentenceVectors:
             found[row] = [(int(self.spans[n, 0]), int(self.spans[n, 1]), vectors[i]) for i, n in enumerate(numbers.tolist())]
         return found
 
+    def hubness_for_rows(self, encoder: int, rows: list[int]) -> dict[int, list[float]]:
+        """Row -> the hubness z-score of each of its stored sentences (``index/hubness.py``), in the
+        order :meth:`for_rows` gives them (a stand-in row: its one value); {} for an index written
+        without hubness."""
+        z = self.hubness_z(encoder)
+        if z is None or self.spans is None:
+            return {}
+        found: dict[int, list[float]] = {}
+        for row in rows:
+            numbers = self.numbers_of_rows(np.array([row]))
+            if len(numbers) > 1 or (len(numbers) and self.spans[numbers[0], 0] >= 0):
+                numbers = numbers[self.spans[numbers, 0] >= 0]
+            found[row] = [float(z[n]) for n in numbers.tolist()]
+        return found
+
+    def hubness_z(self, encoder: int) -> np.ndarray | None:
+        """(n,) float32 hubness of encoder ``encoder``'s sentences as z-scores within their pool, or None."""
+        if encoder not in self._hubness_z:
+            values = self.hubness[encoder] if encoder < len(self.hubness) else None
+            self._hubness_z[encoder] = None if values is None else pool_zscores(np.asarray(values, dtype=np.float32), self.pool_codes)
+        return self._hubness_z[encoder]
+
     def stand_ins(self, encoder: int, rows: list[int]) -> dict[int, np.ndarray]:
         """Row -> the passage vector stored in place of sentences, for those of ``rows`` that have one.
 
@@ -363,6 +391,10 @@ class SentenceVectors:
         np.save(target / "pools.npy", self.pool_codes)
         for number, vectors in enumerate(self.vectors_per_encoder):
             _save_float16(target / f"vectors-{number}.npy", vectors)
+            if self.hubness[number] is None:  # computed here for every generation: the pools change
+                self.hubness[number] = cross_pool_hubness(vectors, self.pool_codes)
+            np.save(target / f"hubness-{number}.npy", np.asarray(self.hubness[number], dtype=np.float16))
+            self._hubness_z.pop(number, None)
         info = {"format": FORMAT, "pools": self.pool_names, "dtype": "float16", "dimensions": [int(v.shape[1]) for v in self.vectors_per_encoder]}
         (target / INFO_NAME).write_text(json.dumps(info), encoding="utf-8")
 
@@ -389,7 +421,12 @@ class SentenceVectors:
                 f"the index's encoders have {dimensions}: rebuild the index with policyrag ingest --rebuild"
             )
         vectors = [VectorFile(target / f"vectors-{number}.npy") for number in range(len(dimensions))]
-        return cls._from_saved(rows, vectors, spans, list(info["pools"]), np.load(target / "pools.npy"), _rules_of(folder))
+        loaded = cls._from_saved(rows, vectors, spans, list(info["pools"]), np.load(target / "pools.npy"), _rules_of(folder))
+        loaded.hubness = [
+            np.load(target / f"hubness-{number}.npy") if (target / f"hubness-{number}.npy").is_file() else None
+            for number in range(len(dimensions))
+        ]
+        return loaded
 
     @classmethod
     def _load_legacy(cls, target: Path, rows: np.ndarray, spans: np.ndarray | None, dimensions: list[int]) -> SentenceVectors:

@@ -215,3 +215,29 @@ def test_a_code_is_answered_by_the_first_sentence_under_its_own_heading() -> Non
     # any question that names the code: the requirement under that code, not the one after it
     evidence = EvidenceFinder(WordCounts()).run("What does control PS-05 require?", [Hit(1, 2.0, other), Hit(2, 1.0, _passage("standard.md", text))])
     assert evidence.sentences[0].text == "ออกแบบบริการโดยคำนึงถึงจริยธรรมและความเป็นส่วนตัวของผู้ใช้งานทุกกลุ่ม"
+
+
+def test_a_hub_sentence_loses_its_place_by_its_stored_hubness(tmp_path: Path) -> None:
+    """The second encoder's hubness stored at ingest is subtracted from a sentence's quoting score."""
+    from assistant.evidence import QuoteWeights
+
+    documents = DocumentLoader(show_progress=False).run([FIXTURE_DOCS]).documents
+    chunks = [chunk for document in documents for chunk in Chunker(max_chars=300, overlap_chars=0, min_chars=50).run(document)]
+    IndexWriter([HashEmbedder(), HashEmbedder()], ThaiEnglishAnalyzer(), show_progress=False).run(documents, chunks, tmp_path)
+    index = OpenIndex(tmp_path)
+    try:
+        hits = HybridRetriever(index, [HashEmbedder(), HashEmbedder()]).run(QUESTION, k=5)
+        finder = EvidenceFinder(HashEmbedder(), second_encoder=HashEmbedder(), min_similarity=0.0, strong_similarity=0.0)
+        first = finder.run(QUESTION, hits).sentences[0]
+        store = index.sentences
+        numbers = store.numbers_of_rows(np.array([hits[first.number - 1].row]))
+        hub = next(n for n in numbers.tolist() if store.spans[n, 0] == first.start)
+        values = np.zeros(len(store), dtype=np.float32)
+        values[hub] = 1.0  # this sentence is near everything in the other pool
+        store.hubness[1], store._hubness_z = values, {}
+        finder.weights = QuoteWeights(hubness=0.0)
+        assert finder.run(QUESTION, hits).sentences[0].text == first.text
+        finder.weights = QuoteWeights(hubness=1.0)
+        assert finder.run(QUESTION, hits).sentences[0].text != first.text
+    finally:
+        index.close()
