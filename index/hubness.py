@@ -21,12 +21,18 @@ import numpy as np
 
 K = 10
 SAMPLE = 4096  # other-language sentences compared against, at most: exact on small stores
+MIN_OTHERS = 200  # fewer other-language sentences than this: no hubness (10 neighbours would be most of them)
 BLOCK = 2048  # sentences scored per matrix product
 
 
-def cross_pool_hubness(vectors: np.ndarray, pool_codes: np.ndarray, k: int = K, sample: int = SAMPLE, seed: int = 0) -> np.ndarray:
+def cross_pool_hubness(
+    vectors: np.ndarray, pool_codes: np.ndarray, k: int = K, sample: int = SAMPLE, seed: int = 0, min_others: int = MIN_OTHERS
+) -> np.ndarray:
     """r(s) for every sentence: the mean cosine of its ``k`` nearest sentences among the other
-    pools (languages), at most ``sample`` of them drawn at random (fixed ``seed``).
+    pools (languages), at most ``sample`` of them drawn at random (fixed ``seed``). A pool whose
+    other pools hold fewer than ``min_others`` sentences gets 0: with a handful of documents in
+    the other language, "nearest 10" is most of them and says nothing about a sentence (a Thai
+    fixture question gained an English padding quote).
 
     Args:
         vectors: (n, dimension) L2-normalised sentence vectors (float16 or float32; a memory-mapped
@@ -41,7 +47,7 @@ def cross_pool_hubness(vectors: np.ndarray, pool_codes: np.ndarray, k: int = K, 
     rng = np.random.default_rng(seed)
     for code in np.unique(codes):
         others = np.flatnonzero(codes != code)
-        if not len(others):
+        if not len(others) or len(others) < min_others:
             continue
         if len(others) > sample:
             others = np.sort(rng.choice(others, size=sample, replace=False))

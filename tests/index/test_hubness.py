@@ -28,7 +28,7 @@ def _space(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
 
 def test_the_generic_sentence_is_the_hub_of_its_pool() -> None:
     vectors, pools = _space()
-    hubness = cross_pool_hubness(vectors, pools, k=5)
+    hubness = cross_pool_hubness(vectors, pools, k=5, min_others=0)
     thai = hubness[20:]
     assert int(np.argmax(thai)) == 0  # the generic sentence, not a translation
     z = pool_zscores(hubness, pools)
@@ -38,7 +38,10 @@ def test_the_generic_sentence_is_the_hub_of_its_pool() -> None:
 
 def test_a_sample_of_the_other_pool_is_deterministic_and_one_pool_has_no_hubs() -> None:
     vectors, pools = _space()
-    assert np.array_equal(cross_pool_hubness(vectors, pools, k=3, sample=8), cross_pool_hubness(vectors, pools, k=3, sample=8))
+    assert np.array_equal(
+        cross_pool_hubness(vectors, pools, k=3, sample=8, min_others=0), cross_pool_hubness(vectors, pools, k=3, sample=8, min_others=0)
+    )
+    assert not cross_pool_hubness(vectors, pools, k=3).any()  # 5 Thai, 20 English sentences: too few to tell a hub
     assert not cross_pool_hubness(vectors, np.zeros(len(vectors), dtype=np.uint8)).any()
 
 
@@ -46,7 +49,9 @@ def test_hubness_is_written_with_the_sentences_and_read_back(tmp_path: Path) -> 
     vectors, pools = _space()
     rows = np.arange(len(vectors))
     spans = np.array([[0, 10]] * len(vectors))
-    SentenceVectors(rows, [vectors], spans, np.where(pools == 0, "en", "th")).save(tmp_path)
+    store = SentenceVectors(rows, [vectors], spans, np.where(pools == 0, "en", "th"))
+    store.hubness[0] = cross_pool_hubness(vectors, pools, k=5, min_others=0)
+    store.save(tmp_path)
     loaded = SentenceVectors.load(tmp_path, [32])
     assert loaded is not None and loaded.hubness[0] is not None
     # row 20 (the generic Thai sentence) has the highest z-score of the Thai pool
