@@ -22,13 +22,14 @@ question that asks what an abbreviation is or stands for is searched with its lo
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from index.tsv_table import read_tsv, write_tsv
 
 ABBREVIATIONS_FILE = "abbreviations.tsv"
 
@@ -243,17 +244,10 @@ class AbbreviationTable:
 
     def save(self, folder: Path) -> None:
         """Write ``abbreviations.tsv``: short, long, count, example source (UTF-8, tab-separated, a header)."""
-        with open(folder / ABBREVIATIONS_FILE, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
-            writer.writerow(["short", "long", "count", "example_source"])
-            writer.writerows([entry.short, entry.long, entry.count, entry.example] for entry in self.entries)
+        write_tsv(folder / ABBREVIATIONS_FILE, ["short", "long", "count", "example_source"], ([e.short, e.long, e.count, e.example] for e in self.entries))
 
     @classmethod
     def load(cls, folder: Path) -> AbbreviationTable:
         """The table of an index generation (empty for one built before tables existed)."""
-        path = folder / ABBREVIATIONS_FILE
-        if not path.is_file():
-            return cls([])
-        with open(path, encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle, delimiter="\t"))
+        rows = read_tsv(folder / ABBREVIATIONS_FILE)
         return cls([Abbreviation(row["short"], row["long"], int(row.get("count") or 1), row.get("example_source", "")) for row in rows])

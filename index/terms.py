@@ -16,7 +16,6 @@ phrase needs at least two Thai words.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -24,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from index.tsv_table import read_tsv, write_tsv
 
 TERMS_FILE = "terms.tsv"
 _PAIR = re.compile(r"([\u0e00-\u0e7f][\u0e00-\u0e7f ]{1,60}?)\s*\(\s*([A-Za-z][A-Za-z0-9 .,&/'\-]{2,60}?)\s*\)")
@@ -136,17 +137,10 @@ class TermTable:
 
     def save(self, folder: Path) -> None:
         """Write ``terms.tsv``: thai, english, count, example source (UTF-8, tab-separated, a header)."""
-        with open(folder / TERMS_FILE, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
-            writer.writerow(["thai", "english", "count", "example_source"])
-            writer.writerows([pair.thai, pair.english, pair.count, pair.example] for pair in self.pairs)
+        write_tsv(folder / TERMS_FILE, ["thai", "english", "count", "example_source"], ([p.thai, p.english, p.count, p.example] for p in self.pairs))
 
     @classmethod
     def load(cls, folder: Path) -> TermTable:
         """The table of an index generation (empty for one built before tables existed)."""
-        path = folder / TERMS_FILE
-        if not path.is_file():
-            return cls([])
-        with open(path, encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle, delimiter="\t"))
+        rows = read_tsv(folder / TERMS_FILE)
         return cls([TermPair(row["thai"], row["english"], int(row.get("count") or 1), row.get("example_source", "")) for row in rows])
