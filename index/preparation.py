@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from index.analyzer import RegexAnalyzer, ThaiEnglishAnalyzer, analyzer_from_dict
-from index.sentences import chunk_sentence_spans, document_heading_paths, sentence_heading_paths
+from index.sentences import chunk_sentence_spans, document_heading_paths, drop_overlap_tails, sentence_heading_paths
 from index.token_pooling import Span
 from ingest.chunker import Chunker
 from ingest.model import Chunk, Document
@@ -91,7 +91,7 @@ class ChunkPreparation:
         if not self.sentence_vectors:
             return PreparedChunks(self.key(), terms)
         headings = document_heading_paths(documents)
-        spans = [chunk_sentence_spans(chunk, headings.get(chunk.source, {})) for chunk in chunks]
+        spans = drop_overlap_tails(chunks, [chunk_sentence_spans(chunk, headings.get(chunk.source, {})) for chunk in chunks])
         return PreparedChunks(
             self.key(),
             terms,

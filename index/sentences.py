@@ -89,6 +89,38 @@ def chunk_sentence_spans(chunk: Chunk, headings: Iterable[str] = ()) -> list[Spa
     return passage_sentences(chunk.text, skip=skip)
 
 
+def drop_overlap_tails(chunks: Sequence[Chunk], spans: Sequence[list[Span]]) -> list[list[Span]]:
+    """``spans`` (:func:`chunk_sentence_spans` of each of ``chunks``) without the tails of sentences
+    that a chunk's overlap cut: the chunker repeats the end of the previous chunk at the start of the
+    next one from a sentence start of crfcut, which cuts Thai at spaces inside a sentence (and from a
+    word boundary when no sentence starts in the overlap), so a chunk may open with the tail of a
+    sentence: "สามารถใช้บริการได้อย่างมั่นใจ", "together government and non-government actors to ...".
+    A span wholly inside that overlap whose text ends a longer sentence the previous chunk quotes is
+    no claim on its own (the whole sentence stays quotable in the previous chunk).
+
+    Args:
+        chunks: chunks with their document offsets (``Chunk.start``, ``Chunk.end``), any order.
+        spans: per chunk, (start, end) offsets in its text, as ``chunks``.
+
+    Returns:
+        per chunk, the spans kept, in their order.
+    """
+    kept = [list(found) for found in spans]
+    order = sorted(range(len(chunks)), key=lambda i: (chunks[i].source, chunks[i].start, chunks[i].end))
+    for before, index in zip(order, order[1:]):
+        previous, chunk = chunks[before], chunks[index]
+        overlap = previous.end - chunk.start
+        if previous.source != chunk.source or overlap <= 0 or not kept[index]:
+            continue
+        quoted = [previous.text[start:end] for start, end in kept[before]]
+        kept[index] = [
+            (start, end)
+            for start, end in kept[index]
+            if not (end <= overlap and any(len(whole) > end - start and whole.endswith(chunk.text[start:end]) for whole in quoted))
+        ]
+    return kept
+
+
 HeadingPaths = Mapping[str, Sequence[tuple[str, ...]]]
 
 

@@ -131,10 +131,13 @@ _TOC_LINE = re.compile(r"[A-Za-z\u0e01-\u0e4e)]\s*\.{0,}\s*\d{1,3}\s*$")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _THAI = re.compile(r"[\u0e01-\u0e4e]")
 
-_EN_VERBS = frozenset(
+_EN_AUXILIARIES = frozenset(
     """is are was were be been being am isn't aren't wasn't weren't has have had hasn't haven't hadn't
     do does did don't doesn't didn't can could will would shall should may might must cannot can't
-    won't wouldn't shouldn't couldn't need needs needed ought
+    won't wouldn't shouldn't couldn't""".split()
+)
+_EN_VERBS = _EN_AUXILIARIES | frozenset(
+    """need needs needed ought
     provide provides include includes require requires refer refers mean means measure measures use uses
     make makes ensure ensures support supports show shows aim aims assess assesses comprise comprises
     consist consists cover covers focus focuses help helps allow allows enable enables remain remains
@@ -153,6 +156,10 @@ _EN_VERBS = frozenset(
     mark marks play plays encourage encourages consider considers recognise recognises recognize
     recognizes recommend recommends agree agrees invite invites instruct instructs call calls""".split()
 )
+_EN_DETERMINERS = frozenset(
+    "the a an its their our your his her this that these those each every any no total overall average annual".split()
+)
+_PARENTHESIS = re.compile(r"\([^()\n]*\)")
 _EN_INFLECTED = re.compile(r"^[a-z]{3,}ed$")
 _EN_PROGRESSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being|am)\s+(?:\w+\s+)?[a-z]{3,}ing\b", re.IGNORECASE)
 
@@ -162,9 +169,15 @@ def _ends_like_sentence(text: str) -> bool:
 
 
 def _english_has_verb(text: str) -> bool:
+    text = _PARENTHESIS.sub(" ", text)  # "... Open Data Barometer (total score)": an aside is no predicate
     words = [word.lower() for word in _WORD.findall(text)]
-    if any(word in _EN_VERBS for word in words) or _EN_PROGRESSIVE.search(text):
+    if _EN_PROGRESSIVE.search(text):
         return True
+    # a lexical verb's form after a determiner is a noun: "the use of", "a total score" (never an
+    # auxiliary: "this is", "that can")
+    for index, word in enumerate(words):
+        if word in _EN_AUXILIARIES or (word in _EN_VERBS and (index == 0 or words[index - 1] not in _EN_DETERMINERS)):
+            return True
     # "-ed" after the first word: "Agencies adopted ...". An "-ing" word alone is no verb: titles are
     # full of them ("Overall ranking, 2017", "Building human capacity").
     return any(_EN_INFLECTED.match(word) for word in words[1:])
@@ -177,7 +190,21 @@ def _thai_has_verb(text: str) -> bool:
     from pythainlp.tokenize import word_tokenize
 
     words = [word for word in word_tokenize(text, engine="newmm") if word.strip()]
-    return any(tag in ("VERB", "AUX") for _, tag in pos_tag(words, engine="perceptron", corpus="orchid_ud"))
+    tagged = pos_tag(words, engine="perceptron", corpus="orchid_ud")
+    noun_phrase = bool(words) and words[0] in _THAI_NOMINALISERS
+    for index, (word, tag) in enumerate(tagged):
+        before = words[index - 1] if index else ""
+        if tag not in ("VERB", "AUX") or before in _THAI_NOMINALISERS:
+            continue  # "การใช้ Service ของ Public Cloud": "การ" + verb is a noun ("the use of")
+        if noun_phrase and before in _THAI_RELATIVES:
+            continue  # "การออกแบบระบบงานที่ใช้ Services ...": a relative clause inside a noun phrase
+        return True
+    return False
+
+
+# Thai makes a noun of a verb with "การ" (action) or "ความ" (quality): "การใช้" (the use), "ความมั่นคง"
+_THAI_NOMINALISERS = frozenset({"การ", "ความ"})
+_THAI_RELATIVES = frozenset({"ที่", "ซึ่ง", "อัน"})
 
 
 def is_fragment(text: str) -> bool:
@@ -232,13 +259,15 @@ def piece_kind(text: str, headings: frozenset[str] = frozenset(), line: str = ""
         return REFERENCE
     if is_planted_instruction(flat):
         return INSTRUCTION
-    if is_question(flat):
+    if is_pointer(flat):
+        return REFERENCE
+    if is_question(flat) or is_survey_item(flat):
         return QUESTION
     if _LIST_INTRO.search(flat) and len(flat) <= MAX_LIST_INTRO_CHARS:
         return LIST_INTRO
     if _wrapped_in_bold(text):
         return HEADING
-    if is_fragment(flat):
+    if is_fragment(flat) or is_table_row(flat):
         return FRAGMENT
     return CLAIM
 
@@ -266,3 +295,138 @@ def caption_prefix_end(text: str) -> int:
     """Length of a leading "Source: ..." caption run into the sentence after it (0 when none)."""
     match = _CAPTION_PREFIX.match(text)
     return match.end() if match else 0
+
+
+# A FAQ's answer marker opening a line: "ตอบ ผู้ใช้สามารถ...", "**ตอบ** ...", "A: Users can ...",
+# "Answer: ...". Thai "ตอบ" is the marker only as a word of its own ("ตอบสนอง", respond, is a claim's
+# verb); English needs its colon ("A government ..." is a claim).
+_ANSWER_MARKER = re.compile(
+    r"\s*(?:\*\*|__)?(?:(?:ตอบ|คำตอบ)(?:\*\*|__)?\s*[:：]?(?=\s|$|[*_])|(?:A|Ans|Answer)(?:\*\*|__)?\s*[:：](?:\*\*|__)?)(?:\*\*|__)?\s*"
+)
+# A FAQ's question marker: "ถาม ...", "คำถาม: ...", "Q: ...", "Q.66.b. ..." (a questionnaire's item)
+_QUESTION_MARKER = re.compile(
+    r"^\s*(?:\*\*|__)?(?:(?:ถาม|คำถาม)(?:\*\*|__)?\s*[:：]?(?=\s|$|[*_])|(?:Q|Question)(?:\*\*|__)?\s*[:：]|Q\.\s?\d+(?:\.[a-z0-9]+)*\.?\s)"
+)
+
+
+def answer_marker_end(text: str, start: int = 0, end: int | None = None) -> int:
+    """Where the claim after a FAQ's answer marker opening ``text[start:end]`` starts ("ตอบ ผู้ใช้..."
+    -> the offset of "ผู้ใช้"); ``start`` when there is none. A quote starts at its claim, never
+    at the marker (the DGA knowledge base's FAQ pages are written "question / ตอบ answer")."""
+    match = _ANSWER_MARKER.match(text, start, len(text) if end is None else end)
+    return match.end() if match and match.group(0).strip() else start
+
+
+# "If yes, do visitors need to go through a registration process ...": a questionnaire's question
+# written without its "?" (a PDF table cell), its inverted auxiliary tells it; "Do not ..." is an order
+_INVERTED_QUESTION = re.compile(
+    r"^\W*(?:If (?:yes|no|so|not),\s*)?(?:Do|Does|Did|Is|Are|Was|Were|Has|Have|Can|Could|Will|Would|Should|Shall|May|Must)\s+(?!not\b)\w",
+)
+# a questionnaire's answer options as a cell of their own ("... Yes/No 3.e, 6.a"), not in brackets
+_YES_NO_CELL = re.compile(r"(?<![(\w/])Yes\s*/\s*No(?![)\w/])")
+
+
+def is_survey_item(text: str) -> bool:
+    """True for a survey or questionnaire item: a question marked "Q:"/"ถาม" or numbered "Q.66.b.",
+    a question without its "?" (an inverted auxiliary: "If yes, do visitors need ...", "Are there
+    formal requirements ...", not ended by a full stop), or a row with its "Yes/No" answer cell.
+
+    Example:
+        >>> is_survey_item("If yes, do visitors need to go through a registration process: Access/download data")
+        True
+        >>> is_survey_item("Binary type questions (Yes/No): a value of 1 was awarded for Yes.")
+        False
+    """
+    if _QUESTION_MARKER.match(text) or _YES_NO_CELL.search(text):
+        return True
+    return bool(_INVERTED_QUESTION.match(text)) and not re.search(r"[.!]\W*$", text)
+
+
+# A pointer to more reading, not a claim: "ดูรายละเอียดเพิ่มเติมได้ที่ https://...", "คลิกดูรายละเอียด
+# เพิ่มเติม", "For more information see https://...", "[คลิกเพื่อดาวน์โหลดเอกสาร]". What is left of such a
+# piece without its links is words of this list only.
+_POINTER_WORDS = re.compile(
+    r"(?:\s|[-–:;,.()\[\]\"“”'*_>]|link|ลิงก์|ลิงค์|คลิก|เพื่อ|ดู|อ่าน|เปิด|ศึกษา|ดาวน์โหลด|รายละเอียด|ข้อมูล|เพิ่มเติม|ได้|ที่นี่|ที่|จาก|นี่|นี้|"
+    r"หรือ|ไฟล์|เอกสาร|ตาม|ทั้งหมด|ต่อ|ใน|"
+    r"(?i:for|more|further|additional|information|info|details?|please|see|visit|refer|to|click|here|at|the|this|"
+    r"website|page|below|above|read|download|go|available|or|and))+"
+)
+MAX_POINTER_CHARS = 160  # a longer piece says more than "see more"
+
+# a link's label in brackets: "[คลิกเพื่อดาวน์โหลดเอกสาร]", "[click here]"
+_CLICK_LABEL = re.compile(r"\[\s*(?:คลิก|(?i:click))[^\[\]\n]{0,60}\]")
+
+# "For further information on this Recommendation ..., see the background information below."
+_FOR_MORE = re.compile(
+    r"^\W*For (?:more|further|additional) (?:information|details?)\b[^.;]*?,?\s*(?:please\s+)?(?:see|visit|refer to|consult|go to|click)\b[^;]*$",
+    re.IGNORECASE,
+)
+# "ดูข้อมูล "แนวทาง..." เพิ่มเติมได้ที่ http://...", "ดูคลิป https://... เพื่อคำแนะนำเพิ่มเติม": an order to
+# look elsewhere (no subject: "ผู้ใช้สามารถดูสถานะได้ที่ ..." tells what a user can do) with its link
+_THAI_SEE_MORE = re.compile(r"^\W*(?:คลิก\s*)?(?:ดู|อ่าน|ศึกษา|เปิดดู)(?!แล)\S*.*(?:เพิ่มเติม|ที่นี่)(?:ได้)?(?:ที่|จาก)?\W*$")
+
+
+def is_pointer(text: str) -> bool:
+    """True for a piece that only points to more reading: a link with "see more" words around it,
+    a "click for details" label, "For more information, see ...".
+
+    Example:
+        >>> is_pointer("ดูรายละเอียดเพิ่มเติมได้ที่ https://www.dga.or.th/our-services/")
+        True
+        >>> is_pointer("ผู้ใช้งานยังสามารถดาวน์โหลดแอปพลิเคชันจากลิงค์นี้ https://czp.dga.or.th/cp")
+        False
+    """
+    has_link = bool(_URL.search(text))
+    words = _URL.sub(" ", _CLICK_LABEL.sub(" คลิก ", text))  # "[คลิกเพื่อดูตัวอย่าง Source Code]" is a link
+    if len(words) <= MAX_POINTER_CHARS and _POINTER_WORDS.fullmatch(words) and (has_link or re.search(r"คลิก|click|ดู|see", words, re.IGNORECASE)):
+        return True
+    if _FOR_MORE.match(words):
+        return True
+    see_more = _THAI_SEE_MORE.match(words)
+    return bool(see_more) and (has_link or "คลิก" in words or words.rstrip().endswith("ที่นี่"))
+
+
+# a table row: two or more numbers (scores, counts, "0.72***") ending a piece that has no sentence end
+_NUMBER_CELLS = re.compile(r"(?:\s+[-+−]?\d+(?:[.,]\d+)?\**%?){2,}\s*$")
+# a contents line or a form's blank: "19 LIST OF ANNEXES: …", "4. ขั้นตอนการขอใช้บริการข้อมูล … 7"
+_LEADER_END = re.compile(r"(?:…|\.{3,})\s*[0-9๐-๙]{0,3}\s*$")
+
+
+def is_table_row(text: str) -> bool:
+    """True for a table row or contents line: ends with number cells ("Pillar 3: Government support
+    for data re-use 0.72*** 0.70*** 1.00") or a leader ("19 LIST OF ANNEXES: …")."""
+    if _LEADER_END.search(text):
+        return True
+    return bool(_NUMBER_CELLS.search(text)) and not re.search(r"[.!?;]\W*$", text)
+
+
+# A list introduction's pointer that ends a long piece: "..., โดยในปัจจุบัน ... รองรับบริการต่าง ๆ ดังนี้",
+# "... are defined as follows:". The clause it closes points at a list the quote cannot show.
+_POINTER_END = re.compile(r"(?:\s*(?:ราย)?ละเอียด)?\s*(?:ดังนี้|ดังต่อไปนี้|,?\s*as follows)\s*[:*]*\s*$", re.IGNORECASE)
+# where such a clause starts in Thai: a space before "โดยมี", "โดยในปัจจุบัน", "ซึ่งมี", "พร้อม", "ทั้งนี้" (a
+# clause hung on the claim; "โดยใช้ ..." (by means of) is part of the claim, and only "ดังนี้" goes)
+_THAI_POINTER_CLAUSE = re.compile(r"\s(?=โดย(?:จะ)?(?:มี|ใน)|ซึ่ง(?:จะ)?มี|พร้อม|ทั้งนี้)")
+MAX_POINTER_CLAUSE_CHARS = 100
+# a link's label left at a piece's end: " - คลิกดูรายละเอียดเพิ่มเติม", " [คลิกเพื่อดาวน์โหลดเอกสาร]", "(click here)"
+_CLICK_LABEL_END = re.compile(
+    r"\s*[-–:]?\s*[\[(]?(?:คลิก(?:ที่นี่)?(?:เพื่อ)?(?:ดู|อ่าน|เปิดดู|ดาวน์โหลด)|(?i:click here|click for)\b)[^\[\]()\n]{0,40}[\])]?\s*$"
+)
+
+
+def pointer_clause_start(text: str) -> int:
+    """Where the clause that ends ``text`` by pointing at a list ("ดังนี้", "ดังต่อไปนี้", "as follows")
+    or at a link ("- คลิกดูรายละเอียดเพิ่มเติม") starts: the claim before it is what a quote may show;
+    ``len(text)`` when there is none. A short
+    piece that is only such a clause is a list introduction (:func:`piece_kind`); this cuts the
+    clause off a long one, which says something first ("แอปพลิเคชัน ทางรัฐ เป็นแพลตฟอร์ม... ได้ |
+    โดยในปัจจุบัน ... รองรับการเข้าถึงข้อมูล และบริการต่าง ๆ ดังนี้")."""
+    label = _CLICK_LABEL_END.search(text)
+    if label and label.start() > 0:  # "... ว่าด้วยหลักเกณฑ์การจัดระดับชั้นข้อมูล - คลิกดูรายละเอียดเพิ่มเติม"
+        text = text[: label.start()]
+    pointer = _POINTER_END.search(text)
+    if pointer is None or len(text.strip()) <= MAX_LIST_INTRO_CHARS:
+        return len(text.rstrip())
+    floor = max(0, pointer.start() - MAX_POINTER_CLAUSE_CHARS)
+    clauses = [match.start() for match in _THAI_POINTER_CLAUSE.finditer(text, floor, pointer.start()) if match.start() > 0]
+    cut = clauses[-1] if clauses else pointer.start()
+    return len(text[:cut].rstrip(" ,"))

@@ -22,9 +22,14 @@ Span = tuple[int, int]
 # statements ending "ที่เกี่ยวข้อง", "แต่อย่างใด" or an indirect question are no questions, "(๑) ..." headings;
 # 9: a footnote's number is not quoted with its sentence; 10: a legal instrument's "HAVING REGARD to"
 # recitals and runs of "[OECD/LEGAL/nnnn]" citations are references; 11: a line that starts a list
-# item starts a new piece).
+# item starts a new piece; 12: a FAQ's answer marker ("ตอบ", "A:") is cut off its claim, a long piece's
+# closing list pointer ("... โดยมีรายละเอียด ดังนี้") and link label ("- คลิกดูรายละเอียดเพิ่มเติม") are cut
+# off, "see more at <link>" lines, survey items ("If yes, do ...", "Yes/No" cells), table rows of numbers,
+# contents lines ("... … 20"), Thai noun phrases ("การใช้ Service ของ Public Cloud") and English titles
+# whose only "verb" is a noun ("(total score)") are no claims; ``index.sentences.drop_overlap_tails``:
+# a chunk's overlap opening inside a sentence the previous chunk quotes is no claim).
 # An index records it; sentence vectors written under other rules are embedded again, not reused.
-SENTENCE_RULES = "11"
+SENTENCE_RULES = "12"
 
 _LINES = re.compile(r"[^\n]+")
 BLOCKS = re.compile(r"(?:[^\n]|\n(?!\s*\n))+")  # a text's blocks: what lies between blank lines
@@ -137,7 +142,7 @@ def passage_sentences(
         >>> [text[a:b] for a, b in passage_sentences(text, skip=frozenset({"cloud first"}))]
         ['Agencies move workloads to the cloud.', 'Pooling lowers costs.']
     """
-    from ingest.quotable import CLAIM, caption_prefix_end, piece_kind
+    from ingest.quotable import CLAIM, answer_marker_end, caption_prefix_end, piece_kind, pointer_clause_start
 
     from ingest.markup import plain_text
 
@@ -155,11 +160,15 @@ def passage_sentences(
             marker = _FOOTNOTE_MARKER.match(text, start, end) if start == 0 or text[start - 1] == "\n" else None
             if marker:  # "7 The Once-Only Principle refers to ...": a PDF footnote's number is no word of it
                 start = marker.end()
-            cut.append((start, end))
+            if start == 0 or text[start - 1] == "\n":  # "ตอบ ผู้ใช้สามารถ...": a FAQ's answer marker is no word of it
+                start = answer_marker_end(text, start, end)
+            if start < end:
+                cut.append((start, end))
         pieces = [piece for piece in cut if dedupe_key(text[piece[0] : piece[1]]) not in skip]
         if detect_lang(text[block_start:block_end]) == "th":
             pieces = _join_short(text, pieces, thai_min_chars, max_chars)
         for piece_start, piece_end in pieces:
+            piece_end = piece_start + pointer_clause_start(text[piece_start:piece_end])  # "... ดังนี้" points at a list
             piece = text[piece_start:piece_end]
             shown = plain_text(piece)  # an image or link target is no words of the sentence
             if len(shown.strip()) < min_chars or len(_LETTER.findall(shown)) < min_chars // 2:
