@@ -319,9 +319,8 @@ def answer_marker_end(text: str, start: int = 0, end: int | None = None) -> int:
 
 # "If yes, do visitors need to go through a registration process ...": a questionnaire's question
 # written without its "?" (a PDF table cell), its inverted auxiliary tells it; "Do not ..." is an order
-_INVERTED_QUESTION = re.compile(
-    r"^\W*(?:If (?:yes|no|so|not),\s*)?(?:Do|Does|Did|Is|Are|Was|Were|Has|Have|Can|Could|Will|Would|Should|Shall|May|Must)\s+(?!not\b)\w",
-)
+_AUXILIARY = "Do|Does|Did|Is|Are|Was|Were|Has|Have|Can|Could|Will|Would|Should|Shall|May|Must"
+_INVERTED_QUESTION = re.compile(rf"^\W*(?:If (?:yes|no|so|not),\s*(?i:{_AUXILIARY})|(?:{_AUXILIARY}))\s+(?!not\b)\w")
 # a questionnaire's answer options as a cell of their own ("... Yes/No 3.e, 6.a"), not in brackets
 _YES_NO_CELL = re.compile(r"(?<![(\w/])Yes\s*/\s*No(?![)\w/])")
 

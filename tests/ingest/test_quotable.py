@@ -203,3 +203,90 @@ def test_the_ai_recommendation_quotes_its_recognising_recitals_and_none_of_its_c
     quoted = quotes(path.read_text(encoding="utf-8"))
     assert not [quote for quote in quoted if "REGARD" in quote or "OECD/LEGAL" in quote]
     assert sum(quote.startswith("RECOGNISING that") for quote in quoted) == 5
+
+
+# What a new user's tryout found quoted as claims (tryout 20): the texts are the corpus's own.
+@pytest.mark.parametrize(
+    ("piece", "kind"),
+    [
+        # a line that only points to more reading
+        ("ดูรายละเอียดเพิ่มเติมได้ที่ https://www.dga.or.th/our-services/one-stop-service/citizenportal/", REFERENCE),
+        ("คลิกดูรายละเอียดเพิ่มเติม", REFERENCE),
+        ("ดูรายละเอียดที่นี่ https://www.dga.or.th/th/profile/2109/", REFERENCE),
+        ('ดูข้อมูล "แนวทางการลงทะเบียนเพื่อขอรับสิ่งแทนเอกลักษณ์ดิจิทัล" เพิ่มเติมได้ที่ http://118.174.31.163/images/mt0309.pdf', REFERENCE),
+        ("[คลิกเพื่อดูตัวอย่าง Source Code] หรือ", REFERENCE),
+        ("For more information see https://www.oecd.org/gov/digital-government/", REFERENCE),
+        ("For further information on this Recommendation and its relevance to COVID-19 response and recovery, see the background information below.", REFERENCE),
+        # ... but a sentence that says what is there, or what a user can do, is a claim
+        ("ผู้ใช้งานยังสามารถดาวน์โหลดแอปพลิเคชันจากลิงค์นี้ https://czp.dga.or.th/cp", CLAIM),
+        ("ผู้ใช้สามารถค้นหาตู้บริการเอนกประสงค์ใกล้ท่านได้ที่นี่", CLAIM),
+        ("Composite indicator scores and the full dataset underlying the indicators are available at http://www.oecd.org/gov/data.htm.", CLAIM),
+        # a table row of numbers, a figure title without a verb, a contents line
+        ("Pillar 3: Government\n\nsupport for data re-use 0.72*** 0.70*** 1.00", FRAGMENT),
+        ("Strategic approach Policy levers Implementation Monitoring Open by default Average 71% 53% 53% 39% 53%", FRAGMENT),
+        ("Correlation between the 2017 OURdata Index and the 2017 Open Data Barometer (total score)", FRAGMENT),
+        ("19 LIST OF ANNEXES: …", FRAGMENT),
+        ("The OECD average rose from 0.50 in 2019 to 0.61 in 2023.", CLAIM),
+        ("This is the total score", CLAIM),  # an auxiliary after a determiner is still a verb
+        ("Agencies use shared platforms", CLAIM),
+        # a questionnaire's items: a question without its "?", a row with its "Yes/No" cell
+        ("If yes, do visitors need to go through a registration\n\nprocess to carry out the following actions on the one stop\n\nshop portal: Access/download data", QUESTION),
+        ("Are there formal requirements for central/federal", QUESTION),
+        ("Existence of an open data strategy Yes / No 0.76%", QUESTION),
+        ("Q: Is registration free of charge", QUESTION),
+        ("• Binary type questions (Yes/No): For the large majority of the questions a value of 1 was awarded for “Yes”.", CLAIM),
+        ("Do not share your password with anyone", CLAIM),
+        # Thai noun phrases numbered as headings ("การ" + verb is a noun); a sentence after one stays a claim
+        ("1. การใช้ Service ของ Public Cloud", HEADING),
+        ("2. การออกแบบระบบงานที่ใช้ Services ต่างๆ บนระบบ Cloud", HEADING),
+        ("การใช้คลาวด์ช่วยลดต้นทุนของหน่วยงาน", CLAIM),
+        ("การออกแบบระบบงาน (Application) ต่างๆ ควรออกแบบโดยใช้ Cloud native service", CLAIM),
+    ],
+)
+def test_tryout_pieces(piece: str, kind: str) -> None:
+    assert piece_kind(piece) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        (  # the DGA knowledge base's FAQ pages: "question / ตอบ answer"
+            "กรณีลืมรหัส Pin Code จะดำเนินการอย่างไร\n\nตอบ ในกรณีที่ลืมรหัส Pin Code ท่านสามารถกดที่ \"ลืม Pin Code\" "
+            "แล้วปฏิบัติตามขั้นตอนที่แอปพลิเคชันกำหนด เพื่อกำหนด PIN Code ใหม่ได้",
+            "ในกรณีที่ลืมรหัส Pin Code ท่านสามารถกดที่ \"ลืม Pin Code\" แล้วปฏิบัติตามขั้นตอนที่แอปพลิเคชันกำหนด เพื่อกำหนด PIN Code ใหม่ได้",
+        ),
+        (
+            "## แอปพลิเคชัน \"ทางรัฐ\" พิสูจน์บุคคลอย่างไร\n\n**ตอบ** ในการพิสูจน์ตัวบุคคล (Identity Proofing) แอปพลิเคชัน \"ทางรัฐ\" จะตรวจสอบภาพหน้าบัตรประจำตัวประชาชนของผู้สมัคร",
+            "ในการพิสูจน์ตัวบุคคล (Identity Proofing) แอปพลิเคชัน \"ทางรัฐ\" จะตรวจสอบภาพหน้าบัตรประจำตัวประชาชนของผู้สมัคร",
+        ),
+        ("Q: Is there a fee to register?\nA: Registration is free of charge for citizens.", "Registration is free of charge for citizens."),
+    ],
+)
+def test_a_faq_answer_is_quoted_from_its_claim_not_its_marker(text: str, quoted: str) -> None:
+    assert quotes(text) == [quoted]
+
+
+def test_a_word_that_starts_like_a_marker_stays_in_its_claim() -> None:
+    claim = "ตอบสนองความต้องการของประชาชนได้รวดเร็วขึ้นด้วยบริการดิจิทัลที่เชื่อมโยงข้อมูลระหว่างหน่วยงาน"
+    assert quotes(claim) == [claim]
+    assert quotes("A government that is digital by design establishes clear leadership.") == ["A government that is digital by design establishes clear leadership."]
+
+
+def test_a_long_list_introduction_is_quoted_without_its_pointer_clause() -> None:
+    # answer 9 of the tryout quoted all of it, "... ดังนี้" included: longer than a list introduction
+    text = (
+        "ตอบ แอปพลิเคชัน “ทางรัฐ” เป็นแพลตฟอร์มที่ให้หน่วยงานภาครัฐสามารถนำข้อมูล และบริการต่าง ๆ ของตนมาให้บริการในลักษณะ “Mini App” ได้ "
+        "โดยในปัจจุบัน แอปพลิเคชัน “ทางรัฐ” รองรับการเข้าถึงข้อมูล และบริการต่าง ๆ ดังนี้\n\n• การตรวจสอบข้อมูลทะเบียนราษฎร์\n• การตรวจสอบประกันสังคม"
+    )
+    assert quotes(text) == ["แอปพลิเคชัน “ทางรัฐ” เป็นแพลตฟอร์มที่ให้หน่วยงานภาครัฐสามารถนำข้อมูล และบริการต่าง ๆ ของตนมาให้บริการในลักษณะ “Mini App” ได้"]
+    # "โดยใช้ ..." (by means of) belongs to the claim: only the pointer goes
+    text = (
+        "การเรียกขอข้อมูลภาพถ่ายของบุคคลนั้น ๆ โดยใช้หมายเลขบัตรประจำตัวประชาชน (HTTP Request) ในรูปแบบ API "
+        "ต้องทำการเรียกผ่าน Url และ Parameter ดังนี้"
+    )
+    assert quotes(text) == [text[: text.rindex(" ดังนี้")]]
+
+
+def test_a_link_label_at_the_end_of_a_claim_is_not_quoted() -> None:
+    text = "โดยระดับชั้นข้อมูลให้อ้างอิงตามประกาศสำนักงานพัฒนารัฐบาลดิจิทัล ว่าด้วยหลักเกณฑ์การจัดระดับชั้นข้อมูลและแบ่งปันข้อมูลภาครัฐ - คลิกดูรายละเอียดเพิ่มเติม"
+    assert quotes(text) == [text[: text.index(" - คลิก")]]
