@@ -262,7 +262,7 @@ def _split_labels(text: str, start: int, end: int) -> list[tuple[int, int]]:
 # the space before a conjunction or preposition, where Thai writers put one inside a sentence.
 _THAI_CONTINUATION = re.compile(
     r"(?:โดย|ซึ่ง|และ|หรือ|แต่|เพื่อ|เมื่อ|ส่วน|จึง|ที่|อีกทั้ง|รวมถึง|รวมทั้ง|ได้แก่|เช่น|ตั้งแต่|จนถึง|ภายใน|ไม่ว่า|หาก|ถ้า|"
-    r"กรณี|ตาม|ให้|ของ|ใน|จาก|กับ|แก่|ต่อ|จนกว่า|ก่อน|หลัง|ขณะ|ระหว่าง|เนื่องจาก|เพราะ|ดังนั้น|อย่างไรก็ตาม|ทั้งนี้|นอกจากนี้|คือ|เป็น)"
+    r"กรณี|ตาม|ให้|ของ|ใน|จาก|กับ|แก่|ต่อ|จนกว่า|ก่อน|หลัง|ขณะ|ระหว่าง|เนื่องจาก|เพราะ|ดังนั้น|อย่างไรก็ตาม|ทั้งนี้|นอกจากนี้|คือ|เป็น|ทำให้)"
 )
 # A Thai sentence joined from continuation pieces stays within this many characters (a longer
 # "sentence" is a list or table: ``passage_sentences`` cuts those at 500 too).

@@ -326,3 +326,30 @@ def test_the_best_sentence_scores_of_a_pool_are_the_exact_top_k_and_the_rules_ar
         assert sentences.rules == SENTENCE_RULES  # an answerer may use the stored spans as they are
     finally:
         index.close()
+
+
+def test_a_chunk_opening_inside_a_sentence_of_its_overlap_does_not_quote_that_tail() -> None:
+    """The chunker repeats the previous chunk's end from a crfcut sentence start, which cuts Thai at a
+    space inside a sentence: the tryout's answer quoted "สามารถใช้บริการได้อย่างมั่นใจ" (a bullet's tail)."""
+    from ingest.model import Chunk
+    from index.sentences import drop_overlap_tails
+
+    sentence = (
+        "ตู้บริการอเนกประสงค์ภาครัฐให้บริการครอบคลุมในทุกภูมิภาคทั่วประเทศด้วยการยืนยันตัวตนด้วยบัตรประจำตัวประชาชนแบบอเนกประสงค์ "
+        "ที่มีระบบการรักษาความปลอดภัยสูง สามารถใช้บริการได้อย่างมั่นใจ"
+    )
+    after = "ประชาชนสามารถตรวจสอบข้อมูลส่วนบุคคลและสิทธิประโยชน์ต่างๆ เช่น สิทธิประกันสุขภาพ ที่ตู้บริการได้ทุกวัน"
+    document = f"{sentence}\n\n{after}"
+    tail = document.index("สามารถใช้บริการ")
+
+    def chunk(start: int, end: int) -> Chunk:
+        return Chunk(f"kiosk#{start}", "kiosk.md", "Kiosk", document[start:end], None, (), "th", start, end)
+
+    chunks = [chunk(0, len(sentence)), chunk(tail, len(document))]
+    spans = drop_overlap_tails(chunks, [chunk_sentence_spans(item) for item in chunks])
+    assert [chunks[1].text[a:b] for a, b in spans[1]] == [after]
+    assert [chunks[0].text[a:b] for a, b in spans[0]] == [sentence]
+    # an overlap that repeats a whole sentence keeps it: the previous chunk quotes no longer one
+    whole = [chunk(0, len(sentence)), chunk(0, len(document))]
+    spans = drop_overlap_tails(whole, [chunk_sentence_spans(item) for item in whole])
+    assert [whole[1].text[a:b] for a, b in spans[1]] == [sentence, after]
