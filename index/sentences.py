@@ -48,6 +48,7 @@ from index.manifest import MANIFEST_NAME
 from index.vector_store.base import VectorStoreError
 from index.vector_store.vector_file import VectorFile
 from ingest.model import Chunk, Document
+from ingest.quotable import opens_mid_sentence
 from ingest.sentences import BLOCKS, Span, dedupe_key, passage_sentences
 
 SENTENCES_DIR = "sentences"
@@ -95,8 +96,11 @@ def drop_overlap_tails(chunks: Sequence[Chunk], spans: Sequence[list[Span]]) -> 
     next one from a sentence start of crfcut, which cuts Thai at spaces inside a sentence (and from a
     word boundary when no sentence starts in the overlap), so a chunk may open with the tail of a
     sentence: "สามารถใช้บริการได้อย่างมั่นใจ", "together government and non-government actors to ...".
-    A span wholly inside that overlap whose text ends a longer sentence the previous chunk quotes is
-    no claim on its own (the whole sentence stays quotable in the previous chunk).
+    A span wholly inside that overlap whose text ends a longer sentence the previous chunk quotes,
+    and that opens mid-sentence (``ingest.quotable.opens_mid_sentence``: a lower-case English word;
+    Thai without a subject, or "และ"/"หรือ"), is no claim on its own (the whole sentence stays
+    quotable in the previous chunk). A tail with its own subject ("โดยชื่อผู้ใช้งานจะเป็นเลขประจำตัว
+    นิติบุคคล 13 หลัก") stays: it is a claim, and the one a question on that detail quotes.
 
     Args:
         chunks: chunks with their document offsets (``Chunk.start``, ``Chunk.end``), any order.
@@ -116,7 +120,11 @@ def drop_overlap_tails(chunks: Sequence[Chunk], spans: Sequence[list[Span]]) -> 
         kept[index] = [
             (start, end)
             for start, end in kept[index]
-            if not (end <= overlap and any(len(whole) > end - start and whole.endswith(chunk.text[start:end]) for whole in quoted))
+            if not (
+                end <= overlap
+                and any(len(whole) > end - start and whole.endswith(chunk.text[start:end]) for whole in quoted)
+                and opens_mid_sentence(chunk.text[start:end])
+            )
         ]
     return kept
 

@@ -429,3 +429,28 @@ def pointer_clause_start(text: str) -> int:
     clauses = [match.start() for match in _THAI_POINTER_CLAUSE.finditer(text, floor, pointer.start()) if match.start() > 0]
     cut = clauses[-1] if clauses else pointer.start()
     return len(text[:cut].rstrip(" ,"))
+
+
+_THAI_AND_OR = frozenset({"และ", "หรือ", "แต่"})
+
+
+def opens_mid_sentence(text: str) -> bool:
+    """True for a piece that cannot start a sentence: English opening with a lower-case word or
+    punctuation ("together government and non-government actors ...", ", .)ต้อง..."), Thai opening
+    with a verb or auxiliary, no subject before it ("สามารถใช้บริการได้อย่างมั่นใจ", "ควรพิจารณา ..."),
+    or with "และ"/"หรือ"/"แต่" (and, or, but). Thai drops subjects in claims too, so this is only
+    asked of a piece already known to end a longer sentence (``index.sentences.drop_overlap_tails``);
+    a clause with its own subject ("โดยชื่อผู้ใช้งานจะเป็นเลขประจำตัวนิติบุคคล 13 หลัก") is not.
+    """
+    stripped = text.lstrip()
+    if not stripped:
+        return False
+    if not _THAI.match(stripped):
+        return not (stripped[0].isupper() or stripped[0].isdigit() or stripped[0] in "\"“‘'([•*-#")
+    from pythainlp.tag import pos_tag
+    from pythainlp.tokenize import word_tokenize
+
+    words = [word for word in word_tokenize(stripped[:40], engine="newmm") if word.strip()]
+    if not words:
+        return False
+    return words[0] in _THAI_AND_OR or pos_tag(words[:2], engine="perceptron", corpus="orchid_ud")[0][1] in ("VERB", "AUX")

@@ -353,3 +353,24 @@ def test_a_chunk_opening_inside_a_sentence_of_its_overlap_does_not_quote_that_ta
     whole = [chunk(0, len(sentence)), chunk(0, len(document))]
     spans = drop_overlap_tails(whole, [chunk_sentence_spans(item) for item in whole])
     assert [whole[1].text[a:b] for a, b in spans[1]] == [sentence, after]
+
+
+def test_an_overlap_tail_with_its_own_subject_stays_quotable() -> None:
+    """"โดยชื่อผู้ใช้งานจะเป็นเลขประจำตัวนิติบุคคล 13 หลัก" ends the previous chunk's long sentence but says
+    the detail a question asks for (the check question o23 quotes it)."""
+    from ingest.model import Chunk
+    from index.sentences import drop_overlap_tails
+
+    sentence = (
+        "ในกรณีที่เป็นนิติบุคคลแล้ว สามารถนำชื่อผู้ใช้งานและรหัสผ่านที่ออกโดยกรมพัฒนาธุรกิจการค้าไปใช้ในระบบ Biz Portal "
+        "ได้ทันที โดยชื่อผู้ใช้งานจะเป็นเลขประจำตัวนิติบุคคล 13 หลัก"
+    )
+    after = "ชื่อผู้ใช้งานและรหัสผ่านนี้จะส่งไปยังอีเมลของผู้ขอจดทะเบียนเมื่อจดทะเบียนจัดตั้งนิติบุคคลเสร็จสิ้นแล้ว"
+    document = f"{sentence}\n\n{after}"
+    tail = document.index("โดยชื่อผู้ใช้งาน")
+    chunks = [
+        Chunk("dbd#0", "dbd.md", "DBD ID", document[: len(sentence)], None, (), "th", 0, len(sentence)),
+        Chunk("dbd#1", "dbd.md", "DBD ID", document[tail:], None, (), "th", tail, len(document)),
+    ]
+    spans = drop_overlap_tails(chunks, [chunk_sentence_spans(item) for item in chunks])
+    assert chunks[1].text[slice(*spans[1][0])] == "โดยชื่อผู้ใช้งานจะเป็นเลขประจำตัวนิติบุคคล 13 หลัก"

@@ -290,3 +290,19 @@ def test_a_long_list_introduction_is_quoted_without_its_pointer_clause() -> None
 def test_a_link_label_at_the_end_of_a_claim_is_not_quoted() -> None:
     text = "โดยระดับชั้นข้อมูลให้อ้างอิงตามประกาศสำนักงานพัฒนารัฐบาลดิจิทัล ว่าด้วยหลักเกณฑ์การจัดระดับชั้นข้อมูลและแบ่งปันข้อมูลภาครัฐ - คลิกดูรายละเอียดเพิ่มเติม"
     assert quotes(text) == [text[: text.index(" - คลิก")]]
+
+
+@pytest.mark.parametrize(
+    ("piece", "mid"),
+    [
+        ("สามารถใช้บริการได้อย่างมั่นใจ", True),  # no subject
+        ("และจะต้องยินยอมให้สำนักทะเบียนกลางตรวจสอบ", True),
+        ("together government and non-government actors to contribute to national development.", True),
+        ("โดยชื่อผู้ใช้งานจะเป็นเลขประจำตัวนิติบุคคล 13 หลัก", False),  # its own subject
+        ("Governments should share data.", False),
+    ],
+)
+def test_opens_mid_sentence(piece: str, mid: bool) -> None:
+    from ingest.quotable import opens_mid_sentence
+
+    assert opens_mid_sentence(piece) is mid
