@@ -4,8 +4,11 @@ An answer quotes sentences as evidence, so a piece that says nothing on its own 
 one: a heading ("The OECD Digital Government Index (DGI)", ``#### **4. สรุป...**``), a figure or
 table label ("Figure 3. ...", "Source: OECD (2020[2])", "ที่มา: ..."), a bibliography entry (or a
 legal instrument's "HAVING REGARD to ... [OECD/LEGAL/0144]; ..." recital, its equivalent), a
-fragment without a verb (a table-of-contents line, a label), or a sentence planted to instruct an
-AI (``ingest.injection``). :func:`piece_kind` names the kind; only :data:`CLAIM` is quotable.
+fragment without a verb (a table-of-contents line, a label, a table row of numbers), a line that
+only points elsewhere ("ดูรายละเอียดเพิ่มเติมได้ที่ https://..."), a survey item, or a sentence planted
+to instruct an AI (``ingest.injection``). :func:`piece_kind` names the kind; only :data:`CLAIM` is
+quotable. What a claim's span leaves out: a FAQ's answer marker before it (:func:`answer_marker_end`)
+and a list pointer or link label after it (:func:`pointer_clause_start`).
 A heading or fragment can still be a *list item* (the list answerer quotes items under the
 heading that names the list), never a claim on its own.
 
