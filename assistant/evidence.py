@@ -406,9 +406,10 @@ class EvidenceFinder:
 
 def _defining(term: str, top: Sequence[Hit], candidates: Sequence[_Candidate]) -> set[int]:
     """The candidates (by index) that define ``term``, an abbreviation or code a definition
-    question looks up (or a code any question names: "What does PS-05 require?"): a sentence that gives its long form ("... (สพร.)", "Government Data
-    Exchange Center : GDX"; ``index.abbreviations``), or the first sentence under a heading that is
-    the term itself ("PS-04", over the requirement it names).
+    question looks up (or a code any question names: "What does PS-05 require?"): a sentence that
+    gives its long form ("... (สพร.)", "Government Data Exchange Center : GDX";
+    ``index.abbreviations``), or the first sentence under a heading that is the term itself
+    ("PS-04", over the requirement it names).
 
     Such a sentence answers the question whatever its similarity to it: an abbreviation's
     question shares nothing with its definition but the abbreviation, so it also lets the answer

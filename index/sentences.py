@@ -18,8 +18,8 @@ row order), ``spans.npy`` ((n, 2) int32: each sentence's start and end offsets i
 text; (-1, -1) where a chunk's passage vector stands in for a chunk without its own sentences),
 ``pools.npy`` (uint8: each sentence's language pool, named in ``sentences.json``) and
 ``vectors-N.npy`` ((n, dimension) float16: encoder N's vectors) and ``hubness-N.npy`` ((n,)
-float16: each sentence's hubness under encoder N, ``index/hubness.py``; absent in older indexes). The vector files are read on
-demand (``index/vector_store/vector_file.py``), never loaded whole: a product with a million passages has about five million sentences per
+float16: each sentence's hubness under encoder N, ``index/hubness.py``; absent in older indexes).
+The vector files are read on demand (``index/vector_store/vector_file.py``), never loaded whole: a product with a million passages has about five million sentences per
 encoder (3.8 GB of fp16 for e5 alone), and ranking reads only the sentences of the candidate
 passages (:meth:`SentenceVectors.best_per_row` with ``allowed_rows``), a few hundred rows of the
 file. fp16 changes a cosine by less than 1e-3 (measured: ``tests/index/test_sentences.py``).
