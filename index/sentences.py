@@ -16,7 +16,7 @@ re-ranking) separates them. Measured before adopting it:
 Layout in a generation folder (``sentences/``): ``rows.npy`` (sentence number -> chunk row, in
 row order), ``spans.npy`` ((n, 2) int32: each sentence's start and end offsets in its chunk's
 text; (-1, -1) where a chunk's passage vector stands in for a chunk without its own sentences),
-``pools.npy`` (uint8: each sentence's language pool, named in ``sentences.json``) and
+``pools.npy`` (uint8: each sentence's language pool, named in ``sentences.json``),
 ``vectors-N.npy`` ((n, dimension) float16: encoder N's vectors) and ``hubness-N.npy`` ((n,)
 float16: each sentence's hubness under encoder N, ``index/hubness.py``; absent in older indexes).
 The vector files are read on demand (``index/vector_store/vector_file.py``), never loaded whole: a product with a million passages has about five million sentences per
