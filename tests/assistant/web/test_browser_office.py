@@ -72,12 +72,12 @@ def test_upload_in_the_page_makes_a_new_thai_document_answerable(browser: Any, o
     document = tmp_path / NEW_DOC_NAME
     document.write_text(NEW_DOC, encoding="utf-8")
     page.locator("#pr-upload-files input[type=file]").set_input_files(str(document))
-    page.locator("#pr-upload-files").get_by_text(NEW_DOC_NAME).wait_for(timeout=30_000)  # uploaded to the page
+    page.locator("#pr-upload-files").get_by_text(NEW_DOC_NAME).wait_for(timeout=90_000)  # uploaded to the page
     page.locator("#pr-upload").click()
 
     (ARTIFACTS / "browser-upload-progress.png").unlink(missing_ok=True)
     job = page.locator("#pr-upload-status .pr-job").first
-    job.wait_for(timeout=30_000)
+    job.wait_for(timeout=90_000)
     seen_states = set()
     for _ in range(600):  # the page polls the job every second; note each state shown until it is live
         state = job.get_attribute("data-state")
