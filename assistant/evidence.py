@@ -231,8 +231,13 @@ class EvidenceFinder:
         idf_total = sum(idf.values())
         scored = []
         w = self.weights
-        term = intent.term or intent.code
-        defining = _defining(term, top, candidates) if term else set()
+        # A lookup ("What is PS-04?") is answered by the defining sentence whatever its similarity; a
+        # code named in a question that asks what it requires ("What does control PS-05 require?")
+        # prefers it, but a question asking something else of the code ("Is PS-05 mandatory?", "PS-05
+        # ใช้กับบริการประเภทใด") is left to the other features.
+        codes = intent.codes if not intent.types & _ASKS_OTHER_THAN_CONTENT else ()
+        defining = _defining(intent.term, top, candidates) if intent.term else set()
+        prefer = defining or {i for code in codes for i in _defining(code, top, candidates)}
         for i, candidate in enumerate(candidates):
             hit = top[candidate.number - 1]
             text = hit.chunk.text[candidate.start : candidate.end]
@@ -253,7 +258,7 @@ class EvidenceFinder:
                 + w.heading * heading
                 + w.answer_type * answers_type(intent, one_line(text))
                 - w.rank * (candidate.number - 1)
-                + (w.defines if i in defining else 0.0)
+                + (w.defines if i in prefer else 0.0)
                 - w.hubness * candidate.hub
             )
             scored.append(
@@ -402,6 +407,11 @@ class EvidenceFinder:
         if self.term_weights is None or not terms:
             return {}
         return self.term_weights(sorted(terms))
+
+
+# Question types that ask for something other than what a code says: whether, how many, when, who,
+# where, which ones, which is best, how.
+_ASKS_OTHER_THAN_CONTENT = frozenset({"yes_no", "count", "when", "who", "where", "list", "superlative", "how"})
 
 
 def _defining(term: str, top: Sequence[Hit], candidates: Sequence[_Candidate]) -> set[int]:

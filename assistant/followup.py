@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.questions import is_term
+from index.abbreviations import short_key
 from index.analyzer import ThaiEnglishAnalyzer
 from ingest.lang import detect_lang
 
@@ -39,11 +40,12 @@ _EN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-.]*[A-Za-z0-9]|[0-9][0-9.,]*")
 _EN_FRAME_WORDS = frozenset(
     """what which who whom whose when where why how many much does do did is are was were can could should would will
     about and also so then in for of the a an to by with on at from any there here please tell me show list name
-    every each all some must may might shall within without after before during into more less than other""".split()
+    every each all some must may might shall within without after before during into more less than other
+    stand stands mean means full abbreviation""".split()
 )
 _TH_FRAME_WORDS = frozenset(
     "อะไร ใคร ที่ไหน ไหน เมื่อไร เมื่อไหร่ อย่างไร ยังไง ทำไม เท่าไร เท่าไหร่ กี่ บ้าง ไหม หรือไม่ หรือเปล่า แล้ว และ ส่วน ถ้า หาก ล่ะ คะ ครับ "
-    "เป็น คือ มี ได้ ไป มา ให้ ที่ ของ ใน จาก กับ โดย ผู้ ใด".split()
+    "เป็น คือ มี ได้ ไป มา ให้ ที่ ของ ใน จาก กับ โดย ผู้ ใด ย่อ มาจาก ย่อมาจาก ชื่อเต็ม".split()
 )
 MAX_FOLLOW_UP_WORDS = 1  # content words: a question with no more has no subject of its own
 
@@ -144,10 +146,32 @@ def is_follow_up(question: str) -> bool:
         return True
     if _EN_ONE.search(text) and len(words) <= 6:
         return True
-    own = content_words(text)
-    if any(is_term(word) for word in own):
+    if terms_in(text):
         return False  # "What is PS-04?", "GDX คืออะไร": an abbreviation or a code is a subject of its own
-    return len(own) <= MAX_FOLLOW_UP_WORDS
+    return len(content_words(text)) <= MAX_FOLLOW_UP_WORDS
+
+
+def terms_in(text: str) -> list[str]:
+    """The abbreviations and codes ``text`` names ("GDX", "สพร.", "PS-05"), as written, in order.
+    Read from the raw words: newmm cuts "สพร." into "สพ" + "ร." and "PS-05" into "PS-" + "05"."""
+    words = (word.strip(".?!") if not re.search(r"[\u0e01-\u0e2e]\.$", word) else word for word in _RAW_WORD.findall(text))
+    return [word for word in words if word and is_term(word)]
+
+
+_RAW_WORD = re.compile(r"[^\s?!,;:()\"'“”‘’]+")
+
+
+def _with_new_term(question: str, previous: str) -> str | None:
+    """``previous`` asked again of the one abbreviation or code ``question`` names ("What about IAL?"
+    after "What is GDX?" -> "What is IAL?"; "และ PS-05 ล่ะ" after "PS-04 คืออะไร" -> "PS-05 คืออะไร"), or
+    None when ``question`` names no single new term, says more than that, or ``previous`` names none."""
+    new = terms_in(question)
+    if len(new) != 1 or len([word for word in content_phrases(question) if not any(piece in word or word in piece for piece in new)]) > 0:
+        return None
+    old = terms_in(previous)
+    if len(old) != 1 or short_key(old[0]) == short_key(new[0]):
+        return None
+    return previous.replace(old[0], new[0], 1)
 
 
 class KeywordCarryOver:
@@ -172,6 +196,9 @@ class KeywordCarryOver:
     def rewrite(self, question: str, history: Sequence[Turn]) -> str:
         if not history or not is_follow_up(question):
             return question
+        asked_again = _with_new_term(question, history[-1].searched)
+        if asked_again is not None:
+            return asked_again
         own = content_words(question)
         have = {word.lower() for word in own}
         carried = [phrase for phrase in content_phrases(history[-1].searched) if phrase.lower() not in have and phrase not in question]

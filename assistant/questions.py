@@ -125,11 +125,11 @@ class QuestionIntent:
     verb: str = ""
 
     @property
-    def code(self) -> str:
-        """A requirement's or control's code the question names anywhere ("What does control PS-05
-        require?" -> "PS-05"), or ''. Such a code is the heading of what it names."""
-        found = _CODE_IN_TEXT.search(self.question)
-        return found.group(0) if found else ""
+    def codes(self) -> tuple[str, ...]:
+        """The requirements' or controls' codes the question names anywhere ("What does control PS-05
+        require?" -> ("PS-05",); "the difference between PS-04 and PS-05" -> both). Such a code is the
+        heading of what it names."""
+        return tuple(dict.fromkeys(_CODE_IN_TEXT.findall(self.question)))
 
     @property
     def term(self) -> str:

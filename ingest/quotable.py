@@ -388,18 +388,16 @@ def is_pointer(text: str) -> bool:
     return bool(see_more) and (has_link or "คลิก" in words or words.rstrip().endswith("ที่นี่"))
 
 
-# a table row: two or more numbers (scores, counts, "0.72***") ending a piece that has no sentence end
-_NUMBER_CELLS = re.compile(r"(?:\s+[-+−]?\d+(?:[.,]\d+)?\**%?){2,}\s*$")
 # a contents line or a form's blank: "19 LIST OF ANNEXES: …", "4. ขั้นตอนการขอใช้บริการข้อมูล … 7"
 _LEADER_END = re.compile(r"(?:…|\.{3,})\s*[0-9๐-๙]{0,3}\s*$")
 
 
 def is_table_row(text: str) -> bool:
-    """True for a table row or contents line: ends with number cells ("Pillar 3: Government support
-    for data re-use 0.72*** 0.70*** 1.00") or a leader ("19 LIST OF ANNEXES: …")."""
-    if _LEADER_END.search(text):
-        return True
-    return bool(_NUMBER_CELLS.search(text)) and not re.search(r"[.!?;]\W*$", text)
+    """True for a contents line: it ends with a leader ("19 LIST OF ANNEXES: …"). A table row of
+    numbers ("Korea 0.82 1 ... 0.742 1") stays quotable: it is the answer to "what is Korea's
+    score" (dropping such rows lost those answers; a row quoted beside a definition is padding, the
+    lesser fault)."""
+    return bool(_LEADER_END.search(text))
 
 
 # A list introduction's pointer that ends a long piece: "..., โดยในปัจจุบัน ... รองรับบริการต่าง ๆ ดังนี้",

@@ -215,6 +215,9 @@ def test_a_code_is_answered_by_the_first_sentence_under_its_own_heading() -> Non
     # any question that names the code: the requirement under that code, not the one after it
     evidence = EvidenceFinder(WordCounts()).run("What does control PS-05 require?", [Hit(1, 2.0, other), Hit(2, 1.0, _passage("standard.md", text))])
     assert evidence.sentences[0].text == "ออกแบบบริการโดยคำนึงถึงจริยธรรมและความเป็นส่วนตัวของผู้ใช้งานทุกกลุ่ม"
+    # a question asking something else of the code is not answered by its requirement regardless
+    hits = [Hit(1, 2.0, other), Hit(2, 1.0, _passage("standard.md", text))]
+    assert not EvidenceFinder(WordCounts()).run("Is PS-05 mandatory?", hits).supported
 
 
 def test_a_hub_sentence_loses_its_place_by_its_stored_hubness(tmp_path: Path) -> None:

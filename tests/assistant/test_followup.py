@@ -102,3 +102,20 @@ def test_a_new_question_about_a_code_carries_nothing_from_the_one_before() -> No
 def test_thai_words_written_together_are_carried_together() -> None:
     thang_rat = Turn("แอปทางรัฐพัฒนาโดยหน่วยงานใด", "แอปทางรัฐพัฒนาโดยหน่วยงานใด")
     assert standalone_question("แล้วมีค่าใช้จ่ายไหม", [thang_rat]) == "แล้วมีค่าใช้จ่ายไหม แอปทางรัฐพัฒนา หน่วยงาน"
+
+
+@pytest.mark.parametrize(
+    ("before", "follow_up", "searched"),
+    [
+        ("GDX คืออะไร", "แล้ว IAL ล่ะ", "IAL คืออะไร"),
+        ("What is GDX?", "What about IAL?", "What is IAL?"),
+        ("PS-04 คืออะไร", "และ PS-05 ล่ะ", "PS-05 คืออะไร"),
+    ],
+)
+def test_a_follow_up_naming_another_term_asks_the_same_of_it(before: str, follow_up: str, searched: str) -> None:
+    assert standalone_question(follow_up, [Turn(before, before)]) == searched
+
+
+def test_a_lookup_carries_its_term_not_its_question_words() -> None:
+    lookup = Turn("สพร. ย่อมาจากอะไร", "สพร. ย่อมาจากอะไร")
+    assert standalone_question("ทำหน้าที่อะไร", [lookup]) == "ทำหน้าที่อะไร สพร."

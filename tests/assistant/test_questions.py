@@ -87,6 +87,7 @@ def test_a_lookup_is_searched_with_the_long_form_the_documents_give() -> None:
 
 
 def test_a_code_named_anywhere_in_a_question() -> None:
-    assert analyse_question("What does control PS-05 of the Thai digital service standard require?").code == "PS-05"
-    assert analyse_question("มาตรฐาน มรด. 1-1:2564 คืออะไร").code == ""  # a standard's number is no heading code
-    assert analyse_question("What does the e-GIF say?").code == ""
+    assert analyse_question("What does control PS-05 of the Thai digital service standard require?").codes == ("PS-05",)
+    assert analyse_question("What is the difference between PS-04 and PS-05?").codes == ("PS-04", "PS-05")
+    assert analyse_question("มาตรฐาน มรด. 1-1:2564 คืออะไร").codes == ()  # a standard's number is no heading code
+    assert analyse_question("What does the e-GIF say?").codes == ()

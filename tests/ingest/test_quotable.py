@@ -221,9 +221,10 @@ def test_the_ai_recommendation_quotes_its_recognising_recitals_and_none_of_its_c
         ("ผู้ใช้งานยังสามารถดาวน์โหลดแอปพลิเคชันจากลิงค์นี้ https://czp.dga.or.th/cp", CLAIM),
         ("ผู้ใช้สามารถค้นหาตู้บริการเอนกประสงค์ใกล้ท่านได้ที่นี่", CLAIM),
         ("Composite indicator scores and the full dataset underlying the indicators are available at http://www.oecd.org/gov/data.htm.", CLAIM),
-        # a table row of numbers, a figure title without a verb, a contents line
-        ("Pillar 3: Government\n\nsupport for data re-use 0.72*** 0.70*** 1.00", FRAGMENT),
-        ("Strategic approach Policy levers Implementation Monitoring Open by default Average 71% 53% 53% 39% 53%", FRAGMENT),
+        # a table row of numbers stays quotable: "Korea 0.82 1 ... 0.742 1" answers "what is Korea's score"
+        ("Pillar 3: Government\n\nsupport for data re-use 0.72*** 0.70*** 1.00", CLAIM),
+        ("Strategic approach Policy levers Implementation Monitoring Open by default Average 71% 53% 53% 39% 53%", CLAIM),
+        # a figure title without a verb, a contents line
         ("Correlation between the 2017 OURdata Index and the 2017 Open Data Barometer (total score)", FRAGMENT),
         ("19 LIST OF ANNEXES: …", FRAGMENT),
         ("The OECD average rose from 0.50 in 2019 to 0.61 in 2023.", CLAIM),
