@@ -14,7 +14,8 @@ languages): the paragraph's translation is ranked first for 0.996 of the Thai pa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -87,7 +88,7 @@ class RelatedPassages:
             raise ValueError(f"k must be positive, got {k}")
         own = set(int(row) for row in rows)
         own_sources = {self.index.row_sources[row] for row in own}
-        langs = {self.index.row_langs[row] for row in own}
+        langs = {dominant_language(self.index.row_langs, own)}
         candidates = np.arange(len(self.index), dtype=np.int64) if allowed is None else np.asarray(allowed, dtype=np.int64)
         keep = ~np.isin(self.index.row_sources[candidates], list(own_sources))
         if not same_language:
@@ -134,3 +135,11 @@ class RelatedPassages:
         top = candidates[np.argsort(-scores[candidates])[: max(50, k)]]
         top = top[scores[top] > 0]
         return dict(zip(top.tolist(), (self.bm25_weight * scores[top] / bound).tolist()))
+
+
+def dominant_language(row_langs: np.ndarray, rows: Iterable[int]) -> str:
+    """The language most of ``rows`` are in: what "the other language" of a page or a whole
+    document is measured from. A Thai seminar summary quotes English session titles, and some of
+    its passages are English: leaving out every language its passages have left nothing to relate
+    the document to."""
+    return Counter(str(row_langs[row]) for row in rows).most_common(1)[0][0]

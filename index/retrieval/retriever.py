@@ -37,7 +37,7 @@ from index.retrieval.dedup import Deduplicator
 from index.retrieval.filters import SearchFilter
 from index.retrieval.hits import Hit, SentenceSpread, chunk_number
 from index.retrieval.parallel import DEFAULT_THREADS, single_threaded_blas
-from index.retrieval.related import RelatedPassages
+from index.retrieval.related import RelatedPassages, dominant_language
 from index.abbreviations import AbbreviationTable
 from index.terms import TermTable
 from index.retrieval.stages import BestSentences, DensePools, Lexical, PoolScores, fuse
@@ -239,7 +239,7 @@ class HybridRetriever:
         allowed = self.allowed_rows(SearchFilter.of(sources, langs, collections))
         if allowed is not None and not len(allowed):
             return []
-        own_langs = {self.index.row_langs[row] for row in rows}
+        own_langs = {dominant_language(self.index.row_langs, rows)}
         other_language = not same_language and not (langs and set(langs) & own_langs)
         finder = RelatedPassages(self.index, self.weights.dense, self.weights.sentence, candidates=max(50, k))
         found = finder.run(rows, 2 * k + 5, allowed, same_language=not other_language)

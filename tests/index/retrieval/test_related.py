@@ -65,3 +65,15 @@ def test_one_document_takes_at_most_two_places(tmp_path: Path) -> None:
     retriever = HybridRetriever(index, [HashEmbedder(dimension=256)], RetrievalWeights(dense=(1.0,)))
     sources = [hit.chunk.source for hit in retriever.related("en/oecd.md", chunk=0, k=3)]
     assert sources.count("th/seminar.md") == 2 and "th/control.md" in sources
+
+
+def test_a_whole_document_with_some_english_passages_still_finds_english_ones(tmp_path: Path) -> None:
+    """A Thai seminar summary quotes English session titles: every language its passages had was
+    left out, and the document had no related passages at all."""
+    documents = {
+        "th/seminar.md": ["สัมมนา Once-Only Principle ประชาชนไม่ต้องยื่นข้อมูลซ้ำ", "การชำระเงิน e-Payment ผ่าน PromptPay", "SESSION 3. User-driven design"],
+        "en/oecd.md": ["Once-Only Principle citizens provide data once", "e-Payment through PromptPay and cards"],
+    }
+    retriever = HybridRetriever(build_index(tmp_path, documents), [HashEmbedder(dimension=256)], RetrievalWeights(dense=(1.0,)))
+    hits = retriever.related("th/seminar.md", k=3)
+    assert [hit.chunk.source for hit in hits] == ["en/oecd.md", "en/oecd.md"]
