@@ -424,12 +424,12 @@ def _defining(term: str, top: Sequence[Hit], candidates: Sequence[_Candidate]) -
     Such a sentence answers the question whatever its similarity to it: an abbreviation's
     question shares nothing with its definition but the abbreviation, so it also lets the answer
     be given where the similarity thresholds alone would refuse it."""
-    key = short_key(term)
+    key = _term_key(term)
     found: set[int] = set()
     under: dict[int, list[int]] = {}  # passage number -> positions of the term's heading lines in it
     for number, hit in enumerate(top, start=1):
-        positions = [match.start() for match in re.finditer(r"[^\n]+", hit.chunk.text) if short_key(one_line(match.group(0)).strip("#*: ")) == key]
-        if hit.chunk.heading_path and short_key(hit.chunk.heading_path[-1]) == key:
+        positions = [match.start() for match in re.finditer(r"[^\n]+", hit.chunk.text) if _term_key(one_line(match.group(0)).strip("#*: ")) == key]
+        if hit.chunk.heading_path and _term_key(hit.chunk.heading_path[-1]) == key:
             positions.insert(0, -1)
         under[number] = positions
     taken: set[tuple[int, int]] = set()
@@ -443,6 +443,12 @@ def _defining(term: str, top: Sequence[Hit], candidates: Sequence[_Candidate]) -
             taken.add((candidate.number, heading))  # candidates are in passage order: this is the first under it
             found.add(i)
     return found
+
+
+def _term_key(text: str) -> str:
+    """A term as headings are compared with it: case, spaces, dots, hyphens and a number's leading
+    zeros left out, so "FT-9", "ft-09", "PS 04" and "PS04" find the heading "FT-09" / "PS-04"."""
+    return re.sub(r"(?<![0-9])0+(?=[0-9])", "", re.sub(r"[\s.\-]", "", short_key(text)))
 
 
 def _lines_before(text: str, position: int) -> list[str]:

@@ -88,6 +88,7 @@ _STANDS_FOR = re.compile(
 _CODE = re.compile(r"^[A-Za-z]{1,6}[-\s]?[0-9]+(?:\.[0-9]+)*$")
 _CODE_IN_TEXT = re.compile(r"(?<![\w-])[A-Z]{1,6}-[0-9]{1,3}(?:\.[0-9]+)*(?![\w-])")
 _THAI_RUN = re.compile(r"[\u0e00-\u0e7f]+")
+_LOWER_WORD = re.compile(r"[a-z][a-z0-9\-]{1,11}")
 _LOOKUP_NOUNS = re.compile(r"^(?:ข้อกำหนด|มาตรฐาน|ระบบ|หน่วยงาน|โครงการ|ระดับ|ตัวย่อ|คำย่อ)$")
 _EN_COUNT = re.compile(rf"\b(?P<n>{_EN_NUMBER_WORDS})\s+(?:main\s+|key\s+)?[A-Za-z]+", re.IGNORECASE)
 _TH_COUNT = re.compile(r"(?:ทั้ง)?(?P<n>[0-9๐-๙]{1,2}|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ)\s*(?:มิติ|ด้าน|ข้อ|ขั้นตอน|ประเภท|กลุ่ม|หลัก|ส่วน|ประการ|แบบ|ช่องทาง|ระดับ)")
@@ -148,6 +149,8 @@ class QuestionIntent:
         thai = _THAI_RUN.findall(subject)
         if len(latin) == 1 and all(_LOOKUP_NOUNS.match(word) for word in thai) and is_term(latin[0]):
             return latin[0]
+        if _LOWER_WORD.fullmatch(subject):
+            return subject  # "gdx คืออะไร": typed in lower case; the documents decide whether it is defined
         return ""
 
     @property

@@ -215,6 +215,10 @@ def test_a_code_is_answered_by_the_first_sentence_under_its_own_heading() -> Non
     # any question that names the code: the requirement under that code, not the one after it
     evidence = EvidenceFinder(WordCounts()).run("What does control PS-05 require?", [Hit(1, 2.0, other), Hit(2, 1.0, _passage("standard.md", text))])
     assert evidence.sentences[0].text == "ออกแบบบริการโดยคำนึงถึงจริยธรรมและความเป็นส่วนตัวของผู้ใช้งานทุกกลุ่ม"
+    # the code written without its leading zero or hyphen finds the same heading
+    for spelling in ("What is PS-4?", "What is PS04?", "What is ps 04?"):
+        found = EvidenceFinder(WordCounts()).run(spelling, [Hit(1, 2.0, other), Hit(2, 1.0, _passage("standard.md", text))])
+        assert found.supported and found.sentences[0].text.startswith("จัดทำทะเบียนข้อมูลภาครัฐ"), spelling
     # a question asking something else of the code is not answered by its requirement regardless
     hits = [Hit(1, 2.0, other), Hit(2, 1.0, _passage("standard.md", text))]
     assert not EvidenceFinder(WordCounts()).run("Is PS-05 mandatory?", hits).supported

@@ -70,6 +70,8 @@ def test_a_definition_question_names_the_abbreviation_or_code_it_looks_up() -> N
         "What does CBP stand for in the DGA-OECD seminar?": "CBP",
         "IAL ย่อมาจากอะไรในคู่มือนี้": "IAL",
         "What does the DGI mean for Thailand?": "",  # what it means for someone, not what it stands for
+        "gdx คืออะไร": "gdx",  # typed in lower case: the documents decide whether it is defined
+        "What is PS04?": "PS04",
         "What is the once-only principle?": "",  # a concept, not an abbreviation
         "หลัก Once-Only คืออะไร": "",
         "Who runs the GDX?": "",  # not a definition question
