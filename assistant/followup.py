@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.questions import is_term
-from index.abbreviations import short_key
+from index.abbreviations import find_definitions, short_key
 from index.analyzer import ThaiEnglishAnalyzer
 from ingest.lang import detect_lang
 
@@ -163,7 +163,8 @@ _RAW_WORD = re.compile(r"[^\s?!,;:()\"'“”‘’]+")
 
 def _with_new_term(question: str, previous: str) -> str | None:
     """``previous`` asked again of the one abbreviation or code ``question`` names ("What about IAL?"
-    after "What is GDX?" -> "What is IAL?"; "และ PS-05 ล่ะ" after "PS-04 คืออะไร" -> "PS-05 คืออะไร"), or
+    after "What is GDX?" -> "What is IAL?"; "และ PS-05 ล่ะ" after "PS-04 คืออะไร" -> "PS-05 คืออะไร"),
+    without the old term's long form where ``previous`` gives it, or
     None when ``question`` names no single new term, says more than that, or ``previous`` names none."""
     new = terms_in(question)
     if len(new) != 1 or len([word for word in content_phrases(question) if not any(piece in word or word in piece for piece in new)]) > 0:
@@ -171,6 +172,11 @@ def _with_new_term(question: str, previous: str) -> str | None:
     old = terms_in(previous)
     if len(old) != 1 or short_key(old[0]) == short_key(new[0]):
         return None
+    # The old term's long form goes with it: "What is PPS (protocol parameter selection)?" asked of
+    # RoHS is "What is RoHS?", not "What is RoHS (protocol parameter selection)?".
+    for definition in find_definitions(previous):
+        if short_key(definition.short) == short_key(old[0]):
+            return " ".join((previous[: definition.start] + new[0] + previous[definition.end :]).split())
     return previous.replace(old[0], new[0], 1)
 
 

@@ -155,7 +155,7 @@ def find_definitions(text: str) -> list[Definition]:
                 before = _THAI_RUN.split(before)[-1]
             long = best_long_form(short, before)
             if long and _accept(short, long):
-                found.append(Definition(short, long, match.start() - len(before) + before.find(long), match.end()))
+                found.append(Definition(short, long, _start_in(text, match.start(), before) + before.find(long), match.end()))
             continue
         split = _INNER_SPLIT.match(inside)
         if split and is_short_form(split.group("short")):
@@ -171,7 +171,7 @@ def find_definitions(text: str) -> list[Definition]:
             short = word.group(1).rstrip(".")
             long = best_long_form(short, inside)
             if long and long == inside and _accept(short, long):
-                found.append(Definition(short, long, match.start() - len(before) + word.start(1), match.end()))
+                found.append(Definition(short, long, _start_in(text, match.start(), before) + word.start(1), match.end()))
     for match in _OR_SHORT.finditer(text):
         # "Capacity Building Programme หรือ CBP": the Thai documents' "or" between the two forms
         short = match.group(1).rstrip(".")
@@ -182,8 +182,13 @@ def find_definitions(text: str) -> list[Definition]:
             before = _THAI_RUN.split(before)[-1]
         long = best_long_form(short, before)
         if long and _accept(short, long):
-            found.append(Definition(short, long, match.start() - len(before) + before.find(long), match.end(1)))
+            found.append(Definition(short, long, _start_in(text, match.start(), before) + before.find(long), match.end(1)))
     return sorted(found, key=lambda definition: definition.start)
+
+
+def _start_in(text: str, end: int, before: str) -> int:
+    """Where ``before`` (a piece of ``text`` ending at ``end``, its trailing spaces stripped) starts in ``text``."""
+    return len(text[:end].rstrip()) - len(before)
 
 
 def defines(text: str, short: str) -> bool:

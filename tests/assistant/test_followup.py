@@ -110,6 +110,10 @@ def test_thai_words_written_together_are_carried_together() -> None:
         ("GDX คืออะไร", "แล้ว IAL ล่ะ", "IAL คืออะไร"),
         ("What is GDX?", "What about IAL?", "What is IAL?"),
         ("PS-04 คืออะไร", "และ PS-05 ล่ะ", "PS-05 คืออะไร"),
+        # the old term's long form is not carried to the new term
+        ("What is PPS (protocol parameter selection)?", "And what is RoHS?", "What is RoHS?"),
+        ("What is protocol parameter selection (PPS)?", "And what is RoHS?", "What is RoHS?"),
+        ("สำนักงานพัฒนารัฐบาลดิจิทัล (สพร.) ทำหน้าที่อะไร", "แล้ว GDX ล่ะ", "GDX ทำหน้าที่อะไร"),
     ],
 )
 def test_a_follow_up_naming_another_term_asks_the_same_of_it(before: str, follow_up: str, searched: str) -> None:

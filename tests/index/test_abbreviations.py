@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from index.abbreviations import ABBREVIATIONS_FILE, Abbreviation, AbbreviationTable, best_long_form, find_definitions, is_short_form
 from index.analyzer import ThaiEnglishAnalyzer
 from index.storage import IndexWriter, current_generation
@@ -82,3 +84,18 @@ def test_the_table_is_written_beside_each_generation(tmp_path: Path) -> None:
     table = AbbreviationTable.load(current_generation(tmp_path))
     assert (current_generation(tmp_path) / ABBREVIATIONS_FILE).is_file()
     assert table.long_forms("สพร.") == ["สำนักงานพัฒนารัฐบาลดิจิทัล (องค์การมหาชน)"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What is PPS (protocol parameter selection)?",
+        "What is protocol parameter selection  (PPS)?",
+        "ตามที่ สำนักงานพัฒนารัฐบาลดิจิทัล (สพร.) กำหนด",
+        "ผ่าน Capacity Building Programme หรือ CBP ของ OECD",
+    ],
+)
+def test_a_definition_spans_exactly_both_forms(text: str) -> None:
+    (definition,) = find_definitions(text)
+    span = text[definition.start : definition.end]
+    assert span.startswith((definition.long, definition.short)) and span.rstrip(".)").endswith((definition.long, definition.short))
