@@ -11,6 +11,7 @@ would need a model that can invent facts.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 
 import numpy as np
@@ -21,6 +22,16 @@ from assistant.evidence import Evidence, EvidenceFinder, EvidenceSentence
 from assistant.lists import FoundList, ListFinder
 from assistant.retrieval import Hit
 from assistant.wording import say
+
+
+# A sentence that opens by pointing back at the one before it ("This does not mean ...",
+# "ดังนั้น ...") finishes that sentence's statement: quoted without it, the quote stops mid-thought.
+_CONTINUES = re.compile(
+    r"(?:(?:this|these|that|those|it|such|however|therefore|thus|hence|consequently|accordingly|nevertheless|"
+    r"nonetheless|instead|otherwise|but|yet|in other words|as a result|for this reason|in (?:this|that|such) cases?)\b"
+    r"|ดังนั้น|อย่างไรก็ตาม|อย่างไรก็ดี|ทั้งนี้|กล่าวคือ|นั่นคือ|ด้วยเหตุนี้|โดยเหตุนี้|ในกรณีนี้|จึง)",
+    re.IGNORECASE,
+)
 
 
 def not_found_answer(question: str, evidence: Evidence, hits: Sequence[Hit], answerer: str) -> Answer:
@@ -87,6 +98,10 @@ class ExtractiveAnswerer:
             check set the right lists fell 0.004-0.035 behind with 40-100% of the words; the one
             wrong list, the kiosk's 15 services for "which ID cards does the kiosk take", 0.042
             behind with 25%).
+        continuations: a quoted sentence is followed by the next one of its passage when that one
+            opens by pointing back at it ("This does not mean ...", "ดังนั้น ..."), whatever its
+            own score: quoted alone, the first would stop mid-thought (held-out h037: "the alpha of
+            Open by default is lower" without "This does not mean it is less reliable").
     """
 
     name = "extractive"
@@ -104,6 +119,7 @@ class ExtractiveAnswerer:
         list_margin: float = 0.1,
         list_shared: float = 0.6,
         list_min_shared: float = 0.2,
+        continuations: bool = True,
     ) -> None:
         if not 1 <= min_sentences <= max_sentences:
             raise ValueError(f"need 1 <= min_sentences <= max_sentences, got {min_sentences}, {max_sentences}")
@@ -122,6 +138,7 @@ class ExtractiveAnswerer:
         self.list_margin = list_margin
         self.list_shared = list_shared
         self.list_min_shared = list_min_shared
+        self.continuations = continuations
         self.checker = CitationChecker(check_script=False)
 
     def answer(self, question: str, hits: Sequence[Hit]) -> Answer:
@@ -149,6 +166,8 @@ class ExtractiveAnswerer:
             if found is not None and (close or found.shared >= self.list_shared):
                 return self._list_answer(evidence, hits, found, notes)
         chosen = self.select(evidence)
+        if self.continuations:
+            chosen = self._continued(chosen, evidence, hits)
         framing = self._framing(evidence, {hits[sentence.number - 1].chunk.lang for sentence in chosen})
         lines = [framing] + [f"- {' '.join(s.display for s in group)} [{group[0].number}]" for group in quote_groups(chosen, hits)]
         checked = self.checker.run("\n".join(lines), range(1, len(hits) + 1), evidence.lang)
@@ -189,6 +208,31 @@ class ExtractiveAnswerer:
             for number, hit in enumerate(shown, start=1)
         )
         return Answer(evidence.question, evidence.lang, checked.text, passages, True, self.name, notes + checked.notes)
+
+    def _continued(self, chosen: list[EvidenceSentence], evidence: Evidence, hits: Sequence[Hit]) -> list[EvidenceSentence]:
+        """The chosen sentences, each followed by the quotable sentence right after it in its passage
+        when that one opens by pointing back at it (``_CONTINUES``), within ``max_chars``."""
+        taken = {(sentence.number, sentence.start) for sentence in chosen}
+        used = sum(len(sentence.display) for sentence in chosen)
+        result = list(chosen)
+        for sentence in chosen:
+            text = hits[sentence.number - 1].chunk.text
+            follower = next(
+                (
+                    other
+                    for other in evidence.sentences
+                    if other.number == sentence.number and other.start >= sentence.end and _adjacent(text, sentence, other)
+                ),
+                None,
+            )
+            if follower is None or (follower.number, follower.start) in taken or not _CONTINUES.match(follower.text.lstrip()):
+                continue
+            if used + len(follower.display) > self.max_chars:
+                continue
+            taken.add((follower.number, follower.start))
+            used += len(follower.display)
+            result.append(follower)
+        return result
 
     def select(self, evidence: Evidence) -> list[EvidenceSentence]:
         """MMR over the scored sentences, within the sentence-count and length budgets."""

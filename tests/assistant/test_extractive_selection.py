@@ -49,3 +49,57 @@ def test_the_budget_and_the_margin_still_bound_the_answer() -> None:
     tight = ExtractiveAnswerer(EvidenceFinder(HashEmbedder()), max_chars=750)
     quoted = _quoted(tight, evidence, hits)
     assert len(quoted) == 2 and quoted[1].startswith("Sentence 1")
+
+
+def _passage(texts_scores: list[tuple[str, float]]) -> tuple[Evidence, list[Hit]]:
+    """One passage of the given sentences (in text order) and quoting scores, best first in the evidence."""
+    text = " ".join(text for text, _ in texts_scores)
+    chunk = Chunk("m.pdf#0", "m.pdf", "Methodology", text, 1, (), "en", 0, len(text))
+    sentences, start = [], 0
+    for sentence_text, score in texts_scores:
+        sentences.append(EvidenceSentence(1, start, start + len(sentence_text), sentence_text, 0.9, 1.2, 0.5, score))
+        start += len(sentence_text) + 1
+    order = sorted(range(len(sentences)), key=lambda i: -sentences[i].score)
+    vectors = np.eye(len(sentences), 8, dtype=np.float32)[order]
+    question = "Does the lower alpha mean the dimension is less reliable?"
+    evidence = Evidence(question, "en", tuple(sentences[i] for i in order), vectors, 1.2, 1.0, True, analyse_question(question))
+    return evidence, [Hit(1, 1.0, chunk, row=0)]
+
+
+def test_a_sentence_that_points_back_is_quoted_with_the_one_it_completes() -> None:
+    """'This does not mean ...' finishes the quoted sentence's thought: without it the quote says the
+    opposite of the document's answer."""
+    evidence, hits = _passage(
+        [
+            ("Cronbach's alpha is a function of the number of items; therefore, the alpha of Open by default is lower.", 0.24),
+            ("This does not mean the concept of Open by default is less reliable than the other dimensions.", 0.12),
+            ("Table 3 lists the coefficients of every dimension in the survey.", 0.10),
+        ]
+    )
+    answerer = ExtractiveAnswerer(EvidenceFinder(HashEmbedder()))
+    answer = answerer.from_evidence(evidence, hits)
+    assert "This does not mean" in answer.text
+    assert "Table 3" not in answer.text  # below the margin, and it does not point back
+    assert len([line for line in answer.text.splitlines() if line.startswith("- ")]) == 1  # one quote of two sentences
+
+
+def test_a_following_sentence_that_does_not_point_back_stays_out() -> None:
+    evidence, hits = _passage(
+        [
+            ("Cronbach's alpha is a function of the number of items; therefore, the alpha of Open by default is lower.", 0.24),
+            ("Polyserial correlation was employed for items with few categories in the survey.", 0.12),
+        ]
+    )
+    answer = ExtractiveAnswerer(EvidenceFinder(HashEmbedder())).from_evidence(evidence, hits)
+    assert "Polyserial" not in answer.text
+
+
+def test_a_thai_sentence_that_points_back_is_quoted_too() -> None:
+    evidence, hits = _passage(
+        [
+            ("ค่าสัมประสิทธิ์ของมิตินี้ต่ำกว่ามิติอื่นเพราะมีจำนวนข้อคำถามน้อยกว่า", 0.24),
+            ("อย่างไรก็ตาม ไม่ได้หมายความว่ามิตินี้มีความน่าเชื่อถือน้อยกว่ามิติอื่น", 0.10),
+        ]
+    )
+    answer = ExtractiveAnswerer(EvidenceFinder(HashEmbedder())).from_evidence(evidence, hits)
+    assert "อย่างไรก็ตาม ไม่ได้หมายความว่า" in answer.text
