@@ -120,7 +120,9 @@ class Settings:
     # How sentence vectors are made (index/sentence_embedding.py): "auto" pools them from the
     # passage's own forward pass where that equals embedding the sentence (USE: local features)
     # and embeds them apart otherwise (e5: XQuAD cross-lingual R@1 -0.02 when pooled); "pooled"
-    # pools for every encoder (fastest); "separate" embeds every sentence again on its own.
+    # pools for every encoder (fastest); "separate" embeds every sentence again on its own;
+    # "mixed" as auto, but e5 pools the sentences that make at least 30% of their passage's text
+    # and embeds only the shorter ones apart (a third fewer tokens in e5's sentence pass).
     sentence_embedding: str = "auto"
 
     # Vector store (index/vector_store): where `policyrag ingest` writes the dense vectors and

@@ -303,6 +303,7 @@ def run_benchmark(data_dir: Path, limit: int | None, work_dir: Path) -> tuple[Ru
             passage_template="{text}",
             chunking={},
             show_progress=False,
+            sentence_method=settings.sentence_embedding,
         )
         index_dir = work_dir / f"index-{lang}"
         with run.stage(f"build {lang} index (embed {len(chunks)} contexts x {len(encoders)} encoders + BM25)"):
@@ -312,7 +313,10 @@ def run_benchmark(data_dir: Path, limit: int | None, work_dir: Path) -> tuple[Ru
     # Related across languages: both languages' contexts in one index (vectors already embedded),
     # each paragraph asked for its closest paragraph in the other language.
     both = [(lang, number, text) for lang in LANGS for number, text in enumerate(data.contexts[lang])]
-    writer = IndexWriter(product_encoders, ThaiEnglishAnalyzer(), passage_template="{text}", chunking={}, show_progress=False)
+    writer = IndexWriter(
+        product_encoders, ThaiEnglishAnalyzer(), passage_template="{text}", chunking={}, show_progress=False,
+        sentence_method=settings.sentence_embedding,
+    )
     with run.stage("build th+en index for related passages (vectors reused)"):
         writer.run(
             [Document(source=f"{lang}:{number}", title="", blocks=[Block(text)], lang=lang) for lang, number, text in both],

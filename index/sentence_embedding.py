@@ -34,10 +34,16 @@ from index.encoder_text import encoder_text
 from index.token_pooling import Span
 from ingest.model import Chunk
 
-SENTENCE_METHODS = ("auto", "pooled", "separate")
+SENTENCE_METHODS = ("auto", "pooled", "separate", "mixed")
 #: What the manifest records for pooled sentence vectors; bump when the pooling changes.
 POOLED = "pooled-1"
 SEPARATE = "separate"
+#: What the manifest records for ``mixed`` sentence vectors; bump with POOLED or MIXED_MIN_SHARE.
+MIXED = "mixed-1"
+#: ``mixed``: a sentence whose text is at least this share of its passage's text (characters) is
+#: pooled; a shorter one is embedded apart. Its own tokens then outweigh the rest of the passage
+#: in the mean, so the passage's context cannot dominate its vector.
+MIXED_MIN_SHARE = 0.3
 
 
 def passage_with_text_map(chunk: Chunk, template: str) -> tuple[str, np.ndarray, tuple[int, int]]:
@@ -122,6 +128,13 @@ def separate_sentence_texts(
     ]
 
 
+def _long_enough(groups: Sequence[Sequence[Span]]) -> np.ndarray:
+    """(len(groups),) bool: which sentences (:func:`sentence_groups`: context before, sentence,
+    context after) hold at least :data:`MIXED_MIN_SHARE` of their passage's text."""
+    shares = [(sentence[1] - sentence[0]) / max(1, after[0] - before[1]) for before, sentence, after in groups]
+    return np.asarray(shares, dtype=np.float64) >= MIXED_MIN_SHARE
+
+
 @dataclass
 class EmbeddedRows:
     """One encoder's vectors for the rows an ingest embeds.
@@ -154,7 +167,9 @@ def embed_rows(
     """Embed the passages of ``passage_rows`` and the sentences of ``sentence_rows`` with one encoder.
 
     Args:
-        method: ``pooled`` (where the encoder can pool spans) or ``separate``.
+        method: ``pooled`` (where the encoder can pool spans), ``mixed`` (pooled where a sentence
+            is at least :data:`MIXED_MIN_SHARE` of its passage's text, apart otherwise) or
+            ``separate``.
         passages: every chunk's passage text, by row.
         groups: row -> pooling ranges of its sentences (:func:`sentence_groups`).
         texts: row -> its sentences as embedded apart (:func:`separate_sentence_texts`).
@@ -163,7 +178,7 @@ def embed_rows(
     started = time.perf_counter()
     need_passage = set(passage_rows)
     need_sentences = [row for row in sentence_rows if texts.get(row)]
-    if method == "pooled" and getattr(encoder, "can_pool_spans", False):
+    if method in ("pooled", "mixed") and getattr(encoder, "can_pool_spans", False):
         rows = sorted(need_passage | set(need_sentences))
         wanted = set(need_sentences)
         out = encoder.embed_passages_pooled(  # type: ignore[attr-defined]
@@ -176,14 +191,20 @@ def embed_rows(
             if row in wanted:
                 vectors = out.groups[position]
                 result.sentences[row] = vectors
-                missing += [(row, number) for number in np.flatnonzero(~out.found[position]).tolist()]
+                apart = ~out.found[position]
+                if method == "mixed":
+                    apart |= ~_long_enough(groups[row])
+                missing += [(row, number) for number in np.flatnonzero(apart).tolist()]
         result.pooled = sum(len(texts[row]) for row in need_sentences) - len(missing)
-        if missing:  # sentences cut off by the model's input length: embedded on their own
-            vectors = encoder.embed_passages([texts[row][number] for row, number in missing])  # type: ignore[attr-defined]
-            for (row, number), vector in zip(missing, vectors):
-                result.sentences[row][number] = vector
-            result.separate = len(missing)
         result.seconds["passages"] = time.perf_counter() - started
+        if missing:  # sentences cut off by the model's input length (or short, for mixed): embedded on their own
+            started = time.perf_counter()
+            distinct = {text: number for number, text in enumerate(dict.fromkeys(texts[row][number] for row, number in missing))}
+            vectors = encoder.embed_passages(list(distinct), show_progress=show_progress)  # type: ignore[attr-defined]
+            for row, number in missing:
+                result.sentences[row][number] = vectors[distinct[texts[row][number]]]
+            result.separate = len(missing)
+            result.seconds["sentences"] = time.perf_counter() - started
         return result
     ordered = sorted(need_passage)
     if ordered:

@@ -58,7 +58,7 @@ from index.generations import (
 )
 from index.manifest import IndexError_, IndexManifest
 from index.preparation import ChunkPreparation, PreparedChunks
-from index.sentence_embedding import POOLED, SENTENCE_METHODS, SEPARATE, embed_rows, sentence_groups, separate_sentence_texts
+from index.sentence_embedding import MIXED, POOLED, SENTENCE_METHODS, SEPARATE, embed_rows, sentence_groups, separate_sentence_texts
 from index.sentences import STAND_IN, SentenceVectors
 from index.token_pooling import Span
 from ingest.sentences import SENTENCE_RULES
@@ -211,17 +211,14 @@ class IndexWriter:
 
         Asked when :meth:`run` starts, not when the writer is made: it loads the models
         (``can_pool_spans``), which a build that fails while reading then never loads."""
-        return [
-            POOLED
-            if self.passage_template.count("{text}") == 1
-            and getattr(encoder, "can_pool_spans", False)
-            and (
-                self.sentence_method == "pooled"
-                or self.sentence_method == "auto" and getattr(encoder, "pooled_sentences_faithful", False)
-            )
-            else SEPARATE
-            for encoder in self.encoders
-        ]
+        return [self._sentence_method(encoder) for encoder in self.encoders]
+
+    def _sentence_method(self, encoder: object) -> str:
+        if self.passage_template.count("{text}") != 1 or not getattr(encoder, "can_pool_spans", False):
+            return SEPARATE
+        if self.sentence_method == "pooled" or getattr(encoder, "pooled_sentences_faithful", False) and self.sentence_method != "separate":
+            return POOLED
+        return MIXED if self.sentence_method == "mixed" else SEPARATE
 
     def load_models(self) -> None:
         """Load (and compile) every encoder now, e.g. in a thread while the files are read.
@@ -414,7 +411,7 @@ class IndexWriter:
             sentence_rows = plan.rows_to_embed(old_sentences) if plan is not None else []
             embedded = embed_rows(
                 encoder,
-                "pooled" if methods[number] == POOLED else "separate",
+                {POOLED: "pooled", MIXED: "mixed"}.get(methods[number], "separate"),
                 passages,
                 to_embed,
                 sentence_rows,
