@@ -178,6 +178,7 @@ def build_index(
         vector_store=make_vector_store(settings, index_dir),
         store_options=store_options(settings),
         sentence_method=settings.sentence_embedding,
+        sentence_context=settings.sentence_context,
     )
     preparation = DocumentPreparation(
         Chunker(max_chars=settings.chunk_max_chars, overlap_chars=settings.chunk_overlap_chars, min_chars=settings.chunk_min_chars),

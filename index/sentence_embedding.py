@@ -44,6 +44,21 @@ MIXED = "mixed-1"
 #: pooled; a shorter one is embedded apart. Its own tokens then outweigh the rest of the passage
 #: in the mean, so the passage's context cannot dominate its vector.
 MIXED_MIN_SHARE = 0.3
+#: What a sentence embedded apart is put after (``sentence_context``): ``heading``, the title and
+#: the heading path it sits under; ``title``, the title alone (fewer tokens; see the README).
+SENTENCE_CONTEXTS = ("heading", "title")
+
+
+def method_record(method: str, context: str) -> str:
+    """What the manifest records for an encoder's sentence vectors (:data:`POOLED`, :data:`MIXED`
+    or :data:`SEPARATE`) made with ``context``: another context is another record, so that an
+    incremental build embeds the sentences again instead of reusing vectors of other texts."""
+    return method if method == POOLED or context == "heading" else f"{method}-{context}"
+
+
+def embedding_kind(record: str) -> str:
+    """``pooled``, ``mixed`` or ``separate``: how :func:`embed_rows` makes the vectors of a record."""
+    return "pooled" if record == POOLED else "mixed" if record.startswith(MIXED) else "separate"
 
 
 def passage_with_text_map(chunk: Chunk, template: str) -> tuple[str, np.ndarray, tuple[int, int]]:
@@ -114,14 +129,20 @@ def sentence_groups(chunk: Chunk, template: str, spans: Sequence[Span]) -> tuple
 
 
 def separate_sentence_texts(
-    chunk: Chunk, template: str, spans: Sequence[Span], headings: Sequence[tuple[str, ...]] | None = None
+    chunk: Chunk,
+    template: str,
+    spans: Sequence[Span],
+    headings: Sequence[tuple[str, ...]] | None = None,
+    context: str = "heading",
 ) -> list[str]:
     """Each sentence as embedded by the ``separate`` method: the passage template around it, with
     the heading path it sits under (``headings``, one per span: ``index.sentences.
-    sentence_heading_paths``; None: the chunk's)."""
+    sentence_heading_paths``; None: the chunk's), or with no heading path (``context="title"``)."""
     from index.storage import passage_for_index
 
-    paths = headings if headings is not None else [chunk.heading_path] * len(spans)
+    if context not in SENTENCE_CONTEXTS:
+        raise ValueError(f"sentence context must be one of {', '.join(SENTENCE_CONTEXTS)}, got {context!r}")
+    paths = [()] * len(spans) if context == "title" else headings if headings is not None else [chunk.heading_path] * len(spans)
     return [
         passage_for_index(replace(chunk, text=chunk.text[start:end], heading_path=path), template)
         for (start, end), path in zip(spans, paths)

@@ -58,7 +58,18 @@ from index.generations import (
 )
 from index.manifest import IndexError_, IndexManifest
 from index.preparation import ChunkPreparation, PreparedChunks
-from index.sentence_embedding import MIXED, POOLED, SENTENCE_METHODS, SEPARATE, embed_rows, sentence_groups, separate_sentence_texts
+from index.sentence_embedding import (
+    MIXED,
+    POOLED,
+    SENTENCE_CONTEXTS,
+    SENTENCE_METHODS,
+    SEPARATE,
+    embed_rows,
+    embedding_kind,
+    method_record,
+    sentence_groups,
+    separate_sentence_texts,
+)
 from index.sentences import STAND_IN, SentenceVectors
 from index.token_pooling import Span
 from ingest.sentences import SENTENCE_RULES
@@ -169,7 +180,9 @@ class IndexWriter:
             for better ranking among passages on the same topic.
         sentence_method: ``auto``, ``pooled`` (each sentence's vector pooled from its passage's
             forward pass, where the encoder can: no extra model pass) or ``separate`` (each
-            sentence embedded again on its own); see ``index/sentence_embedding.py``.
+            sentence embedded again on its own) or ``mixed``; see ``index/sentence_embedding.py``.
+        sentence_context: what a sentence embedded apart is put after: ``heading`` (title and
+            heading path) or ``title``.
         vector_store: where the dense vectors and BM25 are written (default: FAISS files in the
             generation folder; ``index.vector_store.make_backend``).
         store_options: what opening the live generation's stores needs (a Milvus token).
@@ -186,12 +199,15 @@ class IndexWriter:
         sentence_vectors: bool = True,
         sentence_method: str = "auto",
         vector_store: VectorStoreBackend | None = None,
+        sentence_context: str = "heading",
         store_options: StoreOptions | None = None,
     ) -> None:
         if "{text}" not in passage_template:
             raise ValueError(f"passage_template must contain {{text}}, got {passage_template!r}")
         if sentence_method not in SENTENCE_METHODS:
             raise ValueError(f"sentence_method must be one of {', '.join(SENTENCE_METHODS)}, got {sentence_method!r}")
+        if sentence_context not in SENTENCE_CONTEXTS:
+            raise ValueError(f"sentence_context must be one of {', '.join(SENTENCE_CONTEXTS)}, got {sentence_context!r}")
         if not encoders:
             raise ValueError("IndexWriter needs at least one encoder")
         self.encoders = encoders
@@ -204,6 +220,7 @@ class IndexWriter:
         self.vector_store = vector_store or make_backend("faiss", Path("."))
         self.store_options = store_options
         self.sentence_method = sentence_method
+        self.sentence_context = sentence_context
 
     @functools.cached_property
     def sentence_methods(self) -> list[str]:
@@ -211,7 +228,7 @@ class IndexWriter:
 
         Asked when :meth:`run` starts, not when the writer is made: it loads the models
         (``can_pool_spans``), which a build that fails while reading then never loads."""
-        return [self._sentence_method(encoder) for encoder in self.encoders]
+        return [method_record(self._sentence_method(encoder), self.sentence_context) for encoder in self.encoders]
 
     def _sentence_method(self, encoder: object) -> str:
         if self.passage_template.count("{text}") != 1 or not getattr(encoder, "can_pool_spans", False):
@@ -389,7 +406,14 @@ class IndexWriter:
         mark = time.perf_counter()
         plan = (
             _SentencePlan.make(
-                chunks, prepared.sentence_spans or [], passages, self.passage_template, reuse, previous, prepared.sentence_headings
+                chunks,
+                prepared.sentence_spans or [],
+                passages,
+                self.passage_template,
+                reuse,
+                previous,
+                prepared.sentence_headings,
+                self.sentence_context,
             )
             if self.sentence_vectors
             else None
@@ -411,7 +435,7 @@ class IndexWriter:
             sentence_rows = plan.rows_to_embed(old_sentences) if plan is not None else []
             embedded = embed_rows(
                 encoder,
-                {POOLED: "pooled", MIXED: "mixed"}.get(methods[number], "separate"),
+                embedding_kind(methods[number]),
                 passages,
                 to_embed,
                 sentence_rows,
@@ -531,13 +555,17 @@ class _SentencePlan:
         reuse: list[int],
         previous: _Previous | None,
         chunk_headings: list[list[tuple[str, ...]]] | None = None,
+        context: str = "heading",
     ) -> _SentencePlan:
         texts: dict[int, list[str]] = {}
         groups: dict[int, list[list[Span]]] = {}
         all_spans = []
         for row, (chunk, spans) in enumerate(zip(chunks, chunk_spans)):
             sentences = separate_sentence_texts(chunk, template, spans, chunk_headings[row] if chunk_headings else None)
-            texts[row] = [] if sentences == [passages[row]] else sentences
+            if sentences == [passages[row]]:  # the chunk is one sentence: its passage vector stands in
+                texts[row] = []
+            else:
+                texts[row] = sentences if context == "heading" else separate_sentence_texts(chunk, template, spans, context=context)
             if texts[row]:
                 groups[row] = sentence_groups(chunk, template, spans)[1] if template.count("{text}") == 1 else []
             all_spans += spans if texts[row] else [STAND_IN]

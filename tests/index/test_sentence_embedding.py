@@ -183,3 +183,29 @@ def test_mixed_pools_the_sentences_that_make_most_of_their_passage_and_embeds_th
         index.close()
     faithful = PoolingEmbedder()  # as USE: every sentence pooled
     assert _build(tmp_path / "faithful", faithful, method="mixed").embedded_sentences == 4 and faithful.plain_texts == []
+
+
+def test_title_context_embeds_each_sentence_after_the_title_alone_and_another_context_re_embeds(tmp_path: Path) -> None:
+    def build(context: str) -> tuple[PoolingEmbedder, object]:
+        encoder = PoolingEmbedder()
+        encoder.can_pool_spans = False  # type: ignore[misc]
+        texts = ["Agencies publish their data. Citizens reuse it freely.", "Kiosks read the national identity card. Fees are paid with a QR code."]
+        chunks = [_chunk(text, source=f"d{n}.md") for n, text in enumerate(texts)]
+        documents = [Document(source=f"d{n}.md", title="Open data policy", blocks=[Block(text)], lang="en") for n, text in enumerate(texts)]
+        writer = IndexWriter(
+            [encoder], ThaiEnglishAnalyzer(), passage_template=TEMPLATE, show_progress=False, sentence_method="separate", sentence_context=context
+        )
+        return encoder, writer.run(documents, chunks, tmp_path / "index")
+
+    encoder, stats = build("title")
+    assert encoder.plain_texts[2:] == [
+        "Open data policy\nAgencies publish their data.",
+        "Open data policy\nCitizens reuse it freely.",
+        "Open data policy\nKiosks read the national identity card.",
+        "Open data policy\nFees are paid with a QR code.",
+    ]  # no heading path ("Principles")
+    assert json.loads((stats.generation / "manifest.json").read_text())["encoders"][0]["sentence_method"] == "separate-title"
+    encoder, stats = build("heading")
+    assert stats.reused_passages == 2 and stats.embedded_sentences == 4 and encoder.plain_texts[0].startswith("Open data policy\nPrinciples\n")
+    with pytest.raises(ValueError, match="sentence_context"):
+        IndexWriter([PoolingEmbedder()], ThaiEnglishAnalyzer(), passage_template=TEMPLATE, sentence_context="none")
