@@ -120,9 +120,7 @@ class Settings:
     # How sentence vectors are made (index/sentence_embedding.py): "auto" pools them from the
     # passage's own forward pass where that equals embedding the sentence (USE: local features)
     # and embeds them apart otherwise (e5: XQuAD cross-lingual R@1 -0.02 when pooled); "pooled"
-    # pools for every encoder (fastest); "separate" embeds every sentence again on its own;
-    # "mixed" as auto, but e5 pools the sentences that make at least 30% of their passage's text
-    # and embeds only the shorter ones apart (a third fewer tokens in e5's sentence pass).
+    # pools for every encoder (fastest); "separate" embeds every sentence again on its own.
     sentence_embedding: str = "auto"
     # What a sentence embedded apart is put after: "heading" (the title and the heading path it
     # sits under) or "title" (the title alone: 11% fewer tokens in e5's sentence pass).

@@ -14,7 +14,9 @@ them:
 The ``sentence_embedding`` setting chooses: ``auto`` (default) pools only where pooling gives what
 embedding the sentence gives (``pooled_sentences_faithful``: USE, whose token features see two
 tokens either side: cosine to the separate vector 0.984 on average, XQuAD unchanged), ``pooled``
-everywhere, ``separate`` nowhere. Measured on XQuAD (1,190 questions a direction, R@1 th->th /
+everywhere, ``separate`` nowhere. The ``sentence_context`` setting says what a sentence embedded
+apart is put after: its title and heading path (``heading``, default) or its title alone
+(``title``: 11% fewer tokens in e5's sentence pass on the reference corpus; README). Measured on XQuAD (1,190 questions a direction, R@1 th->th /
 th->en / en->th / en->en): both separate .945 / .834 / .849 / .961; e5 separate + USE pooled
 .946 / .836 / .849 / .961; e5 pooled (with or without the title's and special tokens) .937-.939 /
 .813-.817 / .830 / .958-.959: e5's token states carry the whole passage, and its best-sentence
@@ -34,31 +36,20 @@ from index.encoder_text import encoder_text
 from index.token_pooling import Span
 from ingest.model import Chunk
 
-SENTENCE_METHODS = ("auto", "pooled", "separate", "mixed")
+SENTENCE_METHODS = ("auto", "pooled", "separate")
 #: What the manifest records for pooled sentence vectors; bump when the pooling changes.
 POOLED = "pooled-1"
 SEPARATE = "separate"
-#: What the manifest records for ``mixed`` sentence vectors; bump with POOLED or MIXED_MIN_SHARE.
-MIXED = "mixed-1"
-#: ``mixed``: a sentence whose text is at least this share of its passage's text (characters) is
-#: pooled; a shorter one is embedded apart. Its own tokens then outweigh the rest of the passage
-#: in the mean, so the passage's context cannot dominate its vector.
-MIXED_MIN_SHARE = 0.3
 #: What a sentence embedded apart is put after (``sentence_context``): ``heading``, the title and
 #: the heading path it sits under; ``title``, the title alone (fewer tokens; see the README).
 SENTENCE_CONTEXTS = ("heading", "title")
 
 
 def method_record(method: str, context: str) -> str:
-    """What the manifest records for an encoder's sentence vectors (:data:`POOLED`, :data:`MIXED`
-    or :data:`SEPARATE`) made with ``context``: another context is another record, so that an
+    """What the manifest records for an encoder's sentence vectors (:data:`POOLED` or
+    :data:`SEPARATE`) made with ``context``: another context is another record, so that an
     incremental build embeds the sentences again instead of reusing vectors of other texts."""
     return method if method == POOLED or context == "heading" else f"{method}-{context}"
-
-
-def embedding_kind(record: str) -> str:
-    """``pooled``, ``mixed`` or ``separate``: how :func:`embed_rows` makes the vectors of a record."""
-    return "pooled" if record == POOLED else "mixed" if record.startswith(MIXED) else "separate"
 
 
 def passage_with_text_map(chunk: Chunk, template: str) -> tuple[str, np.ndarray, tuple[int, int]]:
@@ -137,7 +128,11 @@ def separate_sentence_texts(
 ) -> list[str]:
     """Each sentence as embedded by the ``separate`` method: the passage template around it, with
     the heading path it sits under (``headings``, one per span: ``index.sentences.
-    sentence_heading_paths``; None: the chunk's), or with no heading path (``context="title"``)."""
+    sentence_heading_paths``; None: the chunk's), or with no heading path (``context="title"``).
+
+    Raises:
+        ValueError: ``context`` is not one of :data:`SENTENCE_CONTEXTS`.
+    """
     from index.storage import passage_for_index
 
     if context not in SENTENCE_CONTEXTS:
@@ -147,13 +142,6 @@ def separate_sentence_texts(
         passage_for_index(replace(chunk, text=chunk.text[start:end], heading_path=path), template)
         for (start, end), path in zip(spans, paths)
     ]
-
-
-def _long_enough(groups: Sequence[Sequence[Span]]) -> np.ndarray:
-    """(len(groups),) bool: which sentences (:func:`sentence_groups`: context before, sentence,
-    context after) hold at least :data:`MIXED_MIN_SHARE` of their passage's text."""
-    shares = [(sentence[1] - sentence[0]) / max(1, after[0] - before[1]) for before, sentence, after in groups]
-    return np.asarray(shares, dtype=np.float64) >= MIXED_MIN_SHARE
 
 
 @dataclass
@@ -188,9 +176,7 @@ def embed_rows(
     """Embed the passages of ``passage_rows`` and the sentences of ``sentence_rows`` with one encoder.
 
     Args:
-        method: ``pooled`` (where the encoder can pool spans), ``mixed`` (pooled where a sentence
-            is at least :data:`MIXED_MIN_SHARE` of its passage's text, apart otherwise) or
-            ``separate``.
+        method: ``pooled`` (where the encoder can pool spans) or ``separate``.
         passages: every chunk's passage text, by row.
         groups: row -> pooling ranges of its sentences (:func:`sentence_groups`).
         texts: row -> its sentences as embedded apart (:func:`separate_sentence_texts`).
@@ -199,7 +185,7 @@ def embed_rows(
     started = time.perf_counter()
     need_passage = set(passage_rows)
     need_sentences = [row for row in sentence_rows if texts.get(row)]
-    if method in ("pooled", "mixed") and getattr(encoder, "can_pool_spans", False):
+    if method == "pooled" and getattr(encoder, "can_pool_spans", False):
         rows = sorted(need_passage | set(need_sentences))
         wanted = set(need_sentences)
         out = encoder.embed_passages_pooled(  # type: ignore[attr-defined]
@@ -212,20 +198,14 @@ def embed_rows(
             if row in wanted:
                 vectors = out.groups[position]
                 result.sentences[row] = vectors
-                apart = ~out.found[position]
-                if method == "mixed":
-                    apart |= ~_long_enough(groups[row])
-                missing += [(row, number) for number in np.flatnonzero(apart).tolist()]
+                missing += [(row, number) for number in np.flatnonzero(~out.found[position]).tolist()]
         result.pooled = sum(len(texts[row]) for row in need_sentences) - len(missing)
-        result.seconds["passages"] = time.perf_counter() - started
-        if missing:  # sentences cut off by the model's input length (or short, for mixed): embedded on their own
-            started = time.perf_counter()
-            distinct = {text: number for number, text in enumerate(dict.fromkeys(texts[row][number] for row, number in missing))}
-            vectors = encoder.embed_passages(list(distinct), show_progress=show_progress)  # type: ignore[attr-defined]
-            for row, number in missing:
-                result.sentences[row][number] = vectors[distinct[texts[row][number]]]
+        if missing:  # sentences cut off by the model's input length: embedded on their own
+            vectors = encoder.embed_passages([texts[row][number] for row, number in missing])  # type: ignore[attr-defined]
+            for (row, number), vector in zip(missing, vectors):
+                result.sentences[row][number] = vector
             result.separate = len(missing)
-            result.seconds["sentences"] = time.perf_counter() - started
+        result.seconds["passages"] = time.perf_counter() - started
         return result
     ordered = sorted(need_passage)
     if ordered:

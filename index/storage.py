@@ -59,13 +59,11 @@ from index.generations import (
 from index.manifest import IndexError_, IndexManifest
 from index.preparation import ChunkPreparation, PreparedChunks
 from index.sentence_embedding import (
-    MIXED,
     POOLED,
     SENTENCE_CONTEXTS,
     SENTENCE_METHODS,
     SEPARATE,
     embed_rows,
-    embedding_kind,
     method_record,
     sentence_groups,
     separate_sentence_texts,
@@ -180,7 +178,7 @@ class IndexWriter:
             for better ranking among passages on the same topic.
         sentence_method: ``auto``, ``pooled`` (each sentence's vector pooled from its passage's
             forward pass, where the encoder can: no extra model pass) or ``separate`` (each
-            sentence embedded again on its own) or ``mixed``; see ``index/sentence_embedding.py``.
+            sentence embedded again on its own); see ``index/sentence_embedding.py``.
         sentence_context: what a sentence embedded apart is put after: ``heading`` (title and
             heading path) or ``title``.
         vector_store: where the dense vectors and BM25 are written (default: FAISS files in the
@@ -228,14 +226,20 @@ class IndexWriter:
 
         Asked when :meth:`run` starts, not when the writer is made: it loads the models
         (``can_pool_spans``), which a build that fails while reading then never loads."""
-        return [method_record(self._sentence_method(encoder), self.sentence_context) for encoder in self.encoders]
-
-    def _sentence_method(self, encoder: object) -> str:
-        if self.passage_template.count("{text}") != 1 or not getattr(encoder, "can_pool_spans", False):
-            return SEPARATE
-        if self.sentence_method == "pooled" or getattr(encoder, "pooled_sentences_faithful", False) and self.sentence_method != "separate":
-            return POOLED
-        return MIXED if self.sentence_method == "mixed" else SEPARATE
+        return [
+            method_record(
+                POOLED
+                if self.passage_template.count("{text}") == 1
+                and getattr(encoder, "can_pool_spans", False)
+                and (
+                    self.sentence_method == "pooled"
+                    or self.sentence_method == "auto" and getattr(encoder, "pooled_sentences_faithful", False)
+                )
+                else SEPARATE,
+                self.sentence_context,
+            )
+            for encoder in self.encoders
+        ]
 
     def load_models(self) -> None:
         """Load (and compile) every encoder now, e.g. in a thread while the files are read.
@@ -435,7 +439,7 @@ class IndexWriter:
             sentence_rows = plan.rows_to_embed(old_sentences) if plan is not None else []
             embedded = embed_rows(
                 encoder,
-                embedding_kind(methods[number]),
+                "pooled" if methods[number] == POOLED else "separate",
                 passages,
                 to_embed,
                 sentence_rows,

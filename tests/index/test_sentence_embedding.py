@@ -162,29 +162,6 @@ def test_the_build_says_where_the_embedding_time_went(tmp_path: Path) -> None:
     assert sum(stats.embed_breakdown.values()) <= stats.embed_seconds
 
 
-def test_mixed_pools_the_sentences_that_make_most_of_their_passage_and_embeds_the_short_ones_apart(tmp_path: Path) -> None:
-    long = "Agencies publish their data on the national open data portal every week of the year."
-    short = "Citizens reuse it freely."
-    text = f"{long} {short}"
-    encoder = PoolingEmbedder()
-    encoder.pooled_sentences_faithful = False  # type: ignore[misc] - as e5: pooled only under "mixed" or "pooled"
-    document = Document(source="d.md", title="Open data policy", blocks=[Block(text)], lang="en")
-    writer = IndexWriter([encoder], ThaiEnglishAnalyzer(), passage_template=TEMPLATE, show_progress=False, sentence_method="mixed")
-    stats = writer.run([document], [_chunk(text, source="d.md")], tmp_path / "index")
-    assert encoder.pooled_calls == [1]
-    assert encoder.plain_texts == [f"Open data policy\nPrinciples\n{short}"]  # the short sentence alone, after title and heading
-    assert json.loads((stats.generation / "manifest.json").read_text())["encoders"][0]["sentence_method"] == "mixed-1"
-    index = OpenIndex(tmp_path / "index")
-    try:
-        (_, _, pooled), (_, _, apart) = index.sentences.for_rows(0, [0])[0]  # type: ignore[union-attr]
-        assert np.allclose(pooled, encoder._vector(f"Open data policy\nPrinciples {long}"), atol=1e-3)
-        assert np.allclose(apart, encoder._vector(f"Open data policy\nPrinciples\n{short}"), atol=1e-3)
-    finally:
-        index.close()
-    faithful = PoolingEmbedder()  # as USE: every sentence pooled
-    assert _build(tmp_path / "faithful", faithful, method="mixed").embedded_sentences == 4 and faithful.plain_texts == []
-
-
 def test_title_context_embeds_each_sentence_after_the_title_alone_and_another_context_re_embeds(tmp_path: Path) -> None:
     def build(context: str) -> tuple[PoolingEmbedder, object]:
         encoder = PoolingEmbedder()
