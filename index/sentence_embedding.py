@@ -16,11 +16,14 @@ embedding the sentence gives (``pooled_sentences_faithful``: USE, whose token fe
 tokens either side: cosine to the separate vector 0.984 on average, XQuAD unchanged), ``pooled``
 everywhere, ``separate`` nowhere. The ``sentence_context`` setting says what a sentence embedded
 apart is put after: its title and heading path (``heading``, default) or its title alone
-(``title``: 11% fewer tokens in e5's sentence pass on the reference corpus; README). Measured on XQuAD (1,190 questions a direction, R@1 th->th /
-th->en / en->th / en->en): both separate .945 / .834 / .849 / .961; e5 separate + USE pooled
-.946 / .836 / .849 / .961; e5 pooled (with or without the title's and special tokens) .937-.939 /
-.813-.817 / .830 / .958-.959: e5's token states carry the whole passage, and its best-sentence
-term loses half its gain.
+(``title``: 11% fewer tokens in e5's sentence pass on the reference corpus; README).
+
+Measured on XQuAD (1,190 questions a direction, R@1 th->th / th->en / en->th / en->en): both
+separate .945 / .834 / .849 / .961; e5 separate + USE pooled .946 / .836 / .849 / .961; e5 pooled
+(with or without the title's and special tokens) .937-.939 / .813-.817 / .830 / .958-.959; e5
+pooled + USE separate .940 / .811 / .827 / .960: e5's token states carry the whole passage, and
+its best-sentence term loses half its gain. Pooling e5 only for sentences that make at least 30%
+of their passage's text lost dev-qa MRR@10 0.673 -> 0.576 (README): not offered.
 """
 
 from __future__ import annotations

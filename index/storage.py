@@ -179,11 +179,11 @@ class IndexWriter:
         sentence_method: ``auto``, ``pooled`` (each sentence's vector pooled from its passage's
             forward pass, where the encoder can: no extra model pass) or ``separate`` (each
             sentence embedded again on its own); see ``index/sentence_embedding.py``.
-        sentence_context: what a sentence embedded apart is put after: ``heading`` (title and
-            heading path) or ``title``.
         vector_store: where the dense vectors and BM25 are written (default: FAISS files in the
             generation folder; ``index.vector_store.make_backend``).
         store_options: what opening the live generation's stores needs (a Milvus token).
+        sentence_context: what a sentence embedded apart is put after: ``heading`` (title and
+            heading path) or ``title`` (title only).
     """
 
     def __init__(
@@ -197,8 +197,8 @@ class IndexWriter:
         sentence_vectors: bool = True,
         sentence_method: str = "auto",
         vector_store: VectorStoreBackend | None = None,
-        sentence_context: str = "heading",
         store_options: StoreOptions | None = None,
+        sentence_context: str = "heading",
     ) -> None:
         if "{text}" not in passage_template:
             raise ValueError(f"passage_template must contain {{text}}, got {passage_template!r}")
