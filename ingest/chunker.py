@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from ingest.lang import detect_lang
+from ingest.lang import passage_lang
 from ingest.model import BLOCK_SEPARATOR, Block, Chunk, Document, document_text
 from ingest.sentences import Span, line_spans, sentence_spans, word_spans
 
@@ -145,7 +145,7 @@ class Chunker:
                     text=chunk_text,
                     page=span.page,
                     heading_path=heading_path,
-                    lang=detect_lang(chunk_text),
+                    lang=passage_lang(chunk_text, document.lang),
                     start=span.start,
                     end=span.end,
                     page_end=span.last_page,

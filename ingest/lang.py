@@ -182,3 +182,97 @@ def detect_lang(text: str) -> Lang:
     if 0.0 < ratio < 1.0 and bool(_english_function_words(text)) == thai_by_letters:
         return "th" if has_thai_function_word(text) else "en"
     return "th" if thai_by_letters else "en"
+
+
+# -- passages: language of prose, and passages that are data rather than prose -------------------
+
+# A passage's own language wins over its document's only when it reads as prose in that language:
+# at least this share of its words (numbers included) are that language's function words. English
+# prose has 0.2-0.45 (the OECD reports' passages, median about 0.3); below 0.15 are tables, charts,
+# reference lists, JSON and enums. Thai prose by newmm's words is alike (median about 0.22).
+PROSE_SHARE = 0.15
+# A passage is data, not prose, when fewer than this share of its words are function words of
+# either language and fewer than DATA_WORD_SHARE of its space-separated tokens are plain words
+# (identifiers such as "NameEN_FirstName", numbers, JSON and code are not).
+DATA_FUNCTION_SHARE = 0.05
+DATA_WORD_SHARE = 0.6
+_NUMBER = re.compile(r"\d+(?:[.,:/-]\d+)*")
+_TOKEN_PUNCTUATION = "()[]{}:;,.!?\"'“”‘’«»*•–—/|#>-"
+# A plain word: Thai letters, a lower-case or capitalised Latin word ("Mandatory", "data-driven"),
+# an acronym ("OECD", "APIs"). Not an identifier ("NameEN_FirstName", "errorCode"), a number or code.
+_PLAIN_WORD = re.compile(r"^(?:[\u0e01-\u0e4e]+|[A-Za-z][a-z]+(?:-[A-Za-z][a-z]+)*|[A-Z]{2,6}s?|[a-z])$")
+
+
+def function_word_shares(text: str) -> tuple[float, float]:
+    """(Thai, English) function words as a share of the text's words in that script plus its
+    numbers (newmm's words for Thai, Latin words for English; addresses left out). 0.0 for a
+    script with no words.
+
+    Example:
+        >>> [round(share, 2) for share in function_word_shares("The index measures the maturity of digital government.")]
+        [0.0, 0.38]
+    """
+    text = without_addresses(text)
+    numbers = len(_NUMBER.findall(text))
+    thai_words = thai_function = 0
+    runs = _THAI_RUN.findall(text)
+    if runs:
+        segment = _thai_words()
+        for run in runs:
+            for word in segment(run, engine="newmm"):
+                if word.strip():
+                    thai_words += 1
+                    thai_function += word in THAI_FUNCTION_WORDS
+    latin = _LATIN_WORD.findall(text)
+    english_function = sum(1 for word in latin if word.lower() in ENGLISH_FUNCTION_WORDS)
+    thai_share = thai_function / (thai_words + numbers) if thai_words else 0.0
+    english_share = english_function / (len(latin) + numbers) if latin else 0.0
+    return thai_share, english_share
+
+
+def passage_lang(text: str, document_lang: Lang) -> Lang:
+    """A passage's language, for its language pool, the language filter and "related in the other
+    language": its own (:func:`detect_lang`) when it reads as prose in it, else its document's.
+
+    A Thai API manual's JSON sample, parameter table or error-code enum has too few Thai letters
+    and was "en": it landed in the English pool, the language filter ``th`` left it out, and
+    "related in the other language" offered it for the Thai passages of other documents. Such a
+    passage has next to no function words (:data:`PROSE_SHARE`), and is in its document's
+    language; an English abstract in a Thai report is prose and stays English.
+
+    Example:
+        >>> passage_lang('{"CitizenID": "143XXXXXXXXXX", "Sex": "ชาย", "Age": "29"}', "th")
+        'th'
+        >>> passage_lang("The index measures the maturity of digital government in each country.", "th")
+        'en'
+    """
+    lang = detect_lang(text)
+    if lang == document_lang:
+        return lang
+    thai_share, english_share = function_word_shares(text)
+    return lang if (thai_share if lang == "th" else english_share) >= PROSE_SHARE else document_lang
+
+
+def is_data(text: str) -> bool:
+    """Whether a passage is data rather than prose: a table of numbers, JSON, code, an enum.
+
+    Both must hold: few function words of either language (:data:`DATA_FUNCTION_SHARE`) and few
+    plain words among its tokens (:data:`DATA_WORD_SHARE`). A record of labelled fields in words
+    ("ระดับการบังคับใช้ (Compliance): Mandatory ประเภทบริการ: Partial, Full") has few function
+    words but is words, and is kept; a list of services too.
+
+    Example:
+        >>> is_data('ErrorCodeEnum { [Description("Others")] Others = 999, InvalidRequest = 1 }')
+        True
+        >>> is_data("Spain 0.69 4 0.6 4 0.69 8 Israel 0.6 14 0.49 12")
+        True
+        >>> is_data("ระดับการบังคับใช้ (Compliance): Mandatory ประเภทบริการ: Partial, Full")
+        False
+    """
+    tokens = text.split()
+    if not tokens:
+        return False
+    plain = sum(1 for token in tokens if _PLAIN_WORD.match(token.strip(_TOKEN_PUNCTUATION)))
+    if plain >= DATA_WORD_SHARE * len(tokens):
+        return False
+    return max(function_word_shares(text)) < DATA_FUNCTION_SHARE

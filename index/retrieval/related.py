@@ -21,6 +21,7 @@ import numpy as np
 
 from index.retrieval.stages import BestSentences, DensePools, PoolScores, fuse
 from index.storage import OpenIndex
+from ingest.lang import is_data
 
 
 class RelatedPassages:
@@ -37,6 +38,11 @@ class RelatedPassages:
             for the documents that speak to a passage: for the OECD Once-Only definition, 9 of the
             10 closest Thai passages were of one seminar summary, and the Thai control that puts
             the principle into practice came 8th.
+        skip_data: leave out passages that are data rather than prose (``ingest.lang.is_data``:
+            tables of numbers, JSON samples, code, enums). They share names and numbers with many
+            passages, and a researcher following a passage to the other language looks for what a
+            document says: a Thai standard's control was answered with an e-payment error-code
+            enum and an OCR'd table of numbers.
     """
 
     def __init__(
@@ -47,12 +53,14 @@ class RelatedPassages:
         bm25_weight: float = 1.0,
         candidates: int = 50,
         per_document: int = 2,
+        skip_data: bool = True,
     ) -> None:
         if candidates <= 0:
             raise ValueError(f"candidates must be positive, got {candidates}")
         if per_document < 0:
             raise ValueError(f"per_document must be >= 0, got {per_document}")
         self.per_document = per_document
+        self.skip_data = skip_data
         self.index = index
         self.dense_weights = tuple(dense_weights)
         self.sentence_weight = sentence_weight
@@ -109,18 +117,24 @@ class RelatedPassages:
         for row, value in self._shared_terms(list(own), candidates, k).items():
             scores[row] = scores.get(row, min(scores.values(), default=0.0)) + value
         ranked = sorted(scores.items(), key=lambda item: -item[1])
-        if not self.per_document:
-            return ranked[:k]
         kept: list[tuple[int, float]] = []
         taken: dict[str, int] = {}
         for row, score in ranked:
             source = str(self.index.row_sources[row])
-            if taken.get(source, 0) < self.per_document:
-                taken[source] = taken.get(source, 0) + 1
-                kept.append((row, score))
-                if len(kept) == k:
-                    break
+            if self.per_document and taken.get(source, 0) >= self.per_document:
+                continue
+            if self.skip_data and self._is_data(row):
+                continue
+            taken[source] = taken.get(source, 0) + 1
+            kept.append((row, score))
+            if len(kept) == k:
+                break
         return kept
+
+    def _is_data(self, row: int) -> bool:
+        """Whether passage ``row`` is data rather than prose (read from the chunk store; only the
+        ranked candidates are read, in rank order, until ``k`` are kept)."""
+        return is_data(self.index.store.get([int(row)])[0].text)
 
     def _shared_terms(self, rows: list[int], candidates: np.ndarray, k: int) -> dict[int, float]:
         """BM25 of the passages' script-neutral terms (Latin words, numbers), as a share of their IDF."""

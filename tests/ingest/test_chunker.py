@@ -184,6 +184,13 @@ class TestRun:
         document = doc([paragraph(10, page=1), Block(THAI_SENTENCE.strip(), page=2)])
         assert [c.lang for c in Chunker().run(document)] == ["en", "th"]
 
+    def test_a_thai_documents_json_sample_is_thai(self) -> None:
+        """Its passage language is its document's: it has no prose of its own (``ingest.lang.passage_lang``)."""
+        sample = '{ "CitizenID":"143XXXXXXXXXX", "NameEN_FirstName":null, "Sex":"ชาย", "Age":"29" }'
+        document = doc([Block(THAI_SENTENCE.strip() * 8, page=1), Block(sample, page=2)])
+        document.lang = "th"
+        assert [c.lang for c in Chunker().run(document)] == ["th", "th"]
+
     def test_heading_path_of_first_block(self) -> None:
         document = doc(
             [

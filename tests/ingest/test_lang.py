@@ -7,6 +7,8 @@ from ingest.lang import (
     detect_lang,
     function_word_counts,
     has_thai_function_word,
+    is_data,
+    passage_lang,
     thai_ratio,
     without_addresses,
     words_tell_language,
@@ -147,3 +149,47 @@ def test_web_and_mail_addresses_are_no_words_of_either_language(text: str, lang:
 def test_whether_a_questions_words_tell_its_language(text: str, told: bool) -> None:
     """Codes, acronyms, names and numbers do not: the reader's page language may decide the wording."""
     assert words_tell_language(text) is told
+
+
+# A Thai API manual's passages that are code or tables: too few Thai letters to be Thai by script.
+THAI_MANUAL_DATA = [
+    '{ "CitizenID":"143XXXXXXXXXX", "NameEN_FirstName":null, "NameTH_Prefix":"นาย", "Sex":"ชาย", "Age":"29" }',
+    'ErrorCodeEnum { [Description("Others")] Others = 999, [Description("Invalid Request")] InvalidRequest = 1 }',
+    "Parameter Type Description AddressID String เลขรหัสประจำบ้าน 11 หลัก RegistryOffice String Address_No String Address_Moo String",
+    "GET https://api.egov.go.th/ws/dopa/personal/profile?CitizenID=<CitizenID> Parameter Required Type Description",
+]
+
+
+@pytest.mark.parametrize("text", THAI_MANUAL_DATA)
+def test_a_thai_documents_code_and_tables_are_thai(text: str) -> None:
+    """They were "en": in the English pool, left out by the filter ``th``, and offered as "related
+    in the other language" for Thai passages."""
+    assert detect_lang(text) == "en"  # by its own letters
+    assert passage_lang(text, "th") == "th"
+
+
+def test_a_passage_that_is_prose_keeps_its_own_language() -> None:
+    english = "The index measures how far governments have moved to a digital government, and which policies they use."
+    thai = "การพัฒนารัฐบาลดิจิทัลต้องอาศัยธรรมาภิบาลข้อมูลที่ดี และหน่วยงานต้องเปิดเผยข้อมูลให้ประชาชนใช้ได้"
+    assert passage_lang(english, "th") == "en"  # an English abstract in a Thai report
+    assert passage_lang(thai, "en") == "th"
+    assert passage_lang(english, "en") == "en" and passage_lang(thai, "th") == "th"
+    # a Thai summary's line of English speaker names is Thai: Thai words carry it
+    names = "บรรยายโดย Seong Ju Park, Lead, Services and digital skills, Digital Government Unit, OECD"
+    assert passage_lang(names, "th") == "th"
+
+
+@pytest.mark.parametrize(
+    ("text", "data"),
+    [
+        *[(text, True) for text in THAI_MANUAL_DATA[:2]],
+        ("Spain 0.69 4 0.6 4 0.69 8 0.59 23 Israel 0.6 14 0.49 12 0.77 6", True),
+        ('"paymentType": "BillPayment", "amount": "10000", "requestReference1": "C640810399"', True),
+        ("The index measures how far governments have moved to a digital government.", False),
+        ("PS-06 ระดับการบังคับใช้ (Compliance): Mandatory ประเภทแอปพลิเคชัน: ALL; ประเภทบริการ: Partial, Full", False),
+        ("1. ระบบข้อมูลทะเบียนราษฎร์ (กรมการปกครอง) 2. ระบบตรวจสอบข้อมูลผู้ใช้น้ำ (การประปานครหลวง)", False),
+        ("", False),
+    ],
+)
+def test_data_is_code_and_number_tables_not_records_or_lists(text: str, data: bool) -> None:
+    assert is_data(text) is data

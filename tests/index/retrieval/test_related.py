@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from index.retrieval import HybridRetriever, RetrievalWeights
+from index.retrieval.related import RelatedPassages
 from tests.conftest import HashEmbedder
 from tests.index.retrieval.conftest import build_index
 
@@ -77,3 +78,20 @@ def test_a_whole_document_with_some_english_passages_still_finds_english_ones(tm
     retriever = HybridRetriever(build_index(tmp_path, documents), [HashEmbedder(dimension=256)], RetrievalWeights(dense=(1.0,)))
     hits = retriever.related("th/seminar.md", k=3)
     assert [hit.chunk.source for hit in hits] == ["en/oecd.md", "en/oecd.md"]
+
+
+def test_data_passages_are_no_related_passages(tmp_path: Path) -> None:
+    """A Thai standard's control was answered with an e-payment error-code enum: it shares names
+    with many passages, and says nothing a researcher can follow across languages."""
+    enum = (
+        'payment = 1, [Description("ชำระเงินผ่านธนาคาร")] request = 2, [Description("คำขอผิดพลาด")] invalid = 999, '
+        '[Description("ปลายทางขัดข้อง")] endpoint = 12, service = 13, unavailable = 14'
+    )
+    prose = "การชำระเงิน payment ผ่านระบบ เมื่อ request ผิดพลาด ระบบจะแจ้งให้หน่วยงานทราบ"
+    documents = {"en/oecd.md": ["payment request invalid endpoint service unavailable"], "th/ktb.md": [enum, prose]}
+    index = build_index(tmp_path, documents)
+    retriever = HybridRetriever(index, [HashEmbedder(dimension=256)], RetrievalWeights(dense=(1.0,)))
+    assert [hit.chunk.text for hit in retriever.related("en/oecd.md", chunk=0, k=3)] == [prose]
+    # the enum is the closest Thai passage by its words: only leaving out data keeps it out
+    unfiltered = RelatedPassages(index, (1.0,), skip_data=False).run([0], k=3)
+    assert index.store.get([unfiltered[0][0]])[0].text == enum
