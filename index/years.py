@@ -165,7 +165,7 @@ def _counted(tokens: list[str], position: int) -> bool:
     return before in _COUNT_WORDS or before.endswith(_THAI_COUNT_ENDINGS) or after.startswith(_THAI_UNIT_START)
 
 
-def year_of_title(title: str) -> int | None:
+def year_of_title(title: str, thai: bool | None = None) -> int | None:
     """The first year a document's title names, in the Common Era: "ประกาศ ... พ.ศ. 2568" -> 2025,
     "OECD Digital Government Index 2019" -> 2019; None when it names none. For a document whose
     file and manifest give no year (the year filter finds it by its title's). Thai digits must
@@ -177,10 +177,11 @@ def year_of_title(title: str) -> int | None:
     that begins a Thai word ("2500 ล้านบาท"), and it is a
     Buddhist-era year only in a title with Thai in it (English titles write the Common Era: the
     corpus's "2019 results", "2023 OECD ...", "OECD 2017 OURdata"; Thai ones write "พ.ศ. 2569",
-    "ปีงบประมาณ 2569" or a bare "2566-2570").
+    "ปีงบประมาณ 2569" or a bare "2566-2570"). ``thai`` says whether the document is Thai (None:
+    whether the title has Thai letters).
     """
     _, tokens = _tokens(title)
-    thai = bool(_THAI_LETTER.search(title))
+    thai = bool(_THAI_LETTER.search(title)) if thai is None else thai
     for position, alias, marker in _year_readings(tokens):
         year, other = int(tokens[position]), int(alias)
         if marker is None:
@@ -190,3 +191,43 @@ def year_of_title(title: str) -> int | None:
                 continue
         return min(year, other)  # the Common-era one of the pair
     return None
+
+
+# What separates the words of a file name: "report_2019-final", "top-2500-companies".
+_NAME_SEPARATORS = re.compile(r"[_\-+]+")
+_EXTENSION = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}$")
+
+
+def year_of_name(file_name: str, thai: bool) -> int | None:
+    """The year a document's file name states, in the Common Era, read as :func:`year_of_title`
+    reads a title: "ระเบียบ...-พ.ศ.2561.pdf" -> 2018, "annual-report-2019.pdf" -> 2019; the words
+    of the name split at "_", "-" and "+", so "top-2500-companies.pdf" is a count, no year. A
+    Buddhist-era year with no marker counts only for a Thai document (``thai``).
+
+    Dates and timestamps run together ("20180920113012.pdf", "AdminManual_22112018.pdf",
+    "cabinetDoc161018.pdf") are no year: a file's upload stamp is not its document's year (that
+    2018 stamp names a 2012 agreement), and "161018" reads as 2018 or 2016. Thai digits must
+    already be Arabic (``index.encoder_text``).
+
+    Example:
+        >>> year_of_name("files__ระเบียบสำนักทะเบียนกลาง-พ.ศ.2561.pdf", thai=True)
+        2018
+        >>> year_of_name("top-2500-companies.pdf", thai=False), year_of_name("20180920113012.pdf", thai=True)
+        (None, None)
+    """
+    stem = _EXTENSION.sub("", file_name.rsplit("/", 1)[-1])  # "...พ.ศ.2561.pdf": the last dot only
+    return year_of_title(_NAME_SEPARATORS.sub(" ", stem), thai=thai or None)
+
+
+def document_year(title: str, source: str, lang: str) -> int | None:
+    """A document's year when its file and manifest give none: the first its title names, else the
+    one its file name states (an OCR'd title such as "เล่ม ๑๓๕ ตอนพิเศษ ๒๕๓ ง ราชกิจจานุเบกษา" names
+    none, while the file "...-พ.ศ.2561.pdf" does). Thai digits must already be Arabic.
+
+    Example:
+        >>> document_year("Digital Government Index: 2019 results", "oecd/dgi.pdf", "en")
+        2019
+        >>> document_year("เล่ม 135 ตอนพิเศษ 253 ง ราชกิจจานุเบกษา", "thai/ระเบียบ-พ.ศ.2561.pdf", "th")
+        2018
+    """
+    return year_of_title(title) or year_of_name(source, thai=lang == "th")

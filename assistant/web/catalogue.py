@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from assistant.access import Caller
 from index.encoder_text import encoder_text
 from index.store import ChunkStore
-from index.years import year_of_title
+from index.years import document_year
 
 
 @dataclass(frozen=True)
@@ -18,8 +18,8 @@ class DocumentInfo:
     """One indexed document as the filters and the sources panel show it.
 
     ``year`` comes from the corpus manifest (``corpus/manifest.toml`` or one beside the documents)
-    or the file's metadata, else from the title ("... พ.ศ. ๒๕๖๘": 2025, ``index.years.year_of_title``);
-    None when nothing gives it.
+    or the file's metadata, else from the title ("... พ.ศ. ๒๕๖๘": 2025) or the file name
+    ("...-พ.ศ.2561.pdf": 2018; ``index.years.document_year``); None when nothing gives it.
     """
 
     source: str
@@ -67,7 +67,8 @@ class DocumentCatalogue:
                     source=str(row["source"]),
                     title=str(row["title"]),
                     lang=str(row["lang"]),
-                    year=_year(metadata.get("year")) or year_of_title(encoder_text(str(row["title"]))),
+                    year=_year(metadata.get("year"))
+                    or document_year(encoder_text(str(row["title"])), encoder_text(str(row["source"])), str(row["lang"])),
                     publisher=str(metadata["publisher"]) if metadata.get("publisher") else None,
                     collection=str(row.get("collection") or ""),
                 )

@@ -5,7 +5,7 @@ import pytest
 
 from index.analyzer import ThaiEnglishAnalyzer, analyzer_from_dict
 from index.bm25 import BM25Index
-from index.years import other_era, with_common_era, year_aliases, year_of_title
+from index.years import document_year, other_era, with_common_era, year_aliases, year_of_name, year_of_title
 
 
 class TestOtherEra:
@@ -129,3 +129,30 @@ def test_a_queries_buddhist_era_year_gets_its_common_era_form_for_the_encoders(q
 )
 def test_a_titles_year_is_read_only_where_the_number_reads_as_a_year(title: str, expected: int | None) -> None:
     assert year_of_title(title) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "thai", "expected"),
+    [
+        ("thai/kb/files__ระเบียบสำนักทะเบียนกลาง-ว่าด้วยการคุ้มครองข้อมูล-พ.ศ.2561.pdf", True, 2018),
+        ("thai/kb/รายงานประจำปี 2565.pdf", True, 2022),
+        ("thai/kb/plan_2566-2570.docx", True, 2023),  # a Thai document's bare Buddhist-era years
+        ("oecd/annual-report_2019_final.pdf", False, 2019),
+        ("en/plan-2566.pdf", False, None),  # an English document writes the Common Era
+        # counts and codes are no year, nor dates and upload stamps run together
+        ("en/top-2500-companies.pdf", False, None),
+        ("thai/iso-27001-controls.pdf", True, None),
+        ("thai/kb/files__20180920113012.pdf", True, None),  # the stamp of a 2012 agreement's upload
+        ("thai/kb/files__cabinetDoc161018.pdf", True, None),  # 16-10-2018 or 2016-10-18
+        ("thai/kb/files__GovAPI_PersonAPI_AdminManual_22112018.pdf", True, None),
+    ],
+)
+def test_a_file_names_year_is_read_as_a_titles(name: str, thai: bool, expected: int | None) -> None:
+    assert year_of_name(name, thai=thai) == expected
+
+
+def test_a_documents_year_is_its_titles_else_its_file_names() -> None:
+    # an OCR'd title that names no year: the file name's (Thai digits mapped by encoder_text first)
+    assert document_year("เล่ม 135 ตอนพิเศษ 253 ง ราชกิจจานุเบกษา", "thai/ระเบียบ-พ.ศ.2561.pdf", "th") == 2018
+    assert document_year("Digital Government Index: 2019 results", "oecd/dgi-2023.pdf", "en") == 2019
+    assert document_year("Top 2500 companies", "en/top-2500-companies.pdf", "en") is None

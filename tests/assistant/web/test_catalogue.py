@@ -56,10 +56,16 @@ def test_a_document_without_a_year_gets_its_titles_year() -> None:
                 {"source": "open-data-th.txt", "title": "ประกาศ เรื่อง มาตรฐานข้อมูลเปิด พ.ศ. ๒๕๖๘", "lang": "th", "metadata": {}},
                 {"source": "dgi.pdf", "title": "OECD Digital Government Index 2019", "lang": "en", "metadata": {"year": "2020"}},
                 {"source": "fee.txt", "title": "ค่าธรรมเนียม 2500 บาท", "lang": "th", "metadata": {}},
+                {"source": "kb/ระเบียบ-พ.ศ.๒๕๖๑.pdf", "title": "เล่ม ๑๓๕ ตอนพิเศษ ๒๕๓ ง ราชกิจจานุเบกษา", "lang": "th", "metadata": {}},
+                {"source": "kb/top-2500-companies.pdf", "title": "Top 2500 companies", "lang": "en", "metadata": {}},
             ]
         )
     )
     years = {document.source: document.year for document in catalogue.documents}
-    # a BE year in the title is read in the CE (the filter's era); the manifest's or the file's year wins
-    assert years == {"open-data-th.txt": 2025, "dgi.pdf": 2020, "fee.txt": None}
+    # a BE year in the title is read in the CE (the filter's era); the manifest's or the file's year
+    # wins; a title without one takes the file name's (an OCR'd title naming none), in Thai digits too
+    assert years == {
+        "open-data-th.txt": 2025, "dgi.pdf": 2020, "fee.txt": None, "kb/ระเบียบ-พ.ศ.๒๕๖๑.pdf": 2018, "kb/top-2500-companies.pdf": None
+    }  # fmt: skip
+    assert catalogue.sources_for(years=[2018]) == {"kb/ระเบียบ-พ.ศ.๒๕๖๑.pdf"}
     assert catalogue.sources_for(years=[2025]) == {"open-data-th.txt"}
