@@ -189,17 +189,21 @@ class ExtractiveAnswerer:
         return say("framing_quoted_mixed", evidence.lang)
 
     def _list_answer(self, evidence: Evidence, hits: Sequence[Hit], found: FoundList, notes: tuple[str, ...]) -> Answer:
-        """The list's items in document order, each cited; a passage holding an item that retrieval
-        did not return (the list runs on after it) is added to the sources after the retrieved ones."""
-        shown = list(hits)
+        """The list's items in document order, each cited.
+
+        A passage holding an item that retrieval did not return (the list runs on after it) is
+        shown among the sources, in place of the lowest-ranked retrieved passage that holds no item
+        (:func:`sources_for_list`): the reader sees as many sources as were asked for, numbered
+        from 1, and every number the answer cites is one of them on every surface (the web page's
+        cards, the API's ``passages``, the CLI, the Markdown export). A source 11 under 10 shown
+        cards read as a citation of nothing.
+        """
+        shown = sources_for_list(hits, found)
         numbers = {hit.chunk.chunk_id: number for number, hit in enumerate(shown, start=1)}
         supporting: dict[int, list[str]] = {}
         lines = [self._framing(evidence, {item.chunk.lang for item in found.items})]
         for item in found.items:
-            number = numbers.get(item.chunk.chunk_id)
-            if number is None:
-                shown.append(Hit(rank=len(shown) + 1, score=0.0, chunk=item.chunk, row=item.row))
-                number = numbers[item.chunk.chunk_id] = len(shown)
+            number = numbers[item.chunk.chunk_id]
             supporting.setdefault(number, []).append(item.text)
             lines.append(f"- {item.display} [{number}]")
         checked = self.checker.run("\n".join(lines), range(1, len(shown) + 1), evidence.lang)
@@ -264,3 +268,24 @@ class ExtractiveAnswerer:
             used += len(sentences[pick].display)
             remaining.remove(pick)
         return [sentences[i] for i in chosen]
+
+
+def sources_for_list(hits: Sequence[Hit], found: FoundList) -> list[Hit]:
+    """The passages to show with a list answer: the retrieved ones in their order, where the
+    passages holding items that retrieval did not return take the places of the lowest-ranked
+    retrieved passages that hold no item, and follow them (in the list's order). When every
+    retrieved passage holds an item, they are added after them.
+
+    Example: 3 retrieved passages, the list in #1 running on into a passage not retrieved: the
+    sources are #1, #2 and that passage (as [3]); #3, which holds no item, is left out.
+    """
+    retrieved = {hit.chunk.chunk_id for hit in hits}
+    holding = {item.chunk.chunk_id for item in found.items}
+    added: list[Hit] = []
+    for item in found.items:
+        if item.chunk.chunk_id not in retrieved and all(hit.chunk.chunk_id != item.chunk.chunk_id for hit in added):
+            added.append(Hit(rank=len(hits) + len(added) + 1, score=0.0, chunk=item.chunk, row=item.row))
+    if not added:
+        return list(hits)
+    spare = [number for number in range(len(hits) - 1, -1, -1) if hits[number].chunk.chunk_id not in holding][: len(added)]
+    return [hit for number, hit in enumerate(hits) if number not in spare] + added
