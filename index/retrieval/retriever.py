@@ -43,6 +43,7 @@ from index.terms import TermTable
 from index.retrieval.stages import BestSentences, DensePools, Lexical, PoolScores, fuse
 from index.storage import OpenIndex
 from ingest.lang import detect_lang
+from ingest.model import Chunk
 
 
 DEFAULT_DEDUP = Deduplicator()
@@ -267,7 +268,7 @@ class HybridRetriever:
             ]
             what = f"page {page}"
         if not chosen:
-            raise ValueError(f"{source} has no {what} in this index (it has {len(rows)} passage(s))")
+            raise ValueError(_no_such_part(source, what, chunks, chunk is not None))
         return chosen
 
     def top(self, scores: dict[int, float], k: int, spread: SentenceSpread | None = None) -> list[Hit]:
@@ -293,3 +294,17 @@ class HybridRetriever:
                 )
             )
         return hits
+
+
+def _no_such_part(source: str, what: str, chunks: Sequence[Chunk], by_passage: bool) -> str:
+    """Why a document has no such passage or page, and what it has: passages numbered from 0; the
+    pages of a PDF (not its passage count); no pages at all for a file without them (Markdown,
+    text, HTML), where a passage number is what to ask for."""
+    numbers = [number for number in (chunk_number(item.chunk_id) for item in chunks) if number is not None]
+    passages = f"{min(numbers)}-{max(numbers)}" if numbers else "none"
+    if by_passage:
+        return f"{source} has no {what} in this index: its passages are numbered {passages}"
+    pages = [page for item in chunks for page in (item.pages or ())]
+    if not pages:
+        return f"{source} has no pages (pages apply to PDFs): ask for one of its passages by number instead (chunk {passages})"
+    return f"{source} has no {what} in this index: its pages are {min(pages)}-{max(pages)}"

@@ -50,8 +50,31 @@ def test_collections_never_show_a_passage_the_caller_may_not_read(tmp_path: Path
 
 def test_unknown_passage_says_what_exists(tmp_path: Path) -> None:
     retriever = _retriever(tmp_path)
-    with pytest.raises(ValueError, match="has no passage 7 .*2 passage"):
+    with pytest.raises(ValueError, match="has no passage 7 .*numbered 0-1"):
         retriever.related("th/once-only.md", chunk=7)
+
+
+def test_a_missing_page_names_the_pages_and_a_page_of_a_file_without_pages_says_so(tmp_path: Path) -> None:
+    """Page 999 of a PDF said "(it has 315 passage(s))"; a page of a Markdown file said the same."""
+    from index.analyzer import ThaiEnglishAnalyzer
+    from index.storage import IndexWriter, OpenIndex
+    from ingest.model import Block, Chunk, Document
+
+    texts = {"en/report.pdf": ["Once-Only Principle", "Cloud First Policy", "Digital identity"], "th/faq.md": ["หลัก Once-Only Principle"]}
+    documents, chunks = [], []
+    for source, passages in texts.items():
+        documents.append(Document(source=source, title="", blocks=[Block(text) for text in passages], lang=source[:2]))  # type: ignore[arg-type]
+        pdf = source.endswith(".pdf")
+        for number, text in enumerate(passages):
+            page = 3 + number if pdf else None  # pages 3-5 of the PDF hold passages
+            chunks.append(Chunk(f"{source}#{number}", source, "", text, page, (), source[:2], 0, len(text)))  # type: ignore[arg-type]
+    IndexWriter([HashEmbedder(dimension=64)], ThaiEnglishAnalyzer(), passage_template="{text}", show_progress=False).run(documents, chunks, tmp_path)
+    retriever = HybridRetriever(OpenIndex(tmp_path), [HashEmbedder(dimension=64)], RetrievalWeights(dense=(1.0,)))
+    assert retriever.related("en/report.pdf", page=4, k=1)[0].chunk.source == "th/faq.md"
+    with pytest.raises(ValueError, match=r"en/report.pdf has no page 999 in this index: its pages are 3-5$"):
+        retriever.related("en/report.pdf", page=999)
+    with pytest.raises(ValueError, match=r"th/faq.md has no pages \(pages apply to PDFs\): ask for one of its passages by number instead \(chunk 0-0\)"):
+        retriever.related("th/faq.md", page=2)
 
 
 def test_one_document_takes_at_most_two_places(tmp_path: Path) -> None:
