@@ -202,7 +202,8 @@ def year_of_name(file_name: str, thai: bool) -> int | None:
     """The year a document's file name states, in the Common Era, read as :func:`year_of_title`
     reads a title: "ระเบียบ...-พ.ศ.2561.pdf" -> 2018, "annual-report-2019.pdf" -> 2019; the words
     of the name split at "_", "-" and "+", so "top-2500-companies.pdf" is a count, no year. A
-    Buddhist-era year with no marker counts only for a Thai document (``thai``).
+    Buddhist-era year with no marker counts only for a Thai document (``thai``) or a name with
+    Thai letters.
 
     Dates and timestamps run together ("20180920113012.pdf", "AdminManual_22112018.pdf",
     "cabinetDoc161018.pdf") are no year: a file's upload stamp is not its document's year (that
