@@ -419,7 +419,8 @@ def _defining(term: str, top: Sequence[Hit], candidates: Sequence[_Candidate]) -
     question looks up (or a code any question names: "What does PS-05 require?"): a sentence that
     gives its long form ("... (สพร.)", "Government Data Exchange Center : GDX";
     ``index.abbreviations``), or the first sentence under a heading that is the term itself
-    ("PS-04", over the requirement it names).
+    ("PS-04", over the requirement it names) or defines it ("Principal component analysis (PCA)":
+    a heading is never quoted, the claim under it is).
 
     Such a sentence answers the question whatever its similarity to it: an abbreviation's
     question shares nothing with its definition but the abbreviation, so it also lets the answer
@@ -428,8 +429,8 @@ def _defining(term: str, top: Sequence[Hit], candidates: Sequence[_Candidate]) -
     found: set[int] = set()
     under: dict[int, list[int]] = {}  # passage number -> positions of the term's heading lines in it
     for number, hit in enumerate(top, start=1):
-        positions = [match.start() for match in re.finditer(r"[^\n]+", hit.chunk.text) if _term_key(one_line(match.group(0)).strip("#*: ")) == key]
-        if hit.chunk.heading_path and _term_key(hit.chunk.heading_path[-1]) == key:
+        positions = [match.start() for match in re.finditer(r"[^\n]+", hit.chunk.text) if _heads(one_line(match.group(0)).strip("#*: "), term, key)]
+        if hit.chunk.heading_path and _heads(hit.chunk.heading_path[-1], term, key):
             positions.insert(0, -1)
         under[number] = positions
     taken: set[tuple[int, int]] = set()
@@ -443,6 +444,16 @@ def _defining(term: str, top: Sequence[Hit], candidates: Sequence[_Candidate]) -
             taken.add((candidate.number, heading))  # candidates are in passage order: this is the first under it
             found.add(i)
     return found
+
+
+def _heads(line: str, term: str, key: str) -> bool:
+    """Whether ``line`` heads what ``term`` names: it is the term ("PS-04"), or a heading that
+    defines it ("Principal component analysis (PCA)")."""
+    from ingest.quotable import FRAGMENT, HEADING, piece_kind
+
+    if _term_key(line) == key:
+        return True
+    return len(line) <= 160 and defines(line, term) and piece_kind(line) in (HEADING, FRAGMENT)
 
 
 def _term_key(text: str) -> str:

@@ -224,6 +224,28 @@ def test_a_code_is_answered_by_the_first_sentence_under_its_own_heading() -> Non
     assert not EvidenceFinder(WordCounts()).run("Is PS-05 mandatory?", hits).supported
 
 
+def test_an_abbreviation_defined_only_in_a_heading_is_answered_by_the_claim_under_it() -> None:
+    text = (
+        "Note: Table shows the correlation of transversal facets within each dimension.\n\n"
+        "Principal component analysis (PCA)\n\n"
+        "The construct framework converges to a single factor explaining 72% of the variance.\n\n"
+        "These results confirm the validity of the index construct.\n\n"
+        "Cronbach's Alpha\n\nCronbach's Alpha is a coefficient of reliability based on the correlations between indicators."
+    )
+    mentions = _passage("b.pdf", "Results of the PCA\n\nWhat is shown in the PCA of each pillar is a single factor per dimension.")
+    hits = [Hit(1, 2.0, mentions), Hit(2, 1.0, _passage("a.pdf", text))]
+    evidence = EvidenceFinder(WordCounts()).run("What is PCA?", hits)
+    assert evidence.supported
+    assert evidence.sentences[0].text == "The construct framework converges to a single factor explaining 72% of the variance."
+    assert not any(sentence.text.startswith("Principal component analysis") for sentence in evidence.sentences)  # a heading is no claim
+    # the same heading as the passage's heading path
+    body = "The construct framework converges to a single factor explaining 72% of the variance."
+    under = _passage("a.pdf", body, heading_path=("Annex C", "Principal component analysis (PCA)"))
+    assert EvidenceFinder(WordCounts()).run("What is PCA?", [Hit(1, 2.0, mentions), Hit(2, 1.0, under)]).sentences[0].text == body
+    # a heading that only names the abbreviation ("Results of the PCA") defines nothing: not answered by it
+    assert not EvidenceFinder(WordCounts()).run("What is PCA?", [Hit(1, 2.0, mentions)]).supported
+
+
 def test_a_hub_sentence_loses_its_place_by_its_stored_hubness(tmp_path: Path) -> None:
     """The second encoder's hubness stored at ingest is subtracted from a sentence's quoting score."""
     from assistant.evidence import QuoteWeights
