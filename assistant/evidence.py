@@ -453,7 +453,9 @@ def _heads(line: str, term: str, key: str) -> bool:
 
     if _term_key(line) == key:
         return True
-    return len(line) <= 160 and defines(line, term) and piece_kind(line) in (HEADING, FRAGMENT)
+    if len(line) > 160 or short_key(term) not in short_key(line):
+        return False  # the cheap test first: a line that does not name the term defines nothing
+    return defines(line, term) and piece_kind(line) in (HEADING, FRAGMENT)
 
 
 def _term_key(text: str) -> str:

@@ -12,9 +12,10 @@ Parts (each optional, all in one run):
   is the evidence in the passages the answerer reads (top 5). Every quote is checked for markup
   (``#``, ``**``, ``__``, ``[[``, HTML tags), caption and source lines, and bare headings (a
   quote equal to a heading of its passage, or a fragment: ``ingest.quotable``).
-- **lookups** (``benchmarks/lookup_checks.jsonl``, 22 items, Thai and English): "what is X" / "X
-  ย่อมาจากอะไร" for an abbreviation the corpus defines ("สพร.", "GDX", "OPDC") or a requirement's
-  code ("PS-04"); an item is answered when one quote holds one of its expected strings (the long
+- **lookups** (``benchmarks/lookup_checks.jsonl``, 35 items, Thai and English): "what is X" / "X
+  ย่อมาจากอะไร" for an abbreviation the corpus defines ("สพร.", "GDX", "OPDC"; a Thai one made of
+  syllable initials, "กยศ."; a Thai name's Latin acronym, "DBD"; one defined only in a heading,
+  "PCA") or a requirement's code ("PS-04"); an item is answered when one quote holds one of its expected strings (the long
   form, or the requirement's text), wherever in the corpus it is written.
 - **follow-ups** (``benchmarks/followups.jsonl``, Thai and English): the follow-up alone vs
   completed with the first question's content words (``assistant.followup``): is the evidence in
