@@ -337,7 +337,7 @@ def find_definitions(text: str) -> list[Definition]:
         if is_short_form(inside):
             # "long form (SF)": the long form ends right before the parenthesis; an official
             # name's own parenthesis ("(องค์การมหาชน)") may stand between. A Latin short form's
-            # long form is Latin: the Thai text before it is not searched.
+            # long form is the Latin text before it, else the Thai name right before it.
             short = inside.rstrip(".")
             if _THAI.search(short):
                 long = thai_long_form(short, before)
@@ -454,9 +454,6 @@ class AbbreviationTable:
                 seen[key].add(source)
                 spelled[key][definition.short] += 1
                 written[key][long] += 1
-        # A Latin code after several different Thai phrases ("ข้อมูลบุคคล (IKNO)", "ข้อมูลที่อยู่ (IKNO)")
-        # names where the data come from, not what the code stands for.
-        thai_names: Counter[str] = Counter(short for short, long in seen if _THAI.search(long) and not _THAI.search(short))
         # A Thai long form that ends with another, no more frequent one of the same short form
         # overshot a name's start ("สิทธิที่ทางกรมพัฒนาธุรกิจการค้า (DBD)", a word newmm ran together):
         # counted as the shorter one.
@@ -465,6 +462,9 @@ class AbbreviationTable:
             if _THAI.search(key[1]) and shorter and len(seen[shorter[0]]) >= len(seen[key]):
                 seen[shorter[0]] |= seen.pop(key)
                 spelled[shorter[0]] += spelled.pop(key)
+        # A Latin code after several different Thai phrases ("ข้อมูลบุคคล (IKNO)", "ข้อมูลที่อยู่ (IKNO)")
+        # names where the data come from, not what the code stands for.
+        thai_names: Counter[str] = Counter(short for short, long in seen if _THAI.search(long) and not _THAI.search(short))
         entries = [
             Abbreviation(spelled[key].most_common(1)[0][0], written[key].most_common(1)[0][0], len(sources), sorted(sources)[0])
             for key, sources in seen.items()

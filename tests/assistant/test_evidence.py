@@ -224,6 +224,13 @@ def test_a_code_is_answered_by_the_first_sentence_under_its_own_heading() -> Non
     assert not EvidenceFinder(WordCounts()).run("Is PS-05 mandatory?", hits).supported
 
 
+def test_a_lookup_of_a_thai_names_latin_acronym_quotes_the_sentence_that_gives_the_name() -> None:
+    uses = _passage("form.pdf", "☐ [DOPA] ข้อมูลทะเบียนราษฎร\n\nขอใช้ข้อมูล DOPA ผ่านระบบ Linkage Center ได้ตลอดเวลา")
+    defines = _passage("manual.pdf", "หน่วยงานต้องได้รับอนุญาตจากกรมการปกครอง (DOPA) ก่อนเรียกใช้ข้อมูลทะเบียนราษฎร")
+    evidence = EvidenceFinder(WordCounts()).run("DOPA คืออะไร", [Hit(1, 2.0, uses), Hit(2, 1.0, defines)])
+    assert evidence.supported and evidence.sentences[0].text == "หน่วยงานต้องได้รับอนุญาตจากกรมการปกครอง (DOPA) ก่อนเรียกใช้ข้อมูลทะเบียนราษฎร"
+
+
 def test_an_abbreviation_defined_only_in_a_heading_is_answered_by_the_claim_under_it() -> None:
     text = (
         "Note: Table shows the correlation of transversal facets within each dimension.\n\n"
