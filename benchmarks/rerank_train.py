@@ -1,0 +1,284 @@
+"""Train and measure the learned second-stage reranker (``index/retrieval/rerank.py``) on XQuAD.
+
+Why XQuAD: it is real data of the product's weak case, Thai questions over English paragraphs
+(and English over Thai), 1,190 questions in both languages over 240 parallel paragraphs of 48
+Wikipedia articles. Each article's five paragraphs share a topic, so the negatives next to the
+gold paragraph are "the right document, another passage": the miss the reranker is for.
+
+Protocol:
+1. ``dump``: the XQuAD indexes of ``benchmarks.xquad`` (one per context language, built by the
+   product's ``IndexWriter``); every question of the four directions through the production
+   retriever without a reranker; the features (:func:`~index.retrieval.rerank.candidate_features`)
+   of its top ``DEPTH`` fused candidates and the gold one's position are saved (``.npz``).
+2. ``fit``: a linear ranker over the standardised features, fitted by listwise softmax
+   cross-entropy (ListNet with a one-hot target; Cao et al., "Learning to rank: from pairwise
+   approach to listwise approach", ICML 2007) with L-BFGS and an L2 penalty; cross-lingual
+   questions weigh ``CROSS_WEIGHT`` times a monolingual one. **Cross-fitted by article**: the 48
+   articles fall in ``FOLDS`` groups; each group's questions are scored by the ranker fitted on the
+   others, so no reported question's article was seen in training. The shipped weights are then
+   fitted on every article (``--write``).
+
+Run:  python -m benchmarks.rerank_train --features /tmp/xquad-features.npz          (dump if missing, fit, report)
+      python -m benchmarks.rerank_train --features FILE --write                    (also write the shipped weights)
+      python -m benchmarks.rerank_train --features FILE --limit 20                 (smoke run)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, cast
+
+import numpy as np
+
+from benchmarks.xquad import (
+    DEFAULT_DATA_DIR,
+    DIRECTIONS,
+    MRR_DEPTH,
+    RESULTS_DIR,
+    MeteredEncoder,
+    Run,
+    build_context_indexes,
+    code_fingerprint,
+    direction_name,
+    load_xquad,
+    machine_info,
+    write_json,
+)
+
+FOLDS = 4
+CROSS_WEIGHT = 2.0  # a cross-lingual question's weight in the loss (the product's weak case)
+L2 = 1e-2
+SEED = 0
+
+
+# --------------------------------------------------------------------------------------------
+# 1. Features
+
+
+def dump_features(data_dir: Path, limit: int | None, out: Path) -> None:
+    """Run every XQuAD question through the production retriever (no reranker) and save the
+    features of its top candidates (see the module docstring) to ``out``."""
+    from assistant.api import PolicyRAG, make_encoders
+    from assistant.settings import Settings
+    from index.retrieval.rerank import DEPTH, candidate_features, feature_names
+
+    run = Run()
+    data = load_xquad(data_dir, limit)
+    settings = replace(Settings(), reranker="none")
+    encoders = [MeteredEncoder(encoder) for encoder in make_encoders(settings)]
+    features: list[np.ndarray] = []
+    query_rows: list[tuple[int, int, int, int]] = []  # direction, question, article, gold position (-1: not in the top)
+    with tempfile.TemporaryDirectory(prefix="policyrag-rerank-") as work_dir:
+        indexes = build_context_indexes(data, cast("list[Any]", encoders), Path(work_dir), run, settings.sentence_embedding)
+        for number, (q_lang, c_lang) in enumerate(DIRECTIONS):
+            retriever = PolicyRAG(indexes[c_lang], cast("list[Any]", encoders), settings).retriever
+            with run.stage(f"features {direction_name((q_lang, c_lang))} ({len(data.questions[q_lang])} questions)"):
+                vectors = retriever.embed(data.questions[q_lang])
+                for question, (text, gold) in enumerate(zip(data.questions[q_lang], data.gold)):
+                    evidence, _ = retriever.evidence_with_spread(text, [encoded[question] for encoded in vectors])
+                    order = evidence.top(DEPTH)
+                    sources = [retriever.index.row_sources[row] for row in order]
+                    position = sources.index(str(gold)) if str(gold) in sources else -1
+                    features.append(candidate_features(evidence, order, retriever.index.row_langs, len(encoders)))
+                    query_rows.append((number, question, data.articles[gold], position))
+        for index in indexes.values():
+            index.close()
+    sizes = [len(block) for block in features]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        out,
+        features=np.concatenate(features),
+        sizes=np.array(sizes, dtype=np.int64),
+        queries=np.array(query_rows, dtype=np.int64),
+        names=np.array(feature_names(len(encoders))),
+        directions=np.array([direction_name(direction) for direction in DIRECTIONS]),
+    )
+    print(f"wrote {out}: {len(sizes)} questions, {sum(sizes)} candidates", file=sys.stderr)
+
+
+# --------------------------------------------------------------------------------------------
+# 2. Fitting
+
+
+class Dataset:
+    """The dumped features as one (questions, depth, f) array with a mask (fewer candidates pad)."""
+
+    def __init__(self, path: Path) -> None:
+        stored = np.load(path)
+        self.names = tuple(str(name) for name in stored["names"])
+        self.directions = [str(name) for name in stored["directions"]]
+        sizes = stored["sizes"]
+        queries = stored["queries"]
+        depth = int(sizes.max())
+        flat = stored["features"]
+        self.features = np.zeros((len(sizes), depth, flat.shape[1]))
+        self.mask = np.zeros((len(sizes), depth), dtype=bool)
+        start = 0
+        for number, size in enumerate(sizes.tolist()):
+            self.features[number, :size] = flat[start : start + size]
+            self.mask[number, :size] = True
+            start += size
+        self.direction = queries[:, 0]
+        self.article = queries[:, 2]
+        self.gold = queries[:, 3]
+
+    def cross(self) -> np.ndarray:
+        """(questions,) whether each question is cross-lingual."""
+        return np.array([name.split("->")[0] != name.split("->")[1] for name in self.directions])[self.direction]
+
+
+def fit(
+    features: np.ndarray, mask: np.ndarray, gold: np.ndarray, weights: np.ndarray, names: tuple[str, ...], l2: float = L2
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A linear listwise ranker: (mean, scale, weights) over the features of the questions whose
+    gold candidate is among them (the others teach nothing about the order).
+
+    Args:
+        features: (q, depth, f); mask: (q, depth) real candidates; gold: (q,) the gold position
+            (-1: absent); weights: (q,) each question's weight in the loss; names: the features'
+            names (the fit starts from the fused score alone, the first stage's order).
+    """
+    from scipy.optimize import minimize
+
+    keep = gold >= 0
+    features, mask, gold, weights = features[keep], mask[keep], gold[keep], weights[keep]
+    real = features[mask]
+    mean = real.mean(axis=0)
+    scale = real.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    standard = (features - mean) / scale
+    share = weights / weights.sum()
+    picked = standard[np.arange(len(gold)), gold]  # (q, f)
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        scores = np.where(mask, standard @ w, -np.inf)
+        top = scores.max(axis=1, keepdims=True)
+        exp = np.exp(scores - top)
+        partition = exp.sum(axis=1)
+        probabilities = exp / partition[:, None]
+        value = float(share @ (np.log(partition) + top[:, 0] - scores[np.arange(len(gold)), gold])) + 0.5 * l2 * float(w @ w)
+        gradient = np.einsum("q,qd,qdf->f", share, probabilities, standard) - share @ picked + l2 * w
+        return value, gradient
+
+    start = np.zeros(features.shape[2])
+    if "fused" in names:
+        start[names.index("fused")] = 1.0
+    result = minimize(loss, start, jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    return mean, scale, result.x
+
+
+def ranks(scores: np.ndarray, mask: np.ndarray, gold: np.ndarray) -> np.ndarray:
+    """1-based rank of the gold candidate under ``scores`` (ties pessimistic; 0: absent)."""
+    scores = np.where(mask, scores, -np.inf)
+    found = gold >= 0
+    gold_scores = scores[np.arange(len(gold)), np.maximum(gold, 0)]
+    rank = (scores >= gold_scores[:, None]).sum(axis=1)
+    return np.where(found, rank, 0)
+
+
+def metrics(rank: np.ndarray) -> dict[str, float]:
+    n = len(rank)
+    return {
+        "n": n,
+        "recall@1": float(np.mean(rank == 1)) if n else 0.0,
+        "recall@10": float(np.mean((rank >= 1) & (rank <= MRR_DEPTH))) if n else 0.0,
+        "mrr@10": float(np.mean(np.where((rank >= 1) & (rank <= MRR_DEPTH), 1.0 / np.maximum(rank, 1), 0.0))) if n else 0.0,
+    }
+
+
+def cross_fit(dataset: Dataset, folds: int = FOLDS, l2: float = L2, cross_weight: float = CROSS_WEIGHT) -> dict[str, Any]:
+    """Base and cross-fitted reranked metrics per direction (each article's questions scored by
+    a ranker that never saw that article), and each fold's weights."""
+    articles = np.unique(dataset.article)
+    order = np.random.default_rng(SEED).permutation(articles)
+    fold_of = {int(article): number % folds for number, article in enumerate(order.tolist())}
+    fold = np.array([fold_of[int(article)] for article in dataset.article])
+    question_weight = np.where(dataset.cross(), cross_weight, 1.0)
+    base_scores = -np.arange(dataset.features.shape[1], dtype=np.float64)[None, :].repeat(len(fold), axis=0)
+    new_scores = np.zeros_like(base_scores)
+    fold_weights = []
+    for number in range(folds):
+        train = fold != number
+        mean, scale, weights = fit(dataset.features[train], dataset.mask[train], dataset.gold[train], question_weight[train], dataset.names, l2)
+        test = ~train
+        new_scores[test] = ((dataset.features[test] - mean) / scale) @ weights
+        fold_weights.append(dict(zip(dataset.names, np.round(weights, 4).tolist())))
+    base = ranks(base_scores, dataset.mask, dataset.gold)
+    new = ranks(new_scores, dataset.mask, dataset.gold)
+    rows: dict[str, dict[str, Any]] = {}
+    for number, name in enumerate(dataset.directions):
+        chosen = dataset.direction == number
+        rows[name] = {"base": metrics(base[chosen]), "reranked": metrics(new[chosen])}
+    return {"folds": folds, "l2": l2, "cross_weight": cross_weight, "directions": rows, "fold_weights": fold_weights}
+
+
+def table(result: dict[str, Any]) -> str:
+    lines = [
+        f"XQuAD, cross-fitted by article ({result['folds']} folds; l2 {result['l2']}, cross-lingual weight {result['cross_weight']})",
+        "",
+        "| direction | R@1 base | R@1 reranked | MRR@10 base | MRR@10 reranked | questions |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, row in result["directions"].items():
+        base, new = row["base"], row["reranked"]
+        lines.append(
+            f"| {name} | {base['recall@1']:.3f} | {new['recall@1']:.3f} | {base['mrr@10']:.3f} | {new['mrr@10']:.3f} | {base['n']} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.rerank_train", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--features", type=Path, required=True, help="the dumped features (.npz); dumped first if missing")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="folder with xquad.th.json and xquad.en.json")
+    parser.add_argument("--limit", type=int, default=None, help="first N paragraphs only (smoke run; dump only)")
+    parser.add_argument("--l2", type=float, default=L2)
+    parser.add_argument("--cross-weight", type=float, default=CROSS_WEIGHT)
+    parser.add_argument("--write", action="store_true", help="fit on every article and write the shipped weights file")
+    parser.add_argument("--out", type=Path, default=RESULTS_DIR / "rerank_xquad.json", help="JSON result file")
+    args = parser.parse_args(argv)
+    from index.retrieval.rerank import DEPTH, WEIGHTS_FILE, LinearReranker
+
+    started = time.perf_counter()
+    machine = machine_info()
+    if not args.features.exists():
+        dump_features(args.data, args.limit, args.features)
+    dataset = Dataset(args.features)
+    result = cross_fit(dataset, l2=args.l2, cross_weight=args.cross_weight)
+    print(table(result))
+    if args.write:
+        question_weight = np.where(dataset.cross(), args.cross_weight, 1.0)
+        mean, scale, weights = fit(dataset.features, dataset.mask, dataset.gold, question_weight, dataset.names, args.l2)
+        ranker = LinearReranker(dataset.names, mean, scale, weights, DEPTH)
+        WEIGHTS_FILE.write_text(
+            ranker.to_json(
+                {
+                    "trained_on": "XQuAD th/en, all four directions, every article (python -m benchmarks.rerank_train --write)",
+                    "loss": f"listwise softmax, L2 {args.l2}, cross-lingual questions x{args.cross_weight}",
+                }
+            ),
+            encoding="utf-8",
+        )
+        print(f"wrote {WEIGHTS_FILE}", file=sys.stderr)
+    write_json(
+        args.out,
+        {
+            "benchmark": "xquad-rerank-crossfit",
+            "machine": machine,
+            "code": code_fingerprint(),
+            "features": list(dataset.names),
+            "result": result,
+            "total_seconds": round(time.perf_counter() - started, 2),
+        },
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,218 @@
+"""Second-stage reranker: re-orders the fused top candidates from the evidence the stages computed.
+
+Why: the misses of the fused ranking are mostly the right document found and the right passage
+inside it ranked 2nd-19th (README, "Tried for issue 10"); every hand re-weighting of the fusion
+lost somewhere. A learned ranker weighs the same evidence per candidate (each encoder's passage
+and best-sentence z-scores and cosine gaps, the BM25 share, the fused score and rank, whether the
+passage is in the question's language) with weights fitted on real cross-lingual questions:
+XQuAD's Thai and English questions over its parallel paragraphs (``benchmarks/rerank_train.py``,
+cross-fitted by Wikipedia article). Nothing is embedded again: a query costs one (50, f) product.
+
+The weights are a small reviewable JSON file (``rerank_weights.json`` beside this module): feature
+names, the training set's means and scales, and one weight per feature.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from index.retrieval.stages import standardise
+
+WEIGHTS_FILE = Path(__file__).resolve().parent / "rerank_weights.json"
+RERANKERS = ("none", "learned")
+DEPTH = 50  # fused candidates re-ordered per query
+ENCODER_NAMES = ("e5", "use")  # the product's encoders, in index order
+
+
+def feature_names(encoders: int = 2) -> tuple[str, ...]:
+    """The features of :func:`candidate_features`, in column order."""
+    names: list[str] = []
+    for number in range(encoders):
+        encoder = ENCODER_NAMES[number] if number < len(ENCODER_NAMES) else f"enc{number}"
+        names += [f"{encoder}_passage_z", f"{encoder}_passage_gap", f"{encoder}_sentence_z", f"{encoder}_sentence_gap"]
+    names += ["bm25_share", "fused", "fused_gap", "log_rank", "cross"]
+    for number in range(encoders):
+        encoder = ENCODER_NAMES[number] if number < len(ENCODER_NAMES) else f"enc{number}"
+        names += [f"cross_{encoder}_passage_z", f"cross_{encoder}_sentence_z"]
+    names += ["cross_bm25_share"]
+    return tuple(names)
+
+
+@dataclass
+class Evidence:
+    """What the retriever's stages found for one query, per candidate row (raw, before weights).
+
+    Attributes:
+        query_lang: the question's language (``ingest.lang.detect_lang``).
+        fused: row -> the fused score (the first stage's ranking).
+        dense: encoder number -> pool -> {row: passage cosine} (each pool's top candidates).
+        sentences: encoder number -> pool -> {row: cosine of its best sentence}.
+        bm25_share: row -> BM25 score divided by the query's bound (unweighted; ``Lexical``).
+    """
+
+    query_lang: str
+    fused: dict[int, float]
+    dense: dict[int, dict[str, dict[int, float]]] = field(default_factory=dict)
+    sentences: dict[int, dict[str, dict[int, float]]] = field(default_factory=dict)
+    bm25_share: dict[int, float] = field(default_factory=dict)
+
+    def top(self, depth: int = DEPTH) -> list[int]:
+        """The ``depth`` best rows by fused score, best first (ties by row)."""
+        return [row for row, _ in sorted(self.fused.items(), key=lambda item: (-item[1], item[0]))[:depth]]
+
+
+def _pool_columns(found: Mapping[str, Mapping[int, float]], rows: list[int], row_langs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(z-score, cosine gap) of ``rows`` against one encoder's per-pool lists.
+
+    z: standardised within the row's pool list (a row missing from it gets the list's lowest z, as
+    :func:`~index.retrieval.stages.fuse` does); gap: the row's cosine minus the best cosine of its
+    pool's list (a missing row gets the list's lowest cosine): cosines across languages are on
+    other scales, so both stay within the row's pool. 0 for a pool without a list.
+    """
+    z = np.zeros(len(rows))
+    gap = np.zeros(len(rows))
+    for pool, scores in found.items():
+        if not scores:
+            continue
+        values = np.array(list(scores.values()), dtype=np.float64)
+        standard = dict(zip(scores, standardise(values).tolist()))
+        floor_z, floor_cosine, best = min(standard.values()), float(values.min()), float(values.max())
+        for position, row in enumerate(rows):
+            if row_langs[row] == pool:
+                z[position] = standard.get(row, floor_z)
+                gap[position] = scores.get(row, floor_cosine) - best
+    return z, gap
+
+
+def candidate_features(evidence: Evidence, rows: list[int], row_langs: np.ndarray, encoders: int = 2) -> np.ndarray:
+    """(len(rows), len(feature_names(encoders))) float64 features of ``rows`` (best fused first).
+
+    Every feature is relative to the query (z-scores within a pool's list, gaps to the best
+    candidate, rank): absolute cosines differ between collections (a title in front of a corpus
+    passage, none in XQuAD) and would not carry from the training data to an office's documents.
+    """
+    columns: list[np.ndarray] = []
+    passage_z: list[np.ndarray] = []
+    sentence_z: list[np.ndarray] = []
+    for number in range(encoders):
+        dz, dgap = _pool_columns(evidence.dense.get(number, {}), rows, row_langs)
+        sz, sgap = _pool_columns(evidence.sentences.get(number, {}), rows, row_langs)
+        columns += [dz, dgap, sz, sgap]
+        passage_z.append(dz)
+        sentence_z.append(sz)
+    share = np.array([evidence.bm25_share.get(row, 0.0) for row in rows])
+    fused = np.array([evidence.fused[row] for row in rows])
+    cross = np.array([1.0 if row_langs[row] != evidence.query_lang else 0.0 for row in rows])
+    log_rank = np.log1p(np.arange(len(rows), dtype=np.float64))
+    columns += [share, fused, fused - (fused.max() if len(rows) else 0.0), log_rank, cross]
+    for number in range(encoders):
+        columns += [cross * passage_z[number], cross * sentence_z[number]]
+    columns.append(cross * share)
+    return np.stack(columns, axis=1) if rows else np.zeros((0, len(feature_names(encoders))))
+
+
+class Reranker(Protocol):
+    """Re-orders a query's fused candidates (``HybridRetriever(reranker=...)``)."""
+
+    depth: int
+
+    def scores(self, features: np.ndarray) -> np.ndarray:
+        """(n,) scores of n candidates from their (n, f) :func:`candidate_features`; higher first."""
+        ...
+
+
+@dataclass(frozen=True)
+class LinearReranker:
+    """A linear scoring function over standardised features (trained as a listwise softmax ranker).
+
+    Attributes:
+        names: the feature names, as :func:`feature_names` gives them (checked on load).
+        mean, scale: (f,) the training features' means and standard deviations.
+        weights: (f,) one weight per standardised feature.
+        depth: fused candidates re-ordered per query.
+    """
+
+    names: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray
+    depth: int = DEPTH
+
+    def scores(self, features: np.ndarray) -> np.ndarray:
+        return ((features - self.mean) / self.scale) @ self.weights
+
+    @classmethod
+    def load(cls, path: Path = WEIGHTS_FILE, encoders: int = 2) -> LinearReranker:
+        """Read a weights file written by ``benchmarks/rerank_train.py``.
+
+        Raises:
+            ValueError: the file is missing, unreadable, or made for other features (retrain:
+                ``python -m benchmarks.rerank_train``).
+        """
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            names = tuple(data["features"])
+            mean = np.array([data["mean"][name] for name in names], dtype=np.float64)
+            scale = np.array([data["scale"][name] for name in names], dtype=np.float64)
+            weights = np.array([data["weights"][name] for name in names], dtype=np.float64)
+            depth = int(data.get("depth", DEPTH))
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise ValueError(f"{path}: not a reranker weights file ({error}); retrain with python -m benchmarks.rerank_train") from error
+        expected = feature_names(encoders)
+        if names != expected:
+            raise ValueError(
+                f"{path}: weights for features {list(names)}, but this retriever computes {list(expected)}; "
+                "retrain with python -m benchmarks.rerank_train"
+            )
+        if not np.all(np.isfinite(weights)) or np.any(scale <= 0) or depth <= 0:
+            raise ValueError(f"{path}: weights must be finite, scales and depth positive")
+        return cls(names, mean, scale, weights, depth)
+
+    def to_json(self, extra: Mapping[str, object] | None = None) -> str:
+        """The weights file's text: one value per feature name (reviewable), ``extra`` first."""
+        record: dict[str, object] = dict(extra or {})
+        record.update(
+            {
+                "features": list(self.names),
+                "depth": self.depth,
+                "weights": {name: round(float(value), 6) for name, value in zip(self.names, self.weights)},
+                "mean": {name: round(float(value), 6) for name, value in zip(self.names, self.mean)},
+                "scale": {name: round(float(value), 6) for name, value in zip(self.names, self.scale)},
+            }
+        )
+        return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+
+
+def make_reranker(name: str, encoders: int = 2, path: Path = WEIGHTS_FILE) -> Reranker | None:
+    """The reranker a setting names: ``"none"`` (None: the fused order stands) or ``"learned"``.
+
+    Raises:
+        ValueError: an unknown name, or a weights file that does not fit (see :meth:`LinearReranker.load`).
+    """
+    if name == "none":
+        return None
+    if name == "learned":
+        return LinearReranker.load(path, encoders)
+    raise ValueError(f"reranker must be one of {', '.join(RERANKERS)} (got {name!r})")
+
+
+def rerank(scores: dict[int, float], order: list[int], new: np.ndarray) -> dict[int, float]:
+    """``scores`` with the rows of ``order`` re-ordered by ``new`` and kept above every other row.
+
+    The re-ordered rows get their new score shifted so that the lowest of them is just above the
+    best row outside them: hits stay sorted by score, and rows below the depth keep their order.
+    """
+    if not order:
+        return scores
+    rest = [value for row, value in scores.items() if row not in set(order)]
+    base = (max(rest) + 1.0) if rest else 0.0
+    shift = base - float(new.min())
+    result = dict(scores)
+    result.update({row: float(value) + shift for row, value in zip(order, new.tolist())})
+    return result
