@@ -26,6 +26,7 @@ Run:  python -m benchmarks.rerank_train --features /tmp/xquad-features.npz      
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import sys
 import tempfile
@@ -51,6 +52,29 @@ from benchmarks.xquad import (
     write_json,
 )
 
+# The features the shipped ranker reads (index/retrieval/rerank.py computes them all). Within each
+# passage's own language pool only: XQuAD searches one language's paragraphs at a time, so it can
+# teach how to weigh the evidence inside a pool, never how to weigh a Thai pool against an English
+# one (the interactions with ``cross`` would move whole pools in a mixed index untaught).
+FEATURE_SETS: dict[str, tuple[str, ...]] = {
+    "within-pool": (
+        "e5_passage_z", "e5_passage_gap", "e5_sentence_z", "e5_sentence_gap",
+        "use_passage_z", "use_passage_gap", "use_sentence_z", "use_sentence_gap",
+        "bm25", "fused", "fused_gap", "log_rank",
+    ),
+    "within-pool-ranks": (
+        "e5_passage_z", "e5_passage_gap", "e5_passage_log_rank", "e5_sentence_z", "e5_sentence_gap", "e5_sentence_log_rank",
+        "use_passage_z", "use_passage_gap", "use_passage_log_rank", "use_sentence_z", "use_sentence_gap", "use_sentence_log_rank",
+        "bm25", "bm25_log_rank", "fused", "fused_gap", "log_rank",
+    ),
+    "cross-interactions": (
+        "e5_passage_z", "e5_passage_gap", "e5_sentence_z", "e5_sentence_gap",
+        "use_passage_z", "use_passage_gap", "use_sentence_z", "use_sentence_gap",
+        "bm25", "fused", "fused_gap", "log_rank", "cross",
+        "cross_e5_passage_z", "cross_e5_sentence_z", "cross_use_passage_z", "cross_use_sentence_z",
+    ),
+}
+DEFAULT_SET = "within-pool"
 FOLDS = 4
 CROSS_WEIGHT = 2.0  # a cross-lingual question's weight in the loss (the product's weak case)
 L2 = 1e-2
@@ -127,6 +151,20 @@ class Dataset:
         self.direction = queries[:, 0]
         self.article = queries[:, 2]
         self.gold = queries[:, 3]
+
+    def select(self, names: tuple[str, ...]) -> Dataset:
+        """The same questions with only the features ``names`` (in that order).
+
+        Raises:
+            ValueError: a name the dump does not hold (dump again with this code).
+        """
+        missing = [name for name in names if name not in self.names]
+        if missing:
+            raise ValueError(f"the features file lacks {', '.join(missing)}: delete it to dump again with this code")
+        chosen = copy.copy(self)
+        chosen.features = self.features[:, :, [self.names.index(name) for name in names]]
+        chosen.names = names
+        return chosen
 
     def cross(self) -> np.ndarray:
         """(questions,) whether each question is cross-lingual."""
@@ -238,6 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--features", type=Path, required=True, help="the dumped features (.npz); dumped first if missing")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="folder with xquad.th.json and xquad.en.json")
     parser.add_argument("--limit", type=int, default=None, help="first N paragraphs only (smoke run; dump only)")
+    parser.add_argument("--set", choices=sorted(FEATURE_SETS), default=DEFAULT_SET, help="the features the ranker reads")
     parser.add_argument("--l2", type=float, default=L2)
     parser.add_argument("--cross-weight", type=float, default=CROSS_WEIGHT)
     parser.add_argument("--write", action="store_true", help="fit on every article and write the shipped weights file")
@@ -249,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     machine = machine_info()
     if not args.features.exists():
         dump_features(args.data, args.limit, args.features)
-    dataset = Dataset(args.features)
+    dataset = Dataset(args.features).select(FEATURE_SETS[args.set])
     result = cross_fit(dataset, l2=args.l2, cross_weight=args.cross_weight)
     print(table(result))
     if args.write:
@@ -261,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
                 {
                     "trained_on": "XQuAD th/en, all four directions, every article (python -m benchmarks.rerank_train --write)",
                     "loss": f"listwise softmax, L2 {args.l2}, cross-lingual questions x{args.cross_weight}",
+                    "feature_set": args.set,
                 }
             ),
             encoding="utf-8",
@@ -272,6 +312,7 @@ def main(argv: list[str] | None = None) -> int:
             "benchmark": "xquad-rerank-crossfit",
             "machine": machine,
             "code": code_fingerprint(),
+            "feature_set": args.set,
             "features": list(dataset.names),
             "result": result,
             "total_seconds": round(time.perf_counter() - started, 2),

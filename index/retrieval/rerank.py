@@ -15,6 +15,7 @@ names, the training set's means and scales, and one weight per feature.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,16 +31,21 @@ DEPTH = 50  # fused candidates re-ordered per query
 ENCODER_NAMES = ("e5", "use")  # the product's encoders, in index order
 
 
+def _encoder_name(number: int) -> str:
+    return ENCODER_NAMES[number] if number < len(ENCODER_NAMES) else f"enc{number}"
+
+
 def feature_names(encoders: int = 2) -> tuple[str, ...]:
-    """The features of :func:`candidate_features`, in column order."""
+    """Every feature :func:`candidate_features` can compute, in its default column order (a
+    weights file uses some of them)."""
     names: list[str] = []
     for number in range(encoders):
-        encoder = ENCODER_NAMES[number] if number < len(ENCODER_NAMES) else f"enc{number}"
-        names += [f"{encoder}_passage_z", f"{encoder}_passage_gap", f"{encoder}_sentence_z", f"{encoder}_sentence_gap"]
-    names += ["bm25_share", "fused", "fused_gap", "log_rank", "cross"]
+        encoder = _encoder_name(number)
+        for kind in ("passage", "sentence"):
+            names += [f"{encoder}_{kind}_z", f"{encoder}_{kind}_gap", f"{encoder}_{kind}_log_rank"]
+    names += ["bm25", "bm25_share", "bm25_log_rank", "fused", "fused_gap", "log_rank", "cross"]
     for number in range(encoders):
-        encoder = ENCODER_NAMES[number] if number < len(ENCODER_NAMES) else f"enc{number}"
-        names += [f"cross_{encoder}_passage_z", f"cross_{encoder}_sentence_z"]
+        names += [f"cross_{_encoder_name(number)}_passage_z", f"cross_{_encoder_name(number)}_sentence_z"]
     names += ["cross_bm25_share"]
     return tuple(names)
 
@@ -54,6 +60,8 @@ class Evidence:
         dense: encoder number -> pool -> {row: passage cosine} (each pool's top candidates).
         sentences: encoder number -> pool -> {row: cosine of its best sentence}.
         bm25_share: row -> BM25 score divided by the query's bound (unweighted; ``Lexical``).
+        cross_script: the BM25 weight of a passage in the other script, as a fraction of one in
+            the question's (``RetrievalWeights.cross_script_bm25``).
     """
 
     query_lang: str
@@ -61,69 +69,92 @@ class Evidence:
     dense: dict[int, dict[str, dict[int, float]]] = field(default_factory=dict)
     sentences: dict[int, dict[str, dict[int, float]]] = field(default_factory=dict)
     bm25_share: dict[int, float] = field(default_factory=dict)
+    cross_script: float = 0.5
 
     def top(self, depth: int = DEPTH) -> list[int]:
         """The ``depth`` best rows by fused score, best first (ties by row)."""
         return [row for row, _ in sorted(self.fused.items(), key=lambda item: (-item[1], item[0]))[:depth]]
 
 
-def _pool_columns(found: Mapping[str, Mapping[int, float]], rows: list[int], row_langs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(z-score, cosine gap) of ``rows`` against one encoder's per-pool lists.
+def _pool_columns(
+    found: Mapping[str, Mapping[int, float]], rows: list[int], row_langs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(z-score, cosine gap, log rank) of ``rows`` against one encoder's per-pool lists.
 
     z: standardised within the row's pool list (a row missing from it gets the list's lowest z, as
     :func:`~index.retrieval.stages.fuse` does); gap: the row's cosine minus the best cosine of its
     pool's list (a missing row gets the list's lowest cosine): cosines across languages are on
-    other scales, so both stay within the row's pool. 0 for a pool without a list.
+    other scales, so both stay within the row's pool; log rank: log(1 + the row's 0-based place in
+    its pool's list), a missing row one place below the list. 0 for a pool without a list.
     """
     z = np.zeros(len(rows))
     gap = np.zeros(len(rows))
+    rank = np.zeros(len(rows))
     for pool, scores in found.items():
         if not scores:
             continue
         values = np.array(list(scores.values()), dtype=np.float64)
         standard = dict(zip(scores, standardise(values).tolist()))
+        places = {row: place for place, row in enumerate(sorted(scores, key=lambda row: -scores[row]))}
         floor_z, floor_cosine, best = min(standard.values()), float(values.min()), float(values.max())
         for position, row in enumerate(rows):
             if row_langs[row] == pool:
                 z[position] = standard.get(row, floor_z)
                 gap[position] = scores.get(row, floor_cosine) - best
-    return z, gap
+                rank[position] = math.log1p(places.get(row, len(scores)))
+    return z, gap, rank
 
 
-def candidate_features(evidence: Evidence, rows: list[int], row_langs: np.ndarray, encoders: int = 2) -> np.ndarray:
-    """(len(rows), len(feature_names(encoders))) float64 features of ``rows`` (best fused first).
+def candidate_features(
+    evidence: Evidence, rows: list[int], row_langs: np.ndarray, encoders: int = 2, names: tuple[str, ...] | None = None
+) -> np.ndarray:
+    """(len(rows), len(names)) float64 features of ``rows`` (best fused first), ``names`` of
+    :func:`feature_names` (None: all of them).
 
-    Every feature is relative to the query (z-scores within a pool's list, gaps to the best
-    candidate, rank): absolute cosines differ between collections (a title in front of a corpus
+    Every feature is relative to the query (z-scores, gaps and ranks within a pool's list, gaps to
+    the best candidate): absolute cosines differ between collections (a title in front of a corpus
     passage, none in XQuAD) and would not carry from the training data to an office's documents.
+
+    Raises:
+        KeyError: a name this module does not compute.
     """
-    columns: list[np.ndarray] = []
-    passage_z: list[np.ndarray] = []
-    sentence_z: list[np.ndarray] = []
+    names = names or feature_names(encoders)
+    columns: dict[str, np.ndarray] = {}
     for number in range(encoders):
-        dz, dgap = _pool_columns(evidence.dense.get(number, {}), rows, row_langs)
-        sz, sgap = _pool_columns(evidence.sentences.get(number, {}), rows, row_langs)
-        columns += [dz, dgap, sz, sgap]
-        passage_z.append(dz)
-        sentence_z.append(sz)
-    share = np.array([evidence.bm25_share.get(row, 0.0) for row in rows])
-    fused = np.array([evidence.fused[row] for row in rows])
+        encoder = _encoder_name(number)
+        for kind, found in (("passage", evidence.dense), ("sentence", evidence.sentences)):
+            z, gap, rank = _pool_columns(found.get(number, {}), rows, row_langs)
+            columns.update({f"{encoder}_{kind}_z": z, f"{encoder}_{kind}_gap": gap, f"{encoder}_{kind}_log_rank": rank})
     cross = np.array([1.0 if row_langs[row] != evidence.query_lang else 0.0 for row in rows])
-    log_rank = np.log1p(np.arange(len(rows), dtype=np.float64))
-    columns += [share, fused, fused - (fused.max() if len(rows) else 0.0), log_rank, cross]
+    share = np.array([evidence.bm25_share.get(row, 0.0) for row in rows])
+    lexical_places = {row: place for place, row in enumerate(sorted(evidence.bm25_share, key=lambda row: -evidence.bm25_share[row]))}
+    fused = np.array([evidence.fused[row] for row in rows])
+    columns.update(
+        {
+            "bm25": share * np.where(cross > 0, evidence.cross_script, 1.0),
+            "bm25_share": share,
+            "bm25_log_rank": np.array([math.log1p(lexical_places.get(row, len(lexical_places))) for row in rows]),
+            "fused": fused,
+            "fused_gap": fused - (fused.max() if len(rows) else 0.0),
+            "log_rank": np.log1p(np.arange(len(rows), dtype=np.float64)),
+            "cross": cross,
+            "cross_bm25_share": cross * share,
+        }
+    )
     for number in range(encoders):
-        columns += [cross * passage_z[number], cross * sentence_z[number]]
-    columns.append(cross * share)
-    return np.stack(columns, axis=1) if rows else np.zeros((0, len(feature_names(encoders))))
+        for kind in ("passage", "sentence"):
+            columns[f"cross_{_encoder_name(number)}_{kind}_z"] = cross * columns[f"{_encoder_name(number)}_{kind}_z"]
+    return np.stack([columns[name] for name in names], axis=1) if rows else np.zeros((0, len(names)))
 
 
 class Reranker(Protocol):
     """Re-orders a query's fused candidates (``HybridRetriever(reranker=...)``)."""
 
     depth: int
+    names: tuple[str, ...]  # the features it reads (:func:`feature_names`)
 
     def scores(self, features: np.ndarray) -> np.ndarray:
-        """(n,) scores of n candidates from their (n, f) :func:`candidate_features`; higher first."""
+        """(n,) scores of n candidates from their (n, f) :func:`candidate_features` of ``names``; higher first."""
         ...
 
 
@@ -132,7 +163,7 @@ class LinearReranker:
     """A linear scoring function over standardised features (trained as a listwise softmax ranker).
 
     Attributes:
-        names: the feature names, as :func:`feature_names` gives them (checked on load).
+        names: the features it reads, some of :func:`feature_names` (checked on load).
         mean, scale: (f,) the training features' means and standard deviations.
         weights: (f,) one weight per standardised feature.
         depth: fused candidates re-ordered per query.
@@ -164,10 +195,10 @@ class LinearReranker:
             depth = int(data.get("depth", DEPTH))
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise ValueError(f"{path}: not a reranker weights file ({error}); retrain with python -m benchmarks.rerank_train") from error
-        expected = feature_names(encoders)
-        if names != expected:
+        unknown = sorted(set(names) - set(feature_names(encoders)))
+        if unknown or len(set(names)) != len(names):
             raise ValueError(
-                f"{path}: weights for features {list(names)}, but this retriever computes {list(expected)}; "
+                f"{path}: weights for features this retriever does not compute ({', '.join(unknown) or 'repeated names'}); "
                 "retrain with python -m benchmarks.rerank_train"
             )
         if not np.all(np.isfinite(weights)) or np.any(scale <= 0) or depth <= 0:

@@ -205,7 +205,7 @@ class HybridRetriever:
         scores = evidence.fused
         if self.reranker is not None:
             order = evidence.top(max(self.reranker.depth, depth))
-            features = candidate_features(evidence, order, self.index.row_langs, len(self.encoders))
+            features = candidate_features(evidence, order, self.index.row_langs, len(self.encoders), self.reranker.names)
             scores = rerank(scores, order, self.reranker.scores(features))
         return scores, spread
 
@@ -235,7 +235,12 @@ class HybridRetriever:
         dense = fuse(terms, self.index.row_langs)
         scores = {row: dense.get(row, 0.0) + lexical.get(row, 0.0) for row in set(dense) | set(lexical)}
         evidence = Evidence(
-            query_lang, scores, raw_dense, {number: {pool: matches.best for pool, matches in found.items()} for number, found in sentences.items()}, shares
+            query_lang,
+            scores,
+            raw_dense,
+            {number: {pool: matches.best for pool, matches in found.items()} for number, found in sentences.items()},
+            shares,
+            self.weights.cross_script_bm25,
         )
         return evidence, (spread if spread and allowed is None else None)
 

@@ -37,7 +37,7 @@ def _evidence() -> Evidence:
         fused={0: 3.0, 3: 2.5, 1: 1.0, 4: 0.5, 2: 0.1},
         dense={0: {"en": {0: 0.8, 1: 0.6}, "th": {3: 0.9, 4: 0.7}}},
         sentences={0: {"en": {0: 0.5, 1: 0.7}}},
-        bm25_share={3: 0.4},
+        bm25_share={3: 0.4, 0: 0.2},
     )
 
 
@@ -51,11 +51,20 @@ def test_features_are_standardised_within_each_passages_own_pool() -> None:
     # with a Thai-Thai one); a missing row gets the list's lowest cosine.
     assert _column(features, "e5_passage_gap") == [0.0, 0.0, -0.2, -0.2, -0.2]
     assert _column(features, "e5_sentence_z") == [-1.0, 0.0, 1.0, 0.0, -1.0]  # no Thai sentence list: 0
-    assert _column(features, "bm25_share") == [0.0, 0.4, 0.0, 0.0, 0.0]
+    assert _column(features, "bm25_share") == [0.2, 0.4, 0.0, 0.0, 0.0]
+    # Weighted by script as the fused score weighs it: half for the English passage of a Thai question.
+    assert _column(features, "bm25") == [0.1, 0.4, 0.0, 0.0, 0.0]
     assert _column(features, "cross") == [1.0, 0.0, 1.0, 0.0, 1.0]  # Thai question, English passages
     assert _column(features, "cross_e5_passage_z") == [1.0, 0.0, -1.0, -0.0, -1.0]
+    assert _column(features, "cross_bm25_share") == [0.2, 0.0, 0.0, 0.0, 0.0]
     assert _column(features, "fused_gap") == [0.0, -0.5, -2.0, -2.5, -2.9]
     assert _column(features, "log_rank")[:2] == [0.0, round(float(np.log(2)), 6)]
+    # Place in its own pool's list: 0, 1, and one below the list for a row missing from it.
+    log2, log3 = round(float(np.log(2)), 6), round(float(np.log(3)), 6)
+    assert _column(features, "e5_passage_log_rank") == [0.0, 0.0, log2, log2, log3]
+    assert _column(features, "bm25_log_rank") == [log2, 0.0, log3, log3, log3]
+    only = candidate_features(_evidence(), rows, ROW_LANGS, encoders=1, names=("cross", "fused"))
+    assert only.tolist() == features[:, [NAMES.index("cross"), NAMES.index("fused")]].tolist()
 
 
 def test_rerank_puts_the_reordered_rows_above_the_rest_in_their_new_order() -> None:
@@ -91,7 +100,9 @@ def test_a_weights_file_round_trips_and_one_for_other_features_is_refused(tmp_pa
 
 def test_the_shipped_weights_fit_the_product_retrievers_features() -> None:
     ranker = make_reranker("learned", encoders=2)
-    assert isinstance(ranker, LinearReranker) and ranker.names == feature_names(2) and ranker.depth == DEPTH
+    assert isinstance(ranker, LinearReranker) and set(ranker.names) <= set(feature_names(2)) and ranker.depth == DEPTH
+    features = candidate_features(_evidence(), [0, 3, 1, 4, 2], ROW_LANGS, encoders=2, names=ranker.names)
+    assert ranker.scores(features).shape == (5,)
     assert make_reranker("none") is None
     with pytest.raises(ValueError, match="none, learned"):
         make_reranker("cross-encoder")
@@ -109,9 +120,10 @@ class ReverseFused:
     top candidates in reverse order."""
 
     depth: int = 5
+    names: tuple[str, ...] = ("fused",)
 
     def scores(self, features: np.ndarray) -> np.ndarray:
-        return -features[:, feature_names(1).index("fused")]
+        return -features[:, 0]
 
 
 def test_the_retriever_hands_back_its_fused_top_candidates_in_the_rerankers_order(tmp_path: Path) -> None:
