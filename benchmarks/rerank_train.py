@@ -44,7 +44,9 @@ from benchmarks.xquad import (
     RESULTS_DIR,
     MeteredEncoder,
     Run,
+    LANGS,
     build_context_indexes,
+    build_mixed_index,
     code_fingerprint,
     direction_name,
     load_xquad,
@@ -87,7 +89,14 @@ SEED = 0
 
 def dump_features(data_dir: Path, limit: int | None, out: Path) -> None:
     """Run every XQuAD question through the production retriever (no reranker) and save the
-    features of its top candidates (see the module docstring) to ``out``."""
+    features of its top candidates to ``out``, in two settings:
+
+    - single: XQuAD's protocol, each question against one language's 240 paragraphs;
+    - mixed: one index of both languages' paragraphs (a pool per language, as an office's
+      store), the gold paragraph in the direction's context language and its translation withheld
+      (a filter): a Thai question's English answer then competes with the Thai paragraphs of the
+      same article, the product's miss (a Thai text on the topic outranks the English passage).
+    """
     from assistant.api import PolicyRAG, make_encoders
     from assistant.settings import Settings
     from index.retrieval.rerank import DEPTH, candidate_features, feature_names
@@ -97,21 +106,28 @@ def dump_features(data_dir: Path, limit: int | None, out: Path) -> None:
     settings = replace(Settings(), reranker="none")
     encoders = [MeteredEncoder(encoder) for encoder in make_encoders(settings)]
     features: list[np.ndarray] = []
-    query_rows: list[tuple[int, int, int, int]] = []  # direction, question, article, gold position (-1: not in the top)
+    query_rows: list[tuple[int, int, int, int, int]] = []  # direction, question, article, gold position (-1: absent), mixed
     with tempfile.TemporaryDirectory(prefix="policyrag-rerank-") as work_dir:
         indexes = build_context_indexes(data, cast("list[Any]", encoders), Path(work_dir), run, settings.sentence_embedding)
+        mixed = build_mixed_index(data, cast("list[Any]", encoders), Path(work_dir), run, settings.sentence_embedding)
         for number, (q_lang, c_lang) in enumerate(DIRECTIONS):
-            retriever = PolicyRAG(indexes[c_lang], cast("list[Any]", encoders), settings).retriever
-            with run.stage(f"features {direction_name((q_lang, c_lang))} ({len(data.questions[q_lang])} questions)"):
-                vectors = retriever.embed(data.questions[q_lang])
-                for question, (text, gold) in enumerate(zip(data.questions[q_lang], data.gold)):
-                    evidence, _ = retriever.evidence_with_spread(text, [encoded[question] for encoded in vectors])
-                    order = evidence.top(DEPTH)
-                    sources = [retriever.index.row_sources[row] for row in order]
-                    position = sources.index(str(gold)) if str(gold) in sources else -1
-                    features.append(candidate_features(evidence, order, retriever.index.row_langs, len(encoders)))
-                    query_rows.append((number, question, data.articles[gold], position))
-        for index in indexes.values():
+            for is_mixed, index in ((0, indexes[c_lang]), (1, mixed)):
+                retriever = PolicyRAG(index, cast("list[Any]", encoders), settings).retriever
+                sources = np.asarray(retriever.index.row_sources)
+                other = q_lang if q_lang != c_lang else next(lang for lang in LANGS if lang != c_lang)
+                label = f"features {direction_name((q_lang, c_lang))}{' mixed' if is_mixed else ''}"
+                with run.stage(f"{label} ({len(data.questions[q_lang])} questions)"):
+                    vectors = retriever.embed(data.questions[q_lang])
+                    for question, (text, gold) in enumerate(zip(data.questions[q_lang], data.gold)):
+                        wanted = f"{c_lang}:{gold}" if is_mixed else str(gold)
+                        allowed = np.flatnonzero(sources != f"{other}:{gold}") if is_mixed else None
+                        evidence, _ = retriever.evidence_with_spread(text, [encoded[question] for encoded in vectors], allowed)
+                        order = evidence.top(DEPTH)
+                        found = [sources[row] for row in order]
+                        position = found.index(wanted) if wanted in found else -1
+                        features.append(candidate_features(evidence, order, retriever.index.row_langs, len(encoders)))
+                        query_rows.append((number, question, data.articles[gold], position, is_mixed))
+        for index in (*indexes.values(), mixed):
             index.close()
     sizes = [len(block) for block in features]
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -151,6 +167,7 @@ class Dataset:
         self.direction = queries[:, 0]
         self.article = queries[:, 2]
         self.gold = queries[:, 3]
+        self.mixed = queries[:, 4].astype(bool) if queries.shape[1] > 4 else np.zeros(len(queries), dtype=bool)
 
     def select(self, names: tuple[str, ...]) -> Dataset:
         """The same questions with only the features ``names`` (in that order).
@@ -230,35 +247,47 @@ def metrics(rank: np.ndarray) -> dict[str, float]:
     }
 
 
-def cross_fit(dataset: Dataset, folds: int = FOLDS, l2: float = L2, cross_weight: float = CROSS_WEIGHT) -> dict[str, Any]:
-    """Base and cross-fitted reranked metrics per direction (each article's questions scored by
-    a ranker that never saw that article), and each fold's weights."""
+MODES = {"single": (False,), "mixed": (True,), "both": (False, True)}
+
+
+def cross_fit(
+    dataset: Dataset, folds: int = FOLDS, l2: float = L2, cross_weight: float = CROSS_WEIGHT, train_on: str = "both"
+) -> dict[str, Any]:
+    """Base and cross-fitted reranked metrics per setting and direction (each article's questions
+    scored by a ranker fitted on the other articles' questions of the ``train_on`` settings), and
+    each fold's weights."""
     articles = np.unique(dataset.article)
     order = np.random.default_rng(SEED).permutation(articles)
     fold_of = {int(article): number % folds for number, article in enumerate(order.tolist())}
     fold = np.array([fold_of[int(article)] for article in dataset.article])
     question_weight = np.where(dataset.cross(), cross_weight, 1.0)
+    trained_modes = np.isin(dataset.mixed, MODES[train_on])
     base_scores = -np.arange(dataset.features.shape[1], dtype=np.float64)[None, :].repeat(len(fold), axis=0)
     new_scores = np.zeros_like(base_scores)
     fold_weights = []
     for number in range(folds):
-        train = fold != number
+        train = (fold != number) & trained_modes
         mean, scale, weights = fit(dataset.features[train], dataset.mask[train], dataset.gold[train], question_weight[train], dataset.names, l2)
-        test = ~train
+        test = fold == number
         new_scores[test] = ((dataset.features[test] - mean) / scale) @ weights
         fold_weights.append(dict(zip(dataset.names, np.round(weights, 4).tolist())))
     base = ranks(base_scores, dataset.mask, dataset.gold)
     new = ranks(new_scores, dataset.mask, dataset.gold)
     rows: dict[str, dict[str, Any]] = {}
-    for number, name in enumerate(dataset.directions):
-        chosen = dataset.direction == number
-        rows[name] = {"base": metrics(base[chosen]), "reranked": metrics(new[chosen])}
-    return {"folds": folds, "l2": l2, "cross_weight": cross_weight, "directions": rows, "fold_weights": fold_weights}
+    for mixed in sorted(set(dataset.mixed.tolist())):
+        for number, name in enumerate(dataset.directions):
+            chosen = (dataset.direction == number) & (dataset.mixed == mixed)
+            key = f"{name} mixed" if mixed else name
+            rows[key] = {"base": metrics(base[chosen]), "reranked": metrics(new[chosen])}
+    return {
+        "folds": folds, "l2": l2, "cross_weight": cross_weight, "train_on": train_on, "directions": rows, "fold_weights": fold_weights,
+    }
 
 
 def table(result: dict[str, Any]) -> str:
     lines = [
-        f"XQuAD, cross-fitted by article ({result['folds']} folds; l2 {result['l2']}, cross-lingual weight {result['cross_weight']})",
+        f"XQuAD, cross-fitted by article ({result['folds']} folds; trained on {result['train_on']}; l2 {result['l2']}, "
+        f"cross-lingual weight {result['cross_weight']}); mixed: one th+en index, the translation withheld",
         "",
         "| direction | R@1 base | R@1 reranked | MRR@10 base | MRR@10 reranked | questions |",
         "|---|---:|---:|---:|---:|---:|",
@@ -277,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="folder with xquad.th.json and xquad.en.json")
     parser.add_argument("--limit", type=int, default=None, help="first N paragraphs only (smoke run; dump only)")
     parser.add_argument("--set", choices=sorted(FEATURE_SETS), default=DEFAULT_SET, help="the features the ranker reads")
+    parser.add_argument("--train-on", choices=sorted(MODES), default="both", help="the settings the ranker is fitted on")
     parser.add_argument("--l2", type=float, default=L2)
     parser.add_argument("--cross-weight", type=float, default=CROSS_WEIGHT)
     parser.add_argument("--write", action="store_true", help="fit on every article and write the shipped weights file")
@@ -289,11 +319,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.features.exists():
         dump_features(args.data, args.limit, args.features)
     dataset = Dataset(args.features).select(FEATURE_SETS[args.set])
-    result = cross_fit(dataset, l2=args.l2, cross_weight=args.cross_weight)
+    result = cross_fit(dataset, l2=args.l2, cross_weight=args.cross_weight, train_on=args.train_on)
     print(table(result))
     if args.write:
         question_weight = np.where(dataset.cross(), args.cross_weight, 1.0)
-        mean, scale, weights = fit(dataset.features, dataset.mask, dataset.gold, question_weight, dataset.names, args.l2)
+        train = np.isin(dataset.mixed, MODES[args.train_on])
+        mean, scale, weights = fit(dataset.features[train], dataset.mask[train], dataset.gold[train], question_weight[train], dataset.names, args.l2)
         ranker = LinearReranker(dataset.names, mean, scale, weights, DEPTH)
         WEIGHTS_FILE.write_text(
             ranker.to_json(
@@ -301,6 +332,7 @@ def main(argv: list[str] | None = None) -> int:
                     "trained_on": "XQuAD th/en, all four directions, every article (python -m benchmarks.rerank_train --write)",
                     "loss": f"listwise softmax, L2 {args.l2}, cross-lingual questions x{args.cross_weight}",
                     "feature_set": args.set,
+                    "trained_on_settings": args.train_on,
                 }
             ),
             encoding="utf-8",

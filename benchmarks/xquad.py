@@ -293,13 +293,36 @@ def build_context_indexes(
     return indexes
 
 
+def build_mixed_index(
+    data: XquadData, encoders: Sequence[Embedder | UseEmbedder], work_dir: Path, run: Run, sentence_method: str
+) -> OpenIndex:
+    """One index of both languages' contexts (a pool per language), ``source`` = "th:12" / "en:12",
+    written under ``work_dir``; encoders that cache vectors (:class:`MeteredEncoder`) reuse them."""
+    from index.analyzer import ThaiEnglishAnalyzer
+    from index.storage import IndexWriter, OpenIndex
+    from ingest.model import Block, Chunk, Document
+
+    both = [(lang, number, text) for lang in LANGS for number, text in enumerate(data.contexts[lang])]
+    writer = IndexWriter(
+        encoders, ThaiEnglishAnalyzer(), passage_template="{text}", chunking={}, show_progress=False, sentence_method=sentence_method
+    )
+    with run.stage("build th+en index (vectors reused)"):
+        writer.run(
+            [Document(source=f"{lang}:{number}", title="", blocks=[Block(text)], lang=lang) for lang, number, text in both],
+            [
+                Chunk(f"{lang}:{number}#0", f"{lang}:{number}", "", text, None, (), lang, 0, len(text))
+                for lang, number, text in both
+            ],
+            work_dir / "index-both",
+        )
+    return OpenIndex(work_dir / "index-both")
+
+
 def run_benchmark(data_dir: Path, limit: int | None, work_dir: Path) -> tuple[Run, dict[str, Any]]:
     from assistant.api import PolicyRAG, make_encoders
     from assistant.retrieval import HybridRetriever, RetrievalWeights
     from assistant.settings import Settings
     from index.analyzer import RegexAnalyzer, ThaiEnglishAnalyzer
-    from index.storage import IndexWriter, OpenIndex
-    from ingest.model import Block, Chunk, Document
 
     run = Run()
     with run.stage("load XQuAD"):
@@ -332,21 +355,7 @@ def run_benchmark(data_dir: Path, limit: int | None, work_dir: Path) -> tuple[Ru
 
     # Related across languages: both languages' contexts in one index (vectors already embedded),
     # each paragraph asked for its closest paragraph in the other language.
-    both = [(lang, number, text) for lang in LANGS for number, text in enumerate(data.contexts[lang])]
-    writer = IndexWriter(
-        product_encoders, ThaiEnglishAnalyzer(), passage_template="{text}", chunking={}, show_progress=False,
-        sentence_method=settings.sentence_embedding,
-    )
-    with run.stage("build th+en index for related passages (vectors reused)"):
-        writer.run(
-            [Document(source=f"{lang}:{number}", title="", blocks=[Block(text)], lang=lang) for lang, number, text in both],
-            [
-                Chunk(f"{lang}:{number}#0", f"{lang}:{number}", "", text, None, (), lang, 0, len(text))
-                for lang, number, text in both
-            ],
-            work_dir / "index-both",
-        )
-    both_index = OpenIndex(work_dir / "index-both")
+    both_index = build_mixed_index(data, product_encoders, work_dir, run, settings.sentence_embedding)
     related = PolicyRAG(both_index, product_encoders, settings).retriever
     for lang, other in (("th", "en"), ("en", "th")):
         with run.stage(f"related {lang}->{other} ({len(data.contexts[lang])} paragraphs)"):
