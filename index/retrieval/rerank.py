@@ -241,7 +241,8 @@ def rerank(scores: dict[int, float], order: list[int], new: np.ndarray) -> dict[
     """
     if not order:
         return scores
-    rest = [value for row, value in scores.items() if row not in set(order)]
+    chosen = set(order)
+    rest = [value for row, value in scores.items() if row not in chosen]
     base = (max(rest) + 1.0) if rest else 0.0
     shift = base - float(new.min())
     result = dict(scores)
