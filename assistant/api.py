@@ -33,6 +33,7 @@ from index.encoder_text import NormalisedEncoder
 from index.live import LiveIndex
 from index.preparation import DocumentPreparation, PreparedChunks, PreparedDocument
 from index.retrieval import Deduplicator, Hit, HybridRetriever, RetrievalWeights
+from index.retrieval.rerank import make_reranker
 from index.storage import BuildStats, IndexWriter, OpenIndex
 from index.vector_store import StoreOptions, VectorStoreBackend, make_backend
 from ingest.chunker import Chunker
@@ -347,6 +348,7 @@ class PolicyRAG:
             expand_terms=self.settings.expand_terms,
             sentence_scan_max=self.settings.sentence_scan_max,
             search_threads=self.settings.search_threads,
+            reranker=make_reranker(self.settings.reranker, len(self.encoders)),
         )
 
     @property

@@ -18,6 +18,7 @@ from typing import Any, get_type_hints
 from assistant.origins import parse_origins
 from index.bundled_model import BUNDLED_MODEL_NAME
 from index.embedder import ENCODER_BACKENDS, USE_MODEL_NAME
+from index.retrieval.rerank import RERANKERS
 from index.sentence_embedding import SENTENCE_CONTEXTS, SENTENCE_METHODS
 from index.vector_store import VECTOR_STORES
 
@@ -144,6 +145,10 @@ class Settings:
     # side, at most the usable cores; 1: one after another. Results are the same either way
     # (index/retrieval/parallel.py; README "Large document stores").
     search_threads: int = 2
+    # Second-stage reranker over the fused top 50 (index/retrieval/rerank.py): "none" keeps the
+    # fused order; "learned" re-orders it with a linear ranker fitted on XQuAD's Thai/English
+    # questions (benchmarks/rerank_train.py; weights in index/retrieval/rerank_weights.json).
+    reranker: str = "none"
     milvus_uri: str = ""
     milvus_token: str = ""  # a server's "user:password" or API key; better set as POLICYRAG_MILVUS_TOKEN
     milvus_collection: str = ""  # collection name prefix; empty: policyrag_ + a hash of the index folder
@@ -248,6 +253,8 @@ class Settings:
             problems.append("query_threads must be positive and ingest_threads >= 0 (0: every usable core)")
         if self.search_threads <= 0:
             problems.append(f"search_threads must be at least 1 (got {self.search_threads})")
+        if self.reranker not in RERANKERS:
+            problems.append(f"reranker must be one of {', '.join(RERANKERS)} (got {self.reranker!r})")
         if not 0 <= self.ingest_nice <= 19:
             problems.append(f"ingest_nice must be from 0 to 19 (got {self.ingest_nice})")
         if self.sentence_embedding not in SENTENCE_METHODS:

@@ -45,6 +45,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
+    from index.storage import OpenIndex
     from index.analyzer import RegexAnalyzer, ThaiEnglishAnalyzer
     from index.embedder import Embedder, UseEmbedder
     from ingest.model import Lang
@@ -86,6 +87,7 @@ class XquadData:
     contexts: dict[str, list[str]]
     questions: dict[str, list[str]]
     gold: list[int]
+    articles: list[int] = field(default_factory=list)  # the Wikipedia article of each paragraph (0-47)
 
 
 def load_xquad(data_dir: Path, limit: int | None = None) -> XquadData:
@@ -95,10 +97,12 @@ def load_xquad(data_dir: Path, limit: int | None = None) -> XquadData:
     other file", which is only true if paragraphs and question ids line up one to one.
     """
     paragraphs: dict[str, list[dict]] = {}
+    articles: list[int] = []
     for lang in LANGS:
         with (data_dir / f"xquad.{lang}.json").open(encoding="utf-8") as handle:
             data = json.load(handle)
         paragraphs[lang] = [paragraph for article in data["data"] for paragraph in article["paragraphs"]]
+        articles = [number for number, article in enumerate(data["data"]) for _ in article["paragraphs"]]
     if len(paragraphs["th"]) != len(paragraphs["en"]):
         raise ValueError("xquad.th.json and xquad.en.json have different numbers of paragraphs")
     for number, (th, en) in enumerate(zip(paragraphs["th"], paragraphs["en"])):
@@ -106,6 +110,7 @@ def load_xquad(data_dir: Path, limit: int | None = None) -> XquadData:
             raise ValueError(f"paragraph {number}: question ids differ between th and en; not parallel")
     if limit is not None:
         paragraphs = {lang: items[:limit] for lang, items in paragraphs.items()}
+        articles = articles[:limit]
     # Some Thai contexts start with a byte-order mark left over from the translation files.
     contexts = {lang: [p["context"].lstrip("\ufeff").strip() for p in items] for lang, items in paragraphs.items()}
     questions = {
@@ -113,7 +118,7 @@ def load_xquad(data_dir: Path, limit: int | None = None) -> XquadData:
         for lang, items in paragraphs.items()
     }
     gold = [number for number, p in enumerate(paragraphs["th"]) for _ in p["qas"]]
-    return XquadData(contexts, questions, gold)
+    return XquadData(contexts, questions, gold, articles)
 
 
 # --------------------------------------------------------------------------------------------
@@ -249,13 +254,75 @@ def hit_ranks(hits_per_query: list[list[Any]], gold: list[int]) -> list[int]:
     return ranks
 
 
+def build_context_indexes(
+    data: XquadData, encoders: Sequence[Embedder | UseEmbedder], work_dir: Path, run: Run, sentence_method: str
+) -> dict[str, OpenIndex]:
+    """One index per language of its contexts (one passage each, ``source`` = paragraph number),
+    written by the product's ``IndexWriter`` under ``work_dir`` (sentence vectors made as
+    ``sentence_embedding`` says): language -> the opened index."""
+    from index.analyzer import ThaiEnglishAnalyzer
+    from index.storage import IndexWriter, OpenIndex
+    from ingest.model import Block, Chunk, Document
+
+    indexes: dict[str, OpenIndex] = {}
+    for lang in LANGS:
+        chunks = [
+            Chunk(
+                chunk_id=f"xquad-{lang}-{number}", source=str(number), title="", text=text, page=None,
+                heading_path=(), lang=lang, start=0, end=len(text),
+            )
+            for number, text in enumerate(data.contexts[lang])
+        ]
+        documents = [
+            Document(source=str(number), title="", blocks=[Block(text)], lang=lang)
+            for number, text in enumerate(data.contexts[lang])
+        ]
+        writer = IndexWriter(
+            encoders,
+            ThaiEnglishAnalyzer(),
+            passage_template="{text}",
+            chunking={},
+            show_progress=False,
+            sentence_method=sentence_method,
+        )
+        index_dir = work_dir / f"index-{lang}"
+        with run.stage(f"build {lang} index (embed {len(chunks)} contexts x {len(encoders)} encoders + BM25)"):
+            writer.run(documents, chunks, index_dir)
+        indexes[lang] = OpenIndex(index_dir)
+
+    return indexes
+
+
+def build_mixed_index(
+    data: XquadData, encoders: Sequence[Embedder | UseEmbedder], work_dir: Path, run: Run, sentence_method: str
+) -> OpenIndex:
+    """One index of both languages' contexts (a pool per language), ``source`` = "th:12" / "en:12",
+    written under ``work_dir``; encoders that cache vectors (:class:`MeteredEncoder`) reuse them."""
+    from index.analyzer import ThaiEnglishAnalyzer
+    from index.storage import IndexWriter, OpenIndex
+    from ingest.model import Block, Chunk, Document
+
+    both = [(lang, number, text) for lang in LANGS for number, text in enumerate(data.contexts[lang])]
+    writer = IndexWriter(
+        encoders, ThaiEnglishAnalyzer(), passage_template="{text}", chunking={}, show_progress=False, sentence_method=sentence_method
+    )
+    with run.stage("build th+en index (vectors reused)"):
+        writer.run(
+            [Document(source=f"{lang}:{number}", title="", blocks=[Block(text)], lang=lang) for lang, number, text in both],
+            [
+                Chunk(f"{lang}:{number}#0", f"{lang}:{number}", "", text, None, (), lang, 0, len(text))
+                for lang, number, text in both
+            ],
+            work_dir / "index-both",
+        )
+    return OpenIndex(work_dir / "index-both")
+
+
 def run_benchmark(data_dir: Path, limit: int | None, work_dir: Path) -> tuple[Run, dict[str, Any]]:
     from assistant.api import PolicyRAG, make_encoders
     from assistant.retrieval import HybridRetriever, RetrievalWeights
     from assistant.settings import Settings
     from index.analyzer import RegexAnalyzer, ThaiEnglishAnalyzer
-    from index.storage import IndexWriter, OpenIndex
-    from ingest.model import Block, Chunk, Document
 
     run = Run()
     with run.stage("load XQuAD"):
@@ -284,49 +351,11 @@ def run_benchmark(data_dir: Path, limit: int | None, work_dir: Path) -> tuple[Ru
         encoder.query_seconds = 0.0
         encoder.queries_embedded = 0
 
-    indexes: dict[str, OpenIndex] = {}
-    for lang in LANGS:
-        chunks = [
-            Chunk(
-                chunk_id=f"xquad-{lang}-{number}", source=str(number), title="", text=text, page=None,
-                heading_path=(), lang=lang, start=0, end=len(text),
-            )
-            for number, text in enumerate(data.contexts[lang])
-        ]
-        documents = [
-            Document(source=str(number), title="", blocks=[Block(text)], lang=lang)
-            for number, text in enumerate(data.contexts[lang])
-        ]
-        writer = IndexWriter(
-            product_encoders,
-            ThaiEnglishAnalyzer(),
-            passage_template="{text}",
-            chunking={},
-            show_progress=False,
-            sentence_method=settings.sentence_embedding,
-        )
-        index_dir = work_dir / f"index-{lang}"
-        with run.stage(f"build {lang} index (embed {len(chunks)} contexts x {len(encoders)} encoders + BM25)"):
-            writer.run(documents, chunks, index_dir)
-        indexes[lang] = OpenIndex(index_dir)
+    indexes = build_context_indexes(data, product_encoders, work_dir, run, settings.sentence_embedding)
 
     # Related across languages: both languages' contexts in one index (vectors already embedded),
     # each paragraph asked for its closest paragraph in the other language.
-    both = [(lang, number, text) for lang in LANGS for number, text in enumerate(data.contexts[lang])]
-    writer = IndexWriter(
-        product_encoders, ThaiEnglishAnalyzer(), passage_template="{text}", chunking={}, show_progress=False,
-        sentence_method=settings.sentence_embedding,
-    )
-    with run.stage("build th+en index for related passages (vectors reused)"):
-        writer.run(
-            [Document(source=f"{lang}:{number}", title="", blocks=[Block(text)], lang=lang) for lang, number, text in both],
-            [
-                Chunk(f"{lang}:{number}#0", f"{lang}:{number}", "", text, None, (), lang, 0, len(text))
-                for lang, number, text in both
-            ],
-            work_dir / "index-both",
-        )
-    both_index = OpenIndex(work_dir / "index-both")
+    both_index = build_mixed_index(data, product_encoders, work_dir, run, settings.sentence_embedding)
     related = PolicyRAG(both_index, product_encoders, settings).retriever
     for lang, other in (("th", "en"), ("en", "th")):
         with run.stage(f"related {lang}->{other} ({len(data.contexts[lang])} paragraphs)"):

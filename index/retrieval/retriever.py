@@ -41,6 +41,7 @@ from index.retrieval.related import RelatedPassages, dominant_language
 from index.abbreviations import AbbreviationTable
 from index.terms import TermTable
 from index.retrieval.stages import BestSentences, DensePools, Lexical, PoolScores, fuse
+from index.retrieval.rerank import Evidence, Reranker, candidate_features, rerank
 from index.storage import OpenIndex
 from ingest.lang import detect_lang
 from ingest.model import Chunk
@@ -82,6 +83,8 @@ class HybridRetriever:
         search_threads: threads one query's passage searches (each pool of each encoder) run on
             side by side (at most the usable cores; ``index/retrieval/parallel.py``). The results
             do not depend on it.
+        reranker: re-orders the fused top candidates from the stages' evidence
+            (``index/retrieval/rerank.py``); None keeps the fused order.
     """
 
     def __init__(
@@ -97,6 +100,7 @@ class HybridRetriever:
         expand_terms: bool = False,
         sentence_scan_max: int = 0,
         search_threads: int = DEFAULT_THREADS,
+        reranker: Reranker | None = None,
     ) -> None:
         if dense_candidates <= 0 or bm25_candidates <= 0 or sentence_candidates <= 0:
             raise ValueError("dense_candidates, bm25_candidates and sentence_candidates must be positive")
@@ -116,6 +120,7 @@ class HybridRetriever:
         self.terms = TermTable.load(index.generation) if expand_terms else None
         self.abbreviations = AbbreviationTable.load(index.generation)  # what the documents define
         self.lexical_stage = Lexical(index, bm25_candidates, self.terms)
+        self.reranker = reranker
         self._row_collections: np.ndarray | None = None
 
     # -- public -------------------------------------------------------------------------------
@@ -196,11 +201,27 @@ class HybridRetriever:
         The best-sentence term runs last: it scores the sentences of the passages the dense and
         BM25 stages found (a pool of at most ``sentence_scan_max`` sentences whole).
         """
+        evidence, spread = self.evidence_with_spread(query, query_vectors, allowed, depth)
+        scores = evidence.fused
+        if self.reranker is not None:
+            order = evidence.top(max(self.reranker.depth, depth))
+            features = candidate_features(evidence, order, self.index.row_langs, len(self.encoders), self.reranker.names)
+            scores = rerank(scores, order, self.reranker.scores(features))
+        return scores, spread
+
+    def evidence_with_spread(
+        self, query: str, query_vectors: Sequence[np.ndarray], allowed: np.ndarray | None = None, depth: int = 0
+    ) -> tuple[Evidence, SentenceSpread | None]:
+        """What every stage found for one query (``Evidence.fused``: the first stage's fused
+        scores; the raw cosines and BM25 shares the reranker reads), and the sentence spread of
+        :meth:`score_with_spread`."""
         query_lang = detect_lang(query)
         weighted = {number: vector for number, (weight, vector) in enumerate(zip(self.weights.dense, query_vectors)) if weight}
         weights = dict(enumerate(self.weights.dense))
-        dense_terms = self.dense_stage.run_all(weighted, weights, allowed, depth)  # every pool of every encoder side by side
-        lexical = self.lexical_stage.run(query, query_lang, allowed, self.weights.bm25, self.weights.cross_script_bm25, depth)
+        raw_dense = self.dense_stage.raw_all(weighted, allowed, depth)  # every pool of every encoder side by side
+        dense_terms = self.dense_stage.terms(raw_dense, weights)
+        shares = self.lexical_stage.shares(query, allowed, depth) if self.weights.bm25 else {}
+        lexical = self.lexical_stage.weighted(shares, query_lang, self.weights.bm25, self.weights.cross_script_bm25)
         candidates = np.array(sorted(set(lexical).union(*(term.scores for found in dense_terms.values() for term in found))), dtype=np.int64)
         sentences = self.sentence_stage.search_all(weighted, allowed, candidates) if self.weights.sentence else {}
         terms: list[PoolScores] = []
@@ -213,7 +234,15 @@ class HybridRetriever:
                 spread.update({(number, pool): matches.top for pool, matches in found.items()})
         dense = fuse(terms, self.index.row_langs)
         scores = {row: dense.get(row, 0.0) + lexical.get(row, 0.0) for row in set(dense) | set(lexical)}
-        return scores, (spread if spread and allowed is None else None)
+        evidence = Evidence(
+            query_lang,
+            scores,
+            raw_dense,
+            {number: {pool: matches.best for pool, matches in found.items()} for number, found in sentences.items()},
+            shares,
+            self.weights.cross_script_bm25,
+        )
+        return evidence, (spread if spread and allowed is None else None)
 
     def related(
         self,

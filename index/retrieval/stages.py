@@ -115,9 +115,13 @@ class DensePools(PoolStage):
         self, vectors: Mapping[int, np.ndarray], weights: Mapping[int, float], allowed: np.ndarray | None, depth: int = 0
     ) -> dict[int, list[PoolScores]]:
         """:meth:`run` of several encoders at once (searched side by side): encoder -> its terms."""
+        return self.terms(self.raw_all(vectors, allowed, depth), weights)
+
+    def terms(self, raw: Mapping[int, Mapping[str, dict[int, float]]], weights: Mapping[int, float]) -> dict[int, list[PoolScores]]:
+        """Weighted z-scores per pool of :meth:`raw_all`'s result: encoder -> its terms."""
         return {
             encoder: [term for pool, found in per_pool.items() for term in pool_scores(weights[encoder], pool, found, self.standardised)]
-            for encoder, per_pool in self.raw_all(vectors, allowed, depth).items()
+            for encoder, per_pool in raw.items()
         }
 
     def run(self, encoder: int, vector: np.ndarray, allowed: np.ndarray | None, weight: float, depth: int = 0) -> list[PoolScores]:
@@ -285,8 +289,21 @@ class Lexical:
     def run(
         self, query: str, query_lang: str, allowed: np.ndarray | None, weight: float, cross_script: float, depth: int = 0
     ) -> dict[int, float]:
+        """row -> weighted BM25 share of the top candidates (nothing with ``weight`` 0)."""
         if not weight:
             return {}
+        return self.weighted(self.shares(query, allowed, depth), query_lang, weight, cross_script)
+
+    def weighted(self, shares: dict[int, float], query_lang: str, weight: float, cross_script: float) -> dict[int, float]:
+        """:meth:`shares` weighted by script: ``cross_script`` of ``weight`` in the other one."""
+        return {
+            row: share * (weight if self.index.row_langs[row] == query_lang else weight * cross_script)
+            for row, share in shares.items()
+        }
+
+    def shares(self, query: str, allowed: np.ndarray | None, depth: int = 0) -> dict[int, float]:
+        """row -> BM25 score / the bound of its script (the share of the query it matches), for
+        the top ``max(candidates, depth)`` rows with a score above 0."""
         terms = self.query_terms(query)
         bound = self.index.bm25.query_bound(terms)
         if bound <= 0:
@@ -301,8 +318,7 @@ class Lexical:
         langs = self.index.row_langs[top]
         latin_bound = self.index.bm25.query_bound(latin_terms(terms)) or bound
         bounds = np.where(langs == "th", bound, latin_bound)  # what a passage of that script can match
-        weights = np.where(langs == query_lang, weight, weight * cross_script)
-        return dict(zip(top.tolist(), (weights * scores[top] / bounds).tolist()))
+        return dict(zip(top.tolist(), (scores[top] / bounds).tolist()))
 
 
 _THAI_LETTER = re.compile(r"[\u0e00-\u0e7f]")
