@@ -210,13 +210,48 @@ _THAI_NOMINALISERS = frozenset({"การ", "ความ"})
 _THAI_RELATIVES = frozenset({"ที่", "ซึ่ง", "อัน"})
 
 
+# A spec sheet's or form's attribute line: a label, then a measured value with its unit ("Supply Current
+# max. 50mA", "Operating Frequency 4 MHz", "Operating Temperature 0-50°C", "MBTF 500,000 hours",
+# "อายุของ Token 60 นาที"). It has no verb, and it answers "what is the X": a claim, as a table row of
+# numbers is (rules 13). A number without a unit ("Introduction 12", a contents line) is no value.
+_QUANTITY = r"[-+±~≈<>≤≥]?\s*[0-9๐-๙]+(?:[.,][0-9๐-๙]+)*(?:\s*(?:-|–|~|to|ถึง)\s*[0-9๐-๙]+(?:[.,][0-9๐-๙]+)*)?"
+_QUALIFIER = r"(?:(?i:max|min|maximum|minimum|typ|typical|approx|approximately|about|up to|at least|at most)\.?|ไม่เกิน|สูงสุด|ต่ำสุด|อย่างน้อย|ประมาณ|ไม่น้อยกว่า|ไม่ต่ำกว่า|ไม่เกินกว่า)"
+_UNIT = (
+    r"(?:[kMGTmµμn]?(?:A|V|W|Wh|Hz|Ω|F|bps|B|b)|°\s?[CF]|%|(?i:mm|cm|km|m|in|ft|kg|mg|g|ms|sec|secs|seconds?|mins?|minutes?|"
+    r"h|hrs?|hours?|days?|weeks?|months?|years?|bytes?|bits?|dpi|ppm|dB|rpm|tps|lux|nits?|pages?|digits?|characters?|users?|cycles?)"
+    r"|นาที|ชั่วโมง|ชม\.|วินาที|วัน|สัปดาห์|เดือน|ปี|บาท|ล้านบาท|หลัก|ครั้ง|กิโลกรัม|กก\.|กรัม|เมตร|ซม\.|มม\.|กม\.|ตัวอักษร|องศา(?:เซลเซียส)?|"
+    r"เปอร์เซ็นต์|ไบต์|เมกะไบต์|กิกะไบต์|วัตต์|โวลต์|แอมป์)"
+)
+_ATTRIBUTE_LINE = re.compile(
+    rf"^\s*(?P<label>[A-Za-z\u0e01-\u0e4e][^\n.!?;:0-9๐-๙]{{1,60}}?)\s*[:：]?\s+(?:{_QUALIFIER}\s*)?{_QUANTITY}\s*{_UNIT}"
+    rf"(?:\s*\(?(?:DC|AC|max\.?|min\.?)\)?)?\s*$"
+)
+MAX_ATTRIBUTE_LABEL_WORDS = 8
+
+
+def is_attribute_line(text: str) -> bool:
+    """True for a spec sheet's attribute line: a label of at most :data:`MAX_ATTRIBUTE_LABEL_WORDS`
+    words and a value with its unit, alone on its line.
+
+    Example:
+        >>> is_attribute_line("Supply Current max. 50mA"), is_attribute_line("Introduction 12")
+        (True, False)
+    """
+    plain = " ".join(plain_text(text).split())
+    match = _ATTRIBUTE_LINE.match(plain)
+    return bool(match) and len(match.group("label").split()) <= MAX_ATTRIBUTE_LABEL_WORDS
+
+
 def is_fragment(text: str) -> bool:
     """True for a short piece with no sentence ending and no verb: a label, a heading, a ToC line.
+    A spec sheet's attribute line ("Operating Frequency 4 MHz") is no fragment (:func:`is_attribute_line`).
 
     Example:
         >>> is_fragment("Digital by design"), is_fragment("Agencies share data across silos")
         (True, False)
     """
+    if is_attribute_line(text):
+        return False
     plain = " ".join(_URL.sub("link", plain_text(text)).split())  # a URL's parts are no words
     cells = [cell for cell in re.split(r";\s*", plain) if cell.strip()]
     if len(cells) >= 2 and all(len(cell) <= 80 for cell in cells) and not _ends_like_sentence(plain):
@@ -228,7 +263,22 @@ def is_fragment(text: str) -> bool:
     words = _WORD.findall(plain)
     if len(words) > MAX_FRAGMENT_WORDS:
         return False
+    if is_title_case(plain):
+        return True  # "Operating System Support", "Smart Card Interface Support": a "verb" in a title is a noun
     return _TOC_LINE.search(plain) is not None and len(words) <= 12 or not _english_has_verb(plain)
+
+
+_TITLE_SMALL_WORDS = frozenset("a an and as at by for from in of on or the to with".split())
+MAX_TITLE_WORDS = 8
+
+
+def is_title_case(text: str) -> bool:
+    """True for a short English line written as a title: from 2 to :data:`MAX_TITLE_WORDS` words, each
+    capitalised but the small ones ("Government as a Platform"), no sentence ending."""
+    words = _WORD.findall(_PARENTHESIS.sub(" ", text))
+    if not 2 <= len(words) <= MAX_TITLE_WORDS or _ends_like_sentence(text) or not words[0][0].isupper():
+        return False
+    return all(word[0].isupper() or word in _TITLE_SMALL_WORDS for word in words) and any(word[0].islower() or len(word) > 1 for word in words)
 
 
 def is_heading_like(text: str) -> bool:

@@ -307,3 +307,31 @@ def test_opens_mid_sentence(piece: str, mid: bool) -> None:
     from ingest.quotable import opens_mid_sentence
 
     assert opens_mid_sentence(piece) is mid
+
+
+# Tryout 21: a spec sheet's attribute lines answer "what is the X" and are claims; a bare number is no value.
+@pytest.mark.parametrize(
+    ("piece", "kind"),
+    [
+        ("Supply Current max. 50mA", CLAIM),
+        ("Operating Frequency 4 MHz", CLAIM),
+        ("Operating Temperature 0-50°C", CLAIM),
+        ("Storage capacity: up to 512 GB", CLAIM),
+        ("ระยะเวลาการใช้งาน Token 60 นาที", CLAIM),
+        ("น้ำหนักเครื่อง ไม่เกิน 1.5 กก.", CLAIM),
+        # near misses: a contents line, a heading with a number, a caption with a unit, a label alone
+        ("Introduction 12", FRAGMENT),
+        ("Chapter 3 Results", FRAGMENT),
+        ("Table 2. Supply current 50 mA", CAPTION),
+        ("Operating Frequency", FRAGMENT),
+        ("บทนำ 12", FRAGMENT),
+    ],
+)
+def test_spec_sheet_attribute_lines(piece: str, kind: str) -> None:
+    assert piece_kind(piece) == kind
+
+
+def test_a_spec_sheets_attribute_lines_are_each_a_quote() -> None:
+    text = "Technical Support:\n\nSupply Voltage Regulated 5V DC\nSupply Current max. 50mA\nOperating Frequency 4 MHz\nOperating System Support"
+    assert quotes(text) == ["Supply Voltage Regulated 5V DC", "Supply Current max. 50mA", "Operating Frequency 4 MHz"]
+
