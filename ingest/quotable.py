@@ -52,7 +52,7 @@ _NUMBERED_LINE = re.compile(r"^\s*(?:\(\d+\)|\d+[.)]?)\s+(?P<rest>[^!?]{1,100})$
 _CAPTION = re.compile(
     r"^\s*(?:(?:Figure|Fig\.|Table|Box|Chart|Graph|Diagram|Exhibit|Infographic|Map|Annex|Appendix)\s+(?:[A-Z]?\d+(?:\.\d+)*[A-Za-z]?|[A-Z])(?:[.:]|\s*$)"
     r"|(?:Sources?|Notes?|Reading note|Source and notes?)\s*:"
-    r"|(?:ภาพที่|รูปที่|ตารางที่|แผนภาพที่|แผนภูมิที่|กล่องที่)\s*[0-9๐-๙]"
+    r"|(?:ภาพ|รูป|ตาราง|แผนภาพ|แผนภูมิ|กล่อง)(?:ที่)?\s*[0-9๐-๙]+(?:\.[0-9๐-๙]+)*(?!\s*(?:มิติ|องศา|[0-9๐-๙]))(?:[.:]|\s|$)"
     r"|(?:ที่มา|หมายเหตุ|แหล่งที่มา)\s*:)",
     re.IGNORECASE,
 )
@@ -125,9 +125,17 @@ def is_question(text: str) -> bool:
     return not _STATEMENT_IDIOM_END.search(text) and not _THAT_CLAUSE.search(text, 0, ending.start())
 
 
-# a list introduction: ends with ":" (or a Thai "ดังนี้", "ได้แก่", "ดังต่อไปนี้", "คือ")
+# A pointer to a figure or table after a list's introduction: "... จะแสดงข้อมูลดังนี้ ตามรูป 3", "... as
+# follows (see Figure 2):". The list is in the text after it (or in the figure): the introduction says nothing.
+_FIGURE_POINTER = (
+    r"(?:\s*[(\[]?\s*(?:(?:ตาม|ดัง|ใน|ดู)\s*)?(?:ภาพ|รูป|ตาราง|แผนภาพ|แผนภูมิ)(?:ที่)?\s*[0-9๐-๙]+(?:\.[0-9๐-๙]+)*"
+    r"|\s*[(\[]?\s*(?i:(?:see|in|as shown in)\s+)?(?i:figure|fig\.|table|chart|box)\s*[0-9]+(?:\.[0-9]+)*[A-Za-z]?)\s*[)\]]?\s*[:.]?"
+)
+# a list introduction: ends with ":" (or a Thai "ดังนี้", "ได้แก่", "ดังต่อไปนี้", "คือ"), maybe then a figure pointer
 _LIST_INTRO = re.compile(
-    r"(?::|ดังนี้|ดังต่อไปนี้|ได้แก่|คือ|as follows|the following|namely|including)\s*[*]*\s*(?:\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])?\s*$", re.IGNORECASE
+    rf"(?::|ดังนี้|ดังต่อไปนี้|ได้แก่|คือ|as follows|the following|namely|including)\s*[*]*\s*(?:{_FIGURE_POINTER})?\s*[*]*\s*"
+    r"(?:\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])?\s*$",
+    re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.!?;…](?:[\"'”’)\]]|\[\d+\])*\s*$")
 _TOC_LINE = re.compile(r"[A-Za-z\u0e01-\u0e4e)]\s*\.{0,}\s*\d{1,3}\s*$")
@@ -452,7 +460,7 @@ def is_table_row(text: str) -> bool:
 
 # A list introduction's pointer that ends a long piece: "..., โดยในปัจจุบัน ... รองรับบริการต่าง ๆ ดังนี้",
 # "... are defined as follows:". The clause it closes points at a list the quote cannot show.
-_POINTER_END = re.compile(r"(?:\s*(?:ราย)?ละเอียด)?\s*(?:ดังนี้|ดังต่อไปนี้|,?\s*as follows)\s*[:*]*\s*$", re.IGNORECASE)
+_POINTER_END = re.compile(rf"(?:\s*(?:ราย)?ละเอียด)?\s*(?:ดังนี้|ดังต่อไปนี้|,?\s*as follows)\s*[:*]*(?:{_FIGURE_POINTER})?\s*[:*]*\s*$", re.IGNORECASE)
 # where such a clause starts in Thai: a space before "โดยมี", "โดยในปัจจุบัน", "ซึ่งมี", "พร้อม", "ทั้งนี้" (a
 # clause hung on the claim; "โดยใช้ ..." (by means of) is part of the claim, and only "ดังนี้" goes)
 _THAI_POINTER_CLAUSE = re.compile(r"\s(?=โดย(?:จะ)?(?:มี|ใน)|ซึ่ง(?:จะ)?มี|พร้อม|ทั้งนี้)")

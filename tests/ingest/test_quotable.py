@@ -335,3 +335,32 @@ def test_a_spec_sheets_attribute_lines_are_each_a_quote() -> None:
     text = "Technical Support:\n\nSupply Voltage Regulated 5V DC\nSupply Current max. 50mA\nOperating Frequency 4 MHz\nOperating System Support"
     assert quotes(text) == ["Supply Voltage Regulated 5V DC", "Supply Current max. 50mA", "Operating Frequency 4 MHz"]
 
+
+# Tryout 21: Thai captions written without "ที่" and list introductions closed by a figure pointer.
+@pytest.mark.parametrize(
+    ("piece", "kind"),
+    [
+        ("รูป 3 แสดงสิทธิข้อมูลนิติบุคคล", CAPTION),
+        ("รูป 4 ตรวจสอบ", CAPTION),
+        ("ภาพ 2.1 ขั้นตอนการลงทะเบียน", CAPTION),
+        ("ตาราง 5 ผลคะแนนรายมิติ", CAPTION),
+        ("เมื่อกดเลือกเมนู หน้าจอจะแสดงผลตามสิทธิที่หน่วยงานได้รับโดยจะแสดงข้อมูลดังนี้ ตามรูป 3", LIST_INTRO),
+        ("The screen shows three kinds of data as follows (see Figure 3):", LIST_INTRO),
+        # near misses: a claim that points at a figure, "3 มิติ" (3-D), "รูปแบบ" (form) are no captions
+        ("หากสิทธิ DBD แสดงข้อมูล “ตรวจสอบใหม่อีกครั้ง” ให้กดปุ่มตรวจสอบอีกครั้ง ตามรูป 4", CLAIM),
+        ("ภาพ 3 มิติ ช่วยให้ผู้ใช้เห็นอาคารได้ชัดเจนขึ้น", CLAIM),
+        ("รูปแบบการให้บริการมี 2 แบบ คือแบบ API และแบบเว็บไซต์สำหรับเจ้าหน้าที่", CLAIM),
+        ("Figure 3 shows that adoption rose in every country.", CLAIM),
+    ],
+)
+def test_thai_captions_and_list_introductions_with_a_figure_pointer(piece: str, kind: str) -> None:
+    assert piece_kind(piece) == kind
+
+
+def test_a_long_list_introduction_loses_its_pointer_and_figure_reference() -> None:
+    text = (
+        "แอปพลิเคชันทางรัฐเป็นแพลตฟอร์มกลางที่รวบรวมบริการภาครัฐไว้ในที่เดียว ประชาชนเข้าถึงบริการได้สะดวกทุกที่ทุกเวลา"
+        " โดยในปัจจุบันรองรับการเข้าถึงข้อมูล และบริการต่าง ๆ ดังนี้ ตามรูปที่ 2"
+    )
+    assert quotes(text) == ["แอปพลิเคชันทางรัฐเป็นแพลตฟอร์มกลางที่รวบรวมบริการภาครัฐไว้ในที่เดียว ประชาชนเข้าถึงบริการได้สะดวกทุกที่ทุกเวลา"]
+
