@@ -426,9 +426,37 @@ _FOR_MORE = re.compile(
 _THAI_SEE_MORE = re.compile(r"^\W*(?:คลิก\s*)?(?:ดู|อ่าน|ศึกษา|เปิดดู)(?!แล)\S*.*(?:เพิ่มเติม|ที่นี่)(?:ได้)?(?:ที่|จาก)?\W*$")
 
 
+# A piece that ends by saying where to look, its link after it: "Bizportal มี Api Services ... สามารถเรียกดู
+# ได้ที่ https://...", "หมายเหตุ สามารถดูรายละเอียดวิธีการใช้งาน ... ได้ที่ https://...", "The full
+# documentation can be found at https://...". The verb is one of looking (ดู, อ่าน, viewed, found) with no
+# object of its own, or with "details" as its object: "ผู้ใช้สามารถดูสถานะได้ที่ ..." (a user can check
+# the status there) and "... ดาวน์โหลดแอปพลิเคชันจากลิงค์นี้ ..." tell what a user can do, and stay claims.
+_THAI_VIEW_AT = re.compile(
+    r"(?:สามารถ|โปรด|กรุณา)?\s*(?:เรียก|เข้า|เปิด)?(?:ดู|อ่าน|ศึกษา)\s*(?:(?:ราย)?ละเอียด[^\n]{0,80}?|ข้อมูลเพิ่มเติม[^\n]{0,60}?|เพิ่มเติม)?"
+    r"\s*(?:ได้)?\s*(?:ที่|จาก|ผ่าน|ใน)\s*(?:ลิงก์|ลิงค์|link|เว็บไซต์|website)?\s*(?:นี้)?\s*[:：]?\s*$",
+    re.IGNORECASE,
+)
+_ENGLISH_VIEW_AT = re.compile(
+    r"\b(?:(?:can|may|could)\s+be|is|are)\s+(?:viewed|seen|found|read|consulted|looked up)\s+(?:at|on|in|from|via)\s*(?:the\s+)?(?:link|website|page)?\s*:?\s*$"
+    r"|\b(?:details|documentation|more information)\b[^.]{0,80}\b(?:at|see)\s*:?\s*$",
+    re.IGNORECASE,
+)
+_TRAILING_LINKS = re.compile(r"(?:\s*(?:https?://|www\.)\S+)+[\s.*)\]]*$", re.IGNORECASE)
+
+
+def ends_with_view_link(text: str) -> bool:
+    """True for a piece that ends "can be viewed at <link>" (:data:`_THAI_VIEW_AT`, :data:`_ENGLISH_VIEW_AT`)."""
+    links = _TRAILING_LINKS.search(text)
+    if links is None:
+        return False
+    before = text[: links.start()]
+    return bool(_THAI_VIEW_AT.search(before) or _ENGLISH_VIEW_AT.search(before))
+
+
 def is_pointer(text: str) -> bool:
     """True for a piece that only points to more reading: a link with "see more" words around it,
-    a "click for details" label, "For more information, see ...".
+    a "click for details" label, "For more information, see ...", a piece that ends "can be viewed
+    at <link>" (:func:`ends_with_view_link`).
 
     Example:
         >>> is_pointer("ดูรายละเอียดเพิ่มเติมได้ที่ https://www.dga.or.th/our-services/")
@@ -440,7 +468,7 @@ def is_pointer(text: str) -> bool:
     words = _URL.sub(" ", _CLICK_LABEL.sub(" คลิก ", text))  # "[คลิกเพื่อดูตัวอย่าง Source Code]" is a link
     if len(words) <= MAX_POINTER_CHARS and _POINTER_WORDS.fullmatch(words) and (has_link or re.search(r"คลิก|click|ดู|see", words, re.IGNORECASE)):
         return True
-    if _FOR_MORE.match(words):
+    if _FOR_MORE.match(words) or ends_with_view_link(text):
         return True
     see_more = _THAI_SEE_MORE.match(words)
     return bool(see_more) and (has_link or "คลิก" in words or words.rstrip().endswith("ที่นี่"))

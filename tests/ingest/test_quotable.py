@@ -364,3 +364,20 @@ def test_a_long_list_introduction_loses_its_pointer_and_figure_reference() -> No
     )
     assert quotes(text) == ["แอปพลิเคชันทางรัฐเป็นแพลตฟอร์มกลางที่รวบรวมบริการภาครัฐไว้ในที่เดียว ประชาชนเข้าถึงบริการได้สะดวกทุกที่ทุกเวลา"]
 
+
+# Tryout 21: "X can be viewed at <link>" only says where to look.
+@pytest.mark.parametrize(
+    ("piece", "kind"),
+    [
+        ("Bizportal มี Api Services สำหรับใช้ในการพัฒนา MiniApp สามารถเรียกดูได้ที่ https://ws.ega.or.th/bizportal/docs/index.html", REFERENCE),
+        ("หมายเหตุ สามารถดูรายละเอียดวิธีการใช้งาน Api Services ได้ที่ https://ws.ega.or.th/bizportal/docs/index.html*", REFERENCE),
+        ("The full methodology of the index can be found at https://www.oecd.org/gov/dgi-method.pdf", REFERENCE),
+        ("Details of each indicator are published on the project website at https://example.org/indicators", REFERENCE),
+        # near misses: what a user can do there, what is available, where data is published
+        ("ผู้ใช้สามารถดูสถานะคำขอได้ที่ https://biz.govchannel.go.th", CLAIM),
+        ("ผู้ใช้งานยังสามารถดาวน์โหลดแอปพลิเคชันจากลิงค์นี้ https://czp.dga.or.th/cp", CLAIM),
+        ("Agencies publish their open datasets at https://data.go.th every quarter.", CLAIM),
+    ],
+)
+def test_view_at_link_lines_are_pointers(piece: str, kind: str) -> None:
+    assert piece_kind(piece) == kind
