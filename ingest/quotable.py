@@ -52,7 +52,7 @@ _NUMBERED_LINE = re.compile(r"^\s*(?:\(\d+\)|\d+[.)]?)\s+(?P<rest>[^!?]{1,100})$
 _CAPTION = re.compile(
     r"^\s*(?:(?:Figure|Fig\.|Table|Box|Chart|Graph|Diagram|Exhibit|Infographic|Map|Annex|Appendix)\s+(?:[A-Z]?\d+(?:\.\d+)*[A-Za-z]?|[A-Z])(?:[.:]|\s*$)"
     r"|(?:Sources?|Notes?|Reading note|Source and notes?)\s*:"
-    r"|(?:ภาพ|รูป|ตาราง|แผนภาพ|แผนภูมิ|กล่อง)(?:ที่)?\s*[0-9๐-๙]+(?:\.[0-9๐-๙]+)*(?!\s*(?:มิติ|องศา|[0-9๐-๙]))(?:[.:]|\s|$)"
+    r"|(?:ภาพ|รูป|ตาราง|แผนภาพ|แผนภูมิ|กล่อง)(?:ที่)?\s*[0-9๐-๙]+(?:[.\-][0-9๐-๙]+)*(?!\s*(?:มิติ|องศา|[0-9๐-๙]))(?:[.:]|\s|$)"
     r"|(?:ที่มา|หมายเหตุ|แหล่งที่มา)\s*:)",
     re.IGNORECASE,
 )
@@ -282,10 +282,13 @@ MAX_TITLE_WORDS = 8
 
 def is_title_case(text: str) -> bool:
     """True for a short English line written as a title: from 2 to :data:`MAX_TITLE_WORDS` words, each
-    capitalised but the small ones ("Government as a Platform"), no sentence ending."""
+    capitalised but the small ones ("Government as a Platform"), no sentence ending, no number, not
+    opened by a verb ("Supports PPS (Protocol and Parameters Selection)" is a spec sheet's feature)."""
     words = _WORD.findall(_PARENTHESIS.sub(" ", text))
     if not 2 <= len(words) <= MAX_TITLE_WORDS or _ends_like_sentence(text) or not words[0][0].isupper():
         return False
+    if re.search(r"\d", text) or words[0].lower() in _EN_VERBS:
+        return False  # a table row ("Open by Default 20 0.712"), a date range, a feature ("Supports PPS (...)")
     return all(word[0].isupper() or word in _TITLE_SMALL_WORDS for word in words) and any(word[0].islower() or len(word) > 1 for word in words)
 
 
@@ -450,6 +453,8 @@ def ends_with_view_link(text: str) -> bool:
     if links is None:
         return False
     before = text[: links.start()]
+    if before.count("(") > before.count(")"):
+        return False  # "... ด้วย HTTPS (ดูรายละเอียดเพิ่มเติมที่ https://...)": an aside after the claim
     return bool(_THAI_VIEW_AT.search(before) or _ENGLISH_VIEW_AT.search(before))
 
 

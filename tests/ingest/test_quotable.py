@@ -381,3 +381,22 @@ def test_a_long_list_introduction_loses_its_pointer_and_figure_reference() -> No
 )
 def test_view_at_link_lines_are_pointers(piece: str, kind: str) -> None:
     assert piece_kind(piece) == kind
+
+
+# Near misses found on the reference corpus while writing rules 14.
+@pytest.mark.parametrize(
+    ("piece", "kind"),
+    [
+        ("Operating System Support", FRAGMENT),  # a title-case heading: "Support" is a noun
+        ("Calculation of Composite Score", FRAGMENT),
+        ("+ Supports PPS (Protocol and Parameters Selection)", CLAIM),  # a feature opened by its verb
+        ("Government as a Platform 0.9 0.7 0.7 0.8 Open by Default 0.9 0.7 0.8 0.6", CLAIM),  # a table row
+        ("December, 2019 – May 2020", CLAIM),  # a survey period
+        ("รูปที่ 2-1 สถาปัตยกรรมการให้บริการข้อมูลผ่าน Government API", CAPTION),
+        ("รูป 1-12 ปุ่มตรวจสอบสถานะล่าสุดหลังจากอ่านบัตรของผู้รับบริการสำเร็จ", CAPTION),
+        # a pointer in brackets after a claim is an aside: the claim stays
+        ("รักษาความปลอดภัยในการรับส่งข้อมูลด้วย HTTPS (ดูรายละเอียดเพิ่มเติมที่ https://en.wikipedia.org/wiki/HTTPS)", CLAIM),
+    ],
+)
+def test_rules_14_near_misses(piece: str, kind: str) -> None:
+    assert piece_kind(piece) == kind
