@@ -284,7 +284,10 @@ def make_answerer(
         min_sentences=settings.answer_min_sentences,
         max_chars=settings.answer_max_chars,
         mmr_lambda=settings.answer_mmr_lambda,
-        lists=ListFinder(encoders[0], analyzer, document_chunks, passages=settings.answer_passages, second_encoder=encoders[1] if len(encoders) > 1 else None),
+        lists=ListFinder(
+            encoders[0], analyzer, document_chunks, passages=settings.answer_passages,
+            second_encoder=encoders[1] if len(encoders) > 1 else None, term_weights=term_weights,
+        ),
     )
     if settings.answerer == "extractive":
         return extractive

@@ -22,6 +22,7 @@ from assistant.evidence import Evidence, EvidenceFinder, EvidenceSentence
 from assistant.lists import FoundList, ListFinder
 from assistant.retrieval import Hit
 from assistant.wording import say
+from ingest.markup import plain_text
 
 
 # A sentence that opens by pointing back at the one before it ("This does not mean ...",
@@ -39,6 +40,32 @@ def not_found_answer(question: str, evidence: Evidence, hits: Sequence[Hit], ans
     key = "not_found" if hits else "no_passages"
     passages = tuple(CitedPassage(number, hit) for number, hit in enumerate(hits, start=1))
     return Answer(question, evidence.lang, say(key, evidence.lang), passages, found=False, answerer=answerer)
+
+
+_NOT_WORDS = re.compile(r"[^\w\u0e00-\u0e7f]+|_")  # Thai vowel and tone marks are no \w, and are letters
+# A quote whose words are this share of another's, and inside it, repeats it ("หมายเหตุ หลังจากที่ ... Token มี
+# อายุ 60 นาที" and the same sentence without its "Note" label, in two pages of one help site).
+REPEAT_SHARE = 0.8
+
+
+def repeats(first: str, second: str) -> bool:
+    """True when two quotes say the same words: equal once case, spacing, punctuation and markup are
+    left out, or one inside the other and at least :data:`REPEAT_SHARE` of its length. Sentence
+    vectors cannot tell: they are embedded after each document's title and headings, so the same
+    sentence in two documents is two vectors (cosine 0.95-0.99).
+
+    Example:
+        >>> note = "หมายเหตุ: หลังจาก Validate แล้ว กรณีที่ไม่มีการเรียกใช้งาน API ใด ๆ Token มีอายุ 60 นาที"
+        >>> repeats(note, "หลังจาก Validate แล้ว กรณีที่ไม่มีการเรียกใช้งาน API ใด ๆ **Token** มีอายุ 60 นาที.")
+        True
+        >>> repeats("Token มีอายุ 60 นาที", "Token มีอายุ 30 นาที")
+        False
+    """
+    a, b = (_NOT_WORDS.sub("", plain_text(text)).casefold() for text in (first, second))
+    if not a or not b:
+        return False
+    shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
+    return shorter in longer and len(shorter) >= REPEAT_SHARE * len(longer)
 
 
 def quote_groups(chosen: Sequence[EvidenceSentence], hits: Sequence[Hit]) -> list[list[EvidenceSentence]]:
@@ -255,6 +282,8 @@ class ExtractiveAnswerer:
                 candidate = remaining[int(position)]
                 sentence = sentences[candidate]
                 if redundancy[int(position)] > self.duplicate_similarity:  # a near-copy (a sentence repeated in a table)
+                    continue
+                if any(repeats(sentence.display, sentences[i].display) for i in chosen):  # the same words in another document
                     continue
                 if used + len(sentence.display) > self.max_chars:
                     continue

@@ -96,6 +96,7 @@ class FoundList:
     similarity: float = 0.0  # e5 cosine of the question to the list's title, headings and introduction
     shared: float = 0.0  # share of the question's subject words in the introduction and headings
     support: float = 0.0  # ``similarity`` plus the weighted second encoder's cosine (ListFinder.second_encoder)
+    outline: bool = False  # the top-level sub-headings of a document: its outline, introduced by its title
 
 
 @dataclass
@@ -181,6 +182,11 @@ class ListFinder:
             hardly tells the sections of one English document apart for a Thai question ("หลักการ
             AI ของ OECD มีอะไรบ้าง": "Section 1: Principles ..." 0.853, "Section 2: National
             policies ..." 0.859); USE does (0.44 against 0.34).
+        term_weights: IDF of analyzer terms in the index: a document's outline (its top-level
+            sub-headings, introduced by its title alone) answers only a question whose rarest word
+            it holds. "Digital ID ของ DGA มี IAL ระดับไหนบ้าง" was answered with the DGA Digital ID
+            page's platforms ("Government ID (GovID)", "DBD ID (...)"): the title holds three of the
+            question's five words, none of its outline's headings says "IAL". None: no such test.
     """
 
     def __init__(
@@ -192,8 +198,10 @@ class ListFinder:
         following: int = 6,
         second_encoder: object | None = None,
         second_weight: float = 0.5,
+        term_weights: Callable[[Sequence[str]], dict[str, float]] | None = None,
     ) -> None:
         self.encoder = encoder
+        self.term_weights = term_weights
         self.second_encoder = second_encoder
         self.second_weight = second_weight
         self.analyzer = analyzer or ThaiEnglishAnalyzer()
@@ -398,7 +406,7 @@ class ListFinder:
             # a FAQ's questions are no list, nor are controls' bare codes ("RS-03", "PS-06": their text is below them)
             if 2 <= len(items) <= MAX_ITEMS and questions <= len(items) // 2 and codes <= len(items) // 2:
                 context = parent[-1] if parent else hit.chunk.title
-                lists.append(FoundList("headings", context, tuple(items), number))
+                lists.append(FoundList("headings", context, tuple(items), number, outline=not parent))
         return lists
 
     def _best(self, intent: QuestionIntent, candidates: list[FoundList], query_vector: np.ndarray | None) -> FoundList | None:
@@ -418,9 +426,12 @@ class ListFinder:
         else:
             support = similarity
         scored = []
+        rarest = self._rarest(question_terms)
         for found, context, cosine, supported in zip(candidates, contexts, similarity, support):
             context_terms = set(self.analyzer.run(context + " " + " ".join(found.items[0].chunk.heading_path)))
             item_terms = set(self.analyzer.run(" ".join(item.text for item in found.items)))
+            if found.outline and rarest and rarest not in context_terms | item_terms:
+                continue  # a document's outline, about the document but not about what is asked
             shared = len(question_terms & context_terms) / len(question_terms) if question_terms else 0.0
             in_items = len(question_terms & item_terms) / len(question_terms) if question_terms else 0.0
             count = 1.0 if intent.expected_items and len(found.items) == intent.expected_items else 0.0
@@ -431,5 +442,12 @@ class ListFinder:
             score = (
                 float(supported) + 0.1 * shared + 0.05 * in_items + 0.05 * count - 0.1 * names_subject - 0.01 * (found.hit_number - 1)
             )
-            scored.append(FoundList(found.kind, context, found.items, found.hit_number, score, float(cosine), shared, float(supported)))
-        return max(scored, key=lambda found: found.score)
+            scored.append(FoundList(found.kind, context, found.items, found.hit_number, score, float(cosine), shared, float(supported), found.outline))
+        return max(scored, key=lambda found: found.score) if scored else None
+
+    def _rarest(self, terms: set[str]) -> str | None:
+        """The question term with the highest IDF in the index (None without IDF or terms)."""
+        if self.term_weights is None or not terms:
+            return None
+        weights = self.term_weights(sorted(terms))
+        return max(sorted(terms), key=lambda term: weights.get(term, 0.0)) if weights else None

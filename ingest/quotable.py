@@ -52,7 +52,7 @@ _NUMBERED_LINE = re.compile(r"^\s*(?:\(\d+\)|\d+[.)]?)\s+(?P<rest>[^!?]{1,100})$
 _CAPTION = re.compile(
     r"^\s*(?:(?:Figure|Fig\.|Table|Box|Chart|Graph|Diagram|Exhibit|Infographic|Map|Annex|Appendix)\s+(?:[A-Z]?\d+(?:\.\d+)*[A-Za-z]?|[A-Z])(?:[.:]|\s*$)"
     r"|(?:Sources?|Notes?|Reading note|Source and notes?)\s*:"
-    r"|(?:ภาพที่|รูปที่|ตารางที่|แผนภาพที่|แผนภูมิที่|กล่องที่)\s*[0-9๐-๙]"
+    r"|(?:ภาพ|รูป|ตาราง|แผนภาพ|แผนภูมิ|กล่อง)(?:ที่)?\s*[0-9๐-๙]+(?:[.\-][0-9๐-๙]+)*(?!\s*(?:มิติ|องศา|[0-9๐-๙]))(?:[.:]|\s|$)"
     r"|(?:ที่มา|หมายเหตุ|แหล่งที่มา)\s*:)",
     re.IGNORECASE,
 )
@@ -125,9 +125,17 @@ def is_question(text: str) -> bool:
     return not _STATEMENT_IDIOM_END.search(text) and not _THAT_CLAUSE.search(text, 0, ending.start())
 
 
-# a list introduction: ends with ":" (or a Thai "ดังนี้", "ได้แก่", "ดังต่อไปนี้", "คือ")
+# A pointer to a figure or table after a list's introduction: "... จะแสดงข้อมูลดังนี้ ตามรูป 3", "... as
+# follows (see Figure 2):". The list is in the text after it (or in the figure): the introduction says nothing.
+_FIGURE_POINTER = (
+    r"(?:\s*[(\[]?\s*(?:(?:ตาม|ดัง|ใน|ดู)\s*)?(?:ภาพ|รูป|ตาราง|แผนภาพ|แผนภูมิ)(?:ที่)?\s*[0-9๐-๙]+(?:\.[0-9๐-๙]+)*"
+    r"|\s*[(\[]?\s*(?i:(?:see|in|as shown in)\s+)?(?i:figure|fig\.|table|chart|box)\s*[0-9]+(?:\.[0-9]+)*[A-Za-z]?)\s*[)\]]?\s*[:.]?"
+)
+# a list introduction: ends with ":" (or a Thai "ดังนี้", "ได้แก่", "ดังต่อไปนี้", "คือ"), maybe then a figure pointer
 _LIST_INTRO = re.compile(
-    r"(?::|ดังนี้|ดังต่อไปนี้|ได้แก่|คือ|as follows|the following|namely|including)\s*[*]*\s*(?:\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])?\s*$", re.IGNORECASE
+    rf"(?::|ดังนี้|ดังต่อไปนี้|ได้แก่|คือ|as follows|the following|namely|including)\s*[*]*\s*(?:{_FIGURE_POINTER})?\s*[*]*\s*"
+    r"(?:\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])?\s*$",
+    re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.!?;…](?:[\"'”’)\]]|\[\d+\])*\s*$")
 _TOC_LINE = re.compile(r"[A-Za-z\u0e01-\u0e4e)]\s*\.{0,}\s*\d{1,3}\s*$")
@@ -210,13 +218,48 @@ _THAI_NOMINALISERS = frozenset({"การ", "ความ"})
 _THAI_RELATIVES = frozenset({"ที่", "ซึ่ง", "อัน"})
 
 
+# A spec sheet's or form's attribute line: a label, then a measured value with its unit ("Supply Current
+# max. 50mA", "Operating Frequency 4 MHz", "Operating Temperature 0-50°C", "MBTF 500,000 hours",
+# "อายุของ Token 60 นาที"). It has no verb, and it answers "what is the X": a claim, as a table row of
+# numbers is (rules 13). A number without a unit ("Introduction 12", a contents line) is no value.
+_QUANTITY = r"[-+±~≈<>≤≥]?\s*[0-9๐-๙]+(?:[.,][0-9๐-๙]+)*(?:\s*(?:-|–|~|to|ถึง)\s*[0-9๐-๙]+(?:[.,][0-9๐-๙]+)*)?"
+_QUALIFIER = r"(?:(?i:max|min|maximum|minimum|typ|typical|approx|approximately|about|up to|at least|at most)\.?|ไม่เกิน|สูงสุด|ต่ำสุด|อย่างน้อย|ประมาณ|ไม่น้อยกว่า|ไม่ต่ำกว่า|ไม่เกินกว่า)"
+_UNIT = (
+    r"(?:[kMGTmµμn]?(?:A|V|W|Wh|Hz|Ω|F|bps|B|b)|°\s?[CF]|%|(?i:mm|cm|km|m|in|ft|kg|mg|g|ms|sec|secs|seconds?|mins?|minutes?|"
+    r"h|hrs?|hours?|days?|weeks?|months?|years?|bytes?|bits?|dpi|ppm|dB|rpm|tps|lux|nits?|pages?|digits?|characters?|users?|cycles?)"
+    r"|นาที|ชั่วโมง|ชม\.|วินาที|วัน|สัปดาห์|เดือน|ปี|บาท|ล้านบาท|หลัก|ครั้ง|กิโลกรัม|กก\.|กรัม|เมตร|ซม\.|มม\.|กม\.|ตัวอักษร|องศา(?:เซลเซียส)?|"
+    r"เปอร์เซ็นต์|ไบต์|เมกะไบต์|กิกะไบต์|วัตต์|โวลต์|แอมป์)"
+)
+_ATTRIBUTE_LINE = re.compile(
+    rf"^\s*(?P<label>[A-Za-z\u0e01-\u0e4e][^\n.!?;:0-9๐-๙]{{1,60}}?)\s*[:：]?\s+(?:{_QUALIFIER}\s*)?{_QUANTITY}\s*{_UNIT}"
+    rf"(?:\s*\(?(?:DC|AC|max\.?|min\.?)\)?)?\s*$"
+)
+MAX_ATTRIBUTE_LABEL_WORDS = 8
+
+
+def is_attribute_line(text: str) -> bool:
+    """True for a spec sheet's attribute line: a label of at most :data:`MAX_ATTRIBUTE_LABEL_WORDS`
+    words and a value with its unit, alone on its line.
+
+    Example:
+        >>> is_attribute_line("Supply Current max. 50mA"), is_attribute_line("Introduction 12")
+        (True, False)
+    """
+    plain = " ".join(plain_text(text).split())
+    match = _ATTRIBUTE_LINE.match(plain)
+    return bool(match) and len(match.group("label").split()) <= MAX_ATTRIBUTE_LABEL_WORDS
+
+
 def is_fragment(text: str) -> bool:
     """True for a short piece with no sentence ending and no verb: a label, a heading, a ToC line.
+    A spec sheet's attribute line ("Operating Frequency 4 MHz") is no fragment (:func:`is_attribute_line`).
 
     Example:
         >>> is_fragment("Digital by design"), is_fragment("Agencies share data across silos")
         (True, False)
     """
+    if is_attribute_line(text):
+        return False
     plain = " ".join(_URL.sub("link", plain_text(text)).split())  # a URL's parts are no words
     cells = [cell for cell in re.split(r";\s*", plain) if cell.strip()]
     if len(cells) >= 2 and all(len(cell) <= 80 for cell in cells) and not _ends_like_sentence(plain):
@@ -228,7 +271,25 @@ def is_fragment(text: str) -> bool:
     words = _WORD.findall(plain)
     if len(words) > MAX_FRAGMENT_WORDS:
         return False
+    if is_title_case(plain):
+        return True  # "Operating System Support", "Smart Card Interface Support": a "verb" in a title is a noun
     return _TOC_LINE.search(plain) is not None and len(words) <= 12 or not _english_has_verb(plain)
+
+
+_TITLE_SMALL_WORDS = frozenset("a an and as at by for from in of on or the to with".split())
+MAX_TITLE_WORDS = 8
+
+
+def is_title_case(text: str) -> bool:
+    """True for a short English line written as a title: from 2 to :data:`MAX_TITLE_WORDS` words, each
+    capitalised but the small ones ("Government as a Platform"), no sentence ending, no number, not
+    opened by a verb ("Supports PPS (Protocol and Parameters Selection)" is a spec sheet's feature)."""
+    words = _WORD.findall(_PARENTHESIS.sub(" ", text))
+    if not 2 <= len(words) <= MAX_TITLE_WORDS or _ends_like_sentence(text) or not words[0][0].isupper():
+        return False
+    if re.search(r"\d", text) or words[0].lower() in _EN_VERBS:
+        return False  # a table row ("Open by Default 20 0.712"), a date range, a feature ("Supports PPS (...)")
+    return all(word[0].isupper() or word in _TITLE_SMALL_WORDS for word in words) and any(word[0].islower() or len(word) > 1 for word in words)
 
 
 def is_heading_like(text: str) -> bool:
@@ -368,9 +429,39 @@ _FOR_MORE = re.compile(
 _THAI_SEE_MORE = re.compile(r"^\W*(?:คลิก\s*)?(?:ดู|อ่าน|ศึกษา|เปิดดู)(?!แล)\S*.*(?:เพิ่มเติม|ที่นี่)(?:ได้)?(?:ที่|จาก)?\W*$")
 
 
+# A piece that ends by saying where to look, its link after it: "Bizportal มี Api Services ... สามารถเรียกดู
+# ได้ที่ https://...", "หมายเหตุ สามารถดูรายละเอียดวิธีการใช้งาน ... ได้ที่ https://...", "The full
+# documentation can be found at https://...". The verb is one of looking (ดู, อ่าน, viewed, found) with no
+# object of its own, or with "details" as its object: "ผู้ใช้สามารถดูสถานะได้ที่ ..." (a user can check
+# the status there) and "... ดาวน์โหลดแอปพลิเคชันจากลิงค์นี้ ..." tell what a user can do, and stay claims.
+_THAI_VIEW_AT = re.compile(
+    r"(?:สามารถ|โปรด|กรุณา)?\s*(?:เรียก|เข้า|เปิด)?(?:ดู|อ่าน|ศึกษา)\s*(?:(?:ราย)?ละเอียด[^\n]{0,80}?|ข้อมูลเพิ่มเติม[^\n]{0,60}?|เพิ่มเติม)?"
+    r"\s*(?:ได้)?\s*(?:ที่|จาก|ผ่าน|ใน)\s*(?:ลิงก์|ลิงค์|link|เว็บไซต์|website)?\s*(?:นี้)?\s*[:：]?\s*$",
+    re.IGNORECASE,
+)
+_ENGLISH_VIEW_AT = re.compile(
+    r"\b(?:(?:can|may|could)\s+be|is|are)\s+(?:viewed|seen|found|read|consulted|looked up)\s+(?:at|on|in|from|via)\s*(?:the\s+)?(?:link|website|page)?\s*:?\s*$"
+    r"|\b(?:details|documentation|more information)\b[^.]{0,80}\b(?:at|see)\s*:?\s*$",
+    re.IGNORECASE,
+)
+_TRAILING_LINKS = re.compile(r"(?:\s*(?:https?://|www\.)\S+)+[\s.*)\]]*$", re.IGNORECASE)
+
+
+def ends_with_view_link(text: str) -> bool:
+    """True for a piece that ends "can be viewed at <link>" (:data:`_THAI_VIEW_AT`, :data:`_ENGLISH_VIEW_AT`)."""
+    links = _TRAILING_LINKS.search(text)
+    if links is None:
+        return False
+    before = text[: links.start()]
+    if before.count("(") > before.count(")"):
+        return False  # "... ด้วย HTTPS (ดูรายละเอียดเพิ่มเติมที่ https://...)": an aside after the claim
+    return bool(_THAI_VIEW_AT.search(before) or _ENGLISH_VIEW_AT.search(before))
+
+
 def is_pointer(text: str) -> bool:
     """True for a piece that only points to more reading: a link with "see more" words around it,
-    a "click for details" label, "For more information, see ...".
+    a "click for details" label, "For more information, see ...", a piece that ends "can be viewed
+    at <link>" (:func:`ends_with_view_link`).
 
     Example:
         >>> is_pointer("ดูรายละเอียดเพิ่มเติมได้ที่ https://www.dga.or.th/our-services/")
@@ -382,7 +473,7 @@ def is_pointer(text: str) -> bool:
     words = _URL.sub(" ", _CLICK_LABEL.sub(" คลิก ", text))  # "[คลิกเพื่อดูตัวอย่าง Source Code]" is a link
     if len(words) <= MAX_POINTER_CHARS and _POINTER_WORDS.fullmatch(words) and (has_link or re.search(r"คลิก|click|ดู|see", words, re.IGNORECASE)):
         return True
-    if _FOR_MORE.match(words):
+    if _FOR_MORE.match(words) or ends_with_view_link(text):
         return True
     see_more = _THAI_SEE_MORE.match(words)
     return bool(see_more) and (has_link or "คลิก" in words or words.rstrip().endswith("ที่นี่"))
@@ -402,7 +493,7 @@ def is_table_row(text: str) -> bool:
 
 # A list introduction's pointer that ends a long piece: "..., โดยในปัจจุบัน ... รองรับบริการต่าง ๆ ดังนี้",
 # "... are defined as follows:". The clause it closes points at a list the quote cannot show.
-_POINTER_END = re.compile(r"(?:\s*(?:ราย)?ละเอียด)?\s*(?:ดังนี้|ดังต่อไปนี้|,?\s*as follows)\s*[:*]*\s*$", re.IGNORECASE)
+_POINTER_END = re.compile(rf"(?:\s*(?:ราย)?ละเอียด)?\s*(?:ดังนี้|ดังต่อไปนี้|,?\s*as follows)\s*[:*]*(?:{_FIGURE_POINTER})?\s*[:*]*\s*$", re.IGNORECASE)
 # where such a clause starts in Thai: a space before "โดยมี", "โดยในปัจจุบัน", "ซึ่งมี", "พร้อม", "ทั้งนี้" (a
 # clause hung on the claim; "โดยใช้ ..." (by means of) is part of the claim, and only "ดังนี้" goes)
 _THAI_POINTER_CLAUSE = re.compile(r"\s(?=โดย(?:จะ)?(?:มี|ใน)|ซึ่ง(?:จะ)?มี|พร้อม|ทั้งนี้)")

@@ -28,9 +28,13 @@ Span = tuple[int, int]
 # contents lines ("... … 20"), Thai noun phrases ("การใช้ Service ของ Public Cloud") and English titles
 # whose only "verb" is a noun ("(total score)") are no claims; ``index.sentences.drop_overlap_tails``:
 # a chunk's overlap opening inside a sentence the previous chunk quotes is no claim); 13: a table
-# row of numbers is quotable again (12 had dropped it: "Korea 0.82 1 ... 0.742 1" answers a score question).
+# row of numbers is quotable again (12 had dropped it: "Korea 0.82 1 ... 0.742 1" answers a score question);
+# 14: no sentence ends at an abbreviation ("Supply Current max. 50mA"), a spec sheet's attribute line
+# ("Operating Frequency 4 MHz") is a claim, Thai captions without "ที่" ("รูป 3 แสดง...") are captions, a
+# list introduction ending with a figure pointer ("... ดังนี้ ตามรูป 3") is one, "can be viewed at <link>"
+# lines are pointers.
 # An index records it; sentence vectors written under other rules are embedded again, not reused.
-SENTENCE_RULES = "13"
+SENTENCE_RULES = "14"
 
 _LINES = re.compile(r"[^\n]+")
 BLOCKS = re.compile(r"(?:[^\n]|\n(?!\s*\n))+")  # a text's blocks: what lies between blank lines
@@ -89,11 +93,38 @@ def _thai_sentences(text: str) -> list[str]:
     return [str(sentence) for sentence in sent_tokenize(text, engine="crfcut")]
 
 
+# Abbreviations whose full stop ends no sentence. Before a number ("Supply Current max. 50mA", "Fig. 3",
+# "No. 12", "approx. 40%", "Jan. 2020"): units of measure and counters; "the max. It was ..." ends one.
+_NUMBER_ABBREVIATIONS = frozenset(
+    """max min approx ca typ avg est no nos fig figs vol vols p pp art sec para ch eq ref tel
+    jan feb mar apr jun jul aug sep sept oct nov dec""".split()
+)
+# Before anything ("e.g. The", "Dr. Smith"): titles and Latin forms. "etc." often ends a sentence: not here.
+_ABBREVIATIONS = frozenset("e.g eg i.e ie cf vs viz incl excl esp resp mr mrs ms dr prof st jr sr".split())
+_LAST_TOKEN = re.compile(r"[(\[\"'“‘]*([A-Za-z][A-Za-z.]*)\.[\"'”’)\]]*$")
+
+
+def _english_sentences(piece: str) -> list[str]:
+    """``piece`` cut at sentence ends (:data:`_EN_SENTENCE_END`), except after an abbreviation."""
+    sentences: list[str] = []
+    last = 0
+    for match in _EN_SENTENCE_END.finditer(piece):
+        token = _LAST_TOKEN.search(piece, last, match.start())
+        word = token.group(1).lower() if token else ""
+        if word in _ABBREVIATIONS or (word in _NUMBER_ABBREVIATIONS and piece[match.end() : match.end() + 1].isdigit()):
+            continue
+        sentences.append(piece[last : match.start()])
+        last = match.end()
+    sentences.append(piece[last:])
+    return sentences
+
+
 def sentence_spans(text: str, start: int, end: int) -> list[Span]:
-    """Sentences of ``text[start:end]``: crfcut for Thai, punctuation for English."""
+    """Sentences of ``text[start:end]``: crfcut for Thai, punctuation for English (not cut after
+    an abbreviation: "Supply Current max. 50mA" is one sentence)."""
     piece = text[start:end]
     if detect_lang(piece) != "th":
-        return _locate(text, _EN_SENTENCE_END.split(piece), start, end)
+        return _locate(text, _english_sentences(piece), start, end)
     # crfcut also cuts inside Thai abbreviations ("ก.พ." | "ร."). Thai ends a sentence with a
     # space, never a full stop, so a cut with no space before it or right after "<Thai>." is undone.
     spans: list[Span] = []
@@ -239,8 +270,9 @@ def _blocks(text: str, headings: frozenset[str] = frozenset()) -> list[Span]:
 
 def _split_labels(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The sentence ``text[start:end]``, cut after each of its lines that is a heading or label
-    (no sentence ending, no verb): "Digital by design\nA government that is ..." is two pieces."""
-    from ingest.quotable import is_fragment, is_heading_like
+    (no sentence ending, no verb) or a spec sheet's attribute line ("Supply Current max. 50mA"):
+    "Digital by design\nA government that is ..." is two pieces."""
+    from ingest.quotable import is_attribute_line, is_fragment, is_heading_like
 
     if "\n" not in text[start:end]:
         return [(start, end)]
@@ -251,7 +283,7 @@ def _split_labels(text: str, start: int, end: int) -> list[tuple[int, int]]:
         line = text[line_start:line_end]
         wrapped = continues_line(text[following[0] : following[1]])  # a wrapped line of one sentence
         numbered_item = wrapped and _ITEM_START.match(line)  # "1. invest in research that\nbenefits ...": no heading
-        if (is_heading_like(line) and not numbered_item) or (is_fragment(line) and not wrapped):
+        if (is_heading_like(line) and not numbered_item) or ((is_fragment(line) or is_attribute_line(line)) and not wrapped):
             pieces.append((piece_start, line_end))
             piece_start = following[0]
     pieces.append((piece_start, lines[-1][1]))

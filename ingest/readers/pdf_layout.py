@@ -47,7 +47,9 @@ SHORT_LINE_RATIO = 0.7
 EDGE_LINES = 3
 # A line is a running header or footer when it is at a page edge on at least this share of pages.
 RUNNING_LINE_SHARE = 0.4  # below one half: books alternate even and odd page headers
-MIN_PAGES_FOR_RUNNING_LINES = 3
+# Two pages are enough: a two-page manual printed its title and file name atop both pages, and it was
+# quoted as a claim ("... (สพร.) GDX_manualcheckjuritic_01082019"); a line at the edge of both is furniture.
+MIN_PAGES_FOR_RUNNING_LINES = 2
 
 
 def visual_width(line: str) -> int:
@@ -82,6 +84,8 @@ def find_running_lines(pages: list[list[str]]) -> set[str]:
     pages = [lines for lines in pages if any(line.strip() for line in lines)]  # scanned pages don't vote
     if len(pages) < MIN_PAGES_FOR_RUNNING_LINES:
         return set()
+    if len(pages) == 2 and any(sum(bool(line.strip()) for line in lines) <= 2 * EDGE_LINES for lines in pages):
+        return set()  # two short pages: every line is at an edge, a repeated one may be the text itself
     counts: Counter[str] = Counter()
     for lines in pages:
         counts.update({line_key(lines[index]) for index in _edge_indices(lines)})

@@ -103,3 +103,34 @@ def test_a_thai_sentence_that_points_back_is_quoted_too() -> None:
     )
     answer = ExtractiveAnswerer(EvidenceFinder(HashEmbedder())).from_evidence(evidence, hits)
     assert "อย่างไรก็ตาม ไม่ได้หมายความว่า" in answer.text
+
+
+def _two_documents(first: str, second: str) -> tuple[Evidence, list[Hit]]:
+    """The best sentence of each of two passages of two documents (their vectors apart: each is
+    embedded after its own document's title, as the index stores them)."""
+    chunks = [Chunk(f"{n}.md#0", f"{n}.md", f"Page {n}", text, None, (), "th", 0, len(text)) for n, text in ((1, first), (2, second))]
+    sentences = (
+        EvidenceSentence(1, 0, len(first), first, 0.9, 1.2, 0.5, 0.30),
+        EvidenceSentence(2, 0, len(second), second, 0.9, 1.2, 0.5, 0.29),
+    )
+    vectors = np.array([[1.0, 0.0], [0.96, 0.28]], dtype=np.float32)  # cosine 0.96: no near-copy by vector
+    question = "Token ของ Government API มีอายุกี่นาที"
+    evidence = Evidence(question, "th", sentences, vectors, 1.2, 1.0, True, analyse_question(question))
+    return evidence, [Hit(n, 1.0, chunk, row=n - 1) for n, chunk in enumerate(chunks, start=1)]
+
+
+def test_the_same_sentence_in_two_documents_is_quoted_once() -> None:
+    sentence = "หลังจากที่ Validate เรียบร้อยแล้ว กรณีที่ไม่มีการเรียกใช้งาน API ใด ๆ Token มีอายุ 60 นาที"
+    answerer = ExtractiveAnswerer(EvidenceFinder(HashEmbedder()))
+    for first in (f"หมายเหตุ {sentence}", sentence, f"**{sentence}**."):
+        assert _quoted(answerer, *_two_documents(first, sentence)) == [first]
+
+
+def test_two_sentences_that_differ_in_a_figure_are_both_quoted() -> None:
+    english = "After validation, a token that is not used for any API call expires after 60 minutes."
+    answerer = ExtractiveAnswerer(EvidenceFinder(HashEmbedder()))
+    other = english.replace("60", "30")
+    assert len(_quoted(answerer, *_two_documents(english, other))) == 2
+    # a sentence that holds another and says more is no repeat
+    longer = english[:-1] + ", and a refresh token expires after 24 hours unless the agency asks for longer ones."
+    assert len(_quoted(answerer, *_two_documents(english, longer))) == 2

@@ -277,3 +277,40 @@ def test_a_numbered_list_longer_than_fifteen_items_is_shown_whole() -> None:
     chunk = Chunk("k.md#0", "k.md", "Kiosk", text, None, (), "en", 0, len(text))
     found = ListFinder(ENCODERS[0]).run(analyse_question("What services does the kiosk offer?"), [Hit(1, 1.0, chunk)])
     assert found is not None and len(found.items) == 18 and found.items[-1].text == "Service number 18"
+
+
+def _digital_id_page() -> list[tuple[int, object]]:
+    """A help page whose top-level headings are its platforms (the DGA Digital ID page's shape)."""
+    from ingest.model import Chunk
+
+    title = "ระบบพิสูจน์และยืนยันตัวตน (DGA Digital ID)"
+    parts = [
+        (("Government ID (GovID)",), "Government ID (GovID)\n\nระบบยืนยันตัวบุคคลกลางสำหรับเจ้าหน้าที่รัฐ หนึ่งบัญชีใช้กับหลายบริการ"),
+        (("DBD ID (เปิดให้บริการ ส.ค.2562)",), "DBD ID (เปิดให้บริการ ส.ค.2562)\n\nระบบยืนยันตัวตนสำหรับนิติบุคคล"),
+    ]
+    return [
+        (number, Chunk(f"id.md#{number}", "id.md", title, text, None, path, "th", 100 * number, 100 * number + len(text)))
+        for number, (path, text) in enumerate(parts)
+    ]
+
+
+def _idf(terms: object) -> dict[str, float]:
+    return {term: (6.0 if term == "ial" else 1.0) for term in terms}  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("question", "outline"),
+    [
+        ("Digital ID ของ DGA มี IAL ระดับไหนบ้าง", False),  # the outline says nothing of IAL, the rarest word
+        ("Digital ID ของ DGA มีระบบอะไรบ้าง", True),  # what the page holds: its outline answers
+    ],
+)
+def test_a_documents_outline_answers_only_a_question_whose_rarest_word_it_holds(question: str, outline: bool) -> None:
+    from assistant.retrieval import Hit
+
+    document = _digital_id_page()
+    finder = ListFinder(_Keyword("Digital ID"), ThaiEnglishAnalyzer(), lambda source: document, term_weights=_idf)  # type: ignore[arg-type,return-value]
+    query = _Keyword().embed_queries([question])[0]
+    found = finder.run(analyse_question(question), [Hit(1, 1.0, document[1][1], row=1)], query)  # type: ignore[arg-type]
+    shown = found is not None and [item.text for item in found.items] == ["Government ID (GovID)", "DBD ID (เปิดให้บริการ ส.ค.2562)"]
+    assert shown == outline

@@ -70,7 +70,15 @@ class TestRunningLines:
         assert find_running_lines(pages) == {"Report #", "- # -"}
 
     def test_too_few_pages(self) -> None:
+        assert find_running_lines([["Header", "x", "y"]]) == set()
+        # two short pages: every line is at an edge, the repeated one may be text
         assert find_running_lines([["Header", "x"], ["Header", "y"]]) == set()
+
+    def test_a_two_page_manual_loses_its_running_header(self) -> None:
+        # a two-page PDF printed its title and file name atop both pages; it was quoted as a claim
+        header = "สำนักงานพัฒนารัฐบาลดิจิทัล (องค์การมหาชน) (สพร.) GDX_manualcheckjuritic_01082019"
+        pages = [[header, *(f"ขั้นตอนที่ {c}{p} ของการตรวจสอบสิทธิ" for c in "abcdefg")] for p in "xy"]
+        assert find_running_lines(pages) == {line_key(header)}
 
     def test_scanned_pages_do_not_vote(self) -> None:
         pages = [[""], [""], [""], ["Header", "a"], ["Header", "b"], ["Header", "c"]]

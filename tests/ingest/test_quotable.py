@@ -307,3 +307,96 @@ def test_opens_mid_sentence(piece: str, mid: bool) -> None:
     from ingest.quotable import opens_mid_sentence
 
     assert opens_mid_sentence(piece) is mid
+
+
+# Tryout 21: a spec sheet's attribute lines answer "what is the X" and are claims; a bare number is no value.
+@pytest.mark.parametrize(
+    ("piece", "kind"),
+    [
+        ("Supply Current max. 50mA", CLAIM),
+        ("Operating Frequency 4 MHz", CLAIM),
+        ("Operating Temperature 0-50°C", CLAIM),
+        ("Storage capacity: up to 512 GB", CLAIM),
+        ("ระยะเวลาการใช้งาน Token 60 นาที", CLAIM),
+        ("น้ำหนักเครื่อง ไม่เกิน 1.5 กก.", CLAIM),
+        # near misses: a contents line, a heading with a number, a caption with a unit, a label alone
+        ("Introduction 12", FRAGMENT),
+        ("Chapter 3 Results", FRAGMENT),
+        ("Table 2. Supply current 50 mA", CAPTION),
+        ("Operating Frequency", FRAGMENT),
+        ("บทนำ 12", FRAGMENT),
+    ],
+)
+def test_spec_sheet_attribute_lines(piece: str, kind: str) -> None:
+    assert piece_kind(piece) == kind
+
+
+def test_a_spec_sheets_attribute_lines_are_each_a_quote() -> None:
+    text = "Technical Support:\n\nSupply Voltage Regulated 5V DC\nSupply Current max. 50mA\nOperating Frequency 4 MHz\nOperating System Support"
+    assert quotes(text) == ["Supply Voltage Regulated 5V DC", "Supply Current max. 50mA", "Operating Frequency 4 MHz"]
+
+
+# Tryout 21: Thai captions written without "ที่" and list introductions closed by a figure pointer.
+@pytest.mark.parametrize(
+    ("piece", "kind"),
+    [
+        ("รูป 3 แสดงสิทธิข้อมูลนิติบุคคล", CAPTION),
+        ("รูป 4 ตรวจสอบ", CAPTION),
+        ("ภาพ 2.1 ขั้นตอนการลงทะเบียน", CAPTION),
+        ("ตาราง 5 ผลคะแนนรายมิติ", CAPTION),
+        ("เมื่อกดเลือกเมนู หน้าจอจะแสดงผลตามสิทธิที่หน่วยงานได้รับโดยจะแสดงข้อมูลดังนี้ ตามรูป 3", LIST_INTRO),
+        ("The screen shows three kinds of data as follows (see Figure 3):", LIST_INTRO),
+        # near misses: a claim that points at a figure, "3 มิติ" (3-D), "รูปแบบ" (form) are no captions
+        ("หากสิทธิ DBD แสดงข้อมูล “ตรวจสอบใหม่อีกครั้ง” ให้กดปุ่มตรวจสอบอีกครั้ง ตามรูป 4", CLAIM),
+        ("ภาพ 3 มิติ ช่วยให้ผู้ใช้เห็นอาคารได้ชัดเจนขึ้น", CLAIM),
+        ("รูปแบบการให้บริการมี 2 แบบ คือแบบ API และแบบเว็บไซต์สำหรับเจ้าหน้าที่", CLAIM),
+        ("Figure 3 shows that adoption rose in every country.", CLAIM),
+    ],
+)
+def test_thai_captions_and_list_introductions_with_a_figure_pointer(piece: str, kind: str) -> None:
+    assert piece_kind(piece) == kind
+
+
+def test_a_long_list_introduction_loses_its_pointer_and_figure_reference() -> None:
+    text = (
+        "แอปพลิเคชันทางรัฐเป็นแพลตฟอร์มกลางที่รวบรวมบริการภาครัฐไว้ในที่เดียว ประชาชนเข้าถึงบริการได้สะดวกทุกที่ทุกเวลา"
+        " โดยในปัจจุบันรองรับการเข้าถึงข้อมูล และบริการต่าง ๆ ดังนี้ ตามรูปที่ 2"
+    )
+    assert quotes(text) == ["แอปพลิเคชันทางรัฐเป็นแพลตฟอร์มกลางที่รวบรวมบริการภาครัฐไว้ในที่เดียว ประชาชนเข้าถึงบริการได้สะดวกทุกที่ทุกเวลา"]
+
+
+# Tryout 21: "X can be viewed at <link>" only says where to look.
+@pytest.mark.parametrize(
+    ("piece", "kind"),
+    [
+        ("Bizportal มี Api Services สำหรับใช้ในการพัฒนา MiniApp สามารถเรียกดูได้ที่ https://ws.ega.or.th/bizportal/docs/index.html", REFERENCE),
+        ("หมายเหตุ สามารถดูรายละเอียดวิธีการใช้งาน Api Services ได้ที่ https://ws.ega.or.th/bizportal/docs/index.html*", REFERENCE),
+        ("The full methodology of the index can be found at https://www.oecd.org/gov/dgi-method.pdf", REFERENCE),
+        ("Details of each indicator are published on the project website at https://example.org/indicators", REFERENCE),
+        # near misses: what a user can do there, what is available, where data is published
+        ("ผู้ใช้สามารถดูสถานะคำขอได้ที่ https://biz.govchannel.go.th", CLAIM),
+        ("ผู้ใช้งานยังสามารถดาวน์โหลดแอปพลิเคชันจากลิงค์นี้ https://czp.dga.or.th/cp", CLAIM),
+        ("Agencies publish their open datasets at https://data.go.th every quarter.", CLAIM),
+    ],
+)
+def test_view_at_link_lines_are_pointers(piece: str, kind: str) -> None:
+    assert piece_kind(piece) == kind
+
+
+# Near misses found on the reference corpus while writing rules 14.
+@pytest.mark.parametrize(
+    ("piece", "kind"),
+    [
+        ("Operating System Support", FRAGMENT),  # a title-case heading: "Support" is a noun
+        ("Calculation of Composite Score", FRAGMENT),
+        ("+ Supports PPS (Protocol and Parameters Selection)", CLAIM),  # a feature opened by its verb
+        ("Government as a Platform 0.9 0.7 0.7 0.8 Open by Default 0.9 0.7 0.8 0.6", CLAIM),  # a table row
+        ("December, 2019 – May 2020", CLAIM),  # a survey period
+        ("รูปที่ 2-1 สถาปัตยกรรมการให้บริการข้อมูลผ่าน Government API", CAPTION),
+        ("รูป 1-12 ปุ่มตรวจสอบสถานะล่าสุดหลังจากอ่านบัตรของผู้รับบริการสำเร็จ", CAPTION),
+        # a pointer in brackets after a claim is an aside: the claim stays
+        ("รักษาความปลอดภัยในการรับส่งข้อมูลด้วย HTTPS (ดูรายละเอียดเพิ่มเติมที่ https://en.wikipedia.org/wiki/HTTPS)", CLAIM),
+    ],
+)
+def test_rules_14_near_misses(piece: str, kind: str) -> None:
+    assert piece_kind(piece) == kind

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from ingest.sentences import line_spans, passage_sentences, sentence_spans, word_spans
 
 
@@ -65,3 +67,20 @@ def test_a_wrapped_list_item_stays_one_sentence() -> None:
     quotes = [text[a:b] for a, b in passage_sentences(text)]
     assert "1. invest in research on trustworthy AI that\nbenefits people and the planet;" in quotes
     assert all("Governments should" not in quote for quote in quotes)
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Supply Current max. 50mA", ["Supply Current max. 50mA"]),
+        ("See Fig. 3 for the results. Scores rose.", ["See Fig. 3 for the results.", "Scores rose."]),
+        ("Costs fell (approx. 40%) in 2020. Then they rose.", ["Costs fell (approx. 40%) in 2020.", "Then they rose."]),
+        ("Prof. Smith chaired the panel. Dr. Lee spoke.", ["Prof. Smith chaired the panel.", "Dr. Lee spoke."]),
+        # near misses: "max." ending a sentence (no number after it), "etc." ending one
+        ("The limit is the max. It was set in 2019.", ["The limit is the max.", "It was set in 2019."]),
+        ("They share data, code, etc. The rest is closed.", ["They share data, code, etc.", "The rest is closed."]),
+        ("It ends here. Next one.", ["It ends here.", "Next one."]),
+    ],
+)
+def test_no_sentence_ends_at_an_abbreviation(text: str, sentences: list[str]) -> None:
+    assert [text[a:b] for a, b in sentence_spans(text, 0, len(text))] == sentences
