@@ -261,6 +261,7 @@ def make_answerer(
         document_chunks: a document's passages in order (a list question's items may run on past
             the passages retrieval returned).
     """
+    from assistant.answerability import AnswerabilityCheck
     from assistant.evidence import EvidenceFinder
     from assistant.extractive import ExtractiveAnswerer
     from assistant.lists import ListFinder
@@ -277,6 +278,7 @@ def make_answerer(
         full_overlap_similarity=settings.support_full_overlap_similarity,
         passage_template=settings.passage_template,
         term_weights=term_weights,
+        answerability=AnswerabilityCheck(quotes=settings.answer_max_sentences) if settings.support_specifics else None,
     )
     extractive = ExtractiveAnswerer(
         finder,

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from assistant.answerability import AnswerabilityCheck, Missing
 from assistant.questions import QuestionIntent, analyse_question, answers_type
 from assistant.retrieval import Hit
 from index.abbreviations import defines, short_key
@@ -104,6 +105,9 @@ class Evidence:
     supported: bool
     intent: QuestionIntent | None = field(default=None, compare=False)
     query_vector: np.ndarray | None = field(default=None, compare=False, repr=False)  # the primary encoder's
+    # what the question asks that the quotes do not give (a place, a year, a number ...): close
+    # sentences that only share the question's topic (``assistant.answerability``); not supported then
+    missing: tuple[Missing, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -162,6 +166,10 @@ class EvidenceFinder:
             with the sentence as text); used when sentences must be embedded here.
         term_weights: IDF of analyzer terms in the index (``PolicyRAG`` gives the BM25 index's);
             None weighs every question word alike.
+        answerability: checks that the sentences an answer would quote carry what the question
+            asks beyond its topic (its places, years, a number, an amount, a date); a supported
+            question whose quotes do not is not supported (``Evidence.missing`` says why). None
+            leaves the decision to the similarity test alone.
     """
 
     def __init__(
@@ -178,6 +186,7 @@ class EvidenceFinder:
         weights: QuoteWeights | None = None,
         passage_template: str = "{title}\n{heading}\n{text}",
         term_weights: TermWeights | None = None,
+        answerability: AnswerabilityCheck | None = AnswerabilityCheck(),
     ) -> None:
         if passages <= 0:
             raise ValueError(f"passages must be positive, got {passages}")
@@ -205,6 +214,7 @@ class EvidenceFinder:
         self.weights = weights or QuoteWeights()
         self.passage_template = passage_template
         self.term_weights = term_weights
+        self.answerability = answerability
         self.embedded_at_query_time = 0  # sentences this finder had to embed (an index without stored spans)
 
     @property
@@ -266,16 +276,22 @@ class EvidenceFinder:
             )
         order = sorted(range(len(scored)), key=lambda i: -scored[i].score)
         best = float(support.max())
+        ranked = tuple(scored[i] for i in order)
+        supported = self.is_supported(best, overlap)
+        missing: tuple[Missing, ...] = ()
+        if supported and not defining and self.answerability is not None:
+            missing = self.answerability.run(intent, ranked, top).missing
         return Evidence(
             question=question,
             lang=lang,
-            sentences=tuple(scored[i] for i in order),
+            sentences=ranked,
             vectors=matrices[0][order],
             best_similarity=best,
             overlap=overlap,
-            supported=self.is_supported(best, overlap) or bool(defining),
+            supported=(supported and not missing) or bool(defining),
             intent=intent,
             query_vector=query_vectors[0],
+            missing=missing,
         )
 
     def is_supported(self, best_similarity: float, overlap: float) -> bool:

@@ -17,11 +17,12 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 
 from assistant.answer_model import Answer, CitedPassage
+from assistant.answerability import Missing
 from assistant.citations import CitationChecker
 from assistant.evidence import Evidence, EvidenceFinder, EvidenceSentence
 from assistant.lists import FoundList, ListFinder
 from assistant.retrieval import Hit
-from assistant.wording import say
+from assistant.wording import Lang, say
 from ingest.markup import plain_text
 
 
@@ -36,10 +37,40 @@ _CONTINUES = re.compile(
 
 
 def not_found_answer(question: str, evidence: Evidence, hits: Sequence[Hit], answerer: str) -> Answer:
-    """Say, in the question's language, that the documents do not answer; show the closest passages."""
-    key = "not_found" if hits else "no_passages"
+    """Say, in the question's language, that the documents do not answer; show the closest passages.
+
+    Where the passages are close but do not give what the question asks (``Evidence.missing``: a
+    place, a year, a number ...), say what is missing: "The documents do not give the amount for
+    2023. The closest passages are listed below: related, not an answer."
+    """
+    if not hits:
+        text = say("no_passages", evidence.lang)
+    elif evidence.missing:
+        text = say("not_stated", evidence.lang, what=missing_phrase(evidence.missing, evidence.lang))
+    else:
+        text = say("not_found", evidence.lang)
     passages = tuple(CitedPassage(number, hit) for number, hit in enumerate(hits, start=1))
-    return Answer(question, evidence.lang, say(key, evidence.lang), passages, found=False, answerer=answerer)
+    return Answer(question, evidence.lang, text, passages, found=False, answerer=answerer)
+
+
+def missing_phrase(missing: Sequence[Missing], lang: Lang) -> str:
+    """What the documents do not give, in ``lang``: the answer's form ("the amount asked for") and
+    the question's places and years it is asked for ("Indonesia", "2566"), as the question writes them.
+
+    Example:
+        >>> missing_phrase([Missing("place", "Indonesia"), Missing("amount")], "en")
+        'the amount for Indonesia'
+        >>> missing_phrase([Missing("date")], "th")
+        'วันเวลาที่ถาม'
+    """
+    terms = list(dict.fromkeys(item.term for item in missing if item.term))
+    form = next((item.kind for item in missing if not item.term), None)
+    joined = (" และ " if lang == "th" else " and ").join(terms)
+    if form and terms:
+        return say("missing_form_for", lang, form=say(f"missing_{form}", lang), terms=joined)
+    if form:
+        return say("missing_form", lang, form=say(f"missing_{form}", lang))
+    return say("missing_answer_for", lang, terms=joined)
 
 
 _NOT_WORDS = re.compile(r"[^\w\u0e00-\u0e7f]+|_")  # Thai vowel and tone marks are no \w, and are letters

@@ -178,6 +178,10 @@ class Settings:
     support_strong_similarity: float = 0.975
     support_min_overlap: float = 0.5
     support_full_overlap_similarity: float = 0.92
+    # the quotes must also carry the places and years the question names and the form it asks for
+    # (a number, an amount, a date): close sentences that share only its topic are "related, not an
+    # answer" (assistant/answerability.py); false leaves the decision to the similarity test
+    support_specifics: bool = True
 
     # LLM answerer: any OpenAI-compatible endpoint (Typhoon, vLLM, Ollama, llama-server).
     llm_base_url: str = "http://127.0.0.1:8080/v1"
