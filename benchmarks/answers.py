@@ -17,6 +17,16 @@ Parts (each optional, all in one run):
   syllable initials, "กยศ."; a Thai name's Latin acronym, "DBD"; one defined only in a heading,
   "PCA") or a requirement's code ("PS-04"); an item is answered when one quote holds one of its expected strings (the long
   form, or the requirement's text), wherever in the corpus it is written.
+- **unanswerable** (``benchmarks/data/unanswerable-questions.jsonl``, 32 on-topic questions the
+  corpus cannot answer, 16 Thai and 16 English: a figure, year, country, person or plan it does not
+  give; odd ids were used to tune ``assistant/answerability.py``, even ids are held out; and the 5
+  unanswerable questions of the stop-20 tryout, ``benchmarks/data/tryout20-questions.jsonl``, never
+  tuned on): refused n of N per half.
+- **tryout** (the tryout's 35 answerable questions; the 27 with an expected sentence and document
+  are scored as evidence: its longest piece between "..." inside one quote of that document).
+- **held-out** (``--heldout``, ``benchmarks/heldout_qa.jsonl``): as dev-qa.
+- **without specifics** (``--without-specifics``): every set again with ``support_specifics = false``
+  (the not-found test on similarity alone), in the same run on the same index: before and after.
 - **follow-ups** (``benchmarks/followups.jsonl``, Thai and English): the follow-up alone vs
   completed with the first question's content words (``assistant.followup``): is the evidence in
   the top 5 passages.
@@ -61,6 +71,9 @@ DEV_QA = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev-qa.jsonl
 CHECKS = HERE / "answer_checks.jsonl"
 FOLLOW_UPS = HERE / "followups.jsonl"
 LOOKUPS = HERE / "lookup_checks.jsonl"
+HELDOUT = HERE / "heldout_qa.jsonl"
+UNANSWERABLE = HERE / "data" / "unanswerable-questions.jsonl"
+TRYOUT = HERE / "data" / "tryout20-questions.jsonl"
 
 # Questions the policy corpus does not answer: everyday topics, in both languages.
 OFF_TOPIC = {
@@ -251,6 +264,40 @@ def lookups(rag: PolicyRAG, items: list[dict[str, Any]]) -> dict[str, Any]:
     return {"items": len(rows), "found": sum(row["found"] for row in rows), "quoted": sum(row["quoted"] for row in rows), "rows": rows}
 
 
+def _qa_items(path: Path) -> list[dict[str, Any]]:
+    return [{"id": i.id, "question": i.question, "lang": i.lang, "kind": i.kind, "source": i.source, "evidence": list(i.evidence)} for i in load_qa(path)]
+
+
+def unanswerable(rag: PolicyRAG, items: list[dict[str, Any]]) -> dict[str, Any]:
+    """Questions the corpus cannot answer (dict: id, question, half): refused n of N per half, and
+    what each refusal says is missing."""
+    rows = []
+    for item in items:
+        answer = rag.ask(item["question"])
+        rows.append({"id": item["id"], "half": item["half"], "question": item["question"], "refused": not answer.found, "answer": answer.text})
+    halves = {
+        half: f"{sum(row['refused'] for row in rows if row['half'] == half)}/{sum(row['half'] == half for row in rows)}"
+        for half in dict.fromkeys(row["half"] for row in rows)
+    }
+    return {"refused": sum(row["refused"] for row in rows), "items": len(rows), "refused_by_half": halves, "rows": rows}
+
+
+def tryout_items(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The tryout's (answerable as question items for :func:`evaluate`, unanswerable as items for
+    :func:`unanswerable`). An answerable item's evidence is the longest piece of its expected
+    sentence between "..." (the tryout wrote long sentences shortened)."""
+    answerable, refusable = [], []
+    for item in _load(path):
+        if not item["answerable"]:
+            refusable.append({"id": item["id"], "question": item["question"], "half": "tryout20"})
+            continue
+        pieces = [piece.strip() for piece in re.split(r"\.\.\.|…", item.get("expected_sentence") or "") if piece.strip()]
+        source = item.get("expected_source")
+        evidence = [max(pieces, key=len)] if pieces and source else []
+        answerable.append({"id": item["id"], "question": item["question"], "lang": item["lang"], "kind": item.get("kind", ""), "source": source or "", "evidence": evidence})
+    return answerable, refusable
+
+
 def follow_ups(rag: PolicyRAG, items: list[dict[str, Any]]) -> dict[str, Any]:
     """Is the follow-up's evidence in the top 5 passages, asked alone vs completed from the first question."""
     rows = []
@@ -386,6 +433,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--checks", type=Path, default=CHECKS, help="check questions written apart from dev-qa")
     parser.add_argument("--follow-ups", type=Path, default=FOLLOW_UPS)
     parser.add_argument("--lookups", type=Path, default=LOOKUPS, help="abbreviation and code lookups")
+    parser.add_argument("--heldout", type=Path, default=HELDOUT, help="held-out questions, scored as dev-qa ('' to skip)")
+    parser.add_argument("--unanswerable", type=Path, default=UNANSWERABLE, help="on-topic questions the corpus cannot answer")
+    parser.add_argument("--tryout", type=Path, default=TRYOUT, help="the stop-20 tryout's questions")
+    parser.add_argument(
+        "--without-specifics", action="store_true",
+        help="also run every set with support_specifics = false (the not-found test on similarity alone): before and after in one run",
+    )
     parser.add_argument("--latency", action="store_true", help="also time ask(), idle and with both cores busy")
     parser.add_argument("--baseline-repo", type=Path, default=Path("/work/main"), help="main's checkout, timed beside this code")
     parser.add_argument("--baseline-label", default="main", help="what the baseline checkout is (its commit), for the result rows")
@@ -402,19 +456,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings.load(index_dir=args.index, show_progress=False, answerer="extractive")
     rag = PolicyRAG.open(args.index, settings)
     started = time.time()
-    dev = [{"id": i.id, "question": i.question, "lang": i.lang, "kind": i.kind, "source": i.source, "evidence": list(i.evidence)} for i in load_qa(args.qa)]
+    dev = _qa_items(args.qa)
     off = [{"question": question, "lang": lang} for lang, questions in OFF_TOPIC.items() for question in questions]
+    tryout, tryout_refusable = tryout_items(args.tryout) if args.tryout.is_file() else ([], [])
+    refusable = (_load(args.unanswerable) if args.unanswerable.is_file() else []) + tryout_refusable
+    heldout = _qa_items(args.heldout) if args.heldout.is_file() else []
+
+    def quality(rag: PolicyRAG) -> dict[str, Any]:
+        parts = {
+            "dev_qa": evaluate(rag, dev + off),
+            "checks": evaluate(rag, _load(args.checks)),
+            "heldout": evaluate(rag, heldout) if heldout else None,
+            "lookups": lookups(rag, _load(args.lookups)),
+            "unanswerable": unanswerable(rag, refusable),
+            "tryout": evaluate(rag, tryout) if tryout else None,
+        }
+        return {name: part for name, part in parts.items() if part is not None}
+
     result: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d %H:%M"),
         "machine": machine_info(),
         "code": code_fingerprint(),
         "thresholds": {"min": rag.answerer.finder.min_similarity, "strong": rag.answerer.finder.strong_similarity, "overlap": rag.answerer.finder.min_overlap},  # type: ignore[attr-defined]
-        "dev_qa": evaluate(rag, dev + off),
-        "checks": evaluate(rag, _load(args.checks)),
-        "lookups": lookups(rag, _load(args.lookups)),
+        **quality(rag),
         "follow_ups": follow_ups(rag, _load(args.follow_ups)),
     }
     rag.close()
+    if args.without_specifics:
+        before = PolicyRAG.open(args.index, replace(settings, support_specifics=False))
+        result["without_specifics"] = quality(before)
+        before.close()
     if args.whole_pool_sentences:
         whole = PolicyRAG.open(args.index, replace(settings, sentence_scan_max=10**9))
         result["whole_pool_sentences"] = {"dev_qa": evaluate(whole, dev + off), "checks": evaluate(whole, _load(args.checks))}
@@ -427,7 +498,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     result["seconds"] = round(time.time() - started, 1)
     if args.json:
         write_json(args.json, result)
-    print(json.dumps({key: ({k: v for k, v in value.items() if k != "rows"} if isinstance(value, dict) else value) for key, value in result.items() if key not in ("machine", "code")}, ensure_ascii=False, indent=1))
+    def brief(value: Any) -> Any:
+        return {k: brief(v) for k, v in value.items() if k != "rows"} if isinstance(value, dict) else value
+
+    print(json.dumps({key: brief(value) for key, value in result.items() if key not in ("machine", "code")}, ensure_ascii=False, indent=1))
     return 0
 
 
