@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant.places import HOME, Place, names_place, places_in
+from assistant.places import HOME, Place, names_place, places_asked, surface
 from assistant.questions import QuestionIntent
 from assistant.retrieval import Hit
 from index.years import other_era
@@ -47,6 +47,12 @@ _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _ASKS_NUMBER = re.compile(
     r"\bhow\s+(?:many|much|long|large|big)\b|\bwhat\s+(?:share|percentage|proportion|number|amount|score|fraction)\b"
     r"|กี่|เท่าไร|เท่าไหร่|เท่าใด|จำนวนเท่า",
+    re.IGNORECASE,
+)
+# asks when: not "when" as a conjunction ("What is done when a service is down?")
+_ASKS_DATE = re.compile(
+    r"^\s*(?:and\s+|so\s+)?when\b|\bsince\s+when\b|\b(?:in\s+)?(?:what|which)\s+(?:year|date|month|day|period)\b"
+    r"|เมื่อไร|เมื่อไหร่|เมื่อใด|ปีไหน|ปีใด|ปีอะไร|วันที่เท่าไร|วันไหน|วันใด|ช่วงเวลาใด|ตั้งแต่เมื่อ",
     re.IGNORECASE,
 )
 _MONEY_WORDS = (
@@ -150,7 +156,7 @@ class AnswerabilityCheck:
 def requirements_of(intent: QuestionIntent) -> list[_Requirement]:
     """What an answer to ``intent`` must carry: its places, its years and the form it asks for."""
     question = intent.question
-    found = [_Requirement(Missing("place", _surface(question, place)), place=place) for place in places_in(question)]
+    found = [_Requirement(Missing("place", surface(question, place)), place=place) for place in places_asked(question)]
     found += [_Requirement(Missing("year", written), years=forms) for written, forms in _years(question)]
     if intent.is_list:
         return found
@@ -159,7 +165,7 @@ def requirements_of(intent: QuestionIntent) -> list[_Requirement]:
         found.append(_Requirement(Missing("amount")))
     elif _ASKS_NUMBER.search(question):
         found.append(_Requirement(Missing("number")))
-    elif "when" in intent.types:
+    elif _ASKS_DATE.search(question):
         found.append(_Requirement(Missing("date")))
     return found
 
@@ -196,11 +202,3 @@ def _years(question: str) -> list[tuple[str, frozenset[str]]]:
         if other is not None:
             found.append((question[match.start() : match.end()], frozenset({str(year), str(other)})))
     return list(dict((written, forms) for written, forms in found).items())
-
-
-def _surface(question: str, place: Place) -> str:
-    """The place as the question writes it ("ประเทศเวียดนาม" -> "เวียดนาม", "Indonesia")."""
-    for name in (*place.english, *place.thai):
-        if name in question:
-            return name
-    return place.name

@@ -146,6 +146,32 @@ def places_in(text: str) -> list[Place]:
     return [place for place, pattern in _patterns() if pattern.search(text)]
 
 
+def places_asked(question: str) -> list[Place]:
+    """The places a question asks about: :func:`places_in`, less an English name that only
+    qualifies another name ("the UK Government Digital Service", "the OECD Korea Policy Centre":
+    followed by a capitalised word), which the passages may call by the rest of its name.
+
+    Example:
+        >>> [place.name for place in places_asked("What did the UK Government Digital Service do in Thailand?")]
+        ['Thailand']
+    """
+    text = _clean(question)
+    asked = []
+    for place, pattern in _patterns():
+        for match in pattern.finditer(text):
+            latin = match.group(0)[:1].isascii()
+            if not (latin and re.match(r"\s+[A-Z]", text[match.end() :])):
+                asked.append(place)
+                break
+    return asked
+
+
+def surface(question: str, place: Place) -> str:
+    """How to name ``place`` in an answer to ``question``: its Thai name as the question writes it
+    ("เวียดนาม"), else its English name ("Thailand" for "Thai")."""
+    return next((name for name in sorted(place.thai, key=len, reverse=True) if name in question), place.name)
+
+
 def names_place(text: str, place: Place) -> bool:
     """Whether ``text`` names ``place`` in either language."""
     pattern = next(pattern for each, pattern in _patterns() if each == place)
