@@ -14,7 +14,7 @@ from assistant.llm import LLMAnswerer
 from assistant.places import places_asked
 from assistant.questions import analyse_question
 from assistant.retrieval import Hit
-from assistant.wording import say
+from assistant.wording import reword, say
 from ingest.model import Chunk
 
 
@@ -156,3 +156,8 @@ def test_support_specifics_off_leaves_the_decision_to_similarity() -> None:
     finder = EvidenceFinder(SameVector(), SameVector(), answerability=None)
     answer = ExtractiveAnswerer(finder).answer(EN_YEAR, [_hit("The digital government plan achieved a single portal for all permits.")])
     assert answer.found
+
+
+def test_the_refusal_is_reworded_whole_when_the_page_has_the_other_language() -> None:
+    thai = say("not_stated", "th", what=say("missing_form_for", "th", form=say("missing_amount", "th"), terms="2566"))
+    assert reword(thai, "th", "en") == "The documents do not give the amount for 2566. The closest passages are listed below: related, not an answer."
