@@ -20,10 +20,10 @@ Parts (each optional, all in one run):
 - **unanswerable** (``benchmarks/data/unanswerable-questions.jsonl``, 32 on-topic questions the
   corpus cannot answer, 16 Thai and 16 English: a figure, year, country, person or plan it does not
   give; odd ids were used to tune ``assistant/answerability.py``, even ids are held out; and the 5
-  unanswerable questions of the stop-20 tryout, ``benchmarks/data/tryout20-questions.jsonl``, never
-  tuned on): refused n of N per half.
-- **tryout** (the tryout's 35 answerable questions; the 27 with an expected sentence and document
-  are scored as evidence: its longest piece between "..." inside one quote of that document).
+  unanswerable questions of the stop-20 tryout, ``benchmarks/data/tryout20-questions.jsonl``, and the
+  8 of the stop-21 tryout, ``tryout21-questions.jsonl``, never tuned on): refused n of N per half.
+- **tryout** (the tryouts' answerable questions, scored as evidence where they give an expected
+  sentence and document: its longest piece between "..." inside one quote of that document).
 - **held-out** (``--heldout``, ``benchmarks/heldout_qa.jsonl``): as dev-qa.
 - **without specifics** (``--without-specifics``): every set again with ``support_specifics = false``
   (the not-found test on similarity alone), in the same run on the same index: before and after.
@@ -73,7 +73,7 @@ FOLLOW_UPS = HERE / "followups.jsonl"
 LOOKUPS = HERE / "lookup_checks.jsonl"
 HELDOUT = HERE / "heldout_qa.jsonl"
 UNANSWERABLE = HERE / "data" / "unanswerable-questions.jsonl"
-TRYOUT = HERE / "data" / "tryout20-questions.jsonl"
+TRYOUTS = (HERE / "data" / "tryout20-questions.jsonl", HERE / "data" / "tryout21-questions.jsonl")
 
 # Questions the policy corpus does not answer: everyday topics, in both languages.
 OFF_TOPIC = {
@@ -289,7 +289,7 @@ def tryout_items(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]
     answerable, refusable = [], []
     for item in _load(path):
         if not item["answerable"]:
-            refusable.append({"id": item["id"], "question": item["question"], "half": "tryout20"})
+            refusable.append({"id": item["id"], "question": item["question"], "half": path.stem.split("-")[0]})
             continue
         pieces = [piece.strip() for piece in re.split(r"\.\.\.|…", item.get("expected_sentence") or "") if piece.strip()]
         source = item.get("expected_source")
@@ -435,7 +435,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--lookups", type=Path, default=LOOKUPS, help="abbreviation and code lookups")
     parser.add_argument("--heldout", type=Path, default=HELDOUT, help="held-out questions, scored as dev-qa ('' to skip)")
     parser.add_argument("--unanswerable", type=Path, default=UNANSWERABLE, help="on-topic questions the corpus cannot answer")
-    parser.add_argument("--tryout", type=Path, default=TRYOUT, help="the stop-20 tryout's questions")
+    parser.add_argument("--tryout", type=Path, nargs="*", default=list(TRYOUTS), help="new-user tryouts' questions (tryout20, tryout21)")
     parser.add_argument(
         "--without-specifics", action="store_true",
         help="also run every set with support_specifics = false (the not-found test on similarity alone): before and after in one run",
@@ -458,8 +458,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.time()
     dev = _qa_items(args.qa)
     off = [{"question": question, "lang": lang} for lang, questions in OFF_TOPIC.items() for question in questions]
-    tryout, tryout_refusable = tryout_items(args.tryout) if args.tryout.is_file() else ([], [])
-    refusable = (_load(args.unanswerable) if args.unanswerable.is_file() else []) + tryout_refusable
+    tryout: list[dict[str, Any]] = []
+    refusable = _load(args.unanswerable) if args.unanswerable.is_file() else []
+    for path in args.tryout:
+        answerable, unanswerable_items = tryout_items(path)
+        tryout += answerable
+        refusable += unanswerable_items
     heldout = _qa_items(args.heldout) if args.heldout.is_file() else []
 
     def quality(rag: PolicyRAG) -> dict[str, Any]:
