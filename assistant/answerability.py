@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from assistant.evidence import EvidenceSentence
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
+_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d+(?:[.,]\d+)*")  # "พ.ศ.2561", "ปี2567" hold a year; "PS04" no number
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 # "how many" / "how much" / "กี่" / "เท่าไร": the answer is a number (``questions`` also counts
 # "what level", "อัตรา", which a word can answer).

@@ -161,3 +161,8 @@ def test_support_specifics_off_leaves_the_decision_to_similarity() -> None:
 def test_the_refusal_is_reworded_whole_when_the_page_has_the_other_language() -> None:
     thai = say("not_stated", "th", what=say("missing_form_for", "th", form=say("missing_amount", "th"), terms="2566"))
     assert reword(thai, "th", "en") == "The documents do not give the amount for 2566. The closest passages are listed below: related, not an answer."
+
+
+def test_a_thai_year_written_against_its_era_marker_counts() -> None:
+    hits = [_hit("ตามแผนพ.ศ.๒๕๖๘ แผนพัฒนารัฐบาลดิจิทัลทำให้ประชาชนยื่นคำขออนุญาตได้ทางออนไลน์", lang="th")]
+    assert ExtractiveAnswerer(_finder()).answer(TH_YEAR, hits).found
