@@ -8,9 +8,9 @@ other large economies, regional groups and Thailand's largest provinces; a place
 simply not checked (the question's other terms still are).
 
 Matching is on the question's and the passage's text: English names as whole words, case kept
-("US" is a country, "us" is not; "UK" but not "GOV.UK"), Thai names as substrings (Thai writes no
-spaces), except where the name is part of a longer word that means something else ("ภาษาอังกฤษ" is
-the English language, not England).
+("US" is a country, "us" is not; "UK" but not "GOV.UK"), Thai names as whole words where pythainlp's
+newmm segmentation puts word boundaries (Thai writes no spaces: "ลาว" is Laos in "ประเทศลาว", not in
+"คลาวด์", cloud), and never inside a language's name ("ภาษาอังกฤษ" is English, not England).
 """
 
 from __future__ import annotations
@@ -101,8 +101,7 @@ _PLACES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
 
 # Thai words that hold a place's name without meaning the place.
 _THAI_NOT_A_PLACE = ("ภาษาอังกฤษ", "ภาษาจีน", "ภาษาญี่ปุ่น", "ภาษาเกาหลี", "ภาษาฝรั่งเศส", "ภาษาเยอรมัน", "ภาษาสเปน", "ภาษาไทย")
-# Thai words in which a short place name is a mere run of letters ("ลาว" in "ลาวา", "จีน" in "จีนี่").
-_THAI_INSIDE_WORDS = re.compile(r"ลาวา|จีนี่")
+_THAI = re.compile(r"[\u0e00-\u0e7f]")
 HOME = "Thailand"  # the country the Thai documents are about without naming it
 
 
@@ -130,7 +129,32 @@ def _patterns() -> tuple[tuple[Place, re.Pattern[str]], ...]:
 def _clean(text: str) -> str:
     for word in _THAI_NOT_A_PLACE:
         text = text.replace(word, " ")
-    return _THAI_INSIDE_WORDS.sub(" ", text)
+    return text
+
+
+@lru_cache(maxsize=1024)
+def _thai_boundaries(text: str) -> frozenset[int]:
+    """Offsets in ``text`` where a newmm word starts or ends."""
+    from pythainlp.tokenize import word_tokenize
+
+    offsets = {0}
+    position = 0
+    for word in word_tokenize(text, engine="newmm", keep_whitespace=True):
+        position += len(word)
+        offsets.add(position)
+    return frozenset(offsets)
+
+
+def _whole_words(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """Matches of ``pattern`` in ``text``; a Thai one only where it is whole words."""
+    found = []
+    for match in pattern.finditer(text):
+        if _THAI.match(match.group(0)):
+            boundaries = _thai_boundaries(text)
+            if match.start() not in boundaries or match.end() not in boundaries:
+                continue
+        found.append(match)
+    return found
 
 
 def places_in(text: str) -> list[Place]:
@@ -141,9 +165,11 @@ def places_in(text: str) -> list[Place]:
         ['Viet Nam']
         >>> [place.name for place in places_in("What did the GOV.UK team publish in English?")]
         []
+        >>> [place.name for place in places_in("การใช้คลาวด์ของหน่วยงานรัฐ")]  # "ลาว" (Laos) inside "คลาวด์"
+        []
     """
     text = _clean(text)
-    return [place for place, pattern in _patterns() if pattern.search(text)]
+    return [place for place, pattern in _patterns() if _whole_words(pattern, text)]
 
 
 def places_asked(question: str) -> list[Place]:
@@ -158,7 +184,7 @@ def places_asked(question: str) -> list[Place]:
     text = _clean(question)
     asked = []
     for place, pattern in _patterns():
-        for match in pattern.finditer(text):
+        for match in _whole_words(pattern, text):
             latin = match.group(0)[:1].isascii()
             if not (latin and re.match(r"\s+[A-Z]", text[match.end() :])):
                 asked.append(place)
@@ -175,4 +201,4 @@ def surface(question: str, place: Place) -> str:
 def names_place(text: str, place: Place) -> bool:
     """Whether ``text`` names ``place`` in either language."""
     pattern = next(pattern for each, pattern in _patterns() if each == place)
-    return bool(pattern.search(_clean(text)))
+    return bool(_whole_words(pattern, _clean(text)))
