@@ -12,7 +12,8 @@ amount of money, a date. So besides being close, the answer must carry these:
   also named by every Thai-language passage (the Thai documents are about it without saying so);
 - **years** the question names must be in that passage, in either era (2566 = 2023);
 - **the form of the answer**: a question asking how many / how much / what share (``กี่``,
-  ``เท่าไร``) needs a quote holding a number other than the question's own numbers; one asking for
+  ``เท่าไร``) needs a quote holding a number other than the question's own numbers, a year or a
+  list item's marker; one asking for
   money (a budget, fee, cost, salary, fine) needs an amount (a number with บาท, baht, USD, million,
   %...); one asking when needs a date or year other than the question's.
 
@@ -63,8 +64,12 @@ _ASKS_MONEY = re.compile(
     rf"\b(?:{_MONEY_WORDS})\b|งบประมาณ|ค่าธรรมเนียม|ค่าบริการ|ค่าใช้จ่าย|ราคา|เงินเดือน|ค่าจ้าง|ค่าปรับ|เงินทุน|เงินสนับสนุน|กี่บาท",
     re.IGNORECASE,
 )
-# "What fine does ...?", "What salary ...?": money asked without "how much"
-_WHAT_MONEY = re.compile(rf"\b(?:what|which)\s+(?:\w+\s+)?(?:{_MONEY_WORDS})\b", re.IGNORECASE)
+# "What fine does ...?", "What is the monthly fee ...?": money asked without "how much"
+_WHAT_MONEY = re.compile(
+    rf"\b(?:what|which)\s+(?:(?:is|are|was|were)\s+(?:the\s+)?)?(?:\w+\s+)?(?:{_MONEY_WORDS})\b", re.IGNORECASE
+)
+# a list item's marker ("1. เปิดแอปพลิเคชัน", "(2) ...") is no quantity
+_LIST_MARKER = re.compile(r"^\s*(?:\(?[0-9]{1,2}[.)]|[a-z][.)])\s+")
 _AMOUNT = re.compile(
     r"\d[\d.,]*\s*(?:บาท|ล้าน|แสน|หมื่น|พันล้าน|baht|thb|usd|eur|dollars?|euros?|million|billion|bn|m\b|%|percent|per\s*cent)"
     r"|(?:\$|€|£|฿|usd|thb|eur|ร้อยละ)\s*\d",
@@ -178,19 +183,24 @@ def _meets(requirement: _Requirement, sentence: str, context: str, lang: str, qu
         return names_place(context, requirement.place) or (requirement.place.name == HOME and lang == "th")
     if kind == "year":
         return bool(requirement.years & _numbers(context))
-    text = sentence.translate(_THAI_DIGITS)
+    text = _LIST_MARKER.sub("", sentence.translate(_THAI_DIGITS))
     new_numbers = _numbers(text) - question_numbers
     if kind == "amount":
         return any(match.group(0) and (_numbers(match.group(0)) - question_numbers) for match in _AMOUNT.finditer(text))
-    if kind == "number":
-        return bool(new_numbers) or bool(_NUMBER_WORDS.search(text))
+    if kind == "number":  # a year answers no "how many" ("... in 2021" is not the count asked for)
+        return any(not _reads_as_year(number) for number in new_numbers) or bool(_NUMBER_WORDS.search(text))
     # a date: a year or a month other than the question's own
     return any(_YEAR.fullmatch(number) for number in new_numbers) or bool(_DATE_WORDS.search(text))
 
 
 def _numbers(text: str) -> set[str]:
-    """The numbers ``text`` writes (Thai digits as Arabic; "1,200" as "1200")."""
-    return {match.group(0).replace(",", "") for match in _NUMBER.finditer(text.translate(_THAI_DIGITS))}
+    """The numbers ``text`` writes, as written (Thai digits as Arabic: "๒๕๖๗" is "2567")."""
+    return {match.group(0) for match in _NUMBER.finditer(text.translate(_THAI_DIGITS))}
+
+
+def _reads_as_year(number: str) -> bool:
+    """A bare 4-digit number within the years policy documents talk about ("2,500" is no year)."""
+    return len(number) == 4 and number.isdigit() and other_era(int(number), None) is not None
 
 
 def _years(question: str) -> list[tuple[str, frozenset[str]]]:

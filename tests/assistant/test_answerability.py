@@ -97,6 +97,16 @@ def test_a_how_many_question_needs_a_number_in_the_quote(question: str, lacking:
     assert answerer.answer(question, [_hit(stating, lang=lang)]).found
 
 
+@pytest.mark.parametrize(
+    "quote",
+    ["1. เปิดแอปพลิเคชันทางรัฐแล้วเลือกเมนูบริการ", "ในปี 2566 แอปพลิเคชันทางรัฐเปิดให้บริการหน่วยงานทุกแห่ง"],
+)
+def test_a_list_marker_or_a_year_is_not_the_count_asked_for(quote: str) -> None:
+    intent = analyse_question("แอปพลิเคชันทางรัฐมีผู้ใช้งานกี่ล้านคน")
+    hits = [_hit(quote, lang="th")]
+    assert AnswerabilityCheck().run(intent, _sentences(quote), hits).missing == (Missing("number"),)
+
+
 def test_the_questions_own_year_is_not_the_number_asked_for() -> None:
     intent = analyse_question("งบประมาณประจำปี 2567 ของ สพร. มีจำนวนเท่าไร")
     hits = [_hit("จัดทำคำของบประมาณส่งไปยัง สพร. ภายในวันที่ 18 ธ.ค. 2567", lang="th")]
@@ -139,6 +149,7 @@ def test_only_the_quotes_within_the_margin_are_checked() -> None:
         ("กฎหมายนี้มีผลบังคับใช้เมื่อไหร่", ["date"]),
         ("What fine does the Recommendation impose?", ["amount"]),
         ("ค่าธรรมเนียมกี่บาท", ["amount"]),
+        ("What is the monthly fee for the API?", ["amount"]),
         ("What are the six dimensions of the framework in 2019?", ["year"]),  # a list: items, no number
         ("What does the UK Government Digital Service do?", []),  # "UK" only qualifies a name
         ("What date format does the BirthDate parameter take?", []),  # a format, not a date
