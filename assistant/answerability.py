@@ -50,10 +50,11 @@ _ASKS_NUMBER = re.compile(
     r"|กี่|เท่าไร|เท่าไหร่|เท่าใด|จำนวนเท่า",
     re.IGNORECASE,
 )
-# asks when: not "when" as a conjunction ("What is done when a service is down?"), nor a date's
+# asks when: not "when" as a conjunction ("What is done when a service is down?", "When building the
+# index, what was done ...?"), nor a date's
 # format ("What date format does the parameter take?")
 _ASKS_DATE = re.compile(
-    r"^\s*(?:and\s+|so\s+)?when\b|\bsince\s+when\b|\b(?:in\s+)?(?:what|which)\s+(?:year|date|month|day|period)\b(?!\s+(?:format|field|type|parameter|column|string|value|stamp))"
+    r"^\s*(?:and\s+|so\s+)?when\b(?![^?]*,\s*(?:what|which|who|how|where|why)\b)|\bsince\s+when\b|\b(?:in\s+)?(?:what|which)\s+(?:year|date|month|day|period)\b(?!\s+(?:format|field|type|parameter|column|string|value|stamp))"
     r"|เมื่อไร|เมื่อไหร่|เมื่อใด|ปีไหน|ปีใด|ปีอะไร|วันที่เท่าไร|วันไหน|วันใด|ช่วงเวลาใด|ตั้งแต่เมื่อ",
     re.IGNORECASE,
 )

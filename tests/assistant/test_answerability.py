@@ -146,6 +146,7 @@ def test_only_the_quotes_within_the_margin_are_checked() -> None:
     [
         ("When did the law portal go live?", ["date"]),
         ("What is done when a government service is going to be unavailable?", []),  # "when" as a conjunction
+        ("When building the index, what was done with weak items?", []),
         ("กฎหมายนี้มีผลบังคับใช้เมื่อไหร่", ["date"]),
         ("What fine does the Recommendation impose?", ["amount"]),
         ("ค่าธรรมเนียมกี่บาท", ["amount"]),
