@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant.places import HOME, Place, names_place, places_asked, surface
+from assistant.places import HOME, Place, names_place, places_asked, surface, whole_words
 from assistant.questions import QuestionIntent
 from assistant.retrieval import Hit
 from index.years import other_era
@@ -78,7 +78,8 @@ _AMOUNT = re.compile(
 )
 _NUMBER_WORDS = re.compile(
     r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion"
-    r"|half|third|thirds|quarter|quarters|dozen|majority)\b|หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ร้อย|พัน|หมื่น|แสน|ล้าน|ครึ่ง",
+    r"|half|third|thirds|quarter|quarters|dozen|majority|single|once|twice)\b"
+    r"|(?:หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ยี่|เอ็ด|ร้อย|พัน|หมื่น|แสน|ล้าน|ครึ่ง)+",  # whole words: "ห้าสิบ", not "สามารถ"
     re.IGNORECASE,
 )
 _DATE_WORDS = re.compile(
@@ -189,7 +190,8 @@ def _meets(requirement: _Requirement, sentence: str, context: str, lang: str, qu
     if kind == "amount":
         return any(match.group(0) and (_numbers(match.group(0)) - question_numbers) for match in _AMOUNT.finditer(text))
     if kind == "number":  # a year answers no "how many" ("... in 2021" is not the count asked for)
-        return any(not _reads_as_year(number) for number in new_numbers) or bool(_NUMBER_WORDS.search(text))
+        # "เดียว" (single) is bound to its noun ("ช่องทางเดียว", one channel; newmm: "ทางเดียว")
+        return any(not _reads_as_year(number) for number in new_numbers) or bool(whole_words(_NUMBER_WORDS, text)) or "เดียว" in text
     # a date: a year or a month other than the question's own
     return any(_YEAR.fullmatch(number) for number in new_numbers) or bool(_DATE_WORDS.search(text))
 

@@ -145,8 +145,9 @@ def _thai_boundaries(text: str) -> frozenset[int]:
     return frozenset(offsets)
 
 
-def _whole_words(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
-    """Matches of ``pattern`` in ``text``; a Thai one only where it is whole words."""
+def whole_words(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """Matches of ``pattern`` in ``text``; a Thai one only where it is whole newmm words ("สาม",
+    three, is not in "สามารถ", can)."""
     found = []
     for match in pattern.finditer(text):
         if _THAI.match(match.group(0)):
@@ -169,7 +170,7 @@ def places_in(text: str) -> list[Place]:
         []
     """
     text = _clean(text)
-    return [place for place, pattern in _patterns() if _whole_words(pattern, text)]
+    return [place for place, pattern in _patterns() if whole_words(pattern, text)]
 
 
 def places_asked(question: str) -> list[Place]:
@@ -184,7 +185,7 @@ def places_asked(question: str) -> list[Place]:
     text = _clean(question)
     asked = []
     for place, pattern in _patterns():
-        for match in _whole_words(pattern, text):
+        for match in whole_words(pattern, text):
             latin = match.group(0)[:1].isascii()
             if not (latin and re.match(r"\s+[A-Z]", text[match.end() :])):
                 asked.append(place)
@@ -201,4 +202,4 @@ def surface(question: str, place: Place) -> str:
 def names_place(text: str, place: Place) -> bool:
     """Whether ``text`` names ``place`` in either language."""
     pattern = next(pattern for each, pattern in _patterns() if each == place)
-    return bool(_whole_words(pattern, _clean(text)))
+    return bool(whole_words(pattern, _clean(text)))

@@ -107,6 +107,19 @@ def test_a_list_marker_or_a_year_is_not_the_count_asked_for(quote: str) -> None:
     assert AnswerabilityCheck().run(intent, _sentences(quote), hits).missing == (Missing("number"),)
 
 
+@pytest.mark.parametrize(
+    ("quote", "counts"),
+    [
+        ("แอปพลิเคชันทางรัฐสามารถใช้ได้ทุกหน่วยงาน", False),  # "สาม" (three) inside "สามารถ" (can)
+        ("หน่วยงานนำเข้าได้ช่องทางเดียว คือ เจ้าหน้าที่กฎหมายกรอกข้อมูล", True),  # one channel
+        ("หน่วยงานนำเข้าได้สามช่องทาง", True),
+    ],
+)
+def test_thai_number_words_count_as_whole_words(quote: str, counts: bool) -> None:
+    intent = analyse_question("หน่วยงานนำเข้าข้อมูลได้กี่ช่องทาง")
+    assert AnswerabilityCheck().run(intent, _sentences(quote), [_hit(quote, lang="th")]).answerable is counts
+
+
 def test_the_questions_own_year_is_not_the_number_asked_for() -> None:
     intent = analyse_question("งบประมาณประจำปี 2567 ของ สพร. มีจำนวนเท่าไร")
     hits = [_hit("จัดทำคำของบประมาณส่งไปยัง สพร. ภายในวันที่ 18 ธ.ค. 2567", lang="th")]
