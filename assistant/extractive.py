@@ -46,31 +46,29 @@ def not_found_answer(question: str, evidence: Evidence, hits: Sequence[Hit], ans
     if not hits:
         text = say("no_passages", evidence.lang)
     elif evidence.missing:
-        text = say("not_stated", evidence.lang, what=missing_phrase(evidence.missing, evidence.lang))
+        text = not_stated(evidence.missing, evidence.lang)
     else:
         text = say("not_found", evidence.lang)
     passages = tuple(CitedPassage(number, hit) for number, hit in enumerate(hits, start=1))
     return Answer(question, evidence.lang, text, passages, found=False, answerer=answerer)
 
 
-def missing_phrase(missing: Sequence[Missing], lang: Lang) -> str:
-    """What the documents do not give, in ``lang``: the answer's form ("the amount asked for") and
-    the question's places and years it is asked for ("Indonesia", "2566"), as the question writes them.
+def not_stated(missing: Sequence[Missing], lang: Lang) -> str:
+    """The refusal that says what the documents do not give, in ``lang``: the answer's form ("the
+    amount") and the question's places and years it is asked for, as the question writes them.
 
     Example:
-        >>> missing_phrase([Missing("place", "Indonesia"), Missing("amount")], "en")
-        'the amount for Indonesia'
-        >>> missing_phrase([Missing("date")], "th")
-        'วันเวลาที่ถาม'
+        >>> not_stated([Missing("place", "Indonesia"), Missing("amount")], "en")
+        'The documents do not give the amount for Indonesia. The closest passages are listed below: related, not an answer.'
+        >>> not_stated([Missing("date")], "th")
+        'เอกสารไม่ได้ระบุวันเวลาที่ถาม ด้านล่างคือข้อความที่ใกล้เคียงที่สุด ซึ่งเกี่ยวข้องแต่ไม่ใช่คำตอบ'
     """
     terms = list(dict.fromkeys(item.term for item in missing if item.term))
-    form = next((item.kind for item in missing if not item.term), None)
-    joined = (" และ " if lang == "th" else " and ").join(terms)
-    if form and terms:
-        return say("missing_form_for", lang, form=say(f"missing_{form}", lang), terms=joined)
-    if form:
-        return say("missing_form", lang, form=say(f"missing_{form}", lang))
-    return say("missing_answer_for", lang, terms=joined)
+    kind = next((item.kind for item in missing if not item.term), "answer")
+    form = say(f"missing_{kind}", lang)
+    if terms:
+        return say("not_stated_for", lang, form=form, terms=(" และ " if lang == "th" else " and ").join(terms))
+    return say("not_stated", lang, form=form)
 
 
 _NOT_WORDS = re.compile(r"[^\w\u0e00-\u0e7f]+|_")  # Thai vowel and tone marks are no \w, and are letters

@@ -30,16 +30,20 @@ _TEXT: dict[str, dict[str, str]] = {
         "en": "The documents do not seem to answer this question. The closest passages are listed below.",
         "th": "ไม่พบข้อความในเอกสารที่ตอบคำถามนี้ได้ ด้านล่างคือข้อความที่ใกล้เคียงที่สุด",
     },
+    # the documents come close but do not give what the question asks (assistant/answerability.py);
+    # whole sentences, so that no other line (an LLM's sentence) is taken for one of them
     "not_stated": {
-        "en": "The documents do not give {what}. The closest passages are listed below: related, not an answer.",
-        "th": "เอกสารไม่ได้ระบุ{what} ด้านล่างคือข้อความที่ใกล้เคียงที่สุด ซึ่งเกี่ยวข้องแต่ไม่ใช่คำตอบ",
+        "en": "The documents do not give {form} asked for. The closest passages are listed below: related, not an answer.",
+        "th": "เอกสารไม่ได้ระบุ{form}ที่ถาม ด้านล่างคือข้อความที่ใกล้เคียงที่สุด ซึ่งเกี่ยวข้องแต่ไม่ใช่คำตอบ",
     },
+    "not_stated_for": {
+        "en": "The documents do not give {form} for {terms}. The closest passages are listed below: related, not an answer.",
+        "th": "เอกสารไม่ได้ระบุ{form}สำหรับ {terms} ด้านล่างคือข้อความที่ใกล้เคียงที่สุด ซึ่งเกี่ยวข้องแต่ไม่ใช่คำตอบ",
+    },
+    "missing_answer": {"en": "an answer", "th": "คำตอบ"},
     "missing_number": {"en": "the number", "th": "ตัวเลข"},
     "missing_amount": {"en": "the amount", "th": "จำนวนเงิน"},
     "missing_date": {"en": "the date", "th": "วันเวลา"},
-    "missing_form": {"en": "{form} asked for", "th": "{form}ที่ถาม"},
-    "missing_answer_for": {"en": "an answer for {terms}", "th": "คำตอบสำหรับ {terms}"},
-    "missing_form_for": {"en": "{form} for {terms}", "th": "{form}สำหรับ {terms}"},
     "no_passages": {
         "en": "The documents do not seem to answer this question: the search found no passages.",
         "th": "ไม่พบข้อความในเอกสารที่ตอบคำถามนี้ได้ การค้นหาไม่พบข้อความใดเลย",

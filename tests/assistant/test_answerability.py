@@ -50,7 +50,7 @@ def test_a_year_the_passage_lacks_is_refused_and_named_english() -> None:
     hits = [_hit("The digital government plan achieved a single portal for all permits and services.")]
     answer = ExtractiveAnswerer(_finder()).answer(EN_YEAR, hits)
     assert not answer.found
-    assert answer.text == say("not_stated", "en", what="an answer for 2025")
+    assert answer.text == say("not_stated_for", "en", form="an answer", terms="2025")
     assert [passage.hit for passage in answer.passages] == hits  # the closest passages, shown as related
 
 
@@ -63,7 +63,7 @@ def test_the_same_question_is_answered_when_the_passage_states_the_year_english(
 def test_a_year_the_passage_lacks_is_refused_thai_and_the_other_era_counts() -> None:
     lacking = [_hit("แผนพัฒนารัฐบาลดิจิทัลทำให้ประชาชนยื่นคำขออนุญาตได้ทางออนไลน์ทุกบริการ", lang="th")]
     answer = ExtractiveAnswerer(_finder()).answer(TH_YEAR, lacking)
-    assert not answer.found and answer.text == say("not_stated", "th", what="คำตอบสำหรับ 2568")
+    assert not answer.found and answer.text == say("not_stated_for", "th", form="คำตอบ", terms="2568")
     # the passage writes the year in the Common Era (2568 BE = 2025 CE): it is the year asked for
     stating = [_hit("ในปี 2025 แผนพัฒนารัฐบาลดิจิทัลทำให้ประชาชนยื่นคำขออนุญาตได้ทางออนไลน์ทุกบริการ", lang="th")]
     assert ExtractiveAnswerer(_finder()).answer(TH_YEAR, stating).found
@@ -79,7 +79,7 @@ def test_the_llm_answerer_gets_the_same_decision_without_asking_the_model() -> N
     llm = LLMAnswerer(finder, ExtractiveAnswerer(finder), base_url="http://127.0.0.1:9/v1")  # nothing listens there
     answer = llm.answer(EN_YEAR, [_hit("The digital government plan achieved a single portal for all permits.")])
     assert not answer.found and answer.answerer == "llm"
-    assert answer.text == say("not_stated", "en", what="an answer for 2025")
+    assert answer.text == say("not_stated_for", "en", form="an answer", terms="2025")
 
 
 @pytest.mark.parametrize(
@@ -93,7 +93,7 @@ def test_a_how_many_question_needs_a_number_in_the_quote(question: str, lacking:
     answerer = ExtractiveAnswerer(_finder())
     refused = answerer.answer(question, [_hit(lacking, lang=lang)])
     assert not refused.found
-    assert refused.text == say("not_stated", lang, what=say("missing_form", lang, form=say("missing_number", lang)))
+    assert refused.text == say("not_stated", lang, form=say("missing_number", lang))
     assert answerer.answer(question, [_hit(stating, lang=lang)]).found
 
 
@@ -185,8 +185,12 @@ def test_support_specifics_off_leaves_the_decision_to_similarity() -> None:
     assert answer.found
 
 
+def test_an_llm_sentence_is_not_taken_for_the_refusal() -> None:
+    assert reword("Support for agencies is given by the DGA.", "en", "th") is None
+
+
 def test_the_refusal_is_reworded_whole_when_the_page_has_the_other_language() -> None:
-    thai = say("not_stated", "th", what=say("missing_form_for", "th", form=say("missing_amount", "th"), terms="2566"))
+    thai = say("not_stated_for", "th", form=say("missing_amount", "th"), terms="2566")
     assert reword(thai, "th", "en") == "The documents do not give the amount for 2566. The closest passages are listed below: related, not an answer."
 
 
