@@ -50,6 +50,13 @@ _HEADING_ATTRIBUTES = re.compile(rf"^(?P<keep>[ \t]{{0,3}}#{{1,6}}[ \t].*?\S)[ \
 # a bracketed span "[text]{.smallcaps}" (its brackets go too), or attributes right after a link or
 # image "(...)" or inline code "`"
 _SPAN_ATTRIBUTES = re.compile(rf"\[(?P<span>[^\[\]\n]*)\]{_PANDOC_ATTRIBUTES}|(?<=[)`]){_PANDOC_ATTRIBUTES}")
+# A Pandoc fenced div's fence: three or more colons, then attributes ("{.note}", "{#id .sidebar}")
+# or one class word ("warning"), optionally closing colons ("::: Warning :::::"); alone, the
+# closing fence. Docusaurus/Starlight admonitions write the same fence with a title
+# (":::note[Read first]", ":::tip Good to know"): the title is text a reader sees and stays.
+_DIV_FENCE = re.compile(
+    r"^[ \t]{0,3}:{3,}[ \t]*(?:\{[^{}\n]*\}|[A-Za-z][\w-]*(?:\[(?P<bracketed>[^\]\n]*)\])?(?:[ \t]+(?P<title>[^:\s][^\n]*?))?)?[ \t]*:*[ \t]*$"
+)
 _HTML_ELEMENTS = frozenset(
     """a abbr address article aside audio b bdi bdo blockquote body br button canvas caption center
     cite code col colgroup dd del details dfn dialog div dl dt em embed figcaption figure font footer
@@ -94,8 +101,10 @@ def split_front_matter(text: str, path: Path) -> MarkdownSource:
 
 
 def strip_converter_braces(body: str, *, is_mdx: bool) -> tuple[str, int]:
-    """Drop converter leftovers: lines made only of brace groups of identifier-like words, and
-    Pandoc attribute blocks after a heading, a span, a link, an image or inline code.
+    """Drop converter leftovers: lines made only of brace groups of identifier-like words, Pandoc
+    attribute blocks after a heading, a span, a link, an image or inline code, and the fences of
+    Pandoc fenced divs (``::: {.note}`` ... ``:::``, nested ``::::``; an admonition's title,
+    ``:::tip[Title]``, stays as a paragraph), whose content stays.
 
     A bracketed span keeps its text (``[Members]{.smallcaps}`` -> ``Members``).
     Returns the text and how many brace groups went (for the fidelity report). Braces in prose
@@ -120,6 +129,12 @@ def strip_converter_braces(body: str, *, is_mdx: bool) -> tuple[str, int]:
             continue
         if fence_match:
             fence = fence_match.group(1)
+            continue
+        div = _DIV_FENCE.match(line)
+        if div:  # the fence goes, the div's content stays where it is
+            title = (div.group("bracketed") or div.group("title") or "").strip()
+            lines[number] = f"\n{title}\n" if title else ""
+            dropped += 1
             continue
         if _BRACE_LINE.match(line):
             groups = re.findall(_BRACE_WORD, line)

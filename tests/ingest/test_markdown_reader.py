@@ -153,6 +153,33 @@ class TestConverterLeftovers:
         assert [block.text for block in document.blocks] == ["Section 1: Principles", "RECOMMENDS that Members adhere."]
         assert document.extraction.repairs == {"converter_braces": 5}
 
+    @pytest.mark.parametrize("name", ["notes.md", "notes.mdx"])
+    def test_fenced_div_fences_dropped_content_kept(self, tmp_path: Path, name: str) -> None:
+        """Pandoc fenced divs (``::: {.note}`` ... ``:::``) stayed in the text as ":::" lines."""
+        text = (
+            "# Guide\n\n"
+            "::: {.note}\nAgencies publish data openly.\n:::\n\n"
+            ":::: warning\nKeep records for five years.\n\n"
+            "::: {#inner .sidebar}\n## Retention\nDelete them afterwards.\n:::\n::::\n\n"
+            "::: Warning ::::::\nAsk first.\n::::::::::::::\n\n"
+            ":::tip[Read first]\nThe portal opens in May.\n:::\n\n"
+            "```\n::: {.code}\n```\n"
+        )
+        document = read(tmp_path, name, text)
+        blocks = [(block.text, block.heading_path) for block in document.blocks]
+        assert blocks == [
+            ("Guide", ()),
+            ("Agencies publish data openly.", ("Guide",)),
+            ("Keep records for five years.", ("Guide",)),
+            ("Retention", ("Guide",)),
+            ("Delete them afterwards.", ("Guide", "Retention")),
+            ("Ask first.", ("Guide", "Retention")),
+            ("Read first", ("Guide", "Retention")),  # an admonition's title is text a reader sees
+            ("The portal opens in May.", ("Guide", "Retention")),
+            ("::: {.code}", ("Guide", "Retention")),  # code is code
+        ]
+        assert document.extraction.repairs == {"converter_braces": 10}  # five fences opened and closed
+
     def test_real_braces_stay(self, tmp_path: Path) -> None:
         text = (
             "| POST | /api/DataProvider/Draft/{id} |\n| --- | --- |\n\n"
