@@ -14,7 +14,7 @@ from markdown_it.token import Token
 from ingest.model import Block, Document, ExtractionStats
 from ingest.normalize import normalize_text
 from ingest.readers.base import HeadingTracker, build_document
-from ingest.readers.mdx import clean_markdown, split_front_matter, strip_converter_braces
+from ingest.readers.mdx import clean_markdown, split_front_matter, strip_converter_braces, strip_wiki_tags
 from ingest.readers.text import decode_text
 
 logger = logging.getLogger(__name__)
@@ -72,6 +72,9 @@ class MarkdownReader:
       only of brace groups (``{Proposal.2.sec}{1.Sec}``, Word bookmarks through Pandoc) and Pandoc
       attribute blocks (``# Scope {#scope}``, ``[text]{.underline}``); see
       :func:`ingest.readers.mdx.strip_converter_braces`.
+    - Wiki tags (``[[year:2022]]``, ``[[key:value]]``) are dropped and counted as ``wiki_tags``
+      repairs; wiki links keep their label (``[[target|label]]`` -> ``label``); see
+      :mod:`ingest.readers.wiki`.
     - Fenced code is kept as a block: in this corpus code holds API endpoints, field names and
       sample JSON that users search for ("JuristicID"), and the chunker splits long code by lines.
 
@@ -88,6 +91,7 @@ class MarkdownReader:
             logger.warning(source_text.front_matter_error)
         is_mdx = path.suffix.lower() == ".mdx"
         body, converter_braces = strip_converter_braces(source_text.body, is_mdx=is_mdx)
+        body, wiki_tags = strip_wiki_tags(body)
         body = clean_markdown(body, is_mdx=is_mdx)
         blocks, first_h1 = self._blocks(self._markdown.parse(body))
         front_matter = {str(key).lower(): value for key, value in source_text.front_matter.items()}
@@ -99,7 +103,7 @@ class MarkdownReader:
             title=title or first_h1 or path.stem,
             blocks=blocks,
             metadata=_metadata(front_matter),
-            extraction=ExtractionStats(encoding=encoding, repairs={"converter_braces": converter_braces}),
+            extraction=ExtractionStats(encoding=encoding, repairs={"converter_braces": converter_braces, **({"wiki_tags": wiki_tags} if wiki_tags else {})}),
         )
 
     def _blocks(self, tokens: list[Token]) -> tuple[list[Block], str]:

@@ -25,6 +25,8 @@ from typing import Any
 
 import yaml
 
+from ingest.readers.wiki import strip_wiki_markup
+
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _ESM = re.compile(r"^(import|export)\b")
@@ -152,6 +154,26 @@ def strip_converter_braces(body: str, *, is_mdx: bool) -> tuple[str, int]:
             line = line[: match.start()] + (match.group("span") or "") + line[match.end() :]
         lines[number] = line
         dropped += len(found)
+    return "\n".join(lines), dropped
+
+
+def strip_wiki_tags(body: str) -> tuple[str, int]:
+    """:func:`ingest.readers.wiki.strip_wiki_markup` of every line outside fenced code (code
+    keeps its ``[[...]]``); returns the text and how many tags went."""
+    lines = body.split("\n")
+    dropped = 0
+    fence: str | None = None
+    for number, line in enumerate(lines):
+        fence_match = _FENCE.match(line)
+        if fence is not None:
+            if fence_match and fence_match.group(1)[0] == fence[0] and len(fence_match.group(1)) >= len(fence):
+                fence = None
+            continue
+        if fence_match:
+            fence = fence_match.group(1)
+            continue
+        lines[number], count = strip_wiki_markup(line)
+        dropped += count
     return "\n".join(lines), dropped
 
 

@@ -180,6 +180,24 @@ class TestConverterLeftovers:
         ]
         assert document.extraction.repairs == {"converter_braces": 10}  # five fences opened and closed
 
+    def test_wiki_tags_dropped_and_wiki_links_keep_their_label(self, tmp_path: Path) -> None:
+        """The UNDP plan's "[[year:2022]]", "[[datasources:Open data]]" ... lines headed its first passage."""
+        text = (
+            "# Digital Transformation in the Thai Government\n\n\n[[year:2022]]\n\n[[type:learningplan]]\n\n"
+            "[[datasources:Open data]]\n[[latlng:15.114399804213997,101.00333335534482]]\n"
+            "## Challenge statement\n\n"
+            "Agencies share data through [[GDX]] and [[Open data|open datasets]] ([[https://data.go.th]]).\n\n"
+            "```\n[[keep:this]]\n```\n"
+        )
+        document = read(tmp_path, "plan.md", text)
+        assert [block.text for block in document.blocks] == [
+            "Digital Transformation in the Thai Government",
+            "Challenge statement",
+            "Agencies share data through GDX and open datasets (https://data.go.th).",
+            "[[keep:this]]",
+        ]
+        assert document.extraction.repairs == {"converter_braces": 0, "wiki_tags": 4}
+
     def test_real_braces_stay(self, tmp_path: Path) -> None:
         text = (
             "| POST | /api/DataProvider/Draft/{id} |\n| --- | --- |\n\n"
