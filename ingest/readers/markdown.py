@@ -44,6 +44,27 @@ def inline_text(token: Token) -> str:
     return "".join(parts)
 
 
+# A paragraph in bold alone is a heading when it is short and ends no sentence ("**ภาพรวม**",
+# "**Key findings**"); "**Agencies must publish data.**" is an emphasised sentence.
+MAX_BOLD_HEADING_CHARS = 120
+_SENTENCE_END = re.compile(r"[.!?…。][\"'”’)\]]*$")
+
+
+def bold_heading(token: Token) -> str:
+    """The text of an inline token that is one bold run and nothing else, short and ending no
+    sentence (a de facto heading: MDX and Word-converted pages write sub-headings so), else ''."""
+    children = [child for child in token.children or [] if not (child.type == "text" and not child.content.strip())]
+    if len(children) < 3 or children[0].type != "strong_open" or children[-1].type != "strong_close":
+        return ""
+    inner = children[1:-1]
+    if any(child.type in ("strong_open", "strong_close", "softbreak", "hardbreak") for child in inner):
+        return ""  # two bold runs, or several lines
+    text = normalize_text("".join(child.content for child in inner if child.type in ("text", "code_inline")))
+    if not text or len(text) > MAX_BOLD_HEADING_CHARS or _SENTENCE_END.search(text):
+        return ""
+    return text
+
+
 def _metadata(front_matter: dict[str, Any]) -> dict[str, str]:
     """Front matter values as strings (lists joined with ", "); nested mappings are skipped."""
     metadata: dict[str, str] = {}
@@ -64,7 +85,9 @@ class MarkdownReader:
       ``Document.metadata``.
     - MDX ``import``/``export`` lines are dropped; HTML/JSX tags are dropped but their inner text is
       kept (see :mod:`ingest.readers.mdx`).
-    - Headings ``#``..``######`` become heading blocks and set the heading path of what follows.
+    - Headings ``#``..``######`` become heading blocks and set the heading path of what follows;
+      so does a top-level paragraph that is one short bold run ending no sentence (``**ภาพรวม**``
+      alone between paragraphs: :func:`bold_heading`), one level below the last heading.
     - Paragraphs and list items are blocks (ordered items keep their number: steps are cited by it);
       a table is one block, one line per row with cells joined by ``"; "`` (no pipes, no separator
       row); links keep their text, images are dropped.
@@ -121,13 +144,15 @@ class MarkdownReader:
                 path = headings.path if parents is None else parents
                 blocks.append(Block(text=text, heading_path=path, is_heading=is_heading))
 
+        heading_level = 6  # the last real heading's level: a bold line is a heading one below it
+
         index = 0
         while index < len(tokens):
             token = tokens[index]
             kind = token.type
             if kind == "heading_open":
                 text = normalize_text(inline_text(tokens[index + 1]))
-                level = int(token.tag[1])
+                level = heading_level = int(token.tag[1])
                 if text:
                     parents = headings.enter(level, text)
                     emit(text, is_heading=True, parents=parents)
@@ -158,7 +183,11 @@ class MarkdownReader:
                 emit("\n".join(table_rows))
                 table_rows = []
             elif kind == "inline" and tokens[index - 1].type == "paragraph_open":
-                emit(pending_number + inline_text(token))
+                bold = bold_heading(token) if tokens[index - 1].level == 0 else ""
+                if bold:  # "**ภาพรวม**" between paragraphs: a heading of the path, never a claim
+                    emit(bold, is_heading=True, parents=headings.enter(heading_level + 1, bold))
+                else:
+                    emit(pending_number + inline_text(token))
                 pending_number = ""
             elif kind in ("fence", "code_block"):
                 emit(token.content)
