@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,21 @@ def split_front_matter(text: str, path: Path) -> MarkdownSource:
     return MarkdownSource(body=body, front_matter=data if isinstance(data, dict) else {})
 
 
+def prose_lines(lines: list[str]) -> Iterator[int]:
+    """Numbers of the lines outside fenced code (the fence lines themselves left out too)."""
+    fence: str | None = None
+    for number, line in enumerate(lines):
+        fence_match = _FENCE.match(line)
+        if fence is not None:
+            if fence_match and fence_match.group(1)[0] == fence[0] and len(fence_match.group(1)) >= len(fence):
+                fence = None
+            continue
+        if fence_match:
+            fence = fence_match.group(1)
+            continue
+        yield number
+
+
 def strip_converter_braces(body: str, *, is_mdx: bool) -> tuple[str, int]:
     """Drop converter leftovers: lines made only of brace groups of identifier-like words, Pandoc
     attribute blocks after a heading, a span, a link, an image or inline code, and the fences of
@@ -122,16 +138,8 @@ def strip_converter_braces(body: str, *, is_mdx: bool) -> tuple[str, int]:
     """
     lines = body.split("\n")
     dropped = 0
-    fence: str | None = None
-    for number, line in enumerate(lines):
-        fence_match = _FENCE.match(line)
-        if fence is not None:
-            if fence_match and fence_match.group(1)[0] == fence[0] and len(fence_match.group(1)) >= len(fence):
-                fence = None
-            continue
-        if fence_match:
-            fence = fence_match.group(1)
-            continue
+    for number in prose_lines(lines):
+        line = lines[number]
         div = _DIV_FENCE.match(line)
         if div:  # the fence goes, the div's content stays where it is
             title = (div.group("bracketed") or div.group("title") or "").strip()
@@ -162,16 +170,8 @@ def strip_wiki_tags(body: str) -> tuple[str, int]:
     keeps its ``[[...]]``); returns the text and how many tags went."""
     lines = body.split("\n")
     dropped = 0
-    fence: str | None = None
-    for number, line in enumerate(lines):
-        fence_match = _FENCE.match(line)
-        if fence is not None:
-            if fence_match and fence_match.group(1)[0] == fence[0] and len(fence_match.group(1)) >= len(fence):
-                fence = None
-            continue
-        if fence_match:
-            fence = fence_match.group(1)
-            continue
+    for number in prose_lines(lines):
+        line = lines[number]
         lines[number], count = strip_wiki_markup(line)
         dropped += count
     return "\n".join(lines), dropped
