@@ -57,9 +57,6 @@ class RelatedGap:
         """
         return (_thai if lang == "th" else _english)(self, flag)
 
-    def to_dict(self) -> dict[str, object]:
-        return {"kind": self.kind, "own_language": self.own_language, "searched": list(self.searched), "message": self.message()}
-
 
 def _named(gap: RelatedGap, flag: str) -> str:
     if flag:
