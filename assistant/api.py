@@ -23,6 +23,8 @@ import numpy as np
 
 from assistant.answer_model import Answer, Answerer
 from assistant.limits import check_k, check_query
+from assistant.related_gap import FilterValues, RelatedGap
+from assistant.related_gap import explain as explain_related_gap
 from assistant.settings import Settings
 from assistant.questions import search_text
 from corpus.manifest import CorpusManifest
@@ -490,6 +492,25 @@ class PolicyRAG:
         check_k(k)
         with self._live.lease() as retriever:
             return retriever.related(source, page, chunk, k or self.settings.top_k, sources, langs, collections)
+
+    def related_gap(
+        self,
+        source: str,
+        page: int | None = None,
+        chunk: int | None = None,
+        sources: set[str] | None = None,
+        langs: set[str] | None = None,
+        collections: set[str] | None = None,
+        filters: FilterValues | None = None,
+    ) -> RelatedGap | None:
+        """Why :meth:`related` of the same arguments is empty (None: passages are left to relate
+        to); ``filters`` are the filters as the user set them, named in the message.
+
+        Raises:
+            ValueError: no such document, page or passage, or not in ``collections``.
+        """
+        with self._live.lease() as retriever:
+            return explain_related_gap(retriever, source, page, chunk, sources, langs, collections, filters)
 
     def search_many(
         self, queries: list[str], k: int | None = None, sources: set[str] | None = None, langs: set[str] | None = None

@@ -263,10 +263,15 @@ def cmd_related(args: argparse.Namespace) -> int:
     rag = PolicyRAG.open(settings=_settings(args))
     sources, langs = _filters(rag, args)
     hits = rag.related(source, page=page, chunk=passage, k=args.k, sources=sources, langs=langs)
+    given = {name: _split(getattr(args, name, None)) for name in ("documents", "langs", "years")}
+    gap = None if hits else rag.related_gap(source, page, passage, sources, langs, filters=given)
     if args.json:
-        print(json.dumps({"source": source, "page": page, "chunk": passage, "hits": [hit.to_dict() for hit in hits]}, ensure_ascii=False))
+        reason = gap.message() if gap else None
+        print(json.dumps({"source": source, "page": page, "chunk": passage, "hits": [hit.to_dict() for hit in hits], "reason": reason}, ensure_ascii=False))
     else:
         _print_hits(f"related to {args.passage}", hits)
+        if gap:  # an empty list alone reads as a fault: say why, and what would help
+            print(gap.message(flag="--"))
     return 0
 
 

@@ -253,7 +253,7 @@ class Chunker:
         starts = [piece.start for piece in previous.pieces]
         if last.end - last.start > self.overlap_chars:  # look for sentence ends inside the last piece
             starts += [start for start, _ in sentence_spans(text, last.start, last.end)]
-        inside = [start for start in starts if previous.start < start]
+        inside = [start for start in starts if previous.start < start and starts_sentence(text, start)]
         candidates = [start for start in inside if start >= earliest]
         if candidates:
             return min(candidates)
@@ -262,10 +262,10 @@ class Chunker:
         # sentence embeds half a thought and reads badly when cited.
         if inside and previous.end - max(inside) <= self.max_chars // 2:
             return max(inside)
-        match = _WHITESPACE.search(text, max(earliest, previous.start), previous.end)
-        if match and previous.start < match.end() < previous.end:
-            return match.end()
-        return None
+        # A word boundary in the last overlap_chars, where a sentence could start if one does
+        spaces = [match.end() for match in _WHITESPACE.finditer(text, max(earliest, previous.start), previous.end)]
+        spaces = [start for start in spaces if previous.start < start < previous.end]
+        return next((start for start in spaces if starts_sentence(text, start)), spaces[0] if spaces else None)
 
     def _carry_start(self, previous: _Span, text: str, piece: _Piece) -> int | None:
         """Where the chunk that continues a sentence cut by a page break starts inside ``previous``.
@@ -329,6 +329,58 @@ def _page_parts(text: str, block: Block, start: int) -> list[tuple[int, int, int
         part_start, page, page_end = _rest(text, cut, end)[0], next_page, None
     parts.append((part_start, end, page, page_end))
     return parts
+
+
+# Words a Thai sentence opens with that are no subject: discourse connectives ("ทั้งนี้": in this
+# respect, "นอกจากนี้": besides, "อย่างไรก็ตาม": however, "ดังนั้น": therefore).
+_THAI_SENTENCE_OPENERS = frozenset({"ทั้งนี้", "นอกจากนี้", "อย่างไรก็ตาม", "ดังนั้น", "อีกทั้ง"})
+# A Thai sentence opens with its subject (a noun, a name, a pronoun, a number); a clause that goes
+# on opens with a preposition, conjunction, relative, verb or auxiliary ("ในประเด็น...",
+# "และส่งมอบ...", "ซึ่ง...", "ควรพิจารณา...", "จึงควร...").
+_THAI_SUBJECT_TAGS = frozenset({"NOUN", "PROPN", "PRON", "NUM"})
+_THAI_ERAS = frozenset({"พ.ศ.", "ค.ศ.", "พ.ศ", "ค.ศ"})  # "พระราชบัญญัติ ... | พ.ศ. 2562": the act's year
+# What introduces what follows on the same line: a list marker ("3.", "1)", "(ก)"), "ได้แก่"
+# (namely), "ดังนี้" (as follows), "คือ" (is), "เช่น" / "e.g." (for example), a colon.
+# An era before the start is a year cut off its era ("พ.ศ. | 2562").
+_INTRODUCES = re.compile(r"(?:^|\s)(?:\(?(?:\d{1,3}|[๐-๙]{1,3}|[a-zA-Z]|[ก-ฮ])[.)]|ได้แก่|ดังนี้|คือ|เช่น|e\.g\.|i\.e\.|พ\.ศ\.|ค\.ศ\.)$|[:;,]$")
+# English goes on after a word or a comma; a sentence starts after . ! ? … (or after Thai text)
+_ENDS_ENGLISH_WORD = re.compile(r"[A-Za-z0-9,)\]\"”’'-]$")
+
+
+def starts_sentence(text: str, at: int) -> bool:
+    """Whether a passage may start at ``at``: at a line start, or mid-line where a sentence starts.
+
+    Thai ends a sentence with a space, and crfcut (``ingest.sentences.sentence_spans``) cuts at
+    most spaces, clause ends included: of the DGA knowledge base's Thai chunk overlaps that started
+    mid-line, 20 of 45 opened with a clause that goes on ("และส่งมอบ...", "ในประเด็น...", "ดังนี้",
+    "จึงควร..."). A mid-line start is a sentence start when the line before it introduces
+    nothing (no list marker, "ได้แก่", "ดังนี้", colon ...) and, in Thai, its first word is a
+    subject or a connective that opens sentences (pythainlp newmm words, perceptron part-of-speech
+    tags of the Orchid UD corpus); in English when it is no lower-case continuation
+    (``ingest.quotable.opens_mid_sentence``).
+    """
+    if at <= 0 or text[at - 1] == "\n":
+        return True
+    line_start = text.rfind("\n", 0, at) + 1
+    if _INTRODUCES.search(text[line_start:at].rstrip()):
+        return False
+    head = text[at : at + 40].lstrip()
+    if not _THAI.match(head):  # an English sentence, or a Latin name opening a Thai one ("GOV.UK เป็น ...")
+        from ingest.quotable import opens_mid_sentence
+
+        before = text[line_start:at].rstrip()
+        if _ENDS_ENGLISH_WORD.search(before) or head.startswith("("):  # "Good | Practice", "บัตร | (Smart Card)"
+            return False
+        return bool(head) and not opens_mid_sentence(head)
+    from pythainlp.tag import pos_tag
+    from pythainlp.tokenize import word_tokenize
+
+    words = [word for word in word_tokenize(head, engine="newmm") if word.strip()]
+    if not words or words[0] in _THAI_SENTENCE_OPENERS:
+        return True
+    if words[0] in _THAI_ERAS:
+        return False
+    return pos_tag(words[:2], engine="perceptron", corpus="orchid_ud")[0][1] in _THAI_SUBJECT_TAGS
 
 
 def _cut_back(span: _Span, text: str, end: int) -> bool:

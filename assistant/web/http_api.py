@@ -194,14 +194,24 @@ def build_router(service: AssistantService, library: DocumentLibrary | None = No
             if error.status_code != 400:
                 raise
             return HTMLResponse(related_page_html(source, chunk, [], ui_lang, service.url_for, problem=str(error.detail)), status_code=400)
-        return HTMLResponse(related_page_html(source, chunk, hits, ui_lang, service.url_for))
+        reason = "" if hits else related_reason(related_query(source, chunk, page, k), request, ui_lang)
+        return HTMLResponse(related_page_html(source, chunk, hits, ui_lang, service.url_for, reason=reason))
+
+    def related_reason(body: RelatedRequest, request: Request, lang: str = "en") -> str:
+        """Why a related list is empty, for the user (``assistant.related_gap``); '' when unknown."""
+        try:
+            gap = service.related_gap(body.source, body.chunk, body.page, filters=body.filters(), caller=request_caller(request))
+        except ValueError:  # removed since the list was made: the empty list says enough
+            return ""
+        return gap.message(lang) if gap else ""
 
     @router.post("/api/related")
     def related(body: RelatedRequest, request: Request) -> dict[str, object]:
         """Passages in the other language closest to one passage (or page, or document), among
         the documents the caller may read."""
         hits = related_hits(body, request)
-        return {"source": body.source, "chunk": body.chunk, "page": body.page, "hits": [hit_json(hit, service) for hit in hits]}
+        reason = None if hits else related_reason(body, request) or None
+        return {"source": body.source, "chunk": body.chunk, "page": body.page, "hits": [hit_json(hit, service) for hit in hits], "reason": reason}
 
     @router.post("/api/ask")
     def ask(body: AskRequest, request: Request) -> dict[str, object]:

@@ -175,15 +175,16 @@ RELATED_PAGE = "/related"  # a source card's "related in the other language" lin
 
 
 def related_page_html(
-    source: str, chunk: int | None, hits: Sequence[Hit], ui_lang: str, url_for: UrlFor, problem: str = ""
+    source: str, chunk: int | None, hits: Sequence[Hit], ui_lang: str, url_for: UrlFor, problem: str = "", reason: str = ""
 ) -> str:
     """The page a source card's "related" link opens: the passages of other documents, in the
     other language, closest to passage ``chunk`` of ``source``, as source cards; or ``problem``
     (the document was removed since). A policy officer reads this page; the same data as JSON is
-    ``/api/related``."""
+    ``/api/related``. ``reason``: why there is no passage (``RelatedGap.message``), shown instead
+    of an empty page."""
     what = f"{source} · {label('passage', ui_lang)} {chunk + 1}" if chunk is not None else source  # counted from 1, as people do
     cards = "".join(source_card(CitedPassage(number, hit), ui_lang, url_for, "related-") for number, hit in enumerate(hits, start=1))
-    body = cards or f'<p class="pr-empty">{html.escape(label("no_related", ui_lang))}</p>'
+    body = cards or f'<p class="pr-empty">{html.escape(reason or label("no_related", ui_lang))}</p>'
     if problem:
         body = f'<p class="pr-error">{html.escape(label("related_missing", ui_lang))} ({html.escape(problem)})</p>'
     title = html.escape(label("related_title", ui_lang))

@@ -19,6 +19,7 @@ from assistant.api import PolicyRAG, make_answerer
 from assistant.audit import AuditLog
 from assistant.followup import Turn, standalone_question
 from assistant.limits import EMPTY_QUERY, check_query
+from assistant.related_gap import RelatedGap
 from assistant.retrieval import Hit
 from assistant.web.catalogue import DocumentCatalogue
 from assistant.web.corpus_files import CorpusFiles
@@ -206,6 +207,22 @@ class AssistantService:
                 source, page=page, chunk=chunk, k=k, sources=sources, langs=langs, collections=readable_collections(caller)
             )
         return readable_hits(hits, caller)
+
+    def related_gap(
+        self,
+        source: str,
+        chunk: int | None = None,
+        page: int | None = None,
+        filters: Filters | None = None,
+        caller: Caller | None = None,
+    ) -> RelatedGap | None:
+        """Why :meth:`related` of the same arguments is empty (see ``assistant.related_gap``);
+        None when passages are left to relate to."""
+        filters = filters or Filters()
+        sources, langs = self._scope(filters, caller)
+        given = {"documents": filters.documents, "langs": filters.langs, "years": filters.years}
+        with self._lock:
+            return self.rag.related_gap(source, page, chunk, sources, langs, readable_collections(caller), given)
 
     def ask(
         self,

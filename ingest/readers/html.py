@@ -13,6 +13,7 @@ from ingest.normalize import normalize_text
 from ingest.readers.base import HeadingTracker, build_document
 from ingest.readers.html_hidden import remove_hidden
 from ingest.readers.text import decode_text
+from ingest.readers.wiki import strip_wiki_markup
 
 # Page furniture, not content: menus, footers, scripts.
 DROPPED_TAGS = frozenset(
@@ -54,7 +55,9 @@ class HTMLReader:
     ``ExtractionStats.hidden_dropped``). Scripts, styles, navigation and footers are dropped. ``h1``-``h6`` become heading blocks and set
     the heading path of what follows; ``p``, ``li``, ``pre``, table rows and similar elements become
     blocks; loose text between them (text directly inside a ``div``) becomes a block too, so no
-    visible text is lost. Title: ``<title>``, else the first ``<h1>``, else the file stem.
+    visible text is lost. Title: ``<title>``, else the first ``<h1>``, else the file stem. Wiki
+    tags (``[[year:2022]]``) are dropped and wiki links keep their label (:mod:`ingest.readers.wiki`;
+    counted as ``wiki_tags`` repairs), outside ``pre`` and ``code``.
     """
 
     def run(self, path: Path, source: str) -> Document:
@@ -68,6 +71,13 @@ class HTMLReader:
                 element.decompose()
         for br in soup.find_all("br"):
             br.replace_with(_BR)
+        wiki_tags = 0
+        for string in soup.find_all(string=lambda text: "[[" in text):
+            if not isinstance(string, PreformattedString) and string.parent is not None and string.parent.name not in ("pre", "code"):
+                stripped, count = strip_wiki_markup(str(string))
+                if count or stripped != str(string):
+                    string.replace_with(stripped)
+                    wiki_tags += count
         if not title:
             h1 = soup.find("h1")
             title = normalize_text(h1.get_text()) if h1 else ""
@@ -79,7 +89,7 @@ class HTMLReader:
             source=source,
             title=title or path.stem,
             blocks=walker.blocks,
-            extraction=ExtractionStats(encoding=encoding, hidden_dropped=hidden),
+            extraction=ExtractionStats(encoding=encoding, hidden_dropped=hidden, repairs={"wiki_tags": wiki_tags} if wiki_tags else {}),
         )
 
 

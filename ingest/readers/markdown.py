@@ -14,7 +14,7 @@ from markdown_it.token import Token
 from ingest.model import Block, Document, ExtractionStats
 from ingest.normalize import normalize_text
 from ingest.readers.base import HeadingTracker, build_document
-from ingest.readers.mdx import clean_markdown, split_front_matter, strip_converter_braces
+from ingest.readers.mdx import clean_markdown, split_front_matter, strip_converter_braces, strip_wiki_tags
 from ingest.readers.text import decode_text
 
 logger = logging.getLogger(__name__)
@@ -44,6 +44,27 @@ def inline_text(token: Token) -> str:
     return "".join(parts)
 
 
+# A paragraph in bold alone is a heading when it is short and ends no sentence ("**ภาพรวม**",
+# "**Key findings**"); "**Agencies must publish data.**" is an emphasised sentence.
+MAX_BOLD_HEADING_CHARS = 120
+_SENTENCE_END = re.compile(r"[.!?…。][\"'”’)\]]*$")
+
+
+def bold_heading(token: Token) -> str:
+    """The text of an inline token that is one bold run and nothing else, short and ending no
+    sentence (a de facto heading: MDX and Word-converted pages write sub-headings so), else ''."""
+    children = [child for child in token.children or [] if not (child.type == "text" and not child.content.strip())]
+    if len(children) < 3 or children[0].type != "strong_open" or children[-1].type != "strong_close":
+        return ""
+    inner = children[1:-1]
+    if any(child.type in ("strong_open", "strong_close", "softbreak", "hardbreak") for child in inner):
+        return ""  # two bold runs, or several lines
+    text = normalize_text("".join(child.content for child in inner if child.type in ("text", "code_inline")))
+    if not text or len(text) > MAX_BOLD_HEADING_CHARS or _SENTENCE_END.search(text):
+        return ""
+    return text
+
+
 def _metadata(front_matter: dict[str, Any]) -> dict[str, str]:
     """Front matter values as strings (lists joined with ", "); nested mappings are skipped."""
     metadata: dict[str, str] = {}
@@ -64,7 +85,9 @@ class MarkdownReader:
       ``Document.metadata``.
     - MDX ``import``/``export`` lines are dropped; HTML/JSX tags are dropped but their inner text is
       kept (see :mod:`ingest.readers.mdx`).
-    - Headings ``#``..``######`` become heading blocks and set the heading path of what follows.
+    - Headings ``#``..``######`` become heading blocks and set the heading path of what follows;
+      so does a top-level paragraph that is one short bold run ending no sentence (``**ภาพรวม**``
+      alone between paragraphs: :func:`bold_heading`), one level below the last heading.
     - Paragraphs and list items are blocks (ordered items keep their number: steps are cited by it);
       a table is one block, one line per row with cells joined by ``"; "`` (no pipes, no separator
       row); links keep their text, images are dropped.
@@ -72,6 +95,9 @@ class MarkdownReader:
       only of brace groups (``{Proposal.2.sec}{1.Sec}``, Word bookmarks through Pandoc) and Pandoc
       attribute blocks (``# Scope {#scope}``, ``[text]{.underline}``); see
       :func:`ingest.readers.mdx.strip_converter_braces`.
+    - Wiki tags (``[[year:2022]]``, ``[[key:value]]``) are dropped and counted as ``wiki_tags``
+      repairs; wiki links keep their label (``[[target|label]]`` -> ``label``); see
+      :mod:`ingest.readers.wiki`.
     - Fenced code is kept as a block: in this corpus code holds API endpoints, field names and
       sample JSON that users search for ("JuristicID"), and the chunker splits long code by lines.
 
@@ -88,6 +114,7 @@ class MarkdownReader:
             logger.warning(source_text.front_matter_error)
         is_mdx = path.suffix.lower() == ".mdx"
         body, converter_braces = strip_converter_braces(source_text.body, is_mdx=is_mdx)
+        body, wiki_tags = strip_wiki_tags(body)
         body = clean_markdown(body, is_mdx=is_mdx)
         blocks, first_h1 = self._blocks(self._markdown.parse(body))
         front_matter = {str(key).lower(): value for key, value in source_text.front_matter.items()}
@@ -99,7 +126,7 @@ class MarkdownReader:
             title=title or first_h1 or path.stem,
             blocks=blocks,
             metadata=_metadata(front_matter),
-            extraction=ExtractionStats(encoding=encoding, repairs={"converter_braces": converter_braces}),
+            extraction=ExtractionStats(encoding=encoding, repairs={"converter_braces": converter_braces, **({"wiki_tags": wiki_tags} if wiki_tags else {})}),
         )
 
     def _blocks(self, tokens: list[Token]) -> tuple[list[Block], str]:
@@ -117,13 +144,15 @@ class MarkdownReader:
                 path = headings.path if parents is None else parents
                 blocks.append(Block(text=text, heading_path=path, is_heading=is_heading))
 
+        heading_level = 6  # the last real heading's level: a bold line is a heading one below it
+
         index = 0
         while index < len(tokens):
             token = tokens[index]
             kind = token.type
             if kind == "heading_open":
                 text = normalize_text(inline_text(tokens[index + 1]))
-                level = int(token.tag[1])
+                level = heading_level = int(token.tag[1])
                 if text:
                     parents = headings.enter(level, text)
                     emit(text, is_heading=True, parents=parents)
@@ -154,7 +183,11 @@ class MarkdownReader:
                 emit("\n".join(table_rows))
                 table_rows = []
             elif kind == "inline" and tokens[index - 1].type == "paragraph_open":
-                emit(pending_number + inline_text(token))
+                bold = bold_heading(token) if tokens[index - 1].level == 0 else ""
+                if bold:  # "**ภาพรวม**" between paragraphs: a heading of the path, never a claim
+                    emit(bold, is_heading=True, parents=headings.enter(heading_level + 1, bold))
+                else:
+                    emit(pending_number + inline_text(token))
                 pending_number = ""
             elif kind in ("fence", "code_block"):
                 emit(token.content)

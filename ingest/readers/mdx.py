@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from ingest.readers.wiki import strip_wiki_markup
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
@@ -50,6 +53,13 @@ _HEADING_ATTRIBUTES = re.compile(rf"^(?P<keep>[ \t]{{0,3}}#{{1,6}}[ \t].*?\S)[ \
 # a bracketed span "[text]{.smallcaps}" (its brackets go too), or attributes right after a link or
 # image "(...)" or inline code "`"
 _SPAN_ATTRIBUTES = re.compile(rf"\[(?P<span>[^\[\]\n]*)\]{_PANDOC_ATTRIBUTES}|(?<=[)`]){_PANDOC_ATTRIBUTES}")
+# A Pandoc fenced div's fence: three or more colons, then attributes ("{.note}", "{#id .sidebar}")
+# or one class word ("warning"), optionally closing colons ("::: Warning :::::"); alone, the
+# closing fence. Docusaurus/Starlight admonitions write the same fence with a title
+# (":::note[Read first]", ":::tip Good to know"): the title is text a reader sees and stays.
+_DIV_FENCE = re.compile(
+    r"^[ \t]{0,3}:{3,}[ \t]*(?:\{[^{}\n]*\}|[A-Za-z][\w-]*(?:\[(?P<bracketed>[^\]\n]*)\])?(?:[ \t]+(?P<title>[^:\s][^\n]*?))?)?[ \t]*:*[ \t]*$"
+)
 _HTML_ELEMENTS = frozenset(
     """a abbr address article aside audio b bdi bdo blockquote body br button canvas caption center
     cite code col colgroup dd del details dfn dialog div dl dt em embed figcaption figure font footer
@@ -93,9 +103,26 @@ def split_front_matter(text: str, path: Path) -> MarkdownSource:
     return MarkdownSource(body=body, front_matter=data if isinstance(data, dict) else {})
 
 
+def prose_lines(lines: list[str]) -> Iterator[int]:
+    """Numbers of the lines outside fenced code (the fence lines themselves left out too)."""
+    fence: str | None = None
+    for number, line in enumerate(lines):
+        fence_match = _FENCE.match(line)
+        if fence is not None:
+            if fence_match and fence_match.group(1)[0] == fence[0] and len(fence_match.group(1)) >= len(fence):
+                fence = None
+            continue
+        if fence_match:
+            fence = fence_match.group(1)
+            continue
+        yield number
+
+
 def strip_converter_braces(body: str, *, is_mdx: bool) -> tuple[str, int]:
-    """Drop converter leftovers: lines made only of brace groups of identifier-like words, and
-    Pandoc attribute blocks after a heading, a span, a link, an image or inline code.
+    """Drop converter leftovers: lines made only of brace groups of identifier-like words, Pandoc
+    attribute blocks after a heading, a span, a link, an image or inline code, and the fences of
+    Pandoc fenced divs (``::: {.note}`` ... ``:::``, nested ``::::``; an admonition's title,
+    ``:::tip[Title]``, stays as a paragraph), whose content stays.
 
     A bracketed span keeps its text (``[Members]{.smallcaps}`` -> ``Members``).
     Returns the text and how many brace groups went (for the fidelity report). Braces in prose
@@ -111,15 +138,13 @@ def strip_converter_braces(body: str, *, is_mdx: bool) -> tuple[str, int]:
     """
     lines = body.split("\n")
     dropped = 0
-    fence: str | None = None
-    for number, line in enumerate(lines):
-        fence_match = _FENCE.match(line)
-        if fence is not None:
-            if fence_match and fence_match.group(1)[0] == fence[0] and len(fence_match.group(1)) >= len(fence):
-                fence = None
-            continue
-        if fence_match:
-            fence = fence_match.group(1)
+    for number in prose_lines(lines):
+        line = lines[number]
+        div = _DIV_FENCE.match(line)
+        if div:  # the fence goes, the div's content stays where it is
+            title = (div.group("bracketed") or div.group("title") or "").strip()
+            lines[number] = f"\n{title}\n" if title else ""
+            dropped += 1
             continue
         if _BRACE_LINE.match(line):
             groups = re.findall(_BRACE_WORD, line)
@@ -137,6 +162,18 @@ def strip_converter_braces(body: str, *, is_mdx: bool) -> tuple[str, int]:
             line = line[: match.start()] + (match.group("span") or "") + line[match.end() :]
         lines[number] = line
         dropped += len(found)
+    return "\n".join(lines), dropped
+
+
+def strip_wiki_tags(body: str) -> tuple[str, int]:
+    """:func:`ingest.readers.wiki.strip_wiki_markup` of every line outside fenced code (code
+    keeps its ``[[...]]``); returns the text and how many tags went."""
+    lines = body.split("\n")
+    dropped = 0
+    for number in prose_lines(lines):
+        line = lines[number]
+        lines[number], count = strip_wiki_markup(line)
+        dropped += count
     return "\n".join(lines), dropped
 
 

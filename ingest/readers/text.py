@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -80,9 +81,11 @@ def _code_page_guess(data: bytes) -> tuple[str, str] | None:
 
     Its guesses for short Western text are poor ("café" as UTF-16-BE "捡曩", French as cp1250
     "crčme"): a UTF-16/32 guess is never taken (BOM-less UTF-16 of Latin or Thai text was read
-    before), nor a Thai code page (the Thai reading was not plausible), and cp1252 wins whenever
-    it decodes the bytes as well as the best guess (no more chaos). Cyrillic or Central European
-    text, which cp1252 does not fit, keeps charset-normalizer's code page.
+    before), nor a Thai code page (the Thai reading was not plausible); cp1252 wins when its
+    reading is the better Western text (:func:`_western_reading`: "€5", not cp437's "Ç5"), and
+    whenever it decodes the bytes as well as the best guess (no more chaos) with every non-ASCII
+    character where Western text has one (:func:`_fits_western`). Cyrillic or Central European
+    text, which cp1252 does not fit ("s¹ dostêpne"), keeps charset-normalizer's code page.
     """
     every = list(from_bytes(data))
     matches = [
@@ -93,10 +96,85 @@ def _code_page_guess(data: bytes) -> tuple[str, str] | None:
     if not matches:
         return None
     best = min(matches, key=lambda match: match.chaos)
+    western = _western_reading(data, str(best), str(best.encoding))
+    if western is not None:
+        return western, _WESTERN
     for match in every:  # a match lists the code pages that decode the bytes the same way
         if _WESTERN in match.could_be_from_charset and match.chaos <= best.chaos:
-            return data.decode(_WESTERN, errors="replace"), _WESTERN
+            text = data.decode(_WESTERN, errors="replace")
+            if all(_fits_western(text, at) for at, ch in enumerate(text) if not ch.isascii()):
+                return text, _WESTERN  # not cp1250 Polish's "s¹ dostêpne" nor cp437's "caf‚"
     return str(best), str(best.encoding)
+
+
+# Between two letters only an apostrophe or a dash belongs in Western text ("agency’s",
+# "2019–2020", "services—and"); "caf‚" or "gar‡on" is cp437 "café"/"garçon" read as cp1252.
+_WORD_INNER = frozenset("’‘'–—-·")
+# Latin text: at least this share of its letters are ASCII (Cyrillic cp1251 read as cp1252 is
+# "Ïðèâåò": its letters are all Latin-1 ones).
+MIN_WESTERN_ASCII_LETTERS = 0.8
+
+
+def _is_letter(ch: str) -> bool:
+    return ch.isalpha()
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() or unicodedata.name(ch, "").startswith("LATIN")
+
+
+def _fits_western(text: str, at: int) -> bool:
+    """Whether character ``at`` of a cp1252 reading is where Western text has such a character:
+    a Latin letter inside a word or a word of its own; punctuation or a symbol not glued inside a word ("€5",
+    "“Yes”", "12 €"), except the apostrophes and dashes that are."""
+    ch = text[at]
+    before = text[at - 1] if at else " "
+    after = text[at + 1] if at + 1 < len(text) else " "
+    if _is_letter(ch):  # in a word, or a word of its own ("à Málaga"), not glued to a number
+        return _latin(ch) and (_is_letter(before) or _is_letter(after) or not (before.isalnum() or after.isalnum()))
+    return ch in _WORD_INNER or not (_is_letter(before) and _is_letter(after))
+
+
+def _odd_in_western(text: str, at: int, western: str) -> bool:
+    """Whether character ``at`` of another code page's reading is out of place in Latin text where
+    the cp1252 reading has ``western``: box drawing or any non-letter symbol (cp437's "─", "≈"), a
+    letter of another script (cp1125's "А10" for "€10"), a letter standing alone ("12Ç"), or a
+    letter where cp1252 reads a quote, dash, euro sign or ellipsis (cp437's "ôfairö")."""
+    ch = text[at]
+    if not _is_letter(ch) or not _latin(ch):
+        return True
+    before = text[at - 1] if at else " "
+    after = text[at + 1] if at + 1 < len(text) else " "
+    return not (_is_letter(before) or _is_letter(after)) or not _is_letter(western)
+
+
+def _western_reading(data: bytes, guess: str, encoding: str) -> str | None:
+    """``data`` read as cp1252 when that is the better reading of a short Western text than
+    charset-normalizer's ``guess`` (which, on a line or two, takes "€5" for cp437 "Ç5" and
+    "“Yes”" for cp1125 "УYesФ"); None when the guess stands.
+
+    cp1252 is taken when the bytes decode in it cleanly (no undefined byte), the text is Latin
+    (``MIN_WESTERN_ASCII_LETTERS``), every character where the two readings differ fits Western
+    text in cp1252's reading (:func:`_fits_western`), and at least one of them is out of place in
+    the guess's (:func:`_odd_in_western`): Central European text keeps cp1250 ("Zażółć" is
+    "Za¿ó³æ" in cp1252: symbols inside a word; "podobě" is "podobì", whose "ě" is in place), as
+    Cyrillic keeps cp1251 (its cp1252 reading's letters are not ASCII).
+    """
+    if encoding == _WESTERN:
+        return None
+    try:
+        western = data.decode(_WESTERN)
+    except UnicodeDecodeError:
+        return None
+    letters = [ch for ch in western if _is_letter(ch)]
+    if not letters or sum(ch.isascii() for ch in letters) < MIN_WESTERN_ASCII_LETTERS * len(letters):
+        return None
+    if len(guess) != len(western):  # a multi-byte guess: the positions do not line up
+        return western if all(_fits_western(western, at) for at, ch in enumerate(western) if not ch.isascii()) else None
+    differ = [at for at, (mine, theirs) in enumerate(zip(western, guess)) if mine != theirs]
+    if not differ or not all(_fits_western(western, at) for at in differ):
+        return None
+    return western if any(_odd_in_western(guess, at, western[at]) for at in differ) else None
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

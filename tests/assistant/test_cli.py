@@ -269,3 +269,11 @@ def test_related_takes_the_filters_of_search_and_ask(
     assert related("--documents", "notes.txt,digital-principles.md") <= {"notes.txt", "digital-principles.md"}
     assert main(["related", "thai-services.md", "--index", str(index_dir), "--langs", "fr"]) == 2
     assert "--langs takes th and en" in capsys.readouterr().err
+    # an empty list says why, naming the filter as it was typed and what would help
+    assert related("--documents", "thai-administration.md") == set()
+    assert main(["related", "thai-services.md", "--index", str(index_dir), "--documents", "thai-administration.md"]) == 0
+    out = capsys.readouterr().out
+    assert "have no passage in English: choose documents or years that have English passages, or remove --documents" in out
+    assert "(--documents thai-administration.md)" in out
+    assert main(["related", "thai-services.md", "--index", str(index_dir), "--json", "--years", "2019", "--langs", "th"]) == 0
+    assert json.loads(capsys.readouterr().out)["reason"].startswith("No passage passes the filters (langs=th, years=2019)")

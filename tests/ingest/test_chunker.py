@@ -354,3 +354,43 @@ class TestPdfSentenceCutByAPageBreak:
         path.write_bytes(unicode_pdf(pages))
         head = "คณะกรรมการจะพิจารณาอนุมัติบัญชีข้อมูลภาครัฐของทุกกระทรวงให้แล้วเสร็จ"
         self.check(path, head, head + "ภายในวันที่ 30 มิถุนายนของทุกปี", "30 มิถุนายน", next_page=2)
+
+
+class TestThaiOverlap:
+    """Thai ends a sentence with a space, and crfcut cuts at clause ends too: an overlap started
+    at "ต้องติดตามดู..." (must follow ...) repeated a clause without its subject."""
+
+    CLOUD = (
+        "หน่วยงานควรเลือกใช้บริการคลาวด์ที่มีมาตรฐานเป็นหลัก หากบริการมาตรฐานไม่สามารถตอบโจทย์ได้ "
+        "ควรพิจารณาเปลี่ยนแปลงกระบวนการทำงานแทนการปรับแต่งระบบ การใช้งานจริงอาจมีความต้องการที่เปลี่ยนไปตลอดเวลา "
+        "ต้องติดตามดูการปรับขนาดให้รองรับงานที่เพิ่มขึ้น"
+    )
+
+    def test_overlap_starts_at_a_sentence_not_a_clause(self) -> None:
+        document = doc([Block(self.CLOUD), Block("ผู้ใช้บริการได้รับแจ้งวัตถุประสงค์ของการเก็บข้อมูลทุกครั้งก่อนให้ความยินยอม")], "t.md")
+        chunker = Chunker(max_chars=300, overlap_chars=80, min_chars=50)
+        first, second = chunker.run(document)
+        check_invariants(document, [first, second], chunker)
+        assert second.start < first.end  # it overlaps, from the sentence with its subject
+        assert second.text.startswith("การใช้งานจริงอาจมีความต้องการที่เปลี่ยนไปตลอดเวลา ต้องติดตามดู")
+
+    @pytest.mark.parametrize(
+        "before, after, expected",
+        [
+            ("บริการมาตรฐานไม่สามารถตอบโจทย์ได้ ", "ควรพิจารณาเปลี่ยนแปลงระบบงาน", False),  # an auxiliary: no subject
+            ("ออกแบบให้ตรงต่อพื้นฐานของผู้ใช้ ", "และส่งมอบให้ตรงต่อกลุ่มผู้ใช้", False),  # "and ..."
+            ("แลกเปลี่ยนประสบการณ์ระหว่างกัน ", "ในประเด็นการทำงานของหน่วยงาน", False),  # a preposition
+            ("พร้อมรายละเอียด ", "ดังนี้", False),  # "as follows"
+            ("กฎหมาย 8 ฉบับ ได้แก่ ", "การขุดดินถมดิน การควบคุมอาคาร", False),  # "namely": a list goes on
+            ("พระราชบัญญัติการรักษาความมั่นคงปลอดภัยไซเบอร์ พ.ศ. ", "2562 ภายใต้การกำกับดูแล", False),  # a year cut off its era
+            ("ประชาชนเข้าถึงบริการได้ทุกวัน ", "หน่วยงานของรัฐต้องเปิดเผยข้อมูล", True),  # a subject
+            ("ให้บริการได้อย่างต่อเนื่อง ", "ทั้งนี้ สพร. ยังจัดให้มีการเฝ้าระวัง", True),  # a connective that opens sentences
+            ("the OECD Good ", "Practice Principles for Public Service Design", False),  # English goes on after a word
+            ("Services start online. ", "Agencies share data.", True),
+            ("## Scope\n", "และส่งมอบบริการ", True),  # a line start is always a start
+        ],
+    )
+    def test_where_a_sentence_starts(self, before: str, after: str, expected: bool) -> None:
+        from ingest.chunker import starts_sentence
+
+        assert starts_sentence(before + after, len(before)) is expected

@@ -136,3 +136,23 @@ class TestHiddenText:
         text = document_text(read(tmp_path, f"<body>{html}</body>"))
         assert "Three working days." in text and "Fees are waived online." in text and "Tab two: appeals." in text
         assert "Planted" not in text
+
+
+def test_wiki_tags_dropped_and_wiki_links_keep_their_label(tmp_path: Path) -> None:
+    """A knowledge-platform export opened its first passage with "[[year:2022]] [[type:...]]"."""
+    from ingest.readers.html import HTMLReader
+
+    path = tmp_path / "plan.html"
+    path.write_text(
+        "<html><body><h1>Digital Transformation</h1><p>[[year:2022]]</p><p>[[type:learningplan]] [[country:Thailand]]</p>"
+        "<p>[[methods:Co-creation]] Agencies share data through [[GDX]] and [[Open data|open datasets]].</p>"
+        "<pre>[[keep:this]]</pre></body></html>",
+        encoding="utf-8",
+    )
+    document = HTMLReader().run(path, "plan.html")
+    assert [block.text for block in document.blocks] == [
+        "Digital Transformation",
+        "Agencies share data through GDX and open datasets.",
+        "[[keep:this]]",
+    ]
+    assert document.extraction.repairs == {"wiki_tags": 4}

@@ -153,6 +153,51 @@ class TestConverterLeftovers:
         assert [block.text for block in document.blocks] == ["Section 1: Principles", "RECOMMENDS that Members adhere."]
         assert document.extraction.repairs == {"converter_braces": 5}
 
+    @pytest.mark.parametrize("name", ["notes.md", "notes.mdx"])
+    def test_fenced_div_fences_dropped_content_kept(self, tmp_path: Path, name: str) -> None:
+        """Pandoc fenced divs (``::: {.note}`` ... ``:::``) stayed in the text as ":::" lines."""
+        text = (
+            "# Guide\n\n"
+            "::: {.note}\nAgencies publish data openly.\n:::\n\n"
+            ":::: warning\nKeep records for five years.\n\n"
+            "::: {#inner .sidebar}\n## Retention\nDelete them afterwards.\n:::\n::::\n\n"
+            "::: Warning ::::::\nAsk first.\n::::::::::::::\n\n"
+            ":::tip[Read first]\nThe portal opens in May.\n:::\n\n"
+            "```\n::: {.code}\n```\n"
+        )
+        document = read(tmp_path, name, text)
+        blocks = [(block.text, block.heading_path) for block in document.blocks]
+        assert blocks == [
+            ("Guide", ()),
+            ("Agencies publish data openly.", ("Guide",)),
+            ("Keep records for five years.", ("Guide",)),
+            ("Retention", ("Guide",)),
+            ("Delete them afterwards.", ("Guide", "Retention")),
+            ("Ask first.", ("Guide", "Retention")),
+            ("Read first", ("Guide", "Retention")),  # an admonition's title is text a reader sees
+            ("The portal opens in May.", ("Guide", "Retention")),
+            ("::: {.code}", ("Guide", "Retention")),  # code is code
+        ]
+        assert document.extraction.repairs == {"converter_braces": 10}  # five fences opened and closed
+
+    def test_wiki_tags_dropped_and_wiki_links_keep_their_label(self, tmp_path: Path) -> None:
+        """The UNDP plan's "[[year:2022]]", "[[datasources:Open data]]" ... lines headed its first passage."""
+        text = (
+            "# Digital Transformation in the Thai Government\n\n\n[[year:2022]]\n\n[[type:learningplan]]\n\n"
+            "[[datasources:Open data]]\n[[latlng:15.114399804213997,101.00333335534482]]\n"
+            "## Challenge statement\n\n"
+            "Agencies share data through [[GDX]] and [[Open data|open datasets]] ([[https://data.go.th]]).\n\n"
+            "```\n[[keep:this]]\n```\n"
+        )
+        document = read(tmp_path, "plan.md", text)
+        assert [block.text for block in document.blocks] == [
+            "Digital Transformation in the Thai Government",
+            "Challenge statement",
+            "Agencies share data through GDX and open datasets (https://data.go.th).",
+            "[[keep:this]]",
+        ]
+        assert document.extraction.repairs == {"converter_braces": 0, "wiki_tags": 4}
+
     def test_real_braces_stay(self, tmp_path: Path) -> None:
         text = (
             "| POST | /api/DataProvider/Draft/{id} |\n| --- | --- |\n\n"
@@ -177,3 +222,44 @@ class TestConverterLeftovers:
         )
         blocks = [block.text for block in read(tmp_path, "api.mdx", text).blocks]
         assert blocks == ["Request body", '{ "OfficeID": "{OfficeID}" }', "{frontmatter.title}"]
+
+
+class TestBoldHeadings:
+    """MDX and Word-converted pages write sub-headings as a bold line alone ("**ภาพรวม**")."""
+
+    TEXT = (
+        "# คู่มือการเชื่อมโยงข้อมูล\n\nหน่วยงานใช้บริการผ่านระบบกลาง\n\n"
+        "**ภาพรวม**\n\nหน่วยงานของรัฐต้องเปิดเผยข้อมูลตามมาตรฐานที่กำหนดไว้ในประกาศฉบับนี้ทุกครั้ง\n\n"
+        "**Agencies share data across silos**\n\nEach agency publishes its datasets on the portal.\n\n"
+        "## Request\n\n**Response Parameters**\n\nThe service returns a JSON object.\n\n"
+        "**Agencies must publish their data.**\n\n**Note** the portal opens in May.\n\n- **Step one**\n"
+    )
+
+    def test_a_bold_line_alone_is_a_heading_of_the_path(self, tmp_path: Path) -> None:
+        blocks = [(block.text, block.heading_path, block.is_heading) for block in read(tmp_path, "guide.mdx", self.TEXT).blocks]
+        assert blocks == [
+            ("คู่มือการเชื่อมโยงข้อมูล", (), True),
+            ("หน่วยงานใช้บริการผ่านระบบกลาง", ("คู่มือการเชื่อมโยงข้อมูล",), False),
+            ("ภาพรวม", ("คู่มือการเชื่อมโยงข้อมูล",), True),
+            ("หน่วยงานของรัฐต้องเปิดเผยข้อมูลตามมาตรฐานที่กำหนดไว้ในประกาศฉบับนี้ทุกครั้ง", ("คู่มือการเชื่อมโยงข้อมูล", "ภาพรวม"), False),
+            ("Agencies share data across silos", ("คู่มือการเชื่อมโยงข้อมูล",), True),  # a sibling of "ภาพรวม"
+            ("Each agency publishes its datasets on the portal.", ("คู่มือการเชื่อมโยงข้อมูล", "Agencies share data across silos"), False),
+            ("Request", ("คู่มือการเชื่อมโยงข้อมูล",), True),  # a real heading closes the bold one
+            ("Response Parameters", ("คู่มือการเชื่อมโยงข้อมูล", "Request"), True),
+            ("The service returns a JSON object.", ("คู่มือการเชื่อมโยงข้อมูล", "Request", "Response Parameters"), False),
+            # an emphasised sentence, a bold word opening a paragraph and a bold list item are text
+            ("Agencies must publish their data.", ("คู่มือการเชื่อมโยงข้อมูล", "Request", "Response Parameters"), False),
+            ("Note the portal opens in May.", ("คู่มือการเชื่อมโยงข้อมูล", "Request", "Response Parameters"), False),
+            ("Step one", ("คู่มือการเชื่อมโยงข้อมูล", "Request", "Response Parameters"), False),
+        ]
+
+    def test_a_bold_heading_is_never_a_quotable_sentence(self, tmp_path: Path) -> None:
+        """"Agencies share data across silos" has a verb: as body text it was quoted as a claim."""
+        from index.sentences import chunk_sentence_spans
+        from ingest.chunker import Chunker
+
+        document = read(tmp_path, "guide.mdx", self.TEXT)
+        chunks = Chunker(max_chars=2000, overlap_chars=0, min_chars=10).run(document)
+        quoted = [chunk.text[start:end] for chunk in chunks for start, end in chunk_sentence_spans(chunk)]
+        assert "Each agency publishes its datasets on the portal." in quoted
+        assert not any(text in quote for quote in quoted for text in ("ภาพรวม", "Agencies share data across silos", "Response Parameters"))

@@ -111,6 +111,32 @@ class TestEncodings:
         for text, encoding in [("Zażółć gęślą jaźń, Příliš žluťoučký kůň", "cp1250"), ("Ελληνικά κείμενα εδώ", "cp1253")]:
             assert decode_text(text.encode(encoding), Path("x.txt"))[0] == text
 
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "The fee is €5 per page.",  # charset-normalizer alone: cp437 "Ç5"
+            "Costs €10.",  # cp1125 (Cyrillic) "А10"
+            "“Yes”",  # cp1125 "УYesФ"
+            "Price: 12€ — “fair”",  # cp437 "12Ç ù ôfairö"
+            "The budget rose to €3.2 million in 2023 and the minister said “good”.",  # cp775 "Ć3.2"
+            "It’s the agency’s plan — “once only”.",
+        ],
+    )
+    def test_short_western_text_with_euro_or_curly_quotes_is_cp1252(self, text: str) -> None:
+        """On a line or two charset-normalizer takes cp1252's "€" and curly quotes for box-drawing
+        or rare letters of another code page; cp1252 reads them as written."""
+        assert decode_text(text.encode("cp1252"), Path("x.txt")) == (text, "cp1252")
+
+    @pytest.mark.parametrize(
+        "text, encoding",
+        [
+            ("Dokumenty są dostępne. Żółw", "cp1250"),  # cp1252 would read "s¹ dostêpne. ¯ó³w": symbols inside words
+            ("Привет, как дела? Это тест.", "cp1251"),  # cp1252 would read "Ïðèâåò": no ASCII letters
+        ],
+    )
+    def test_text_cp1252_does_not_fit_keeps_its_code_page(self, text: str, encoding: str) -> None:
+        assert decode_text(text.encode(encoding), Path("x.txt")) == (text, encoding)
+
     def test_binary_junk(self) -> None:
         with pytest.raises(ReaderError, match=r"x\.txt: binary data, not text"):
             decode_text(bytes(range(256)) * 4, Path("x.txt"))

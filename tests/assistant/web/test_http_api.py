@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -252,3 +253,52 @@ def test_strict_fields_still_take_what_the_docs_send(client: TestClient) -> None
     assert client.post("/api/search", json={**body, "k": None}).status_code == 200
     assert len(client.post("/api/search", json=body).json()["hits"]) == 2
     assert client.post("/api/ask", json={"question": "cloud first", "answerer": None, "k": 2}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "filters, kind, named",
+    [
+        ({"years": [2024]}, "own_document_only", "years=2024"),  # only thai-services.md itself is of 2024
+        ({"years": [2019], "langs": ["th"]}, "filters_leave_nothing", "langs=th, years=2019"),
+        ({"documents": ["thai-administration.md"]}, "filters_leave_no_language", "documents=thai-administration.md"),
+    ],
+)
+def test_an_empty_related_list_says_why(client: TestClient, filters: dict[str, list[object]], kind: str, named: str) -> None:
+    """A filtered related list came back as `"hits": []` with nothing saying why."""
+    where = {"source": "thai-services.md", "chunk": 0, **filters}
+    body = client.post("/api/related", json=where).json()
+    assert body["hits"] == [] and named in body["reason"]
+    link = {name: ",".join(map(str, value)) if isinstance(value, list) else value for name, value in where.items()}
+    assert client.get("/api/related", params=link).json()["reason"] == body["reason"]
+    advice = {"own_document_only": "leave only thai-services.md itself", "filters_leave_nothing": "No passage passes",
+              "filters_leave_no_language": "no passage in English: choose documents or years that have English passages, or remove documents"}
+    assert advice[kind] in body["reason"]
+    assert client.post("/api/related", json={"source": "thai-services.md", "chunk": 0}).json()["reason"] is None  # hits: no reason
+
+
+def test_the_related_page_says_why_it_has_no_passage(tmp_path: Path) -> None:
+    """The related page of a Thai passage in an index with no English document was an empty page."""
+    from assistant.api import PolicyRAG
+    from index.analyzer import ThaiEnglishAnalyzer
+    from index.storage import IndexWriter, OpenIndex
+    from ingest.chunker import Chunker
+    from ingest.loader import DocumentLoader
+    from tests.conftest import FIXTURE_DOCS, HashEmbedder
+
+    index_dir = tmp_path / "idx"
+    paths = [FIXTURE_DOCS / "thai-services.md", FIXTURE_DOCS / "thai-administration.md"]
+    documents = DocumentLoader(show_progress=False).run(paths).documents
+    chunks = [chunk for document in documents for chunk in Chunker(max_chars=300, overlap_chars=0, min_chars=50).run(document)]
+    IndexWriter([HashEmbedder()], ThaiEnglishAnalyzer(), show_progress=False, roots=[FIXTURE_DOCS]).run(documents, chunks, index_dir)
+    rag = PolicyRAG(OpenIndex(index_dir), [HashEmbedder()], Settings(index_dir=index_dir, show_progress=False))  # type: ignore[list-item]
+    try:
+        thai_only = TestClient(create_app(AssistantService(rag), Settings(show_progress=False)))
+        page = thai_only.get("/related", params={"source": "thai-services.md", "chunk": 0, "ui": "th"})
+        assert page.status_code == 200 and 'class="pr-empty"' in page.text
+        assert "ไม่มีข้อความภาษาอังกฤษ" in page.text and "โปรดนำเข้าเอกสารภาษาอังกฤษ" in page.text
+        english = thai_only.get("/related", params={"source": "thai-services.md", "chunk": 0, "ui": "en"}).text
+        assert "No other document you may read has a passage in English to relate this Thai passage to" in english
+        body = thai_only.post("/api/related", json={"source": "thai-services.md"}).json()
+        assert body["hits"] == [] and "ingest English documents" in body["reason"]
+    finally:
+        rag.close()
