@@ -277,3 +277,23 @@ def test_a_hub_sentence_loses_its_place_by_its_stored_hubness(tmp_path: Path) ->
         assert finder.run(QUESTION, hits).sentences[0].text != first.text
     finally:
         index.close()
+
+
+def test_a_thai_question_over_english_passages_is_measured_on_the_words_they_can_hold() -> None:
+    """With a filter on an English report, "หลัก Once-Only คืออะไร" holds "once-only" but can never hold
+    "หลัก": all it can match is there, as when Thai passages were among the top ones."""
+    from assistant.evidence import question_overlap
+
+    english = ["The Once-Only Principle refers to the right of citizens to provide data only once."]
+    analyzer = ThaiEnglishAnalyzer()
+    question = set(analyzer.run("หลัก Once-Only คืออะไร"))
+    held = {term for text in english for term in analyzer.run(text)}
+    assert question_overlap(question, held, english) == 1.0
+    # a Thai passage among them could hold the Thai word: it counts again
+    thai = english + ["หลักการทำงานของระบบ"]
+    assert question_overlap(question, held, thai) == pytest.approx(0.5)
+    # a Latin word the English passages lack still counts against the question
+    other = set(analyzer.run("หลัก Once-Only กับ GDX คืออะไร"))
+    assert question_overlap(other, held, english) == pytest.approx(0.5)
+    # nothing of a wholly Thai question can be held by English passages
+    assert question_overlap(set(analyzer.run("หลักการทำงานคืออะไร")), held, english) == 0.0
