@@ -253,7 +253,12 @@ class Chunker:
         starts = [piece.start for piece in previous.pieces]
         if last.end - last.start > self.overlap_chars:  # look for sentence ends inside the last piece
             starts += [start for start, _ in sentence_spans(text, last.start, last.end)]
-        inside = [start for start in starts if previous.start < start and starts_sentence(text, start)]
+        # A block's or a page's first piece starts where the document does (a paragraph, or the page
+        # that continues a sentence a page break cut: the chunk then starts at the break, and the cut
+        # sentence stays whole in ``previous``); a line's or a sentence's must start a sentence.
+        structural = {piece.start for piece in previous.pieces if piece.continues}
+        structural |= {piece.start for before, piece in zip(previous.pieces, previous.pieces[1:]) if piece.block != before.block}
+        inside = [start for start in starts if previous.start < start and (start in structural or starts_sentence(text, start))]
         candidates = [start for start in inside if start >= earliest]
         if candidates:
             return min(candidates)
