@@ -97,9 +97,17 @@ def open_app(page: Any, url: str, timeout_ms: int = 60_000, user: tuple[str, str
 
 
 def ask_in_page(page: Any, question: str, timeout_ms: int = 60_000) -> Any:
-    """Type ``question``, press Ask, wait until its answer is rendered; returns the answer element."""
-    page.locator("#pr-question textarea").fill(question)
+    """Type ``question``, press Ask, wait until its answer is rendered; returns the answer element.
+
+    The app clears the question box when it shows the finished answer, so this waits for the empty
+    box first: asking a question the page already answered would otherwise find the old answer
+    at once and go on while the new one (and its download button) is still being made."""
+    from playwright.sync_api import expect
+
+    box = page.locator("#pr-question textarea")
+    box.fill(question)
     page.locator("#pr-ask").click()
+    expect(box).to_have_value("", timeout=timeout_ms)
     answer = page.locator(f"#pr-answer .pr-answer[data-question={json.dumps(question, ensure_ascii=False)}]")
     answer.wait_for(state="visible", timeout=timeout_ms)
     return answer
