@@ -347,6 +347,7 @@ class PolicyRAG:
                 bm25=self.settings.bm25_weight,
                 cross_script_bm25=self.settings.cross_script_bm25_weight,
                 sentence=self.settings.sentence_weight,
+                reference_list=self.settings.reference_list_weight,
             ),
             dense_candidates=self.settings.dense_candidates,
             bm25_candidates=self.settings.bm25_candidates,

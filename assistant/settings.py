@@ -153,6 +153,10 @@ class Settings:
     milvus_token: str = ""  # a server's "user:password" or API key; better set as POLICYRAG_MILVUS_TOKEN
     milvus_collection: str = ""  # collection name prefix; empty: policyrag_ + a hash of the index folder
     milvus_index: str = ""  # empty: FLAT on Milvus Lite, HNSW on a server
+    # Reference lists (bibliographies: "OECD (2019), Title, OECD Publishing, Paris, https://doi.org/...")
+    # among a query's top 50 candidates lose this much of their fused score (summed z-scores plus
+    # BM25 shares; index/retrieval/stages.py ReferenceLists, ingest/lang.py is_reference_list); 0: off.
+    reference_list_weight: float = 4.0
 
     # Answering (``policyrag ask``, the web app): "extractive" (default, no LLM, offline) or "llm".
     answerer: str = "extractive"
@@ -255,6 +259,8 @@ class Settings:
             problems.append(f"encoder_backend must be one of {', '.join(ENCODER_BACKENDS)} (got {self.encoder_backend!r})")
         if self.query_threads <= 0 or self.ingest_threads < 0:
             problems.append("query_threads must be positive and ingest_threads >= 0 (0: every usable core)")
+        if self.reference_list_weight < 0:
+            problems.append(f"reference_list_weight must be >= 0 (0: off; got {self.reference_list_weight})")
         if self.search_threads <= 0:
             problems.append(f"search_threads must be at least 1 (got {self.search_threads})")
         if self.reranker not in RERANKERS:

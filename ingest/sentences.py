@@ -325,3 +325,35 @@ def _join_short(text: str, pieces: list[tuple[int, int]], min_chars: int, max_ch
 def dedupe_key(text: str) -> str:
     """A sentence or heading compared without case or spacing (passages overlap; PDF lines wrap)."""
     return _SPACES.sub(" ", text).strip().lower()
+
+
+# An outline: a passage of at least OUTLINE_MIN_BLOCKS short blocks (at most OUTLINE_BLOCK_CHARS
+# characters each, about a heading's or a link's length) and no sentence worth quoting. A Markdown
+# page's list of headings and links ("International Case Studies & Regulations / สหรัฐอเมริกา /
+# usa.gov / สิงคโปร์ / gov.sg ..."), a report's cover or table of contents. Short blocks alone are
+# not enough: a PDF's prose wrapped into short lines, or a Thai standard's control ("PS-09 /
+# ระดับการบังคับใช้ (Compliance): Mandatory / มีข้อมูลวัดผลหลังเปิดบริการ ...") says something.
+OUTLINE_MIN_BLOCKS = 3
+OUTLINE_BLOCK_CHARS = 60
+
+
+def is_outline(text: str, headings: frozenset[str] = frozenset()) -> bool:
+    """Whether a passage is only headings, labels and links (see :data:`OUTLINE_BLOCK_CHARS`):
+    nothing in it to read or quote. ``headings`` are the passage's title and heading path
+    (:func:`dedupe_key` form), which are no sentences of it.
+
+    Cost: a split on blank lines for most passages; :func:`passage_sentences` (about 10 ms) only
+    for a passage of short blocks.
+
+    Example:
+        >>> is_outline("International Case Studies\\n\\nสหรัฐอเมริกา\\n\\nusa.gov\\n\\nสิงคโปร์\\n\\ngov.sg")
+        True
+        >>> is_outline("Cloud first\\n\\nAgencies move workloads to the cloud.\\n\\nPooling lowers costs.")
+        False
+    """
+    from ingest.markup import plain_text
+
+    blocks = [block for block in (match.group().strip() for match in BLOCKS.finditer(plain_text(text))) if block]
+    if len(blocks) < OUTLINE_MIN_BLOCKS or any(len(block) > OUTLINE_BLOCK_CHARS for block in blocks):
+        return False
+    return not passage_sentences(text, skip=headings)

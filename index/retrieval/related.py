@@ -21,7 +21,8 @@ import numpy as np
 
 from index.retrieval.stages import BestSentences, DensePools, PoolScores, fuse
 from index.storage import OpenIndex
-from ingest.lang import is_data
+from ingest.lang import is_data, is_reference_list
+from ingest.sentences import is_outline
 
 
 class RelatedPassages:
@@ -42,7 +43,10 @@ class RelatedPassages:
             tables of numbers, JSON samples, code, enums). They share names and numbers with many
             passages, and a researcher following a passage to the other language looks for what a
             document says: a Thai standard's control was answered with an e-payment error-code
-            enum and an OCR'd table of numbers.
+            enum and an OCR'd table of numbers. Reference lists (``ingest.lang.is_reference_list``)
+            and outlines of headings and links (``ingest.sentences.is_outline``) are left out too:
+            an OECD report's bibliography names every title a passage speaks of, and a Markdown
+            page's list of section headings shares its countries' names, but neither says anything.
     """
 
     def __init__(
@@ -123,7 +127,7 @@ class RelatedPassages:
             source = str(self.index.row_sources[row])
             if self.per_document and taken.get(source, 0) >= self.per_document:
                 continue
-            if self.skip_data and self._is_data(row):
+            if self.skip_data and self._is_not_prose(row):
                 continue
             taken[source] = taken.get(source, 0) + 1
             kept.append((row, score))
@@ -131,10 +135,11 @@ class RelatedPassages:
                 break
         return kept
 
-    def _is_data(self, row: int) -> bool:
-        """Whether passage ``row`` is data rather than prose (read from the chunk store; only the
-        ranked candidates are read, in rank order, until ``k`` are kept)."""
-        return is_data(self.index.store.get([int(row)])[0].text)
+    def _is_not_prose(self, row: int) -> bool:
+        """Whether passage ``row`` is data, a reference list or an outline rather than prose (read
+        from the chunk store; only the ranked candidates are read, in rank order, until ``k`` are
+        kept)."""
+        return is_not_prose(self.index.store.get([int(row)])[0].text)
 
     def _shared_terms(self, rows: list[int], candidates: np.ndarray, k: int) -> dict[int, float]:
         """BM25 of the passages' script-neutral terms (Latin words, numbers), as a share of their IDF."""
@@ -149,6 +154,12 @@ class RelatedPassages:
         top = candidates[np.argsort(-scores[candidates])[: max(50, k)]]
         top = top[scores[top] > 0]
         return dict(zip(top.tolist(), (self.bm25_weight * scores[top] / bound).tolist()))
+
+
+def is_not_prose(text: str) -> bool:
+    """Whether a passage says nothing to follow to another document: data (``is_data``), a
+    reference list (``is_reference_list``) or an outline of headings and links (``is_outline``)."""
+    return is_data(text) or is_reference_list(text) or is_outline(text)
 
 
 def dominant_language(row_langs: np.ndarray, rows: Iterable[int]) -> str:

@@ -19,7 +19,9 @@ passage for a Thai question further down (th->en R@10 0.21). So:
 3. Lexical (:class:`~index.retrieval.stages.Lexical`): BM25 over newmm-segmented Thai / stemmed
    English as the share of the query's information a passage matches; passages in the other
    script get a fraction of the weight.
-4. Dedup (:class:`~index.retrieval.dedup.Deduplicator`): copies fold into the best-ranked one.
+4. Reference lists (:class:`~index.retrieval.stages.ReferenceLists`): bibliography passages
+   among the top candidates lose ``RetrievalWeights.reference_list`` (after the reranker, if any).
+5. Dedup (:class:`~index.retrieval.dedup.Deduplicator`): copies fold into the best-ranked one.
 
 Each stage is a component that can be switched off (its weight 0, or ``dedup=None``): the
 benchmarks measure each one's share.
@@ -40,7 +42,7 @@ from index.retrieval.parallel import DEFAULT_THREADS, single_threaded_blas
 from index.retrieval.related import RelatedPassages, dominant_language
 from index.abbreviations import AbbreviationTable
 from index.terms import TermTable
-from index.retrieval.stages import BestSentences, DensePools, Lexical, PoolScores, fuse
+from index.retrieval.stages import BestSentences, DensePools, Lexical, PoolScores, ReferenceLists, fuse
 from index.retrieval.rerank import Evidence, Reranker, candidate_features, rerank
 from index.storage import OpenIndex
 from ingest.lang import detect_lang
@@ -59,6 +61,7 @@ class RetrievalWeights:
     bm25: float = 5.0
     cross_script_bm25: float = 0.5  # a fraction of ``bm25``
     sentence: float = 0.5  # best-sentence z-score, as a fraction of its encoder's ``dense`` weight
+    reference_list: float = 4.0  # subtracted from a reference list's score (``ReferenceLists``); 0: off
 
 
 class HybridRetriever:
@@ -120,6 +123,7 @@ class HybridRetriever:
         self.terms = TermTable.load(index.generation) if expand_terms else None
         self.abbreviations = AbbreviationTable.load(index.generation)  # what the documents define
         self.lexical_stage = Lexical(index, bm25_candidates, self.terms)
+        self.reference_stage = ReferenceLists(index, self.weights.reference_list)
         self.reranker = reranker
         self._row_collections: np.ndarray | None = None
 
@@ -207,7 +211,7 @@ class HybridRetriever:
             order = evidence.top(max(self.reranker.depth, depth))
             features = candidate_features(evidence, order, self.index.row_langs, len(self.encoders), self.reranker.names)
             scores = rerank(scores, order, self.reranker.scores(features))
-        return scores, spread
+        return self.reference_stage.run(scores, depth), spread
 
     def evidence_with_spread(
         self, query: str, query_vectors: Sequence[np.ndarray], allowed: np.ndarray | None = None, depth: int = 0

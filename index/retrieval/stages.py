@@ -19,6 +19,7 @@ from index.retrieval.parallel import run_side_by_side, search_threads
 from index.sentences import SentenceMatches
 from index.storage import OpenIndex
 from index.terms import TermTable
+from ingest.lang import is_reference_list
 
 LOG = logging.getLogger(__name__)
 
@@ -328,3 +329,56 @@ def latin_terms(terms: list[str]) -> list[str]:
     """The terms an English passage can hold: those without Thai characters (Latin words, names,
     numbers; the analyzer maps Thai digits to Arabic ones). A Thai passage can hold them all."""
     return [term for term in terms if not _THAI_LETTER.search(term)]
+
+
+class ReferenceLists:
+    """Demotes reference-list passages (bibliographies) among a query's top candidates.
+
+    An OECD report's "References" pages name every title the report speaks of: their words and
+    vectors match many questions, and they came first for some ("What does the OECD recommend on
+    data-driven public sector?" under ``langs=en``), but a researcher wants the finding, not the
+    list. Each of the top ``depth`` candidates found to be a reference list
+    (``ingest.lang.is_reference_list``, read from its text at query time) loses ``penalty`` from
+    its fused score; it stays findable (a question about the literature still reaches it), just
+    below the passages that say something.
+
+    Query time, not ingest: no re-ingest, and the rule can change without one. Cost: each row's
+    text is read and classified once per opened index (a byte per row remembers the answer);
+    after that a query pays a dictionary sort of its candidates.
+
+    Args:
+        index: the opened index (its chunk store gives the texts).
+        penalty: subtracted from a reference list's score, in the fused score's units (summed
+            per-pool z-scores plus BM25 shares; the learned reranker's when one is on). 0: off.
+        depth: candidates looked at per query (at least the ``2k + 5`` a page of hits reads).
+    """
+
+    def __init__(self, index: OpenIndex, penalty: float, depth: int = 50) -> None:
+        if penalty < 0:
+            raise ValueError(f"the reference-list penalty must be >= 0, got {penalty}")
+        self.index = index
+        self.penalty = penalty
+        self.depth = depth
+        self._known = np.full(len(index), -1, dtype=np.int8)  # -1 not read yet, 0 prose, 1 reference list
+
+    def flags(self, rows: list[int]) -> list[bool]:
+        """Whether each row is a reference list (texts read once per row, then remembered)."""
+        unknown = [row for row in rows if self._known[row] < 0]
+        if unknown:
+            for row, chunk in zip(unknown, self.index.store.get(unknown)):
+                self._known[row] = is_reference_list(chunk.text)
+        return [bool(self._known[row]) for row in rows]
+
+    def run(self, scores: dict[int, float], depth: int = 0) -> dict[int, float]:
+        """``scores`` with the reference lists among the best ``max(self.depth, 2 * depth + 5)``
+        rows lowered by ``penalty`` (a new dict; ``scores`` itself is left as it is)."""
+        if not self.penalty or not scores:
+            return scores
+        top = sorted(scores, key=lambda row: -scores[row])[: max(self.depth, 2 * depth + 5)]
+        demoted = [row for row, flagged in zip(top, self.flags(top)) if flagged]
+        if not demoted:
+            return scores
+        result = dict(scores)
+        for row in demoted:
+            result[row] -= self.penalty
+        return result

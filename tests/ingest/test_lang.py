@@ -8,6 +8,7 @@ from ingest.lang import (
     function_word_counts,
     has_thai_function_word,
     is_data,
+    is_reference_list,
     passage_lang,
     thai_ratio,
     without_addresses,
@@ -193,3 +194,53 @@ def test_a_passage_that_is_prose_keeps_its_own_language() -> None:
 )
 def test_data_is_code_and_number_tables_not_records_or_lists(text: str, data: bool) -> None:
     assert is_data(text) is data
+
+
+# An OECD report's reference list as the PDF reader gives it: an entry per line, its DOI cut onto
+# the next line, OECD's reference numbers between, some entries run together on one line.
+OECD_REFERENCES = """References
+
+González, S., L. Fleischer and M. Mira d’Ercole (2017), “Governance statistics in OECD countries and beyond”, OECD Statistics Working Papers, No. 2017/3, OECD Publishing, Paris,
+
+https://dx.doi.org/10.1787/c0d45b5e-en.
+
+[4]
+
+OECD (forthcoming), Good Practice Principles for Data Ethics in the Public Sector. [14] OECD (2020), The OECD Digital Government Policy Framework, OECD Public Governance Policy Papers, No. 2. [13]
+
+Welby, B. (2019), “The impact of digital government on citizen well-being”, OECD Working Papers on Public Governance, No. 32, OECD Publishing, Paris,
+
+https://doi.org/10.1787/24bac82f-en.
+
+[4]"""
+# A Thai bibliography (APA in Thai: Buddhist-era years, "สืบค้นจาก" for "retrieved from").
+THAI_REFERENCES = """บรรณานุกรม
+
+สำนักงานพัฒนารัฐบาลดิจิทัล (องค์การมหาชน). (2563). มาตรฐานรัฐบาลดิจิทัล ว่าด้วยแนวทางการเปิดเผยข้อมูลเปิดภาครัฐ. สืบค้นจาก https://www.dga.or.th/document-sharing/
+
+สมชาย ใจดี และ สมหญิง รักเรียน. (2562). การบูรณาการข้อมูลภาครัฐเพื่อบริการประชาชน. วารสารรัฐประศาสนศาสตร์, 17(2), 45-68.
+
+สำนักงานคณะกรรมการพัฒนาระบบราชการ. (ม.ป.ป.). คู่มือการให้บริการภาครัฐผ่านระบบดิจิทัล. กรุงเทพฯ: สำนักงาน ก.พ.ร."""
+
+
+@pytest.mark.parametrize(
+    ("text", "reference_list"),
+    [
+        (OECD_REFERENCES, True),
+        (THAI_REFERENCES, True),
+        # the tail of a list cut by a passage boundary: one entry with its publisher and DOI
+        ("www.worldjusticeproject.org).\n\nUbaldi, B. (2013), \"Open Government Data\", OECD Working Papers on Public Governance, No. 22, OECD Publishing, Paris. http://dx.doi.org/10.1787/5k46bj4f03s7-en", True),
+        # prose citing a source inline, in either language: findings, not a bibliography
+        (
+            "According to OECD (2019), governments that share data through one catalogue answer requests faster.\n\n"
+            "OECD (2020), the Digital Government Index, found that Korea leads on digital by design; "
+            "Denmark and the United Kingdom follow (https://doi.org/10.1787/4de9f5bb-en).",
+            False,
+        ),
+        ("Ubaldi, B. (2013) shows that open data portals rarely measure reuse, and that agencies publish what is easy rather than what is asked for.", False),
+        ("สำนักงานพัฒนารัฐบาลดิจิทัล (2563) ระบุว่าหน่วยงานของรัฐควรเปิดเผยข้อมูลในรูปแบบที่เครื่องอ่านได้ เพื่อให้ประชาชนนำไปใช้ต่อได้ทันที โดยไม่ต้องยื่นคำขอ", False),
+        ("", False),
+    ],
+)
+def test_reference_lists_are_bibliographies_not_prose_citing_a_source(text: str, reference_list: bool) -> None:
+    assert is_reference_list(text) is reference_list

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.sentences import line_spans, passage_sentences, sentence_spans, word_spans
+from ingest.sentences import is_outline, line_spans, passage_sentences, sentence_spans, word_spans
 
 
 def pieces(text: str, spans: list[tuple[int, int]]) -> list[str]:
@@ -84,3 +84,22 @@ def test_a_wrapped_list_item_stays_one_sentence() -> None:
 )
 def test_no_sentence_ends_at_an_abbreviation(text: str, sentences: list[str]) -> None:
     assert [text[a:b] for a, b in sentence_spans(text, 0, len(text))] == sentences
+
+
+@pytest.mark.parametrize(
+    ("text", "outline"),
+    [
+        # a Markdown page's closing list of section headings and links
+        ("International Case Studies & Regulations\n\nสหรัฐอเมริกา\n\nusa.gov\n\nสิงคโปร์\n\ngov.sg\n\nเอสโตเนีย\n\nWhy?\n\nHow?", True),
+        # a report's table of contents
+        ("Table of contents\n\nExecutive Summary 6\n\nKey messages 9\n\nIntroduction 11", True),
+        # prose wrapped into short PDF lines says something
+        ("• The concept of retaining value is ultimately\n\nsubjective and is indirectly captured when\n\nmeasuring stakeholder engagement for data release.", False),
+        # a Thai standard's control: short labelled lines, and a requirement
+        ("PS-09\n\nระดับการบังคับใช้ (Compliance): Mandatory\n\nประเภทบริการ: ALL\n\nมีข้อมูลวัดผลหลังเปิดบริการ เช่น อัตราการใช้งานสำเร็จ", False),
+        # two headings are a heading path, not an outline
+        ("Keywords\n\nCitizen Portal", False),
+    ],
+)
+def test_an_outline_is_short_headings_and_links_without_a_sentence(text: str, outline: bool) -> None:
+    assert is_outline(text) is outline

@@ -118,3 +118,21 @@ def test_data_passages_are_no_related_passages(tmp_path: Path) -> None:
     # the enum is the closest Thai passage by its words: only leaving out data keeps it out
     unfiltered = RelatedPassages(index, (1.0,), skip_data=False).run([0], k=3)
     assert index.store.get([unfiltered[0][0]])[0].text == enum
+
+
+def test_reference_lists_and_outlines_are_no_related_passages(tmp_path: Path) -> None:
+    """An OECD report's bibliography and a page's list of headings and links share the names a
+    passage speaks of, and say nothing: they were offered as "related" neighbours."""
+    bibliography = (
+        "บรรณานุกรม\n\nสำนักงานพัฒนารัฐบาลดิจิทัล. (2563). Once-Only Principle data sharing. สืบค้นจาก https://www.dga.or.th/once-only\n\n"
+        "OECD (2019), Once-Only Principle: data sharing across agencies, OECD Publishing, Paris, https://doi.org/10.1787/once-only."
+    )
+    outline = "Once-Only Principle\n\nสหรัฐอเมริกา\n\nusa.gov data sharing\n\nสิงคโปร์\n\ngov.sg"
+    prose = "หลัก Once-Only Principle ประชาชนไม่ต้องยื่นข้อมูลซ้ำ เพราะหน่วยงานของรัฐแลกเปลี่ยนข้อมูล data sharing กันเอง"
+    documents = {"en/oecd.md": ["Once-Only Principle data sharing across agencies"], "th/refs.md": [bibliography], "th/links.md": [outline], "th/seminar.md": [prose]}
+    index = build_index(tmp_path, documents)
+    retriever = HybridRetriever(index, [HashEmbedder(dimension=256)], RetrievalWeights(dense=(1.0,)))
+    assert [hit.chunk.text for hit in retriever.related("en/oecd.md", chunk=0, k=3)] == [prose]
+    # both are close by their words: only leaving them out keeps them out
+    unfiltered = {index.store.get([row])[0].text for row, _ in RelatedPassages(index, (1.0,), skip_data=False).run([0], k=3)}
+    assert unfiltered == {bibliography, outline, prose}

@@ -159,3 +159,28 @@ class TestLargeSentencePools:
         index = build_index(tmp_path, MANY)
         hits = self._retriever(index, candidates=4, scan_max=0).run(TOPIC, k=3, sources={"report1.md"})
         assert hits and all(hit.chunk.source == "report1.md" and hit.sentence_spread is None for hit in hits)
+
+
+def test_a_reference_list_is_ranked_below_the_passage_that_says_something(tmp_path: Path) -> None:
+    """An OECD report's bibliography repeats the titles a question names and came first; the
+    finding is what a researcher wants (``RetrievalWeights.reference_list``, 0: off)."""
+    references = (
+        "OECD (2019), Digital Government Review of Sweden: Towards a Data-driven Public Sector, OECD Publishing, Paris,\n"
+        "https://dx.doi.org/10.1787/4daf932b-en.\n[10]\n"
+        "OECD (2020), Data-driven Public Sector: Enabling the Strategic Use of Data, OECD Publishing, Paris."
+    )
+    finding = "A data-driven public sector uses data to anticipate needs and to design policies."
+    others = [
+        "Cloud first policy moves agency workloads to shared infrastructure.",
+        "Digital identity lets citizens sign in once for every service.",
+        "Open government data is published in machine-readable formats.",
+    ]
+    index = build_index(tmp_path, {"en/references.md": [references], "en/finding.md": [finding], "en/other.md": others})
+    question = "data-driven public sector data OECD Publishing"
+
+    def first(weight: float) -> str:
+        retriever = HybridRetriever(index, [HashEmbedder(dimension=256)], RetrievalWeights(dense=(1.0,), reference_list=weight))
+        return retriever.run(question, k=2)[0].chunk.source
+
+    assert first(0.0) == "en/references.md"  # by its words the bibliography wins
+    assert first(RetrievalWeights().reference_list) == "en/finding.md"
