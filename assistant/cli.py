@@ -87,7 +87,7 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
     """The web page's and the HTTP API's filters, for ``search``, ``ask`` and ``related``."""
     parser.add_argument("--documents", action="append", help="only these documents (sources as search --json prints them; comma-separated or repeated)")
     parser.add_argument("--langs", action="append", help="only passages in these languages: th, en (comma-separated or repeated)")
-    parser.add_argument("--years", action="append", help="only documents of these years, Common Era (comma-separated or repeated)")
+    parser.add_argument("--years", action="append", help="only documents of these years, Common Era or Buddhist Era (2026 or 2569; comma-separated or repeated)")
 
 
 def _split(values: list[str] | None) -> list[str]:

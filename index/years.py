@@ -58,6 +58,18 @@ def other_era(year: int, marker: str | None) -> int | None:
     return None
 
 
+def common_era(year: int) -> int:
+    """A year a user filters by, in the Common Era: a Buddhist-era year (BE 2400-2700, as Thai
+    users write years: 2569) is that year less 543 (2026); any other year is kept. No Common-era
+    year of a document falls in 2400-2700, so the era needs no marker here.
+
+    Example:
+        >>> common_era(2569), common_era(2026)
+        (2026, 2026)
+    """
+    return year - BE_OFFSET if BE_RANGE[0] <= year <= BE_RANGE[1] else year
+
+
 def year_aliases(tokens: list[str]) -> list[tuple[int, str]]:
     """(position, other-era year) for each token of ``tokens`` that reads as a year.
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from assistant.access import Caller
 from index.encoder_text import encoder_text
 from index.store import ChunkStore
-from index.years import document_year
+from index.years import common_era, document_year
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,10 @@ class DocumentInfo:
 
 
 def _year(value: object) -> int | None:
+    """A four-digit year (Arabic or Thai digits) in the Common Era: a Buddhist-era year, as Thai
+    users write years (2569, ๒๕๖๙), is read as its Common-era year (2026; ``index.years.common_era``)."""
     match = re.fullmatch(r"\s*(\d{4})\s*", str(value)) if value is not None else None
-    return int(match.group(1)) if match else None
+    return common_era(int(match.group(1))) if match else None
 
 
 class DocumentCatalogue:

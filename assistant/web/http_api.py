@@ -40,7 +40,7 @@ class FilterFields(BaseModel):
 
     documents: list[str] = Field(default_factory=list, description="sources (paths as in /api/documents); empty: all")
     langs: list[str] = Field(default_factory=list, description="passage languages, 'th' and/or 'en'; empty: both")
-    years: list[int] = Field(default_factory=list, description="document years (CE); empty: all")
+    years: list[int] = Field(default_factory=list, description="document years, Common Era or Buddhist Era (2026 or 2569); empty: all")
     k: int | None = Field(default=None, ge=1, le=MAX_K, description="passages to retrieve (default: the top_k setting)")
 
     def filters(self) -> Filters:

@@ -30,6 +30,12 @@ class TestDocumentCatalogue:
         assert catalogue.sources_for(["oecd/dgi-2019.pdf", "thai/seminar.txt"], [2024]) == {"thai/seminar.txt"}
         assert catalogue.sources_for(["mine/notes.md"], [2019]) == set()
 
+    def test_a_buddhist_era_year_is_read_as_its_common_era_year(self, catalogue: DocumentCatalogue) -> None:
+        """Thai users write years in the Buddhist Era: 2567 (or ๒๕๖๗) is 2024, not "no document"."""
+        assert catalogue.sources_for(years=[2567]) == {"thai/seminar.txt"}
+        assert catalogue.sources_for(years=["๒๕๖๒", 2023]) == {"oecd/dgi-2019.pdf", "oecd/dgi-2023.pdf"}
+        assert catalogue.sources_for(years=[2566 + 543]) == set()  # CE 2566 is no document's year either way
+
     def test_unknown_document_names_the_listing(self, catalogue: DocumentCatalogue) -> None:
         with pytest.raises(ValueError, match="/api/documents"):
             catalogue.sources_for(["nope.pdf"])

@@ -63,6 +63,9 @@ def test_search_filters_by_language_and_year(client: TestClient) -> None:
     assert english and all(hit["lang"] == "en" for hit in english)
     of_2024 = client.post("/api/search", json={"query": "บริการ", "years": [2024], "k": 10}).json()["hits"]
     assert of_2024 and {hit["source"] for hit in of_2024} == {"thai-services.md"}
+    # the same year as Thai users write it (Buddhist Era), in the body and in a link's query
+    be_2567 = client.post("/api/search", json={"query": "บริการ", "years": [2567], "k": 10}).json()["hits"]
+    assert [hit["chunk"] for hit in be_2567] == [hit["chunk"] for hit in of_2024]
 
 
 def test_ask_returns_the_answer_with_numbered_cited_passages(client: TestClient, fake_service: AssistantService) -> None:
