@@ -128,6 +128,9 @@ def serve(settings: Settings) -> None:
         print(warning, file=sys.stderr, flush=True)
     rag = PolicyRAG.open(settings=settings)
     service = AssistantService(rag, audit=AuditLog(settings.audit_log))
+    print("policyrag: loading the models ...", flush=True)
+    seconds = service.warm_up()  # before listening: the first question is as fast as the next
+    print(f"policyrag: models loaded and warmed up in {seconds:.1f} s: ready", flush=True)
     app = create_app(service, settings, users=users)
     print(
         f"policyrag: {len(service.catalogue)} documents, {len(rag.index)} passages from {settings.index_dir}\n"

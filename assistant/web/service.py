@@ -10,12 +10,13 @@ outside the lock: only its retrieval is serialised, not the wait on the LLM serv
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from assistant.access import LOCAL_NAME, Caller, readable_collections, readable_hits
 from assistant.answer_model import Answer, Answerer
-from assistant.api import PolicyRAG, make_answerer
+from assistant.api import WARM_UP_QUESTIONS, PolicyRAG, make_answerer
 from assistant.audit import AuditLog
 from assistant.followup import Turn, standalone_question
 from assistant.limits import EMPTY_QUERY, check_query
@@ -120,6 +121,20 @@ class AssistantService:
                 rag.settings.with_overrides(answerer="extractive"), rag.encoders, rag.term_weights, rag.document_chunks
             )
         return answerers
+
+    def warm_up(self) -> float:
+        """Load the models and everything else the first question would load
+        (:meth:`PolicyRAG.warm_up`), and let the extractive answerer answer the warm-up questions
+        once (its Thai sentence splitter and part-of-speech tagger load on first use; an LLM is
+        never asked here). Returns the seconds taken. ``policyrag serve`` calls it before it
+        listens, so the first user's question is as fast as the next."""
+        start = time.perf_counter()
+        self.rag.warm_up()
+        extractive = self.answerers.get("extractive")
+        if extractive is not None:
+            for question in WARM_UP_QUESTIONS:
+                extractive.answer(question, self.rag.search(question))
+        return time.perf_counter() - start
 
     def llm_status(self) -> dict[str, object] | None:
         """The LLM answerer's server and whether it answered the last check; None without one."""
