@@ -533,9 +533,8 @@ class PolicyRAG:
         """Load now what the first question would otherwise load, and return the seconds it took.
 
         The encoders load on first use (e5's tokenizer and OpenVINO compile, USE's weights: 8-15 s
-        on an office CPU), and so do the Thai word segmenter's dictionary and the first search's
-        pool searches and BM25 arrays: the first question after ``policyrag serve`` started took
-        that long, later ones 0.03-0.15 s. Each encoder is loaded for queries (one text at a time,
+        on an office CPU), and so does the Thai word segmenter's dictionary: the first question
+        after ``policyrag serve`` started took that long, later ones 0.03-0.15 s. Each encoder is loaded for queries (one text at a time,
         not the ingest's batch compile), then one Thai and one English question are searched
         (nothing is recorded: this is below the service's audit log).
         """
