@@ -249,9 +249,10 @@ class KeywordCarryOver:
     that the follow-up lacks are appended to it.
 
     A follow-up with no subject of its own ("and in Thailand?", "แล้วใครเป็นผู้รับผิดชอบ") gets all of
-    them, except a number it replaces: "แล้วระยะที่ 1 ล่ะ" after "ระบบกลางทางกฎหมายระยะที่ 2 มีไว้เพื่ออะไร"
-    is searched as "แล้วระยะที่ 1 ล่ะ ระบบกลางทางกฎหมาย", without the 2 (:func:`replaced_values`). One that has its own words and only points back ("And which countries manage them as a
-    portfolio?") gets the :data:`SUBJECT_WORDS` rarest (by ``term_weights``, the index's IDF; in
+    them, except a number it replaces: "แล้วระยะที่ 1 ล่ะ" after "ระบบกลางทางกฎหมายระยะที่ 2
+    มีไว้เพื่ออะไร" is searched as "แล้วระยะที่ 1 ล่ะ ระบบกลางทางกฎหมาย", without the 2
+    (:func:`replaced_values`). One that has its own words and only points back ("And which
+    countries manage them as a portfolio?") gets the :data:`SUBJECT_WORDS` rarest (by ``term_weights``, the index's IDF; in
     their order): the names of what it refers to, not the previous question's own request, which
     would pull the search back to the previous answer.
 

@@ -77,7 +77,7 @@ def _edge_indices(lines: list[str]) -> list[int]:
 # ("Digital Government Review | 8", "8 | Chapter 2", "คู่มือการใช้งาน หน้า 3").
 _ROMAN = r"(?=[ivxlcdm])m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
 _PAGE_NUMBER = (
-    rf"(?:[0-9\u0e50-\u0e59]{{1,4}}|{_ROMAN}|(?-i:{_ROMAN.upper()}))"
+    rf"(?:[0-9\u0e50-\u0e59]{{1,3}}|{_ROMAN}|(?-i:{_ROMAN.upper()}))"  # not 4 digits: "2019" alone is a year
     rf"(?:\s*(?:of|/|จาก)\s*[0-9\u0e50-\u0e59]{{1,4}})?"
 )
 _PAGE_WORD = r"(?:page|pg\.?|p\.|หน้าที่|หน้า)"
@@ -110,8 +110,8 @@ def page_furniture(lines: list[str], drop: AbstractSet[str] = frozenset()) -> se
     """Indices of the page's header and footer lines: not text of the page.
 
     A running line (its key in ``drop``, from :func:`find_running_lines`) among the EDGE_LINES
-    lines at either end; and a page number (:func:`is_page_number_line`) at the page's outermost
-    edge, or next to it with only furniture beyond. Page numbers are found on every page, also
+    lines at either end; and one page number (:func:`is_page_number_line`) a side, at the page's
+    outermost edge or next to running lines there. Page numbers are found on every page, also
     those :func:`find_running_lines` misses (a document of two pages, a running title that
     changes with each chapter): a page number left in splits the sentence that a page break cuts.
     """
@@ -121,10 +121,10 @@ def page_furniture(lines: list[str], drop: AbstractSet[str] = frozenset()) -> se
     for side in (content[:EDGE_LINES], content[::-1][:EDGE_LINES]):
         for index in side:
             if index in found:
-                continue
-            if not is_page_number_line(lines[index]) or len(content) == 1:
-                break
-            found.add(index)
+                continue  # a running line: the page number may be the next one in
+            if is_page_number_line(lines[index]) and len(content) > 1:
+                found.add(index)
+            break  # one page number a side: "8" then "2019" is a number and a year heading
     return found
 
 
@@ -234,7 +234,7 @@ def rebuild_blocks(
             current = join_lines(current, line) if current else line
             current_level = level
             continue
-        if current_level is not None or (current and _LIST_START.match(line)):
+        if current_level is not None or (current and _LIST_START.match(line) and not _NUMBER_IN_SENTENCE.match(line)):
             flush()
         current = join_lines(current, line) if current else line
         if visual_width(line) < SHORT_LINE_RATIO * full_width:
