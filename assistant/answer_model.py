@@ -107,8 +107,12 @@ class Answer:
         notes = tuple(note if said is None else said for note, said in ((note, reword(note, self.lang, lang)) for note in self.notes))
         return replace(self, lang=lang, text=text, notes=tuple(note for note in notes if note))
 
-    def to_markdown(self, all_passages: bool = False) -> str:
+    def to_markdown(self, all_passages: bool = False, asked: str | None = None) -> str:
         """A Markdown export for trainers: the question, the answer, the notes and the numbered sources.
+
+        The heading is the question as the user typed it (``asked``; default ``question``). A
+        follow-up is searched for a completed question ("แล้วระยะที่ 1 ล่ะ" -> "... ระบบกลางทางกฎหมาย
+        ระยะที่ 1"): that one is a note under the heading ("Searched as: ..."), as the web page shows it.
 
         Each source gives its number as the answer cites it (``[2]``, as the web page's source card
         and the CLI show it), its title, page, language and document path, and quotes its
@@ -116,7 +120,11 @@ class Answer:
         answer lists the closest passages, since none is cited).
         """
         lang = self.lang
-        lines = [f"## {self.question.strip()}", "", self.text.strip(), ""]
+        heading = " ".join((asked or "").split()) or " ".join(self.question.split())
+        lines = [f"## {heading}", ""]
+        if heading != " ".join(self.question.split()):
+            lines += [f"*{say('searched_as', lang)}* {self.question.strip()}", ""]
+        lines += [self.text.strip(), ""]
         if self.notes:
             lines += [f"> {note}" for note in self.notes] + [""]
         shown = self.passages if (all_passages or not self.found) else self.cited_passages

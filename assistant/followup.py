@@ -180,13 +180,79 @@ def _with_new_term(question: str, previous: str) -> str | None:
     return previous.replace(old[0], new[0], 1)
 
 
+# Counter words that number one of several things of a kind: a follow-up naming another number after
+# the same counter asks of another one ("แล้วระยะที่ 1 ล่ะ" after "... ระยะที่ 2 ...", "And phase 1?"
+# after "What did phase 2 deliver?"), so the old number is not carried. English and Thai counters of
+# one kind share a slot ("phase" and "ระยะที่"): a conversation may change language.
+_SLOT_COUNTERS = {
+    "phase": "phase", "ระยะที่": "phase", "ระยะ": "phase",
+    "step": "step", "stage": "step", "ขั้นตอนที่": "step", "ขั้นที่": "step", "ขั้นตอน": "step",
+    "item": "item", "clause": "item", "ข้อที่": "item", "ข้อ": "item",
+    "article": "article", "section": "article", "มาตรา": "article",
+    "pillar": "pillar", "dimension": "dimension", "มิติที่": "dimension", "มิติ": "dimension",
+    "chapter": "chapter", "part": "chapter", "บทที่": "chapter", "ส่วนที่": "chapter",
+    "round": "round", "wave": "round", "ครั้งที่": "round", "รอบที่": "round",
+    "version": "version", "edition": "version", "ฉบับที่": "version",
+    "level": "level", "tier": "level", "ระดับที่": "level", "ระดับ": "level",
+    "year": "year", "fy": "year", "ปี": "year", "พ.ศ.": "year", "ค.ศ.": "year", "ปีงบประมาณ": "year",
+}
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_NUMBER = r"[0-9\u0e50-\u0e59]{1,4}(?![0-9\u0e50-\u0e59]|[.,][0-9\u0e50-\u0e59])"  # not "section 2.1"
+_COUNTED = re.compile(
+    "(?<![A-Za-z])("  # Thai is written without spaces: "ระบบกลางทางกฎหมายระยะที่ 2"
+    + "|".join(sorted((re.escape(word) for word in _SLOT_COUNTERS), key=len, reverse=True))
+    + f")\\s*(?:no\\.?\\s*|number\\s*|ที่\\s*)?({_NUMBER})",
+    re.IGNORECASE,
+)
+# A year written alone: 1900-2099 CE or 2400-2699 BE (Thai documents date by the Buddhist Era).
+_YEAR = re.compile("(?<![0-9\u0e50-\u0e59.,])((?:19|20|24|25|26)[0-9]{2}|[\u0e51\u0e52][\u0e50-\u0e59]{3})(?![0-9\u0e50-\u0e59.,%])")
+
+
+def slot_values(text: str) -> dict[str, set[str]]:
+    """The numbered things ``text`` names, by kind: ``{"phase": {"2"}, "year": {"2019"}}``.
+
+    A number after a counter word (:data:`_SLOT_COUNTERS`: phase/ระยะที่, step/ขั้นตอนที่, ข้อ, article/
+    มาตรา, year/ปี/พ.ศ. ...) and a year written alone; Thai digits read as Arabic ones.
+
+    Example:
+        >>> slot_values("ระบบกลางทางกฎหมายระยะที่ ๒ ตามแผนปี 2566")
+        {'phase': {'2'}, 'year': {'2566'}}
+        >>> slot_values("What did phase 2 deliver in 2019?")
+        {'phase': {'2'}, 'year': {'2019'}}
+    """
+    found: dict[str, set[str]] = {}
+    for match in _COUNTED.finditer(text):
+        found.setdefault(_SLOT_COUNTERS[match.group(1).lower()], set()).add(match.group(2).translate(_THAI_DIGITS))
+    for match in _YEAR.finditer(text):
+        found.setdefault("year", set()).add(match.group(1).translate(_THAI_DIGITS))
+    return found
+
+
+def _says(text: str, phrase: str) -> bool:
+    """Whether ``text`` holds ``phrase``: a Latin word or a number whole ("2" is not in "2019"),
+    Thai anywhere (Thai is written without spaces)."""
+    if re.search(r"[\u0e01-\u0e4e]", phrase):
+        return phrase in text
+    return re.search(rf"(?<![A-Za-z0-9]){re.escape(phrase)}(?![A-Za-z0-9])", text, re.IGNORECASE) is not None
+
+
+def replaced_values(question: str, previous: str) -> set[str]:
+    """The numbers of ``previous`` that ``question`` replaces: those of each kind of numbered
+    thing (:func:`slot_values`) for which ``question`` names other numbers ("1" for "2" in
+    "And phase 1?" after "What did phase 2 deliver?"). Thai digits read as Arabic ones."""
+    new, old = slot_values(question), slot_values(previous)
+    return {value for slot, values in old.items() if slot in new and new[slot] != values for value in values - new[slot]}
+
+
 class KeywordCarryOver:
     """Makes a follow-up standalone without an LLM: the previous searched question's content words
     that the follow-up lacks are appended to it.
 
     A follow-up with no subject of its own ("and in Thailand?", "แล้วใครเป็นผู้รับผิดชอบ") gets all of
-    them. One that has its own words and only points back ("And which countries manage them as a
-    portfolio?") gets the :data:`SUBJECT_WORDS` rarest (by ``term_weights``, the index's IDF; in
+    them, except a number it replaces: "แล้วระยะที่ 1 ล่ะ" after "ระบบกลางทางกฎหมายระยะที่ 2
+    มีไว้เพื่ออะไร" is searched as "แล้วระยะที่ 1 ล่ะ ระบบกลางทางกฎหมาย", without the 2
+    (:func:`replaced_values`). One that has its own words and only points back ("And which
+    countries manage them as a portfolio?") gets the :data:`SUBJECT_WORDS` rarest (by ``term_weights``, the index's IDF; in
     their order): the names of what it refers to, not the previous question's own request, which
     would pull the search back to the previous answer.
 
@@ -207,7 +273,12 @@ class KeywordCarryOver:
             return asked_again
         own = content_words(question)
         have = {word.lower() for word in own}
-        carried = [phrase for phrase in content_phrases(history[-1].searched) if phrase.lower() not in have and phrase not in question]
+        replaced = replaced_values(question, history[-1].searched)  # "ระยะที่ 1" after "ระยะที่ 2": not the 2
+        carried = [
+            phrase
+            for phrase in content_phrases(history[-1].searched)
+            if phrase.lower() not in have and not _says(question, phrase) and phrase.translate(_THAI_DIGITS) not in replaced
+        ]
         if len(own) > MAX_FOLLOW_UP_WORDS and self.term_weights is not None and len(carried) > self.SUBJECT_WORDS:
             carried = self._rarest(carried)
         if not carried:
@@ -245,7 +316,9 @@ def standalone_question(
         except Exception:  # noqa: BLE001 - any failure of the LLM: fall back to keywords
             rewritten = ""
         earlier = {_same_question(turn.question) for turn in history}
-        if 3 <= len(rewritten) <= 400 and _same_question(rewritten) not in earlier and "<" not in rewritten:
+        # a rewrite that kept the old number ("phase 2" for "And phase 1?") asks the earlier question again
+        kept_old = replaced_values(question, history[-1].searched) & {v for vs in slot_values(rewritten).values() for v in vs}
+        if 3 <= len(rewritten) <= 400 and _same_question(rewritten) not in earlier and "<" not in rewritten and not kept_old:
             return rewritten
     return KeywordCarryOver(term_weights).rewrite(question, history)
 

@@ -80,6 +80,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "en": "the model returned no text",
         "th": "แบบจำลองไม่ได้ส่งข้อความกลับมา",
     },
+    "searched_as": {
+        "en": "Searched as:",
+        "th": "ค้นเป็น:",
+    },
     "sources": {
         "en": "Sources",
         "th": "แหล่งอ้างอิง",

@@ -226,7 +226,7 @@ def build_router(service: AssistantService, library: DocumentLibrary | None = No
                 passage["collection"] = cited.hit.chunk.collection
                 passage["url"] = service.url_for(str(passage["source"]), passage.get("page"))
                 passage["planted"] = planted_json(cited.hit.chunk.text)
-        data["markdown"] = answer.to_markdown()
+        data["markdown"] = answer.to_markdown(asked=body.question)
         return data
 
     @router.get(FILES_ROUTE + "/{source:path}")

@@ -214,10 +214,11 @@ def sources_html(answer: Answer, ui_lang: str, url_for: UrlFor, anchor: str = SO
     return "".join(parts)
 
 
-def export_link(answer: Answer, ui_lang: str) -> str:
+def export_link(answer: Answer, ui_lang: str, asked: str | None = None) -> str:
     """A link that downloads the answer's Markdown export (``Answer.to_markdown``) from the page
-    itself (a data: URL): each answer of a conversation keeps its own export."""
-    data = urllib.parse.quote(answer.to_markdown(), safe="")
+    itself (a data: URL): each answer of a conversation keeps its own export, headed by the
+    question as typed (``asked``)."""
+    data = urllib.parse.quote(answer.to_markdown(asked=asked), safe="")
     return (
         f'<a class="pr-export" download="policyrag-answer.md" href="data:text/markdown;charset=utf-8,{data}">'
         f'{html.escape(label("download", ui_lang))}</a>'
@@ -239,7 +240,7 @@ def history_html(turns: Sequence[tuple[str, Answer]], ui_lang: str, url_for: Url
             f"{answer_html(answer, ui_lang, asked, anchor)}"
             f'<details class="pr-turn-sources"><summary>{label("sources", ui_lang)} ({cited})</summary>'
             f"{sources_html(answer, ui_lang, url_for, anchor)}</details>"
-            f"{export_link(answer, ui_lang)}</div>"
+            f"{export_link(answer, ui_lang, asked)}</div>"
         )
     parts.append("</div>")
     return "".join(parts)

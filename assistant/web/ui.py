@@ -74,13 +74,16 @@ class MarkdownExports:
             except OSError:  # another request removed it first
                 pass
 
-    def write(self, answer: Answer) -> Path:
+    def write(self, answer: Answer, asked: str | None = None) -> Path:
+        """The answer's Markdown export as a file named after ``asked``, the question as typed
+        (default ``answer.question``; a follow-up's completed question is a note inside)."""
         self._prune()
+        question = asked or answer.question
         # Thai vowel and tone marks are not \w: keep the whole Thai block or the name is shredded
-        words = re.sub(r"[^\w\u0E00-\u0E7F]+", "-", answer.question).strip("-")[:40] or "answer"
-        digest = hashlib.sha1(f"{answer.question}\0{answer.text}".encode()).hexdigest()[:8]
+        words = re.sub(r"[^\w\u0E00-\u0E7F]+", "-", question).strip("-")[:40] or "answer"
+        digest = hashlib.sha1(f"{question}\0{answer.question}\0{answer.text}".encode()).hexdigest()[:8]
         path = self.folder / f"policyrag-{time.strftime('%Y%m%d-%H%M%S')}-{words}-{digest}.md"
-        path.write_text(answer.to_markdown(), encoding="utf-8")
+        path.write_text(answer.to_markdown(asked=asked), encoding="utf-8")
         return path
 
 
@@ -261,7 +264,7 @@ def _wire(page: _Page, service: AssistantService, exports: MarkdownExports, demo
             for item in items:
                 if isinstance(item, Answer):
                     conversation.append((question_text, item))
-                    path = exports.write(item)
+                    path = exports.write(item, question_text)
                     yield (
                         answer_html(item, lang, question_text),
                         sources_html(item, lang, service.url_for),

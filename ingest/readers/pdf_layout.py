@@ -72,6 +72,62 @@ def _edge_indices(lines: list[str]) -> list[int]:
     return content[:EDGE_LINES] + content[-EDGE_LINES:]
 
 
+# A printed page number in its usual forms: "8", "- 8 -", "Page 8", "p. 8", "8 |", "| 8", "8 of 40",
+# "หน้า ๘", "iv"; alone on its line, or after/before a running title with a separator between
+# ("Digital Government Review | 8", "8 | Chapter 2", "คู่มือการใช้งาน หน้า 3").
+_ROMAN = r"(?=[ivxlcdm])m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
+_PAGE_NUMBER = (
+    rf"(?:[0-9\u0e50-\u0e59]{{1,3}}|{_ROMAN}|(?-i:{_ROMAN.upper()}))"  # not 4 digits: "2019" alone is a year
+    rf"(?:\s*(?:of|/|จาก)\s*[0-9\u0e50-\u0e59]{{1,4}})?"
+)
+_PAGE_WORD = r"(?:page|pg\.?|p\.|หน้าที่|หน้า)"
+_FRAME = r"[\s\-–—|•·()\[\]]*"
+_PAGE_NUMBER_LINE = re.compile(
+    rf"^{_FRAME}(?:{_PAGE_WORD}\s*)?{_PAGE_NUMBER}{_FRAME}$"  # the number alone
+    rf"|^.{{1,80}}?(?:\s[|•·–—]|\s{{2}}|\t|หน้า|\sPage\b){_FRAME}{_PAGE_NUMBER}{_FRAME}$"  # a running title, then it
+    rf"|^{_FRAME}(?:{_PAGE_WORD}\s*)?{_PAGE_NUMBER}(?:[|•·–—]|\s[|•·–—]|\s{{2}}|\t).{{1,80}}$",  # it, then a title
+    re.IGNORECASE,
+)
+
+
+def is_page_number_line(line: str) -> bool:
+    """Whether ``line`` is a printed page number, alone or with a running title beside it.
+
+    Only lines at a page's very top or bottom are judged so (see :func:`page_furniture`): in the
+    body, "2019" or "Table 3 | 8" are text.
+
+    Example:
+        >>> [is_page_number_line(line) for line in ["8", "- 8 -", "Page 8", "8 |", "หน้า ๘", "OECD Review | 12"]]
+        [True, True, True, True, True, True]
+        >>> [is_page_number_line(line) for line in ["0.7 is considered acceptable.", "Annex B", "civic"]]
+        [False, False, False]
+    """
+    text = line.strip()
+    return bool(text) and len(text) <= 100 and bool(_PAGE_NUMBER_LINE.match(text))
+
+
+def page_furniture(lines: list[str], drop: AbstractSet[str] = frozenset()) -> set[int]:
+    """Indices of the page's header and footer lines: not text of the page.
+
+    A running line (its key in ``drop``, from :func:`find_running_lines`) among the EDGE_LINES
+    lines at either end; and one page number (:func:`is_page_number_line`) a side, at the page's
+    outermost edge or next to running lines there. Page numbers are found on every page, also
+    those :func:`find_running_lines` misses (a document of two pages, a running title that
+    changes with each chapter): a page number left in splits the sentence that a page break cuts.
+    """
+    edges = _edge_indices(lines)
+    found = {index for index in edges if line_key(lines[index]) in drop} if drop else set()
+    content = [index for index, line in enumerate(lines) if line.strip()]
+    for side in (content[:EDGE_LINES], content[::-1][:EDGE_LINES]):
+        for index in side:
+            if index in found:
+                continue  # a running line: the page number may be the next one in
+            if is_page_number_line(lines[index]) and len(content) > 1:
+                found.add(index)
+            break  # one page number a side: "8" then "2019" is a number and a year heading
+    return found
+
+
 def find_running_lines(pages: list[list[str]]) -> set[str]:
     """Keys (see :func:`line_key`) of lines that sit at the top or bottom of most pages.
 
@@ -117,7 +173,8 @@ def rebuild_paragraphs(lines: list[str], *, drop: AbstractSet[str] = frozenset()
     Args:
         lines: the page's lines as pypdf gives them (trailing spaces kept: they matter).
         drop: keys of running header/footer lines to leave out, from :func:`find_running_lines`;
-            only lines at the page's top or bottom edge are dropped.
+            only lines at the page's top or bottom edge are dropped, and page numbers there
+            always (:func:`page_furniture`).
         full_width: the visual width of a full line; 0 = measure it on this page.
 
     Returns:
@@ -149,12 +206,8 @@ def rebuild_blocks(
         [('Key findings', 1), ('Governments are moving.', None)]
     """
     levels = heading_levels or {}
-    edges = set(_edge_indices(lines)) if drop else set()
-    kept = [
-        (index, _WINGDINGS_BULLET.sub("• ", line))
-        for index, line in enumerate(lines)
-        if not (index in edges and line_key(line) in drop)
-    ]
+    furniture = page_furniture(lines, drop)
+    kept = [(index, _WINGDINGS_BULLET.sub("• ", line)) for index, line in enumerate(lines) if index not in furniture]
     if not full_width:
         full_width = typical_full_width([[line for _, line in kept]])
     blocks: list[tuple[str, int | None]] = []
@@ -181,7 +234,7 @@ def rebuild_blocks(
             current = join_lines(current, line) if current else line
             current_level = level
             continue
-        if current_level is not None or (current and _LIST_START.match(line)):
+        if current_level is not None or (current and _LIST_START.match(line) and not _NUMBER_IN_SENTENCE.match(line)):
             flush()
         current = join_lines(current, line) if current else line
         if visual_width(line) < SHORT_LINE_RATIO * full_width:
@@ -423,12 +476,18 @@ def typical_full_width(pages: list[list[str]]) -> int:
 _SENTENCE_FINAL = re.compile("[.!?…:;。\u0e2f\u0e46\"'”’)\\]]$")
 _CONTINUES_LATIN = re.compile(r"^[a-z(]")  # "no later than ...": a sentence does not start lowercase
 _OPEN_END = re.compile(r"[,\-–(/]$")  # a sentence cannot end here
+# A number inside a sentence ("0.7 is considered", "30 per cent of", "2017 และ"), not a list or
+# section number ("1. ", "2) ", "3.1 Scope"): a figure, then a lower-case or Thai word.
+# A Thai word may follow a whole number only: "3.1 ขอบเขต" is a section heading.
+_NUMBER_IN_SENTENCE = re.compile(
+    "^[0-9\u0e50-\u0e59]+(?:,[0-9\u0e50-\u0e59]{3})*(?:[.,][0-9\u0e50-\u0e59]+%?\\s+[a-z]|%?\\s+[a-z\u0e01-\u0e4e])"
+)
 
 
 def last_line_is_full(lines: list[str], *, drop: AbstractSet[str] = frozenset(), full_width: int = 0) -> bool:
     """Whether the page's last line of text (running footers left out) runs to the full line width."""
-    edges = set(_edge_indices(lines)) if drop else set()
-    kept = [line for index, line in enumerate(lines) if line.strip() and not (index in edges and line_key(line) in drop)]
+    furniture = page_furniture(lines, drop)
+    kept = [line for index, line in enumerate(lines) if line.strip() and index not in furniture]
     if not kept:
         return False
     if not full_width:
@@ -442,16 +501,23 @@ def continues_sentence(previous: str, following: str, *, previous_line_full: boo
     True when ``previous`` has no sentence end and either ``following`` starts in lowercase (English
     does not start a sentence so), or ``previous`` ends on a comma, hyphen or open bracket, or
     (Thai, which has no sentence punctuation) both are Thai and the page's last line ran to the full
-    width: the text wrapped onto the next page. A list item or number starting ``following`` is new.
+    width: the text wrapped onto the next page. A list item or section number starting ``following``
+    is new; a figure in a sentence ("0.7 is considered", "30 มิถุนายน") continues a full last line.
 
     Example:
         >>> continues_sentence("approves the catalogue of every ministry", "no later than 30 June.", previous_line_full=False)
         True
         >>> continues_sentence("The committee met.", "no later than 30 June.", previous_line_full=True)
         False
+        >>> continues_sentence("In general, a coefficient of above", "0.7 is acceptable.", previous_line_full=True)
+        True
     """
     previous, following = previous.rstrip(), following.lstrip()
-    if not previous or not following or _SENTENCE_FINAL.search(previous) or _LIST_START.match(following):
+    if not previous or not following or _SENTENCE_FINAL.search(previous):
+        return False
+    if _NUMBER_IN_SENTENCE.match(following):  # "a coefficient of above | 0.7 is considered ..."
+        return previous_line_full or _OPEN_END.search(previous) is not None
+    if _LIST_START.match(following):
         return False
     if _CONTINUES_LATIN.match(following) or _OPEN_END.search(previous):
         return True

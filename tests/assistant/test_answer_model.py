@@ -116,3 +116,14 @@ def test_the_exports_sources_keep_the_numbers_the_answer_cites() -> None:
     assert [line[:13] for line in sources.splitlines() if line.startswith("- ")] == ["- [2] **Title", "- [4] **Title"]
     assert "<li>[2] <strong>Title 2</strong>" in rendered and "<li>[4] <strong>Title 4</strong>" in rendered
     assert "<blockquote>\n<p>Sentence 4 of the report.</p>" in rendered  # each quote under its own source
+
+
+def test_a_follow_ups_export_is_headed_by_the_question_as_typed_and_notes_the_searched_one() -> None:
+    answer = Answer("แล้วระยะที่ 1 ล่ะ ระบบกลางทางกฎหมาย", "th", "ระยะที่ 1 ... [1]", _answer().passages, True, "extractive")
+    markdown = answer.to_markdown(asked="แล้วระยะที่ 1 ล่ะ")
+    assert markdown.startswith("## แล้วระยะที่ 1 ล่ะ\n\n*ค้นเป็น:* แล้วระยะที่ 1 ล่ะ ระบบกลางทางกฎหมาย\n")
+    english = _answer().to_markdown(asked="And in Thailand?")
+    assert english.startswith("## And in Thailand?\n\n*Searched as:* Do agencies share data?\n")
+    # a question searched as typed gets no note; without ``asked`` the heading is the question
+    assert _answer().to_markdown(asked=" Do agencies  share data? ").startswith("## Do agencies share data?\n\nAccording to")
+    assert _answer().to_markdown().startswith("## Do agencies share data?\n\nAccording to")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.followup import KeywordCarryOver, Turn, content_words, is_follow_up, standalone_question
+from assistant.followup import KeywordCarryOver, Turn, content_words, is_follow_up, slot_values, standalone_question
 
 COUNTRIES = Turn(
     "What share of countries evaluate the impact of digital investments?",
@@ -123,3 +123,38 @@ def test_a_follow_up_naming_another_term_asks_the_same_of_it(before: str, follow
 def test_a_lookup_carries_its_term_not_its_question_words() -> None:
     lookup = Turn("สพร. ย่อมาจากอะไร", "สพร. ย่อมาจากอะไร")
     assert standalone_question("ทำหน้าที่อะไร", [lookup]) == "ทำหน้าที่อะไร สพร."
+
+
+@pytest.mark.parametrize(
+    ("before", "follow_up", "searched"),
+    [
+        ("ระบบกลางทางกฎหมายระยะที่ 2 มีไว้เพื่ออะไร", "แล้วระยะที่ 1 ล่ะ", "แล้วระยะที่ 1 ล่ะ ระบบกลางทางกฎหมาย"),
+        ("What did phase 2 deliver?", "And phase 1?", "And phase 1? deliver"),
+        ("ข้อ 2 ของระเบียบกำหนดอะไร", "แล้วข้อ ๓ ล่ะ", "แล้วข้อ ๓ ล่ะ ระเบียบ"),  # Thai digits are numbers too
+        ("How many countries had a data strategy in 2023?", "And in 2019?", "And in 2019? countries data strategy"),
+        ("What does step 3 of the onboarding require?", "what about step 4?", "what about step 4? onboarding require"),
+    ],
+)
+def test_a_follow_up_naming_another_number_of_the_same_thing_does_not_carry_the_old_number(
+    before: str, follow_up: str, searched: str
+) -> None:
+    assert KeywordCarryOver().rewrite(follow_up, [Turn(before, before)]) == searched
+
+
+def test_a_follow_up_without_a_number_of_its_own_keeps_the_old_one() -> None:
+    before = Turn("What did phase 2 deliver?", "What did phase 2 deliver?")
+    assert KeywordCarryOver().rewrite("and in Thailand?", [before]) == "and in Thailand? phase 2 deliver"
+    # another kind of numbered thing is no replacement: the phase stays
+    assert KeywordCarryOver().rewrite("and in 2019?", [before]) == "and in 2019? phase 2 deliver"
+
+
+def test_an_llm_rewrite_that_keeps_the_replaced_number_falls_back_to_keywords() -> None:
+    before = Turn("What did phase 2 deliver?", "What did phase 2 deliver?")
+    assert standalone_question("And phase 1?", [before], lambda q, h: "What did phase 2 and phase 1 deliver?") == "And phase 1? deliver"
+    assert standalone_question("And phase 1?", [before], lambda q, h: "What did phase 1 deliver?") == "What did phase 1 deliver?"
+
+
+def test_slot_values_read_counters_in_thai_and_english_and_years_alone() -> None:
+    assert slot_values("ระบบกลางทางกฎหมายระยะที่ ๒ ตามแผนปี 2566") == {"phase": {"2"}, "year": {"2566"}}
+    assert slot_values("section 2.1 covers 25% of the 1,200 agencies") == {}  # a sub-section, a share, a count
+    assert slot_values("Phase 2 of the 2019 plan") == slot_values("ระยะที่ 2 ของแผนปี 2019")

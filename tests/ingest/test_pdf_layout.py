@@ -54,6 +54,20 @@ class TestRebuildParagraphs:
             "๑.๒ หัวข้อย่อย",
         ]
 
+    def test_a_line_starting_with_a_figure_in_the_sentence_goes_on_with_its_paragraph(self) -> None:
+        lines = ["In general, a coefficient of above " + "y" * 30 + " ", "0.7 is considered acceptable, and " + "z" * 30 + " ", "2. Next item"]
+        assert rebuild_paragraphs(lines, full_width=60) == [
+            "In general, a coefficient of above " + "y" * 30 + " 0.7 is considered acceptable, and " + "z" * 30,
+            "2. Next item",
+        ]
+
+    def test_page_numbers_at_the_edges_are_dropped_without_running_lines(self) -> None:
+        lines = ["Chapter 2. Methodology | 8", "2019", "body text", "12", "Page 9"]
+        assert rebuild_paragraphs(lines, full_width=10) == ["2019", "body text 12"]  # numbers in the body stay
+        assert rebuild_paragraphs(["Report 2024", "- 4 -", "body text"], drop={"Report #"}, full_width=10) == ["body text"]
+        assert rebuild_paragraphs(["หน้า ๘", "ข้อความ", "iv"], full_width=10) == ["ข้อความ"]
+        assert rebuild_paragraphs(["8"], full_width=10) == ["8"]  # a page of one number is no page number alone
+
     def test_wingdings_bullet_glued_to_thai(self) -> None:
         assert rebuild_paragraphs(["qคณะรัฐมนตรีมีมติ"]) == ["• คณะรัฐมนตรีมีมติ"]
 

@@ -363,3 +363,73 @@ class TestSentenceAcrossPages:
         assert "ทุกกระทรวงให้แล้วเสร็จภายในวันที่ 30 มิถุนายน" in first.text
         [(offset, page)] = first.page_breaks
         assert (first.page, page) == (1, 2) and first.text[offset:].startswith("ภายในวันที่ 30 มิถุนายน")
+
+
+# The page's last lines (a paragraph cut by the break) and the next page's first: printed page
+# numbers in their usual forms sit between, at the bottom of the one or the top of the other.
+_CUT_ENGLISH = (
+    ["Cronbach's alpha is a coefficient of reliability based on the correlations between indicators. ",
+     "A coefficient equal to one means that the variables are perfectly correlated. In general, a coefficient of above "],
+    ["0.7 is considered to be an acceptable indication that the variables measure the same construct. ",
+     "The next step tested the weights."],
+)
+
+
+@pytest.mark.parametrize(
+    ("footer", "header"),
+    [
+        (["8"], []),
+        ([], ["9"]),
+        (["- 8 -"], ["- 9 -"]),
+        (["Page 8"], []),
+        ([], ["9 |"]),
+        (["Page 8 of 40"], ["Page 9 of 40"]),
+        (["Chapter 2. Methodology | 8"], []),  # a running title that changes with the chapter, then the number
+        ([], ["9 | Open Government Data Report"]),
+        (["viii"], ["ix"]),
+    ],
+)
+def test_a_page_number_between_the_halves_of_a_cut_sentence_does_not_split_it(
+    tmp_path: Path, footer: list[str], header: list[str]
+) -> None:
+    first, second = _CUT_ENGLISH
+    path = _unicode_pdf(tmp_path, "cut.pdf", [[*first, "", *footer], [*header, "", *second]])
+    document = PDFReader().run(path, "cut.pdf")
+    [paragraph] = document.blocks
+    sentence = "In general, a coefficient of above 0.7 is considered to be an acceptable indication"
+    assert sentence in paragraph.text and paragraph.text.endswith("construct. The next step tested the weights.")
+    [(offset, page)] = paragraph.page_breaks
+    assert page == 2 and paragraph.text[offset:].startswith("0.7 is considered")
+    assert not any(number in document_text(document) for number in ("Page", "- 8", "viii", "Chapter 2"))
+    # and the chunker then quotes it whole: one passage holds the whole sentence
+    from ingest.chunker import Chunker
+
+    assert any(sentence in chunk.text for chunk in Chunker().run(document))
+
+
+def test_a_thai_page_number_between_the_halves_of_a_cut_sentence_does_not_split_it(tmp_path: Path) -> None:
+    pages: list[list[str | PdfLine]] = [
+        ["หน่วยงานของรัฐต้องจัดทำบัญชีข้อมูลและเปิดเผยชุดข้อมูลที่มีคุณค่าสูงต่อสาธารณะ",
+         "โดยคณะกรรมการจะพิจารณาอนุมัติบัญชีข้อมูลของทุกกระทรวงให้แล้วเสร็จภายในวันที่", "", "หน้า ๘"],
+        ["หน้า ๙", "", "30 มิถุนายนของทุกปี หลังการรับฟังความคิดเห็น", "สั้น"],
+    ]
+    document = PDFReader().run(_unicode_pdf(tmp_path, "th.pdf", pages), "th.pdf")
+    first = document.blocks[0]
+    assert "ให้แล้วเสร็จภายในวันที่ 30 มิถุนายนของทุกปี" in first.text and "หน้า" not in first.text
+    [(offset, page)] = first.page_breaks
+    assert page == 2 and first.text[offset:].startswith("30 มิถุนายน")
+
+
+@pytest.mark.parametrize(
+    "following",
+    ["1. Scope of the index", "3.1 Key findings", "7.1.3 ข้อมูลส่วนบุคคลแบบทั้งหมด", "2) ระบบกลาง"],
+)
+def test_a_numbered_heading_or_item_after_a_page_break_starts_a_new_paragraph(tmp_path: Path, following: str) -> None:
+    pages: list[list[str | PdfLine]] = [
+        ["The survey was sent to all member countries and the answers were checked with the delegates ",
+         "of each country and with the national statistics offices in the summer of that year and then "],
+        ["8", "", following, "The text of the section."],
+    ]
+    document = PDFReader().run(_unicode_pdf(tmp_path, "heads.pdf", pages), "heads.pdf")
+    assert all(not block.page_breaks for block in document.blocks)
+    assert document.blocks[1].text.startswith(following)

@@ -25,3 +25,11 @@ def test_old_exports_are_removed(tmp_path: Path, hash_rag) -> None:  # type: ign
     exports._last_prune -= 60
     exports.write(FakeAnswerer().answer("q", hash_rag.search("cloud", k=1)))
     assert not old.exists() and len(list(tmp_path.glob("policyrag-*.md"))) == 1
+
+
+def test_a_follow_ups_export_file_is_named_and_headed_by_the_question_as_typed(tmp_path: Path, hash_rag) -> None:  # type: ignore[no-untyped-def]
+    answer = FakeAnswerer().answer("ตู้บริการอัจฉริยะ ระยะที่ 2", hash_rag.search("ตู้บริการอัจฉริยะ", k=2))
+    path = MarkdownExports(tmp_path).write(answer, "แล้วระยะที่ 1 ล่ะ")
+    assert "แล้วระยะที่-1-ล่ะ" in path.name
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("## แล้วระยะที่ 1 ล่ะ\n") and "ตู้บริการอัจฉริยะ ระยะที่ 2" in text.split("\n")[2]

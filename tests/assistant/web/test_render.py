@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant.answer_model import Answer, CitedPassage
 from assistant.retrieval import Hit
-from assistant.web.render import answer_html, answer_text_html, highlight, sentence_spans, sources_html
+from assistant.web.render import answer_html, answer_text_html, highlight, history_html, sentence_spans, sources_html
 from ingest.model import Chunk
 
 
@@ -140,3 +140,12 @@ class TestSources:
     def test_answer_block_has_notes_and_question(self) -> None:
         html = answer_html(self._answer(), "en")
         assert "<li>a note</li>" in html and 'data-question="Q?"' in html and 'data-state="found"' in html
+
+
+def test_an_earlier_turns_export_link_is_headed_by_the_question_as_typed() -> None:
+    import urllib.parse
+
+    answer = Answer("And phase 1? digital ID programme", "en", "It built the registry. [1]", (_passage(1, "It built the registry.", ("It built the registry.",), True),), True, "extractive")
+    page = history_html([("And phase 1?", answer)], "en", _url_for)
+    export = urllib.parse.unquote(page.split('href="data:text/markdown;charset=utf-8,')[1].split('"')[0])
+    assert export.startswith("## And phase 1?\n\n*Searched as:* And phase 1? digital ID programme\n")
