@@ -53,6 +53,10 @@ _ASKS_NUMBER = re.compile(
 # asks when: not "when" as a conjunction ("What is done when a service is down?", "When building the
 # index, what was done ...?"), nor a date's
 # format ("What date format does the parameter take?")
+_ASKS_DAY = re.compile(
+    r"วันที่\s*(?:เท่าไร|เท่าไหร่|เท่าใด)|\b(?:what|which)\s+(?:date|day)\b(?!\s+(?:format|field|type|parameter|column|string|value|stamp))",
+    re.IGNORECASE,
+)
 _ASKS_DATE = re.compile(
     r"^\s*(?:and\s+|so\s+)?when\b(?![^?]*,\s*(?:what|which|who|how|where|why)\b)|\bsince\s+when\b|\b(?:in\s+)?(?:what|which)\s+(?:year|date|month|day|period)\b(?!\s+(?:format|field|type|parameter|column|string|value|stamp))"
     r"|เมื่อไร|เมื่อไหร่|เมื่อใด|ปีไหน|ปีใด|ปีอะไร|วันที่เท่าไร|วันไหน|วันใด|ช่วงเวลาใด|ตั้งแต่เมื่อ",
@@ -171,6 +175,8 @@ def requirements_of(intent: QuestionIntent) -> list[_Requirement]:
     money = bool(_ASKS_MONEY.search(question)) and bool(_ASKS_NUMBER.search(question) or _WHAT_MONEY.search(question))
     if money:
         found.append(_Requirement(Missing("amount")))
+    elif _ASKS_DAY.search(question):  # "วันที่เท่าไร" (on what day) asks a date with the words of "how many"
+        found.append(_Requirement(Missing("date")))
     elif _ASKS_NUMBER.search(question):
         found.append(_Requirement(Missing("number")))
     elif _ASKS_DATE.search(question):

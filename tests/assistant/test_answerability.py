@@ -167,6 +167,8 @@ def test_only_the_quotes_within_the_margin_are_checked() -> None:
         ("What are the six dimensions of the framework in 2019?", ["year"]),  # a list: items, no number
         ("What does the UK Government Digital Service do?", []),  # "UK" only qualifies a name
         ("What date format does the BirthDate parameter take?", []),  # a format, not a date
+        ("มาตรฐานนี้ประกาศในราชกิจจานุเบกษาเมื่อวันที่เท่าไร", ["date"]),  # "on what day": a date, though "เท่าไร" asks numbers
+        ("On what date was the standard published?", ["date"]),
         ("ดัชนี DGI 2023 พูดถึงการใช้คลาวด์ของภาครัฐอย่างไร", ["year"]),  # "ลาว" (Laos) inside "คลาวด์" (cloud)
     ],
 )
