@@ -363,7 +363,7 @@ def piece_kind(text: str, headings: frozenset[str] = frozenset(), line: str = ""
         return LIST_INTRO
     if _wrapped_in_bold(text):
         return HEADING
-    if is_fragment(flat) or is_table_row(flat) or ends_cut(flat):
+    if is_fragment(flat) or is_table_row(flat):
         return FRAGMENT
     return CLAIM
 
@@ -538,9 +538,11 @@ def _is_pipe_table(text: str) -> bool:
     return text.count("|") >= 3 and len(cells) >= 2 and text.strip().startswith("|")
 
 
-# A piece cut by its passage's end mid-sentence ends on a word that needs what follows it: "... ณ
-# โรงแรม เดอะ สุโกศล ในวันที่ 14-15 พฤศจิกายน พ.ศ. 2567 โดยมี", "... the Council of". The whole
-# sentence is in the next passage (the chunker overlaps them), which quotes it.
+# A piece that ends on a word needing what follows it was cut: "... ณ โรงแรม เดอะ สุโกศล ในวันที่
+# 14-15 พฤศจิกายน พ.ศ. 2567 โดยมี", "... the Council of". Cut by its passage's end, the whole
+# sentence is in the next passage (the chunker overlaps them), which quotes it; cut by crfcut inside
+# a line, it joins the rest of the line (``ingest.sentences``). Cut by a line break (a PDF's or a
+# text file's wrapping) it stays: what it says is still the best quote there is.
 _THAI_OPEN_ENDS = frozenset({"และ", "หรือ", "โดย", "โดยมี", "ซึ่ง", "ซึ่งมี", "เพื่อ", "กับ", "แก่", "แต่", "ได้แก่", "คือ", "จาก", "ตาม", "ของ", "ใน", "ที่", "อัน", "โดยเฉพาะ", "รวมถึง", "เช่น"})
 _EN_OPEN_END = re.compile(
     r"\b(?:and|or|but|the|a|an|of|to|with|by|for|in|on|at|from|that|which|whose|as|such as|including|into|than|between|"

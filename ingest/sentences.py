@@ -178,7 +178,7 @@ def passage_sentences(
         >>> [text[a:b] for a, b in passage_sentences(text, skip=frozenset({"cloud first"}))]
         ['Agencies move workloads to the cloud.', 'Pooling lowers costs.']
     """
-    from ingest.quotable import CLAIM, answer_marker_end, caption_prefix_end, piece_kind, pointer_clause_start
+    from ingest.quotable import CLAIM, answer_marker_end, caption_prefix_end, ends_cut, piece_kind, pointer_clause_start
 
     from ingest.markup import plain_text
 
@@ -212,6 +212,8 @@ def passage_sentences(
             line_start = text.rfind("\n", 0, piece_start) + 1
             line_end = text.find("\n", piece_end)
             line = text[line_start : line_end if line_end >= 0 else len(text)]
+            if not text[piece_end:].strip() and ends_cut(piece):
+                continue  # cut by the passage's end ("... โดยมี"): the next passage quotes it whole
             if piece_kind(piece, skip, line) == CLAIM:
                 spans.append((piece_start, piece_end))
     return spans

@@ -65,9 +65,7 @@ def quotes(text: str, skip: frozenset[str] = frozenset()) -> list[str]:
         ("กรุณาระบุชื่อหน่วยงานและเบอร์โทรศัพท์ของผู้ประสานงาน", QUESTION),
         ("ตัวอย่างการเรียกใช้งาน", FRAGMENT),
         ("ผู้รับบริการต้องยืนยันตัวตนด้วยบัตรประชาชนก่อนใช้งาน", CLAIM),  # a Thai claim longer than a label
-        ("จัดงานสัมมนา ณ โรงแรม เดอะ สุโกศล ในวันที่ 14-15 พฤศจิกายน พ.ศ. 2567 โดยมี", FRAGMENT),
-        ("หน่วยงานต้องจัดเตรียมพื้นที่ให้บริการ ณ ที่ว่าการอำเภอ", CLAIM),  # "ที่" inside "พื้นที่" and "ที่ว่าการ"
-        ("Composite indicator scores and the full disaggregated dataset underlying the indicators are available at", FRAGMENT),
+        ("หน่วยงานต้องจัดเตรียมพื้นที่ให้บริการ ณ ที่ว่าการอำเภอ", CLAIM),
     ],
 )
 def test_piece_kinds(piece: str, kind: str) -> None:
@@ -431,3 +429,27 @@ def test_a_thai_sentence_cut_after_a_connective_is_quoted_whole() -> None:
     found = quotes(text)
     assert any("โดยมี นายชินทร์" in quote and quote.startswith("สพร.") for quote in found), found
 
+
+
+@pytest.mark.parametrize(
+    ("piece", "cut"),
+    [
+        ("จัดงานสัมมนา ณ โรงแรม เดอะ สุโกศล ในวันที่ 14-15 พฤศจิกายน พ.ศ. 2567 โดยมี", True),
+        ("หน่วยงานต้องจัดเตรียมพื้นที่", False),  # "ที่" inside "พื้นที่" (area) is no open end
+        ("Composite indicator scores and the dataset underlying the indicators are available at", True),
+        ("The indicators are available online.", False),
+    ],
+)
+def test_a_piece_stopping_on_a_connective_is_cut(piece: str, cut: bool) -> None:
+    from ingest.quotable import ends_cut
+
+    assert ends_cut(piece) is cut
+
+
+def test_a_sentence_cut_by_the_passage_s_end_is_not_quoted_but_one_cut_by_a_line_break_is() -> None:
+    """The next passage (the chunker overlaps them) quotes the first whole; the second has no
+    better quote (a text file's line wrapped mid-sentence)."""
+    cut_by_end = "ผู้รับบริการต้องยืนยันตัวตนด้วยบัตรประชาชนก่อนใช้งานระบบทุกครั้ง\n\nสพร. จัดงานสัมมนาเรื่องรัฐบาลดิจิทัล ณ โรงแรม เดอะ สุโกศล ในวันที่ 14 พฤศจิกายน 2567 โดยมี"
+    assert quotes(cut_by_end) == ["ผู้รับบริการต้องยืนยันตัวตนด้วยบัตรประชาชนก่อนใช้งานระบบทุกครั้ง"]
+    wrapped = "สำนักงานพัฒนารัฐบาลดิจิทัล (องค์การมหาชน) ร่วมกับ OECD Korea Policy Centre (KPC) และ\nOECD Digital Government Unit (DGU) จัดงานสัมมนา"
+    assert any("Korea Policy Centre (KPC)" in quote for quote in quotes(wrapped))
