@@ -118,6 +118,7 @@ class _Requirement:
     missing: Missing
     place: Place | None = None
     years: frozenset[str] = frozenset()
+    day: bool = False  # a date to the day ("วันที่เท่าไร", "on what date"): a month, not a year alone
 
 
 class AnswerabilityCheck:
@@ -176,7 +177,7 @@ def requirements_of(intent: QuestionIntent) -> list[_Requirement]:
     if money:
         found.append(_Requirement(Missing("amount")))
     elif _ASKS_DAY.search(question):  # "วันที่เท่าไร" (on what day) asks a date with the words of "how many"
-        found.append(_Requirement(Missing("date")))
+        found.append(_Requirement(Missing("date"), day=True))
     elif _ASKS_NUMBER.search(question):
         found.append(_Requirement(Missing("number")))
     elif _ASKS_DATE.search(question):
@@ -198,7 +199,9 @@ def _meets(requirement: _Requirement, sentence: str, context: str, lang: str, qu
     if kind == "number":  # a year answers no "how many" ("... in 2021" is not the count asked for)
         # "เดียว" (single) is bound to its noun ("ช่องทางเดียว", one channel; newmm: "ทางเดียว")
         return any(not _reads_as_year(number) for number in new_numbers) or bool(whole_words(_NUMBER_WORDS, text)) or "เดียว" in text
-    # a date: a year or a month other than the question's own
+    # a date: a year or a month other than the question's own; to the day, a month
+    if requirement.day:
+        return bool(_DATE_WORDS.search(text))
     return any(_YEAR.fullmatch(number) for number in new_numbers) or bool(_DATE_WORDS.search(text))
 
 
