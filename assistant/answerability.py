@@ -53,6 +53,10 @@ _ASKS_NUMBER = re.compile(
 # asks when: not "when" as a conjunction ("What is done when a service is down?", "When building the
 # index, what was done ...?"), nor a date's
 # format ("What date format does the parameter take?")
+_ASKS_DAY = re.compile(
+    r"วันที่\s*(?:เท่าไร|เท่าไหร่|เท่าใด)|\b(?:what|which)\s+(?:date|day)\b(?!\s+(?:format|field|type|parameter|column|string|value|stamp))",
+    re.IGNORECASE,
+)
 _ASKS_DATE = re.compile(
     r"^\s*(?:and\s+|so\s+)?when\b(?![^?]*,\s*(?:what|which|who|how|where|why)\b)|\bsince\s+when\b|\b(?:in\s+)?(?:what|which)\s+(?:year|date|month|day|period)\b(?!\s+(?:format|field|type|parameter|column|string|value|stamp))"
     r"|เมื่อไร|เมื่อไหร่|เมื่อใด|ปีไหน|ปีใด|ปีอะไร|วันที่เท่าไร|วันไหน|วันใด|ช่วงเวลาใด|ตั้งแต่เมื่อ",
@@ -114,6 +118,7 @@ class _Requirement:
     missing: Missing
     place: Place | None = None
     years: frozenset[str] = frozenset()
+    day: bool = False  # a date to the day ("วันที่เท่าไร", "on what date"): a month, not a year alone
 
 
 class AnswerabilityCheck:
@@ -171,6 +176,8 @@ def requirements_of(intent: QuestionIntent) -> list[_Requirement]:
     money = bool(_ASKS_MONEY.search(question)) and bool(_ASKS_NUMBER.search(question) or _WHAT_MONEY.search(question))
     if money:
         found.append(_Requirement(Missing("amount")))
+    elif _ASKS_DAY.search(question):  # "วันที่เท่าไร" (on what day) asks a date with the words of "how many"
+        found.append(_Requirement(Missing("date"), day=True))
     elif _ASKS_NUMBER.search(question):
         found.append(_Requirement(Missing("number")))
     elif _ASKS_DATE.search(question):
@@ -192,7 +199,9 @@ def _meets(requirement: _Requirement, sentence: str, context: str, lang: str, qu
     if kind == "number":  # a year answers no "how many" ("... in 2021" is not the count asked for)
         # "เดียว" (single) is bound to its noun ("ช่องทางเดียว", one channel; newmm: "ทางเดียว")
         return any(not _reads_as_year(number) for number in new_numbers) or bool(whole_words(_NUMBER_WORDS, text)) or "เดียว" in text
-    # a date: a year or a month other than the question's own
+    # a date: a year or a month other than the question's own; to the day, a month
+    if requirement.day:
+        return bool(_DATE_WORDS.search(text))
     return any(_YEAR.fullmatch(number) for number in new_numbers) or bool(_DATE_WORDS.search(text))
 
 

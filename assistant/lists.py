@@ -35,7 +35,7 @@ from index.analyzer import ThaiEnglishAnalyzer
 from ingest.injection import is_planted_instruction
 from ingest.markup import plain_text
 from ingest.model import Chunk
-from ingest.quotable import LIST_INTRO, QUESTION, piece_kind
+from ingest.quotable import LIST_INTRO, QUESTION, answer_marker_end, piece_kind
 from ingest.sentences import dedupe_key, line_spans
 
 DocumentChunks = Callable[[str], Sequence[tuple[int, Chunk]]]
@@ -264,6 +264,7 @@ class ListFinder:
     def _item(self, region: _Region, start: int, end: int, marker: str) -> ListItem | None:
         while start < end and region.text[start].isspace():  # "1. Economic": the item starts at its text
             start += 1
+        start = answer_marker_end(region.text, start, end)  # "ตอบ สำหรับหน่วยงาน...": a FAQ's marker is no word of it
         text = region.text[start:end]
         trimmed_end = start + len(_ITEM_TAIL.sub("", text))
         if trimmed_end - start < 2 or trimmed_end - start > MAX_ITEM_CHARS or is_planted_instruction(text):

@@ -38,6 +38,8 @@ LIST_INTRO = "list intro"
 
 MAX_FRAGMENT_WORDS = 18  # a longer piece is a sentence even without punctuation or a known verb
 MAX_FRAGMENT_THAI_CHARS = 90
+# A Thai claim spaces its clauses; a short run without a space and without a sentence end is a label
+MAX_THAI_LABEL_CHARS = 30
 # A longer piece ending with "... ได้แก่" / "namely:" says something before its list: a claim.
 MAX_LIST_INTRO_CHARS = 120
 
@@ -63,15 +65,41 @@ _REFERENCE = re.compile(
 )
 _URL_ONLY = re.compile(r"^\s*(?:https?://|www\.|doi:)\S+\s*$", re.IGNORECASE)
 _URL = re.compile(r"(?:https?://|www\.|doi:)\S+", re.IGNORECASE)
+# A line that is a link with a label or an HTTP method around it ("[GET] https://api.egov.go.th/...",
+# "Endpoint: https://..."): at most this many letters outside its links, no claim (a request in an
+# API guide, not a sentence about it).
+MAX_LINK_LINE_LETTERS = 12
+_LETTER = re.compile(r"[A-Za-z\u0e01-\u0e2e\u0e30-\u0e4e]")
+
+
+def is_link_line(text: str) -> bool:
+    """True for a piece made of links and a few letters (an HTTP method, a label).
+
+    Example:
+        >>> is_link_line("[GET] https://api.example.go.th/ws/status?ref=1"), is_link_line("See the portal at https://data.go.th for all open data sets.")
+        (True, False)
+    """
+    return bool(_URL.search(text)) and len(_LETTER.findall(_URL.sub(" ", text))) <= MAX_LINK_LINE_LETTERS
 # a bibliography tail: "297-334, http://dx.doi.org/...", "pp. 12-20.", "Vol. 3/2, OECD Publishing, Paris"
 _BIBLIOGRAPHIC = re.compile(r"^\s*(?:pp?\.\s*)?\d+\s*[-–]\s*\d+\s*[,.]|OECD Publishing, Paris|\bdoi\.org/|\bet al\.,? \(?\d{4}", re.IGNORECASE)
 # A legal instrument's recital citing other instruments, its bibliography: "HAVING REGARD to the
 # OECD Guidelines ... [OECD/LEGAL/0144]; Recommendation of the Council ... [OECD/LEGAL/0188]; ...".
 # A recital opened "HAVING REGARD to" (also "REGARD to ...": the same recital cut by a passage
-# boundary) only names what the instrument builds on; "RECOGNISING that ..." recitals state something.
+# boundary) only names what the instrument builds on.
 # In sentence case only as a recital (closed by ";" or ","): "Having regard to the costs, the
 # ministry chose ..." is prose.
 _HAVING_REGARD = re.compile(r"^\W*(?:HAVING\s+)?REGARD\s+to\b|^\W*Having\s+regard\s+to\b.*[;,]\s*$")
+# The other recitals of a legal instrument's preamble, opened by a participle in capitals as the
+# OECD, UN and EU write them ("RECOGNISING that ...", "CONSIDERING that ...", "NOTING ...",
+# "UNDERLINING ..."): the reasons the Council gives before it decides, not what the instrument asks
+# ("RECOMMENDS that Members ...", "AI actors should ..."). Quoted beside an operative clause they
+# read as its support though they say something else (tryout 22: "RECOGNISING that given the rapid
+# development of AI ..." added to the answer on how AI actors should manage risk). Only in capitals.
+_RECITAL = re.compile(
+    r"^\W*(?:RECOGNI[SZ]ING|CONSIDERING|NOTING|UNDERLINING|UNDERSCORING|AFFIRMING|REAFFIRMING|ACKNOWLEDGING|"
+    r"STRESSING|EMPHASI[SZ]ING|WELCOMING|RECALLING|MINDFUL|AWARE|BEARING\s+IN\s+MIND|DESIRING|CONVINCED|"
+    r"HAVING\s+(?:CONSIDERED|NOTED|EXAMINED|REGARD))\b"
+)
 # an OECD legal instrument's number (https://legalinstruments.oecd.org): "[OECD/LEGAL/0406]"
 _INSTRUMENT_NUMBER = re.compile(r"\[?OECD/LEGAL/\d{3,4}\]?")
 _ENDS_WITH_INSTRUMENT_NUMBER = re.compile(_INSTRUMENT_NUMBER.pattern + r"[\s.,;]*$")
@@ -267,6 +295,8 @@ def is_fragment(text: str) -> bool:
     if not plain or _ends_like_sentence(plain):
         return False
     if _THAI.search(plain) and len(_THAI.findall(plain)) >= len(_WORD.findall(plain)):
+        if " " not in plain and len(plain) <= MAX_THAI_LABEL_CHARS:
+            return True  # "ตัวอย่างการเรียกใช้งาน" (usage example): a label; its "verbs" are a compound noun's
         return len(plain) <= MAX_FRAGMENT_THAI_CHARS and not _thai_has_verb(plain)
     words = _WORD.findall(plain)
     if len(words) > MAX_FRAGMENT_WORDS:
@@ -320,6 +350,8 @@ def piece_kind(text: str, headings: frozenset[str] = frozenset(), line: str = ""
     if _CAPTION.match(flat):
         return CAPTION
     if _REFERENCE.match(flat) or _URL_ONLY.match(flat) or _BIBLIOGRAPHIC.search(flat) or is_instrument_citation(flat):
+        return REFERENCE
+    if _RECITAL.match(flat) or is_link_line(flat):
         return REFERENCE
     if is_planted_instruction(flat):
         return INSTRUCTION
@@ -389,6 +421,14 @@ _INVERTED_QUESTION = re.compile(rf"^\W*(?:If (?:yes|no|so|not),\s*(?i:{_AUXILIAR
 _YES_NO_CELL = re.compile(r"(?<![(\w/])Yes\s*/\s*No(?![)\w/])")
 
 
+# A form's prompt to whoever fills it in: "Please provide a brief description of the collaboration.",
+# "กรุณาระบุชื่อหน่วยงาน": asks, claims nothing.
+_FORM_PROMPT = re.compile(
+    r"^\W*(?:(?i:please)\s+(?:(?i:briefly)\s+)?(?i:provide|describe|indicate|list|specify|explain|select|tick|check|enter|fill|state|give|attach|upload|identify|outline|share|summari[sz]e|rate)\b"
+    r"|(?:กรุณา|โปรด)\s*(?:ระบุ|กรอก|เลือก|อธิบาย|แนบ|ให้ข้อมูล|ทำเครื่องหมาย))"
+)
+
+
 def is_survey_item(text: str) -> bool:
     """True for a survey or questionnaire item: a question marked "Q:"/"ถาม" or numbered "Q.66.b.",
     a question without its "?" (an inverted auxiliary: "If yes, do visitors need ...", "Are there
@@ -400,7 +440,7 @@ def is_survey_item(text: str) -> bool:
         >>> is_survey_item("Binary type questions (Yes/No): a value of 1 was awarded for Yes.")
         False
     """
-    if _QUESTION_MARKER.match(text) or _YES_NO_CELL.search(text):
+    if _QUESTION_MARKER.match(text) or _YES_NO_CELL.search(text) or _FORM_PROMPT.match(text):
         return True
     return bool(_INVERTED_QUESTION.match(text)) and not re.search(r"[.!]\W*$", text)
 
@@ -488,7 +528,52 @@ def is_table_row(text: str) -> bool:
     numbers ("Korea 0.82 1 ... 0.742 1") stays quotable: it is the answer to "what is Korea's
     score" (dropping such rows lost those answers; a row quoted beside a definition is padding, the
     lesser fault)."""
-    return bool(_LEADER_END.search(text))
+    return bool(_LEADER_END.search(text)) or _is_pipe_table(text)
+
+
+def _is_pipe_table(text: str) -> bool:
+    """A Markdown table the reader could not parse, flattened into the text: "| รายการข้อมูล |
+    รายละเอียด | | | Reference1 | ... |" (header, rule and rows run together); cells, not a sentence."""
+    cells = [cell for cell in text.split("|")[1:-1] if cell.strip()]
+    return text.count("|") >= 3 and len(cells) >= 2 and text.strip().startswith("|")
+
+
+# A piece that ends on a word needing what follows it was cut: "... ณ โรงแรม เดอะ สุโกศล ในวันที่
+# 14-15 พฤศจิกายน พ.ศ. 2567 โดยมี", "... the Council of". Cut by its passage's end, the whole
+# sentence is in the next passage (the chunker overlaps them), which quotes it; cut by crfcut inside
+# a line, it joins the rest of the line (``ingest.sentences``). Cut by a line break (a PDF's or a
+# text file's wrapping) it stays: what it says is still the best quote there is.
+_THAI_OPEN_ENDS = frozenset({"และ", "หรือ", "โดย", "โดยมี", "ซึ่ง", "ซึ่งมี", "เพื่อ", "กับ", "แก่", "แต่", "ได้แก่", "คือ", "จาก", "ตาม", "ของ", "ใน", "ที่", "อัน", "โดยเฉพาะ", "รวมถึง", "เช่น"})
+_EN_OPEN_END = re.compile(
+    r"\b(?:and|or|but|the|a|an|of|to|with|by|for|in|on|at|from|that|which|whose|as|such as|including|into|than|between|"
+    r"is|are|was|were|be|has|have|will|would|should|must|can|may)\s*$"
+)
+
+
+def ends_cut(text: str) -> bool:
+    """True for a piece that stops on a conjunction, preposition or auxiliary with no sentence end
+    after it: the rest of the sentence is elsewhere.
+
+    Example:
+        >>> ends_cut("The seminar was held in Bangkok on 14 November with"), ends_cut("The seminar was held in Bangkok.")
+        (True, False)
+    """
+    plain = " ".join(plain_text(text).split())
+    if not plain or _ends_like_sentence(plain) or plain[-1] in ":)]”\"'":
+        return False
+    if _THAI.search(plain[-1]):
+        return any(end in _THAI_OPEN_ENDS for end in _last_thai_words(plain))
+    return bool(_EN_OPEN_END.search(plain)) and len(_WORD.findall(plain)) > 3
+
+
+@lru_cache(maxsize=20_000)
+def _last_thai_words(text: str) -> tuple[str, ...]:
+    """The last word of ``text`` by pythainlp's newmm, and the last two joined ("โดย" + "มี"): Thai
+    writes no spaces between words, so "พื้นที่" (area) ends in "ที่" but is one word."""
+    from pythainlp.tokenize import word_tokenize
+
+    words = [word for word in word_tokenize(text[-40:], engine="newmm") if word.strip()]
+    return tuple(words[-1:]) + (("".join(words[-2:]),) if len(words) >= 2 else ())
 
 
 # A list introduction's pointer that ends a long piece: "..., โดยในปัจจุบัน ... รองรับบริการต่าง ๆ ดังนี้",

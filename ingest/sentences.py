@@ -32,9 +32,13 @@ Span = tuple[int, int]
 # 14: no sentence ends at an abbreviation ("Supply Current max. 50mA"), a spec sheet's attribute line
 # ("Operating Frequency 4 MHz") is a claim, Thai captions without "ที่" ("รูป 3 แสดง...") are captions, a
 # list introduction ending with a figure pointer ("... ดังนี้ ตามรูป 3") is one, "can be viewed at <link>"
-# lines are pointers.
+# lines are pointers; 15: a legal instrument's capitalised recitals ("RECOGNISING that ...",
+# "CONSIDERING ...") are references, a line of links with a few letters ("[GET] https://...") is one, a
+# flattened Markdown table ("| a | b | ...") and a short Thai label without a space are fragments, a
+# form's prompt ("Please provide ...", "กรุณาระบุ ...") is a question, a piece stopping on a connective
+# ("... โดยมี", "... available at") is a fragment, or joined to the rest of its sentence on its line.
 # An index records it; sentence vectors written under other rules are embedded again, not reused.
-SENTENCE_RULES = "14"
+SENTENCE_RULES = "15"
 
 _LINES = re.compile(r"[^\n]+")
 BLOCKS = re.compile(r"(?:[^\n]|\n(?!\s*\n))+")  # a text's blocks: what lies between blank lines
@@ -174,7 +178,7 @@ def passage_sentences(
         >>> [text[a:b] for a, b in passage_sentences(text, skip=frozenset({"cloud first"}))]
         ['Agencies move workloads to the cloud.', 'Pooling lowers costs.']
     """
-    from ingest.quotable import CLAIM, answer_marker_end, caption_prefix_end, piece_kind, pointer_clause_start
+    from ingest.quotable import CLAIM, answer_marker_end, caption_prefix_end, ends_cut, piece_kind, pointer_clause_start
 
     from ingest.markup import plain_text
 
@@ -208,6 +212,8 @@ def passage_sentences(
             line_start = text.rfind("\n", 0, piece_start) + 1
             line_end = text.find("\n", piece_end)
             line = text[line_start : line_end if line_end >= 0 else len(text)]
+            if not text[piece_end:].strip() and ends_cut(piece):
+                continue  # cut by the passage's end ("... โดยมี"): the next passage quotes it whole
             if piece_kind(piece, skip, line) == CLAIM:
                 spans.append((piece_start, piece_end))
     return spans
@@ -304,14 +310,18 @@ THAI_SENTENCE_MAX_CHARS = 500
 
 def _join_short(text: str, pieces: list[tuple[int, int]], min_chars: int, max_chars: int) -> list[tuple[int, int]]:
     """Join consecutive pieces on one line until each has ``min_chars``, and a piece that continues
-    the one before it (it starts with a Thai conjunction or preposition); a short tail joins the last."""
+    the one before it (it starts with a Thai conjunction or preposition, or the one before stops on
+    one: "... ในวันที่ 14-15 พฤศจิกายน พ.ศ. 2567 โดยมี" | "นายชินทร์ ..."); a short tail joins the last."""
+    from ingest.quotable import ends_cut
+
     joined: list[tuple[int, int]] = []
     for start, end in pieces:
         if joined:
             last_start, last_end = joined[-1]
             same_line = "\n" not in text[last_end:start]
             short = last_end - last_start < min_chars and end - last_start <= max_chars
-            continues = _THAI_CONTINUATION.match(text, start) is not None and end - last_start <= THAI_SENTENCE_MAX_CHARS
+            fits = end - last_start <= THAI_SENTENCE_MAX_CHARS
+            continues = fits and (_THAI_CONTINUATION.match(text, start) is not None or ends_cut(text[last_start:last_end]))
             if same_line and (short or continues):
                 joined[-1] = (last_start, end)
                 continue

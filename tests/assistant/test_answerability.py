@@ -167,6 +167,8 @@ def test_only_the_quotes_within_the_margin_are_checked() -> None:
         ("What are the six dimensions of the framework in 2019?", ["year"]),  # a list: items, no number
         ("What does the UK Government Digital Service do?", []),  # "UK" only qualifies a name
         ("What date format does the BirthDate parameter take?", []),  # a format, not a date
+        ("มาตรฐานนี้ประกาศในราชกิจจานุเบกษาเมื่อวันที่เท่าไร", ["date"]),  # "on what day": a date, though "เท่าไร" asks numbers
+        ("On what date was the standard published?", ["date"]),
         ("ดัชนี DGI 2023 พูดถึงการใช้คลาวด์ของภาครัฐอย่างไร", ["year"]),  # "ลาว" (Laos) inside "คลาวด์" (cloud)
     ],
 )
@@ -197,3 +199,14 @@ def test_the_refusal_is_reworded_whole_when_the_page_has_the_other_language() ->
 def test_a_thai_year_written_against_its_era_marker_counts() -> None:
     hits = [_hit("ตามแผนพ.ศ.๒๕๖๘ แผนพัฒนารัฐบาลดิจิทัลทำให้ประชาชนยื่นคำขออนุญาตได้ทางออนไลน์", lang="th")]
     assert ExtractiveAnswerer(_finder()).answer(TH_YEAR, hits).found
+
+
+def test_a_question_for_the_day_needs_a_date_not_a_year() -> None:
+    """"เมื่อวันที่เท่าไร" (on what day) is not answered by a copyright year; the refusal names a date."""
+    question = "มาตรฐานบริการดิจิทัลภาครัฐประกาศในราชกิจจานุเบกษาเมื่อวันที่เท่าไร"
+    year_only = [_hit("ระบุข้อความลิขสิทธิ์และปีที่พัฒนา พร้อมชื่อหน่วยงาน (เช่น © 2569 ชื่อหน่วยงาน)", lang="th")]
+    answer = ExtractiveAnswerer(_finder()).answer(question, year_only)
+    assert not answer.found
+    assert say("missing_date", "th") in answer.text
+    dated = [_hit("มาตรฐานบริการดิจิทัลภาครัฐประกาศในราชกิจจานุเบกษาเมื่อวันที่ 8 มีนาคม 2566", lang="th")]
+    assert ExtractiveAnswerer(_finder()).answer(question, dated).found

@@ -111,6 +111,24 @@ def test_a_planted_instruction_is_never_a_list_item() -> None:
     assert found is not None and [item.text for item in found.items] == ["Tax filing", "Licence renewal"]
 
 
+def test_a_faq_answer_s_lines_are_listed_without_its_answer_marker() -> None:
+    """A FAQ page writes "question / ตอบ answer": the answer marker is no word of the first item."""
+    from assistant.retrieval import Hit
+    from ingest.model import Chunk
+
+    text = (
+        "หน่วยงานภาครัฐต้องนำเข้าข้อมูลกฎหมายลำดับศักดิ์ใดบ้าง\n\n"
+        "ตอบ สำหรับหน่วยงานภาครัฐ มีหน้าที่ในการเผยแพร่ข้อมูลกฎหมายที่หน่วยงานรับผิดชอบ\n\n"
+        "สำหรับ สคก. นำเข้ากฎหมายแม่บท ได้แก่ พ.ร.บ., พระราชกำหนด, พระราชกฤษฎีกา\n\n"
+        "หน่วยงานภาครัฐ จะต้องนำเข้ากฎหมายลำดับรอง ได้แก่ ประกาศ, คำสั่ง, ระเบียบ, หลักเกณฑ์"
+    )
+    chunk = Chunk("faq.md#0", "faq.md", "FAQ", text, None, (), "th", 0, len(text))
+    found = ListFinder(ENCODERS[0]).run(analyse_question("หน่วยงานภาครัฐต้องนำเข้ากฎหมายประเภทใดบ้าง"), [Hit(1, 1.0, chunk)])
+    assert found is not None and found.items
+    assert not any(item.display.startswith("ตอบ") for item in found.items), [item.display for item in found.items]
+    assert any(item.display.startswith("สำหรับหน่วยงานภาครัฐ") for item in found.items)
+
+
 def test_decimals_in_a_paragraph_are_not_the_markers_of_its_inline_list() -> None:
     from assistant.retrieval import Hit
     from ingest.model import Chunk
