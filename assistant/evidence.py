@@ -85,6 +85,8 @@ class EvidenceSentence:
     support: float
     overlap: float
     score: float
+    # the quoting rank's terms before weighting, named as QuoteWeights' fields (for fitting the weights)
+    features: tuple[tuple[str, float], ...] = field(default=(), compare=False, repr=False)
 
     @property
     def display(self) -> str:
@@ -260,19 +262,22 @@ class EvidenceFinder:
             heading = len(question_terms & heading_terms) / len(question_terms) if question_terms else 0.0
             if heading and "definition" in intent.types and _first_under(hit.chunk.text, candidate.start, local):
                 heading += 0.5  # the first sentence under the heading that names the term defines it
-            score = (
-                w.e5 * float(zscores[0][i])
-                + (w.second * float(zscores[1][i]) if len(zscores) > 1 else 0.0)
-                + w.overlap * own_overlap
-                + w.idf_overlap * idf_overlap
-                + w.heading * heading
-                + w.answer_type * answers_type(intent, one_line(text))
-                - w.rank * (candidate.number - 1)
-                + (w.defines if i in prefer else 0.0)
-                - w.hubness * candidate.hub
+            features = (
+                ("e5", float(zscores[0][i])),
+                ("second", float(zscores[1][i]) if len(zscores) > 1 else 0.0),
+                ("overlap", own_overlap),
+                ("idf_overlap", idf_overlap),
+                ("heading", heading),
+                ("answer_type", float(answers_type(intent, one_line(text)))),
+                ("rank", -float(candidate.number - 1)),
+                ("defines", 1.0 if i in prefer else 0.0),
+                ("hubness", -float(candidate.hub)),
             )
+            score = sum(getattr(w, name) * value for name, value in features)
             scored.append(
-                EvidenceSentence(candidate.number, candidate.start, candidate.end, text, float(cosines[0][i]), float(support[i]), own_overlap, score)
+                EvidenceSentence(
+                    candidate.number, candidate.start, candidate.end, text, float(cosines[0][i]), float(support[i]), own_overlap, score, features
+                )
             )
         order = sorted(range(len(scored)), key=lambda i: -scored[i].score)
         best = float(support.max())
