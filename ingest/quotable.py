@@ -198,6 +198,10 @@ _EN_VERBS = _EN_AUXILIARIES | frozenset(
 _EN_DETERMINERS = frozenset(
     "the a an its their our your his her this that these those each every any no total overall average annual".split()
 )
+_EN_BEFORE_ADJECTIVE = _EN_DETERMINERS | frozenset("for of in on at to by from with into and or more most well fully highly newly".split())
+# An unpunctuated line that opens with a noun and "of" ("Existence of ...", "Availability of ...") names
+# something; it says nothing of it unless an auxiliary makes it a clause ("Use of AI is rising").
+_OF_PHRASE = re.compile(r"^[^A-Za-z]*[A-Z][a-z]+ of\b")
 _PARENTHESIS = re.compile(r"\([^()\n]*\)")
 _EN_INFLECTED = re.compile(r"^[a-z]{3,}ed$")
 _EN_PROGRESSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being|am)\s+(?:\w+\s+)?[a-z]{3,}ing\b", re.IGNORECASE)
@@ -218,8 +222,10 @@ def _english_has_verb(text: str) -> bool:
         if word in _EN_AUXILIARIES or (word in _EN_VERBS and (index == 0 or words[index - 1] not in _EN_DETERMINERS)):
             return True
     # "-ed" after the first word: "Agencies adopted ...". An "-ing" word alone is no verb: titles are
-    # full of them ("Overall ranking, 2017", "Building human capacity").
-    return any(_EN_INFLECTED.match(word) for word in words[1:])
+    # full of them ("Overall ranking, 2017", "Building human capacity"); nor is an "-ed" word after a
+    # preposition, determiner or conjunction: an adjective ("... for integrated and trustworthy public
+    # services", a seminar's title).
+    return any(_EN_INFLECTED.match(word) and words[index - 1] not in _EN_BEFORE_ADJECTIVE for index, word in enumerate(words) if index)
 
 
 @lru_cache(maxsize=20_000)
@@ -297,10 +303,13 @@ def is_fragment(text: str) -> bool:
     if _THAI.search(plain) and len(_THAI.findall(plain)) >= len(_WORD.findall(plain)):
         if " " not in plain and len(plain) <= MAX_THAI_LABEL_CHARS:
             return True  # "ตัวอย่างการเรียกใช้งาน" (usage example): a label; its "verbs" are a compound noun's
-        return len(plain) <= MAX_FRAGMENT_THAI_CHARS and not _thai_has_verb(plain)
+        # an aside is no predicate: "ขั้นตอนการ Download (สำหรับลูกค้าที่ไม่เคยติดตั้งแอปพลิเคชัน)" is a heading
+        return len(plain) <= MAX_FRAGMENT_THAI_CHARS and not _thai_has_verb(_PARENTHESIS.sub(" ", plain).strip() or plain)
     words = _WORD.findall(plain)
     if len(words) > MAX_FRAGMENT_WORDS:
         return False
+    if _OF_PHRASE.match(plain) and not any(word.lower() in _EN_AUXILIARIES for word in words):
+        return True  # "Content of the unrestricted access to data policy (33.3%)": a noun phrase, whatever "verbs" it holds
     if is_title_case(plain):
         return True  # "Operating System Support", "Smart Card Interface Support": a "verb" in a title is a noun
     return _TOC_LINE.search(plain) is not None and len(words) <= 12 or not _english_has_verb(plain)

@@ -36,9 +36,13 @@ Span = tuple[int, int]
 # "CONSIDERING ...") are references, a line of links with a few letters ("[GET] https://...") is one, a
 # flattened Markdown table ("| a | b | ...") and a short Thai label without a space are fragments, a
 # form's prompt ("Please provide ...", "กรุณาระบุ ...") is a question, a piece stopping on a connective
-# ("... โดยมี", "... available at") is a fragment, or joined to the rest of its sentence on its line.
+# ("... โดยมี", "... available at") is a fragment, or joined to the rest of its sentence on its line;
+# 16: a Thai sentence is not cut before a number on its line ("... ในระดับ | 2.3 ซึ่ง ..."), an English
+# "-ed" word after a preposition, determiner or conjunction is no verb ("for integrated and trustworthy"),
+# an unpunctuated "X of ..." line without an auxiliary is a noun phrase ("Existence of requirements to
+# ..."), a Thai line's bracketed aside gives it no verb ("ขั้นตอนการ Download (สำหรับลูกค้าที่ไม่เคยติดตั้ง...)").
 # An index records it; sentence vectors written under other rules are embedded again, not reused.
-SENTENCE_RULES = "15"
+SENTENCE_RULES = "16"
 
 _LINES = re.compile(r"[^\n]+")
 BLOCKS = re.compile(r"(?:[^\n]|\n(?!\s*\n))+")  # a text's blocks: what lies between blank lines
@@ -49,6 +53,8 @@ _WORDS = re.compile(r"\S+")
 # opening quote or Thai letter: "e.g. the" and "3.5 million" are not split.
 _EN_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9\u0e01-\u0e4e])")
 _THAI_ABBREVIATION_END = re.compile(r"[\u0e01-\u0e4e]\.[)\]]?$")
+# A number that is not a list marker: "2.3", "10,000", "2567" (not "2." or "2)" before a space).
+_BARE_NUMBER = re.compile(r"[0-9๐-๙]+(?:[.,:][0-9๐-๙]+)*(?![0-9๐-๙.,:)])")
 
 
 def _trimmed(text: str, start: int, end: int) -> Span | None:
@@ -130,10 +136,13 @@ def sentence_spans(text: str, start: int, end: int) -> list[Span]:
     if detect_lang(piece) != "th":
         return _locate(text, _english_sentences(piece), start, end)
     # crfcut also cuts inside Thai abbreviations ("ก.พ." | "ร."). Thai ends a sentence with a
-    # space, never a full stop, so a cut with no space before it or right after "<Thai>." is undone.
+    # space, never a full stop, so a cut with no space before it or right after "<Thai>." is undone;
+    # so is a cut before a number on the same line ("... ในระดับ | 2.3 ซึ่งเป็น ...", "ปี | 2567"): no
+    # Thai sentence opens with one, unless it is a list marker ("2.", "2)").
     spans: list[Span] = []
     for span in _locate(text, _thai_sentences(piece), start, end):
-        if spans and (spans[-1][1] == span[0] or _THAI_ABBREVIATION_END.search(text, spans[-1][0], spans[-1][1])):
+        inline_number = _BARE_NUMBER.match(text, span[0]) is not None and "\n" not in text[spans[-1][1] : span[0]] if spans else False
+        if spans and (spans[-1][1] == span[0] or inline_number or _THAI_ABBREVIATION_END.search(text, spans[-1][0], spans[-1][1])):
             spans[-1] = (spans[-1][0], span[1])
         else:
             spans.append(span)

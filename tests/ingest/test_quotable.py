@@ -453,3 +453,33 @@ def test_a_sentence_cut_by_the_passage_s_end_is_not_quoted_but_one_cut_by_a_line
     assert quotes(cut_by_end) == ["ผู้รับบริการต้องยืนยันตัวตนด้วยบัตรประชาชนก่อนใช้งานระบบทุกครั้ง"]
     wrapped = "สำนักงานพัฒนารัฐบาลดิจิทัล (องค์การมหาชน) ร่วมกับ OECD Korea Policy Centre (KPC) และ\nOECD Digital Government Unit (DGU) จัดงานสัมมนา"
     assert any("Korea Policy Centre (KPC)" in quote for quote in quotes(wrapped))
+
+
+def test_a_thai_sentence_is_not_cut_before_a_number_on_its_line() -> None:
+    """crfcut cut "... ในระดับ | 2.3 ซึ่งเป็น ...": the quote lost the level the question asked for
+    (blind set b23-011); a list marker ("2.") on the line still starts an item."""
+    text = (
+        "การพิสูจน์ตัวตนผ่านแอปพลิเคชันทางรัฐเป็นไปตามมาตรฐานธุรกรรมทางอิเล็กทรอนิกส์ว่าด้วยการพิสูจน์และยืนยันตัวตนทางดิจิทัล "
+        "โดยมีระดับความน่าเชื่อถือของการพิสูจน์ตัวตน (Identity Assurance Level: IAL) ในระดับ 2.3 "
+        "ซึ่งเป็นระดับความน่าเชื่อถือเดียวกันกับแอปพลิเคชัน Mobile Banking"
+    )
+    assert any("ในระดับ 2.3 ซึ่งเป็น" in quote for quote in quotes(text)), quotes(text)
+
+
+@pytest.mark.parametrize(
+    ("piece", "kind"),
+    [
+        # a seminar's title: "integrated" after "for" is an adjective, not a verb
+        ("Advancing digital government for integrated and trustworthy\npublic services in Thailand", FRAGMENT),
+        ("Agencies adopted integrated platforms for public services", CLAIM),
+        # survey items and weighted headings name something without saying anything of it
+        ("• Existence of requirements to provide access to data free of charge", FRAGMENT),
+        ("2.1 Content of the unrestricted access to data policy (33.3%)", FRAGMENT),
+        ("Use of AI in the public sector is rising across OECD countries", CLAIM),
+        # a Thai heading whose only verb is inside its bracketed aside
+        ("ขั้นตอนการ Download (สำหรับลูกค้าที่ไม่เคยติดตั้งแอปพลิเคชัน)", FRAGMENT),
+        ("ผู้ใช้งานต้องติดตั้งแอปพลิเคชันทางรัฐก่อน (สำหรับลูกค้าใหม่)", CLAIM),
+    ],
+)
+def test_rules_16_noun_phrases_and_titles(piece: str, kind: str) -> None:
+    assert piece_kind(piece) == kind
