@@ -25,6 +25,10 @@ Parts (each optional, all in one run):
 - **tryout** (the tryouts' answerable questions, scored as evidence where they give an expected
   sentence and document: its longest piece between "..." inside one quote of that document).
 - **held-out** (``--heldout``, ``benchmarks/heldout_qa.jsonl``): as dev-qa.
+- **blind** (``--blind``, ``benchmarks/data/heldout23-qa.jsonl``, 48 items: 12 per cell of language
+  and kind but 14 Thai-on-English and 10 English-on-Thai): written at stop 23 by a helper who read
+  only the corpus, never the code, the tests or the other question sets; scored as dev-qa. Nothing
+  is tuned on it: it stands for the unseen questions.
 - **without specifics** (``--without-specifics``): every set again with ``support_specifics = false``
   (the not-found test on similarity alone), in the same run on the same index: before and after.
 - **follow-ups** (``benchmarks/followups.jsonl``, Thai and English): the follow-up alone vs
@@ -72,6 +76,7 @@ CHECKS = HERE / "answer_checks.jsonl"
 FOLLOW_UPS = HERE / "followups.jsonl"
 LOOKUPS = HERE / "lookup_checks.jsonl"
 HELDOUT = HERE / "heldout_qa.jsonl"
+BLIND = HERE / "data" / "heldout23-qa.jsonl"
 UNANSWERABLE = HERE / "data" / "unanswerable-questions.jsonl"
 TRYOUTS = (HERE / "data" / "tryout20-questions.jsonl", HERE / "data" / "tryout21-questions.jsonl")
 
@@ -434,6 +439,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--follow-ups", type=Path, default=FOLLOW_UPS)
     parser.add_argument("--lookups", type=Path, default=LOOKUPS, help="abbreviation and code lookups")
     parser.add_argument("--heldout", type=Path, default=HELDOUT, help="held-out questions, scored as dev-qa ('' to skip)")
+    parser.add_argument("--blind", type=Path, default=BLIND, help="questions written blind to the code, scored as dev-qa ('' to skip)")
     parser.add_argument("--unanswerable", type=Path, default=UNANSWERABLE, help="on-topic questions the corpus cannot answer")
     parser.add_argument("--tryout", type=Path, nargs="*", default=list(TRYOUTS), help="new-user tryouts' questions (tryout20, tryout21)")
     parser.add_argument(
@@ -465,12 +471,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         tryout += answerable
         refusable += unanswerable_items
     heldout = _qa_items(args.heldout) if args.heldout.is_file() else []
+    blind = _qa_items(args.blind) if args.blind.is_file() else []
 
     def quality(rag: PolicyRAG) -> dict[str, Any]:
         parts = {
             "dev_qa": evaluate(rag, dev + off),
             "checks": evaluate(rag, _load(args.checks)),
             "heldout": evaluate(rag, heldout) if heldout else None,
+            "blind": evaluate(rag, blind) if blind else None,
             "lookups": lookups(rag, _load(args.lookups)),
             "unanswerable": unanswerable(rag, refusable),
             "tryout": evaluate(rag, tryout) if tryout else None,
