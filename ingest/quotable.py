@@ -198,6 +198,7 @@ _EN_VERBS = _EN_AUXILIARIES | frozenset(
 _EN_DETERMINERS = frozenset(
     "the a an its their our your his her this that these those each every any no total overall average annual".split()
 )
+_EN_NOT_BEFORE_VERB = _EN_DETERMINERS | frozenset("to for of in on at by from with into".split())
 _EN_BEFORE_ADJECTIVE = _EN_DETERMINERS | frozenset("for of in on at to by from with into and or more most well fully highly newly".split())
 # An unpunctuated line that opens with a noun and "of" ("Existence of ...", "Availability of ...") names
 # something; it says nothing of it unless an auxiliary makes it a clause ("Use of AI is rising").
@@ -218,8 +219,10 @@ def _english_has_verb(text: str) -> bool:
         return True
     # a lexical verb's form after a determiner is a noun: "the use of", "a total score" (never an
     # auxiliary: "this is", "that can")
+    # (nor an infinitive, "Formal requirements to provide ..." naming a survey item, nor a form after a
+    # preposition: "with open data requirements")
     for index, word in enumerate(words):
-        if word in _EN_AUXILIARIES or (word in _EN_VERBS and (index == 0 or words[index - 1] not in _EN_DETERMINERS)):
+        if word in _EN_AUXILIARIES or (word in _EN_VERBS and (index == 0 or words[index - 1] not in _EN_NOT_BEFORE_VERB)):
             return True
     # "-ed" after the first word: "Agencies adopted ...". An "-ing" word alone is no verb: titles are
     # full of them ("Overall ranking, 2017", "Building human capacity"); nor is an "-ed" word after a

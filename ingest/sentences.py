@@ -40,7 +40,9 @@ Span = tuple[int, int]
 # 16: a Thai sentence is not cut before a number on its line ("... ในระดับ | 2.3 ซึ่ง ..."), an English
 # "-ed" word after a preposition, determiner or conjunction is no verb ("for integrated and trustworthy"),
 # an unpunctuated "X of ..." line without an auxiliary is a noun phrase ("Existence of requirements to
-# ..."), a Thai line's bracketed aside gives it no verb ("ขั้นตอนการ Download (สำหรับลูกค้าที่ไม่เคยติดตั้ง...)").
+# ..."), an infinitive or a verb's form after a preposition is no predicate ("Formal requirements to
+# provide ...", "with open data"), a Thai line's bracketed aside gives it no verb ("ขั้นตอนการ Download (สำหรับลูกค้าที่ไม่เคยติดตั้ง...)"),
+# a Thai piece stopping on a connective at a line's end runs on into the next line ("... (KPC) และ" | "OECD ...").
 # An index records it; sentence vectors written under other rules are embedded again, not reused.
 SENTENCE_RULES = "16"
 
@@ -320,7 +322,8 @@ THAI_SENTENCE_MAX_CHARS = 500
 def _join_short(text: str, pieces: list[tuple[int, int]], min_chars: int, max_chars: int) -> list[tuple[int, int]]:
     """Join consecutive pieces on one line until each has ``min_chars``, and a piece that continues
     the one before it (it starts with a Thai conjunction or preposition, or the one before stops on
-    one: "... ในวันที่ 14-15 พฤศจิกายน พ.ศ. 2567 โดยมี" | "นายชินทร์ ..."); a short tail joins the last."""
+    one: "... ในวันที่ 14-15 พฤศจิกายน พ.ศ. 2567 โดยมี" | "นายชินทร์ ...", also over a line break); a short
+    tail joins the last."""
     from ingest.quotable import ends_cut
 
     joined: list[tuple[int, int]] = []
@@ -330,8 +333,12 @@ def _join_short(text: str, pieces: list[tuple[int, int]], min_chars: int, max_ch
             same_line = "\n" not in text[last_end:start]
             short = last_end - last_start < min_chars and end - last_start <= max_chars
             fits = end - last_start <= THAI_SENTENCE_MAX_CHARS
-            continues = fits and (_THAI_CONTINUATION.match(text, start) is not None or ends_cut(text[last_start:last_end]))
-            if same_line and (short or continues):
+            cut = fits and ends_cut(text[last_start:last_end])
+            continues = fits and (_THAI_CONTINUATION.match(text, start) is not None or cut)
+            # a line stopping on a connective runs on into the next one ("... (KPC) และ" | "OECD Digital
+            # Government Unit (DGU)": a text file's wrapped line), unless that one starts a list item
+            wrapped = cut and not same_line and _ITEM_START.match(text, text.rfind("\n", 0, start) + 1) is None
+            if (same_line and (short or continues)) or wrapped:
                 joined[-1] = (last_start, end)
                 continue
         joined.append((start, end))

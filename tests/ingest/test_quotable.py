@@ -447,12 +447,14 @@ def test_a_piece_stopping_on_a_connective_is_cut(piece: str, cut: bool) -> None:
 
 
 def test_a_sentence_cut_by_the_passage_s_end_is_not_quoted_but_one_cut_by_a_line_break_is() -> None:
-    """The next passage (the chunker overlaps them) quotes the first whole; the second has no
-    better quote (a text file's line wrapped mid-sentence)."""
+    """The next passage (the chunker overlaps them) quotes the first whole; the second (a text
+    file's line wrapped mid-sentence) runs on into its next line."""
     cut_by_end = "ผู้รับบริการต้องยืนยันตัวตนด้วยบัตรประชาชนก่อนใช้งานระบบทุกครั้ง\n\nสพร. จัดงานสัมมนาเรื่องรัฐบาลดิจิทัล ณ โรงแรม เดอะ สุโกศล ในวันที่ 14 พฤศจิกายน 2567 โดยมี"
     assert quotes(cut_by_end) == ["ผู้รับบริการต้องยืนยันตัวตนด้วยบัตรประชาชนก่อนใช้งานระบบทุกครั้ง"]
     wrapped = "สำนักงานพัฒนารัฐบาลดิจิทัล (องค์การมหาชน) ร่วมกับ OECD Korea Policy Centre (KPC) และ\nOECD Digital Government Unit (DGU) จัดงานสัมมนา"
-    assert any("Korea Policy Centre (KPC)" in quote for quote in quotes(wrapped))
+    assert any("(KPC) และ\nOECD Digital Government Unit (DGU) จัดงานสัมมนา" in quote for quote in quotes(wrapped)), quotes(wrapped)
+    listed = "หน่วยงานต้องเตรียมเอกสารดังต่อไปนี้ให้ครบถ้วนก่อนยื่นคำขอใช้บริการ และ\n1. สำเนาบัตรประจำตัวประชาชนของผู้ยื่นคำขอใช้บริการ"
+    assert not any("และ\n1." in quote for quote in quotes(listed)), quotes(listed)  # a list item is not run into
 
 
 def test_a_thai_sentence_is_not_cut_before_a_number_on_its_line() -> None:
@@ -476,6 +478,10 @@ def test_a_thai_sentence_is_not_cut_before_a_number_on_its_line() -> None:
         ("• Existence of requirements to provide access to data free of charge", FRAGMENT),
         ("2.1 Content of the unrestricted access to data policy (33.3%)", FRAGMENT),
         ("Use of AI in the public sector is rising across OECD countries", CLAIM),
+        # an infinitive or a verb's form after a preposition is no predicate
+        ("Formal requirements to provide certain documents when conducting user consultations", FRAGMENT),
+        ("Countries with open by default formal requirements for government data", FRAGMENT),
+        ("Agencies provide certain documents when conducting user consultations", CLAIM),
         # a Thai heading whose only verb is inside its bracketed aside
         ("ขั้นตอนการ Download (สำหรับลูกค้าที่ไม่เคยติดตั้งแอปพลิเคชัน)", FRAGMENT),
         ("ผู้ใช้งานต้องติดตั้งแอปพลิเคชันทางรัฐก่อน (สำหรับลูกค้าใหม่)", CLAIM),
