@@ -428,7 +428,10 @@ def answer_marker_end(text: str, start: int = 0, end: int | None = None) -> int:
 # "If yes, do visitors need to go through a registration process ...": a questionnaire's question
 # written without its "?" (a PDF table cell), its inverted auxiliary tells it; "Do not ..." is an order
 _AUXILIARY = "Do|Does|Did|Is|Are|Was|Were|Has|Have|Can|Could|Will|Would|Should|Shall|May|Must"
-_INVERTED_QUESTION = re.compile(rf"^\W*(?:If (?:yes|no|so|not),\s*(?i:{_AUXILIARY})|(?:{_AUXILIARY}))\s+(?!not\b)\w")
+_INVERTED_QUESTION = re.compile(rf"^\W*(?:If (?:yes|no|so|not),\s*(?i:{_AUXILIARY})|(?:{_AUXILIARY}))\s+(?!not\b)(?![0-9])\w")
+# "At the central/federal level are there formal requirements to: Provide data ...": a questionnaire's
+# question with one of its options after the colon
+_THERE_QUESTION = re.compile(r"\b(?:is|are|was|were)\s+there\b[^.?!:]*:", re.IGNORECASE)
 # a questionnaire's answer options as a cell of their own ("... Yes/No 3.e, 6.a"), not in brackets
 _YES_NO_CELL = re.compile(r"(?<![(\w/])Yes\s*/\s*No(?![)\w/])")
 
@@ -444,7 +447,8 @@ _FORM_PROMPT = re.compile(
 def is_survey_item(text: str) -> bool:
     """True for a survey or questionnaire item: a question marked "Q:"/"ถาม" or numbered "Q.66.b.",
     a question without its "?" (an inverted auxiliary: "If yes, do visitors need ...", "Are there
-    formal requirements ...", not ended by a full stop), or a row with its "Yes/No" answer cell.
+    formal requirements ...", not ended by a full stop unless an option follows its colon; "... are
+    there formal requirements to: Provide data ..."), or a row with its "Yes/No" answer cell.
 
     Example:
         >>> is_survey_item("If yes, do visitors need to go through a registration process: Access/download data")
@@ -454,7 +458,11 @@ def is_survey_item(text: str) -> bool:
     """
     if _QUESTION_MARKER.match(text) or _YES_NO_CELL.search(text) or _FORM_PROMPT.match(text):
         return True
-    return bool(_INVERTED_QUESTION.match(text)) and not re.search(r"[.!]\W*$", text)
+    if _THERE_QUESTION.search(text):
+        return True
+    # an option after the colon may end with a full stop: "Do the existing requirements ... allow users to
+    # carry out the following actions with the data: Use."
+    return bool(_INVERTED_QUESTION.match(text)) and (not re.search(r"[.!]\W*$", text) or ":" in text)
 
 
 # A pointer to more reading, not a claim: "ดูรายละเอียดเพิ่มเติมได้ที่ https://...", "คลิกดูรายละเอียด

@@ -42,7 +42,8 @@ Span = tuple[int, int]
 # an unpunctuated "X of ..." line without an auxiliary is a noun phrase ("Existence of requirements to
 # ..."), an infinitive or a verb's form after a preposition is no predicate ("Formal requirements to
 # provide ...", "with open data"), a Thai line's bracketed aside gives it no verb ("ขั้นตอนการ Download (สำหรับลูกค้าที่ไม่เคยติดตั้ง...)"),
-# a Thai piece stopping on a connective at a line's end runs on into the next line ("... (KPC) และ" | "OECD ...").
+# a Thai piece stopping on a connective at a line's end runs on into the next line ("... (KPC) และ" | "OECD ..."),
+# a questionnaire's question with an option after its colon is a question ("... are there formal requirements to: Provide ...").
 # An index records it; sentence vectors written under other rules are embedded again, not reused.
 SENTENCE_RULES = "16"
 

@@ -482,6 +482,11 @@ def test_a_thai_sentence_is_not_cut_before_a_number_on_its_line() -> None:
         ("Formal requirements to provide certain documents when conducting user consultations", FRAGMENT),
         ("Countries with open by default formal requirements for government data", FRAGMENT),
         ("Agencies provide certain documents when conducting user consultations", CLAIM),
+        # a questionnaire's question with an option after its colon, full stop or not
+        ("At the central/federal level are there formal requirements to: Provide data in a timely manner, without undue delay.", QUESTION),
+        ("Do the existing requirements allow users to carry out the following actions with the data: Use.", QUESTION),
+        ("There are formal requirements to provide data in a timely manner in 20 countries.", CLAIM),
+        ("May 2020: the survey was sent to the delegates of the OECD Working Party.", CLAIM),
         # a Thai heading whose only verb is inside its bracketed aside
         ("ขั้นตอนการ Download (สำหรับลูกค้าที่ไม่เคยติดตั้งแอปพลิเคชัน)", FRAGMENT),
         ("ผู้ใช้งานต้องติดตั้งแอปพลิเคชันทางรัฐก่อน (สำหรับลูกค้าใหม่)", CLAIM),
