@@ -43,7 +43,8 @@ Span = tuple[int, int]
 # ..."), an infinitive or a verb's form after a preposition is no predicate ("Formal requirements to
 # provide ...", "with open data"), a Thai line's bracketed aside gives it no verb ("ขั้นตอนการ Download (สำหรับลูกค้าที่ไม่เคยติดตั้ง...)"),
 # a Thai piece stopping on a connective at a line's end runs on into the next line ("... (KPC) และ" | "OECD ..."),
-# a questionnaire's question with an option after its colon is a question ("... are there formal requirements to: Provide ...").
+# a questionnaire's question with an option after its colon is a question ("... are there formal requirements to: Provide ..."),
+# a Thai piece does not end on a list marker ("... เพื่อ 1." | "เปิดให้ ...") nor is cut before initials ("สำนักงาน | ก.พ.ร.").
 # An index records it; sentence vectors written under other rules are embedded again, not reused.
 SENTENCE_RULES = "16"
 
@@ -56,6 +57,10 @@ _WORDS = re.compile(r"\S+")
 # opening quote or Thai letter: "e.g. the" and "3.5 million" are not split.
 _EN_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9\u0e01-\u0e4e])")
 _THAI_ABBREVIATION_END = re.compile(r"[\u0e01-\u0e4e]\.[)\]]?$")
+# An abbreviation of several Thai initials: "ก.พ.ร.", "พ.ร.บ."
+_THAI_INITIALS = re.compile(r"[\u0e01-\u0e2e]{1,2}\.[\u0e01-\u0e2e]{1,2}\.")
+# A list marker left at a piece's end: "... เพื่อ 1." (not a reference: "ตามข้อ 7.", "ตามรูป 3.")
+_TRAILING_MARKER = re.compile(r"(?<!ข้อ)(?<!ที่)(?<!รูป)(?<!ภาพ)(?<!ตาราง)(?<!หน้า)(?<!มาตรา)(?<!ระยะ)(?<!ขั้นตอน)\s+(?:\d{1,2}|[๐-๙]{1,2})[.)]$")
 # A number that is not a list marker: "2.3", "10,000", "2567" (not "2." or "2)" before a space).
 _BARE_NUMBER = re.compile(r"[0-9๐-๙]+(?:[.,:][0-9๐-๙]+)*(?![0-9๐-๙.,:)])")
 
@@ -141,11 +146,18 @@ def sentence_spans(text: str, start: int, end: int) -> list[Span]:
     # crfcut also cuts inside Thai abbreviations ("ก.พ." | "ร."). Thai ends a sentence with a
     # space, never a full stop, so a cut with no space before it or right after "<Thai>." is undone;
     # so is a cut before a number on the same line ("... ในระดับ | 2.3 ซึ่งเป็น ...", "ปี | 2567"): no
-    # Thai sentence opens with one, unless it is a list marker ("2.", "2)").
+    # Thai sentence opens with one, unless it is a list marker ("2.", "2)"); nor with an
+    # abbreviation of several initials ("ตามที่สำนักงาน | ก.พ.ร. เสนอ"). A list marker crfcut left at
+    # a piece's end ("... จะดำเนินการเพื่อ 1." | "เปิดให้ประชาชน ...") opens the next piece instead.
     spans: list[Span] = []
     for span in _locate(text, _thai_sentences(piece), start, end):
-        inline_number = _BARE_NUMBER.match(text, span[0]) is not None and "\n" not in text[spans[-1][1] : span[0]] if spans else False
-        if spans and (spans[-1][1] == span[0] or inline_number or _THAI_ABBREVIATION_END.search(text, spans[-1][0], spans[-1][1])):
+        if spans:
+            marker = _TRAILING_MARKER.search(text, spans[-1][0], spans[-1][1])
+            if marker and marker.start() > spans[-1][0]:
+                spans[-1], span = (spans[-1][0], marker.start()), (marker.start() + len(marker.group(0)) - len(marker.group(0).lstrip()), span[1])
+        same_line = bool(spans) and "\n" not in text[spans[-1][1] : span[0]]
+        inline = same_line and (_BARE_NUMBER.match(text, span[0]) is not None or _THAI_INITIALS.match(text, span[0]) is not None)
+        if spans and (spans[-1][1] == span[0] or inline or _THAI_ABBREVIATION_END.search(text, spans[-1][0], spans[-1][1])):
             spans[-1] = (spans[-1][0], span[1])
         else:
             spans.append(span)

@@ -494,3 +494,23 @@ def test_a_thai_sentence_is_not_cut_before_a_number_on_its_line() -> None:
 )
 def test_rules_16_noun_phrases_and_titles(piece: str, kind: str) -> None:
     assert piece_kind(piece) == kind
+
+
+def test_a_thai_quote_neither_ends_on_a_list_marker_nor_is_cut_before_initials() -> None:
+    """crfcut cut "... จะดำเนินการเพื่อ 1." | "เปิดให้ประชาชน ..." (a quote ending on a bare marker) and
+    "ตามที่สำนักงาน" | "ก.พ.ร. เสนอ" (a quote stopping mid-name); a reference to an item ("ตามข้อ 7.") is
+    no marker."""
+    inline = (
+        "สคก. และ สพร. ร่วมกันดำเนินการพัฒนาระบบกลางตามพระราชบัญญัติหลักเกณฑ์การจัดทำร่างกฎหมาย พ.ศ. 2562 โดยในระยะที่ 1 จะดำเนินการเพื่อ 1. "
+        "เปิดให้ประชาชนสามารถแสดงความคิดเห็นกับร่างกฎหมายได้ด้วยช่องทางออนไลน์ 2. ประชาชนสามารถติดตามความคืบหน้าของร่างกฎหมายได้"
+    )
+    found = quotes(inline)
+    assert not any(quote.rstrip().endswith(("1.", "2.")) for quote in found), found
+    assert any("จะดำเนินการเพื่อ 1. เปิดให้ประชาชน" in quote for quote in found), found
+    initials = (
+        "เห็นชอบมาตรการอำนวยความสะดวกและลดภาระแก่ประชาชน (การไม่เรียกสำเนาเอกสารที่ทางราชการออกให้จากประชาชน) ตามที่สำนักงาน "
+        "ก.พ.ร. เสนอ โดยให้หน่วยงานของรัฐทุกหน่วยงานดำเนินการตามมาตรการระยะสั้นให้แล้วเสร็จ"
+    )
+    assert any("ตามที่สำนักงาน ก.พ.ร. เสนอ" in quote for quote in quotes(initials)), quotes(initials)
+    reference = "หลังจากตรวจสอบสถานะล่าสุดของหน้าข้อมูลบุคคลด้วยบัตรเจ้าหน้าที่สำเร็จ ตามข้อ 7. แล้ว ให้ทำการดึงบัตรเจ้าหน้าที่ออกจากเครื่องอ่านบัตร"
+    assert not any(quote.startswith("7.") for quote in quotes(reference)), quotes(reference)
