@@ -53,6 +53,7 @@ from ingest.model import Lang
 from ingest.sentences import SENTENCE_RULES, dedupe_key, passage_sentences
 
 _SPACES = re.compile(r"\s+")
+_LEADING_BULLET = re.compile(r"^(?:[•▪◦●○■□➢➤►\uf0b7\uf0a7]\s*|[-*+]\s+)(?=\S)")  # "-5%" keeps its sign
 
 TermWeights = Callable[[Sequence[str]], dict[str, float]]
 
@@ -90,8 +91,10 @@ class EvidenceSentence:
 
     @property
     def display(self) -> str:
-        """The sentence on one line, without Markdown or HTML marks (PDF text wraps lines inside sentences)."""
-        return one_line(self.text)
+        """The sentence on one line, without Markdown or HTML marks (PDF text wraps lines inside
+        sentences) and without a bullet in front ("• The best performing countries ..."): the answer
+        gives each quote its own "- ". A number or letter marker stays ("b) Governments ...")."""
+        return _LEADING_BULLET.sub("", one_line(self.text))
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.evidence import EvidenceFinder
+from assistant.evidence import EvidenceFinder, EvidenceSentence
 from assistant.retrieval import Hit, HybridRetriever
 from index.analyzer import ThaiEnglishAnalyzer
 from index.sentences import SENTENCES_DIR
@@ -297,3 +297,18 @@ def test_a_thai_question_over_english_passages_is_measured_on_the_words_they_can
     assert question_overlap(other, held, english) == pytest.approx(0.5)
     # nothing of a wholly Thai question can be held by English passages
     assert question_overlap(set(analyzer.run("หลักการทำงานคืออะไร")), held, english) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("• The best performing countries are Korea and Denmark.", "The best performing countries are Korea and Denmark."),
+        ("- Agencies **must** publish data.", "Agencies must publish data."),
+        ("b) Governments should invest in AI research.", "b) Governments should invest in AI research."),
+        ("-5% of agencies reported no change.", "-5% of agencies reported no change."),
+    ],
+)
+def test_a_quote_is_shown_without_its_bullet_but_with_its_marker(text: str, shown: str) -> None:
+    """The answer gives each quote its own "- ": a bullet in front of it is noise, a letter marker is the document's."""
+    sentence = EvidenceSentence(1, 0, len(text), text, 0.9, 0.9, 0.5, 0.1)
+    assert sentence.display == shown
