@@ -439,7 +439,7 @@ _YES_NO_CELL = re.compile(r"(?<![(\w/])Yes\s*/\s*No(?![)\w/])")
 # A form's prompt to whoever fills it in: "Please provide a brief description of the collaboration.",
 # "กรุณาระบุชื่อหน่วยงาน": asks, claims nothing.
 _FORM_PROMPT = re.compile(
-    r"^\W*(?:(?i:please)\s+(?:(?i:briefly)\s+)?(?i:provide|describe|indicate|list|specify|explain|select|tick|check|enter|fill|state|give|attach|upload|identify|outline|share|summari[sz]e|rate)\b"
+    r"^\W*(?:(?i:please)\s+(?:(?i:briefly)\s+)?(?i:provide|describe|indicate|list|specify|explain|select|tick|check|enter|fill|state|give|attach|upload|identify|outline|share|summari[sz]e|rate|answer|respond|complete|write|submit)\b"
     r"|(?:กรุณา|โปรด)\s*(?:ระบุ|กรอก|เลือก|อธิบาย|แนบ|ให้ข้อมูล|ทำเครื่องหมาย))"
 )
 

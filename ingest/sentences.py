@@ -44,7 +44,8 @@ Span = tuple[int, int]
 # provide ...", "with open data"), a Thai line's bracketed aside gives it no verb ("ขั้นตอนการ Download (สำหรับลูกค้าที่ไม่เคยติดตั้ง...)"),
 # a Thai piece stopping on a connective at a line's end runs on into the next line ("... (KPC) และ" | "OECD ..."),
 # a questionnaire's question with an option after its colon is a question ("... are there formal requirements to: Provide ..."),
-# a Thai piece does not end on a list marker ("... เพื่อ 1." | "เปิดให้ ...") nor is cut before initials ("สำนักงาน | ก.พ.ร.").
+# a Thai piece does not end on a list marker ("... เพื่อ 1." | "เปิดให้ ...") nor is cut before initials ("สำนักงาน | ก.พ.ร."),
+# a form's "Please answer / submit / complete ..." is a prompt.
 # An index records it; sentence vectors written under other rules are embedded again, not reused.
 SENTENCE_RULES = "16"
 

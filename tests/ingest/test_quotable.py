@@ -487,6 +487,9 @@ def test_a_thai_sentence_is_not_cut_before_a_number_on_its_line() -> None:
         ("Do the existing requirements allow users to carry out the following actions with the data: Use.", QUESTION),
         ("There are formal requirements to provide data in a timely manner in 20 countries.", CLAIM),
         ("May 2020: the survey was sent to the delegates of the OECD Working Party.", CLAIM),
+        # a form's prompt in brackets after its question (the UNDP challenge form)
+        ('(Please answer in specific terms: "Our challenge is that...”.)', QUESTION),
+        ("Please submit from MOST to LEAST important and state Name, Sector and a brief description.", QUESTION),
         # a Thai heading whose only verb is inside its bracketed aside
         ("ขั้นตอนการ Download (สำหรับลูกค้าที่ไม่เคยติดตั้งแอปพลิเคชัน)", FRAGMENT),
         ("ผู้ใช้งานต้องติดตั้งแอปพลิเคชันทางรัฐก่อน (สำหรับลูกค้าใหม่)", CLAIM),
