@@ -128,7 +128,9 @@ class Embedder:
                     problem = str(error)
                 else:
                     if runtime.precision != "bf16":
-                        logger.warning(
+                        # nothing a user can do about it, and the manifest records the precision: a
+                        # warning on every command broke `policyrag ask --json 2>&1` (field case 13)
+                        logger.info(
                             "this CPU has no bfloat16 instructions (AVX512-BF16 or AMX): OpenVINO runs the "
                             "embedding model in float32, about 1.2-1.7x torch instead of 2-6x"
                         )

@@ -42,6 +42,34 @@ def test_auto_falls_back_to_torch_with_a_warning_when_openvino_is_missing(
     assert "not installed" in caplog.text
 
 
+class FakeFloat32OpenVINO:
+    precision = "f32"
+
+    def __init__(self, model_dir: object, threads: int) -> None:
+        self.threads = threads
+
+    def describe(self) -> str:
+        return "fake openvino f32"
+
+    def tokenizer(self) -> None:
+        return None
+
+
+def test_a_cpu_without_bfloat16_is_noted_not_warned_on_every_command(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Nothing a user can do about the CPU: a warning printed by every command broke
+    `policyrag ask --json 2>&1` (field case 13 on a machine without AVX512-BF16)."""
+    monkeypatch.setattr(embedder_module, "openvino_problem", lambda: None)
+    monkeypatch.setattr(embedder_module, "export_openvino", lambda model: model)
+    monkeypatch.setattr(embedder_module, "OpenVINOTransformer", FakeFloat32OpenVINO)
+    with caplog.at_level(logging.INFO, logger=embedder_module.logger.name):
+        runtime = Embedder(backend="auto").runtime
+    assert isinstance(runtime, FakeFloat32OpenVINO)
+    assert "no bfloat16" in caplog.text
+    assert not [record for record in caplog.records if record.levelno >= logging.WARNING]
+
+
 def test_openvino_chosen_but_missing_is_an_error_naming_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(embedder_module, "openvino_problem", lambda: "the openvino package is not installed (pip install x)")
     with pytest.raises(RuntimeError, match="encoder_backend = 'auto' or 'torch'"):
