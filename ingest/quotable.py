@@ -199,7 +199,7 @@ _EN_DETERMINERS = frozenset(
     "the a an its their our your his her this that these those each every any no total overall average annual".split()
 )
 _EN_NOT_BEFORE_VERB = _EN_DETERMINERS | frozenset("to for of in on at by from with into".split())
-_EN_BEFORE_ADJECTIVE = _EN_DETERMINERS | frozenset("for of in on at to by from with into and or more most well fully highly newly".split())
+_EN_BEFORE_ADJECTIVE = _EN_NOT_BEFORE_VERB | frozenset("and or more most well fully highly newly".split())
 # An unpunctuated line that opens with a noun and "of" ("Existence of ...", "Availability of ...") names
 # something; it says nothing of it unless an auxiliary makes it a clause ("Use of AI is rising").
 _OF_PHRASE = re.compile(r"^[^A-Za-z]*[A-Z][a-z]+ of\b")
